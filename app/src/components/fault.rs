@@ -1,0 +1,43 @@
+//! How errors look: a broker fault is a banner that says what is wrong and that Warren retries;
+//! a bad request or a missing object is a plain message.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::use_texts;
+
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    let t = use_texts();
+    let is_fault = error.is_broker_fault();
+    let title = {
+        let error = error.clone();
+        move || {
+            let t = t.get();
+            match &error {
+                AppError::Unreachable { .. } => t.fault_unreachable,
+                AppError::Timeout { .. } => t.fault_timeout,
+                AppError::Unauthorized { .. } => t.fault_unauthorized,
+                AppError::BadReply { .. } => t.fault_bad_reply,
+                AppError::UnknownCluster(_) => t.error_unknown_cluster,
+                AppError::NotFound(_) => t.error_not_found,
+                AppError::BadRequest(_) => t.error_bad_request,
+                AppError::Transport(_) => t.error_transport,
+            }
+        }
+    };
+    let detail = error.to_string();
+    view! {
+        <div class=if is_fault { "banner fault" } else { "banner error" } role="alert" data-testid="error-banner">
+            <strong>{title}</strong>
+            <span class="detail">{detail}</span>
+            {is_fault.then(|| view! { <span class="hint">{move || t.get().fault_retrying}</span> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    let t = use_texts();
+    view! { <p class="loading" aria-busy="true">{move || t.get().loading}</p> }
+}

@@ -1,0 +1,170 @@
+//! The frame of every cluster page: navigation, cluster switcher, vhost filter, language switch.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::api::{list_clusters, list_vhosts};
+use crate::components::refresh::use_cluster;
+use crate::i18n::{use_lang, use_texts, Lang};
+use crate::urls;
+
+/// The vhost filter, from the `vhost` query parameter; empty means all vhosts.
+pub fn use_vhost_filter() -> Memo<String> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get("vhost").unwrap_or_default())
+}
+
+#[component]
+pub fn Layout() -> impl IntoView {
+    let t = use_texts();
+    let cluster = use_cluster();
+    let vhost = use_vhost_filter();
+    let section_href = move |section: &'static str| {
+        move || {
+            let base = if section.is_empty() { urls::cluster_home(&cluster.get()) } else { urls::section(&cluster.get(), section) };
+            urls::with_query(&base, &[("vhost", &vhost.get())])
+        }
+    };
+
+    view! {
+        <header class="topbar">
+            <a class="brand" href=move || urls::cluster_home(&cluster.get())>"Warren"</a>
+            <nav aria-label="sections">
+                <A href=section_href("") exact=true>{move || t.get().overview}</A>
+                <A href=section_href("queues")>{move || t.get().queues}</A>
+                <A href=section_href("exchanges")>{move || t.get().exchanges}</A>
+                <A href=section_href("bindings")>{move || t.get().bindings}</A>
+            </nav>
+            <div class="pickers">
+                <ClusterPicker cluster/>
+                <VhostPicker cluster vhost/>
+                <LanguageSwitch/>
+            </div>
+        </header>
+        <main>
+            <Outlet/>
+        </main>
+    }
+}
+
+#[component]
+fn ClusterPicker(cluster: Memo<String>) -> impl IntoView {
+    let t = use_texts();
+    let clusters = Resource::new(|| (), |_| list_clusters());
+    let location = use_location();
+    let navigate = use_navigate();
+    // Switching keeps the section (queues stay queues); a detail page falls back to its list.
+    let on_change = move |ev: leptos::ev::Event| {
+        let target = event_target_value(&ev);
+        let path = location.pathname.get_untracked();
+        let section = path.splitn(4, '/').nth(3).unwrap_or("");
+        let section = match section {
+            "queue" => "queues",
+            "exchange" => "exchanges",
+            other => other,
+        };
+        let href = if section.is_empty() { urls::cluster_home(&target) } else { urls::section(&target, section) };
+        navigate(&href, NavigateOptions::default());
+    };
+    view! {
+        <label class="picker">
+            <span>{move || t.get().cluster}</span>
+            <select data-testid="cluster-picker" on:change=on_change prop:value=move || cluster.get()>
+                <Transition fallback=move || view! { <option>{cluster.get()}</option> }>
+                    {move || Suspend::new(async move {
+                        let names: Vec<String> = match clusters.await {
+                            Ok(list) => list.into_iter().map(|c| c.name).collect(),
+                            Err(_) => vec![cluster.get_untracked()],
+                        };
+                        names
+                            .into_iter()
+                            .map(|name| {
+                                let selected = name == cluster.get_untracked();
+                                view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                            })
+                            .collect_view()
+                    })}
+                </Transition>
+            </select>
+        </label>
+    }
+}
+
+#[component]
+fn VhostPicker(cluster: Memo<String>, vhost: Memo<String>) -> impl IntoView {
+    let t = use_texts();
+    let vhosts = Resource::new(move || cluster.get(), list_vhosts);
+    let location = use_location();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let on_change = move |ev: leptos::ev::Event| {
+        let chosen = event_target_value(&ev);
+        let path = location.pathname.get_untracked();
+        // A detail page belongs to one vhost: a new filter goes back to the list.
+        let path = match path.rsplit('/').next() {
+            Some("queue") => urls::section(&cluster.get_untracked(), "queues"),
+            Some("exchange") => urls::section(&cluster.get_untracked(), "exchanges"),
+            _ => path,
+        };
+        let query = query.get_untracked();
+        let keep = ["q", "re", "sort", "desc"].map(|key| (key, query.get(key).unwrap_or_default()));
+        let mut pairs: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        pairs.push(("vhost", &chosen));
+        navigate(&urls::with_query(&path, &pairs), NavigateOptions::default());
+    };
+    view! {
+        <label class="picker">
+            <span>{move || t.get().vhost}</span>
+            <select data-testid="vhost-picker" on:change=on_change prop:value=move || vhost.get()>
+                <option value="">{move || t.get().all_vhosts}</option>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let names = vhosts.await.unwrap_or_default();
+                        let current = vhost.get_untracked();
+                        names
+                            .into_iter()
+                            .map(|name| {
+                                let selected = name == current;
+                                view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                            })
+                            .collect_view()
+                    })}
+                </Transition>
+            </select>
+        </label>
+    }
+}
+
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let lang = use_lang();
+    let t = use_texts();
+    let toggle = move |_| {
+        let next = match lang.get_untracked() {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        };
+        lang.set(next);
+        remember_lang(next);
+    };
+    view! {
+        <button type="button" class="lang" data-testid="lang-switch" on:click=toggle>
+            {move || t.get().switch_language}
+        </button>
+    }
+}
+
+/// Stores the choice in a cookie so the server renders the next page in the same language.
+fn remember_lang(lang: Lang) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
+            let _ = doc.set_cookie(&format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", Lang::COOKIE, lang.html_tag()));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = lang;
+}

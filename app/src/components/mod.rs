@@ -1,0 +1,6 @@
+pub mod backlog;
+pub mod fault;
+pub mod layout;
+pub mod list;
+pub mod objects;
+pub mod refresh;

@@ -1,0 +1,82 @@
+//! Pieces shown on several object pages: argument lists and binding tables.
+
+use leptos::prelude::*;
+
+use crate::components::refresh::use_cluster;
+use crate::i18n::use_texts;
+use crate::model::BindingRow;
+use crate::urls;
+
+/// Arguments or a policy definition as a two-column list of JSON values.
+#[component]
+pub fn KeyValues(pairs: Vec<(String, String)>) -> impl IntoView {
+    let t = use_texts();
+    if pairs.is_empty() {
+        return view! { <p class="muted">{move || t.get().none}</p> }.into_any();
+    }
+    view! {
+        <dl class="props mono">
+            {pairs.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+        </dl>
+    }
+    .into_any()
+}
+
+/// Bindings with links to both ends; used on queue, exchange and bindings pages.
+#[component]
+pub fn BindingTable(bindings: Vec<BindingRow>, #[prop(optional)] show_vhost: bool) -> impl IntoView {
+    let t = use_texts();
+    let cluster = use_cluster();
+    let empty = bindings.is_empty();
+    view! {
+        <div class="table-wrap">
+            <table data-testid="bindings">
+                <thead>
+                    <tr>
+                        {show_vhost.then(|| view! { <th>{move || t.get().vhost}</th> })}
+                        <th>{move || t.get().source}</th>
+                        <th>{move || t.get().destination}</th>
+                        <th>{move || t.get().routing_key}</th>
+                        <th>{move || t.get().arguments}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {bindings
+                        .into_iter()
+                        .map(|b| {
+                            let c = cluster.get_untracked();
+                            let source_href = urls::exchange_page(&c, &b.vhost, &b.source);
+                            let dest_href = if b.destination_type == "exchange" {
+                                urls::exchange_page(&c, &b.vhost, &b.destination)
+                            } else {
+                                urls::queue_page(&c, &b.vhost, &b.destination)
+                            };
+                            let source_label = b.source.clone();
+                            let dest_kind = b.destination_type.clone();
+                            view! {
+                                <tr>
+                                    {show_vhost.then(|| view! { <td>{b.vhost.clone()}</td> })}
+                                    <td>
+                                        <a href=source_href>
+                                            {move || if source_label.is_empty() { t.get().default_exchange.to_string() } else { source_label.clone() }}
+                                        </a>
+                                    </td>
+                                    <td>
+                                        <span class="muted">
+                                            {move || if dest_kind == "exchange" { t.get().exchange } else { t.get().queue }}
+                                            " "
+                                        </span>
+                                        <a href=dest_href>{b.destination.clone()}</a>
+                                    </td>
+                                    <td class="mono">{b.routing_key.clone()}</td>
+                                    <td class="mono">{b.arguments.clone()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            {empty.then(|| view! { <p class="muted">{move || t.get().none}</p> })}
+        </div>
+    }
+}

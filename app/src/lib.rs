@@ -1,0 +1,100 @@
+//! Warren's pages and components, rendered on the server and hydrated in the browser.
+
+pub mod api;
+pub mod chart;
+mod components;
+pub mod error;
+pub mod format;
+pub mod i18n;
+pub mod model;
+mod pages;
+pub mod urls;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::Layout;
+use crate::i18n::Lang;
+use crate::pages::{bindings, exchange, exchanges, overview, queue, queues};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.html_tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <leptos_meta::MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = RwSignal::new(initial_lang());
+    provide_context(lang);
+    components::refresh::provide_refresh_tick();
+    // Keep `<html lang>` true after a switch: screen readers and the next hydration read it.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang.get().html_tag());
+        }
+    });
+    // Lets tests (and curious admins) tell a hydrated page from server-rendered HTML.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/warren.css"/>
+        <Title text="Warren"/>
+        <Router>
+            <Routes fallback=pages::NotFound>
+                <ParentRoute path=path!("/c/:cluster") view=Layout>
+                    <Route path=path!("") view=overview::OverviewPage/>
+                    <Route path=path!("queues") view=queues::QueuesPage/>
+                    <Route path=path!("queue") view=queue::QueuePage/>
+                    <Route path=path!("exchanges") view=exchanges::ExchangesPage/>
+                    <Route path=path!("exchange") view=exchange::ExchangePage/>
+                    <Route path=path!("bindings") view=bindings::BindingsPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The language of this render: from the request on the server, from `<html lang>` (which the
+/// server wrote) in the browser, so hydration sees the same text.
+fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|parts| {
+                let header = |name| parts.headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+                Lang::negotiate(header(http::header::COOKIE), header(http::header::ACCEPT_LANGUAGE))
+            })
+            .unwrap_or(Lang::En)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|root| root.get_attribute("lang"))
+            .and_then(|tag| Lang::from_tag(&tag))
+            .unwrap_or(Lang::En)
+    }
+}

@@ -1,0 +1,186 @@
+//! Data shown by the pages: what the server sends to the browser. Server and WASM share these
+//! types, so a field added here is checked at compile time on both sides.
+
+use serde::{Deserialize, Serialize};
+
+/// A cluster as the browser may see it: never its credentials.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterInfo {
+    pub name: String,
+    /// Management URLs of the nodes, without credentials.
+    pub nodes: Vec<String>,
+}
+
+/// One point of a time series: milliseconds since the Unix epoch and a value.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    pub ts_ms: i64,
+    pub value: f64,
+}
+
+/// The backlog of a queue, a vhost or a cluster over the broker's own sample window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Backlog {
+    pub ready: Vec<Point>,
+    pub unacked: Vec<Point>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessageTotals {
+    pub ready: u64,
+    pub unacked: u64,
+    pub total: u64,
+    pub publish_rate: f64,
+    pub deliver_rate: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ObjectTotals {
+    pub connections: u64,
+    pub channels: u64,
+    pub exchanges: u64,
+    pub queues: u64,
+    pub consumers: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeInfo {
+    pub name: String,
+    pub running: bool,
+    pub mem_alarm: bool,
+    pub disk_alarm: bool,
+    pub mem_used: u64,
+    pub mem_limit: u64,
+    pub disk_free: u64,
+    pub disk_free_limit: u64,
+    pub fd_used: u64,
+    pub fd_total: u64,
+    pub sockets_used: u64,
+    pub sockets_total: u64,
+    pub uptime_ms: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub cluster_name: String,
+    pub rabbitmq_version: String,
+    pub erlang_version: String,
+    pub messages: MessageTotals,
+    pub objects: ObjectTotals,
+    pub nodes: Vec<NodeInfo>,
+    pub backlog: Backlog,
+}
+
+/// Which part of a list the browser asks for. Filter, sort and page live in the page URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ListQuery {
+    /// `None` means every vhost.
+    pub vhost: Option<String>,
+    pub filter: String,
+    pub regex: bool,
+    /// A column key of the list (see `QueueColumn`); empty means the default order.
+    pub sort: String,
+    pub desc: bool,
+    /// 1-based.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl ListQuery {
+    pub const DEFAULT_PAGE_SIZE: u32 = 50;
+    pub const MAX_PAGE_SIZE: u32 = 500;
+    /// Longer patterns are refused: the broker caps them at 1024 too.
+    pub const MAX_FILTER_LEN: usize = 1024;
+}
+
+/// One page of a list, with the counts needed to draw a pager.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Items before filtering.
+    pub total: u64,
+    /// Items that match the filter.
+    pub filtered: u64,
+    pub page: u32,
+    pub page_count: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub vhost: String,
+    pub name: String,
+    pub kind: String,
+    pub durable: bool,
+    pub auto_delete: bool,
+    pub exclusive: bool,
+    pub has_arguments: bool,
+    pub state: String,
+    pub ready: u64,
+    pub unacked: u64,
+    pub total: u64,
+    pub incoming_rate: f64,
+    pub deliver_rate: f64,
+    pub consumers: u64,
+    pub policy: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerInfo {
+    pub tag: String,
+    pub channel: String,
+    pub ack_required: bool,
+    pub exclusive: bool,
+    pub prefetch: u64,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BindingRow {
+    pub vhost: String,
+    pub source: String,
+    pub destination: String,
+    /// "queue" or "exchange".
+    pub destination_type: String,
+    pub routing_key: String,
+    /// Binding arguments as JSON text, empty when there are none.
+    pub arguments: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueDetail {
+    pub row: QueueRow,
+    pub node: String,
+    /// Declared arguments as (key, JSON value) pairs, sorted by key.
+    pub arguments: Vec<(String, String)>,
+    pub operator_policy: String,
+    /// The definition that applies after merging policy and operator policy.
+    pub effective_policy: Vec<(String, String)>,
+    pub memory: u64,
+    pub consumers: Vec<ConsumerInfo>,
+    pub bindings: Vec<BindingRow>,
+    pub backlog: Backlog,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExchangeRow {
+    pub vhost: String,
+    pub name: String,
+    pub kind: String,
+    pub durable: bool,
+    pub auto_delete: bool,
+    pub internal: bool,
+    pub has_arguments: bool,
+    pub policy: String,
+    pub publish_in_rate: f64,
+    pub publish_out_rate: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExchangeDetail {
+    pub row: ExchangeRow,
+    pub arguments: Vec<(String, String)>,
+    /// Bindings whose source is this exchange.
+    pub bindings_out: Vec<BindingRow>,
+    /// Bindings whose destination is this exchange.
+    pub bindings_in: Vec<BindingRow>,
+}

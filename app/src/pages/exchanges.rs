@@ -1,0 +1,82 @@
+use leptos::prelude::*;
+
+use crate::api::list_exchanges;
+use crate::components::list::{text, use_list_query, Features, FilterForm, Pager, SortHeader};
+use crate::components::refresh::{use_cluster, use_refresh_tick};
+use crate::format;
+use crate::i18n::use_texts;
+use crate::model::{ExchangeRow, ListQuery, Page};
+use crate::pages::with_data;
+use crate::urls;
+
+#[component]
+pub fn ExchangesPage() -> impl IntoView {
+    let t = use_texts();
+    let cluster = use_cluster();
+    let query = use_list_query();
+    let exchanges = Resource::new(
+        move || (cluster.get(), query.get(), use_refresh_tick()),
+        |(cluster, query, _)| list_exchanges(cluster, query),
+    );
+    view! {
+        <h1>{move || t.get().exchanges}</h1>
+        <FilterForm query/>
+        {with_data(exchanges, move |page: Page<ExchangeRow>| view! { <ExchangeTable page query cluster/> })}
+    }
+}
+
+#[component]
+fn ExchangeTable(page: Page<ExchangeRow>, query: Memo<ListQuery>, cluster: Memo<String>) -> impl IntoView {
+    let t = use_texts();
+    let rows = page.items.clone();
+    let empty = rows.is_empty();
+    view! {
+        <div class="table-wrap">
+            <table data-testid="exchanges">
+                <thead>
+                    <tr>
+                        <SortHeader query key="vhost" label=text(|t| t.vhost)/>
+                        <SortHeader query key="name" label=text(|t| t.name)/>
+                        <SortHeader query key="type" label=text(|t| t.kind)/>
+                        <SortHeader query key="features" label=text(|t| t.features)/>
+                        <SortHeader query key="policy" label=text(|t| t.policy)/>
+                        <SortHeader query key="publish_in" label=text(|t| t.publish_in) numeric=true/>
+                        <SortHeader query key="publish_out" label=text(|t| t.publish_out) numeric=true/>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|x| {
+                            let href = urls::exchange_page(&cluster.get_untracked(), &x.vhost, &x.name);
+                            let label = x.name.clone();
+                            let features = vec![
+                                (x.durable, text(|t| t.durable_short), text(|t| t.durable)),
+                                (x.auto_delete, text(|t| t.auto_delete_short), text(|t| t.auto_delete)),
+                                (x.internal, text(|t| t.internal_short), text(|t| t.internal)),
+                                (x.has_arguments, text(|t| t.arguments_short), text(|t| t.arguments)),
+                            ];
+                            view! {
+                                <tr>
+                                    <td>{x.vhost.clone()}</td>
+                                    <td class="name">
+                                        <a href=href>
+                                            {move || if label.is_empty() { t.get().default_exchange.to_string() } else { label.clone() }}
+                                        </a>
+                                    </td>
+                                    <td>{x.kind.clone()}</td>
+                                    <td><Features flags=features/></td>
+                                    <td>{x.policy.clone()}</td>
+                                    <td class="num">{format::rate(x.publish_in_rate)}</td>
+                                    <td class="num">{format::rate(x.publish_out_rate)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            {empty.then(|| view! { <p class="muted">{move || t.get().nothing_matches}</p> })}
+        </div>
+        <Pager query page/>
+    }
+}

@@ -1,0 +1,117 @@
+use leptos::prelude::*;
+
+use crate::api::get_overview;
+use crate::components::backlog::BacklogChart;
+use crate::components::refresh::{use_cluster, use_refresh_tick};
+use crate::format;
+use crate::i18n::use_texts;
+use crate::model::{NodeInfo, Overview};
+use crate::pages::with_data;
+
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    let t = use_texts();
+    let cluster = use_cluster();
+    let overview = Resource::new(move || (cluster.get(), use_refresh_tick()), |(cluster, _)| get_overview(cluster));
+    view! {
+        <h1>{move || t.get().overview} " · " {move || cluster.get()}</h1>
+        {with_data(overview, move |o: Overview| view! { <OverviewBody o/> })}
+    }
+}
+
+#[component]
+fn OverviewBody(o: Overview) -> impl IntoView {
+    let t = use_texts();
+    let m = o.messages.clone();
+    let ob = o.objects.clone();
+    let tile = move |label: fn(&crate::i18n::Texts) -> &'static str, value: String, key: &'static str| {
+        view! {
+            <div class="tile" data-testid=key>
+                <span class="label">{move || label(t.get())}</span>
+                <span class="value">{value}</span>
+            </div>
+        }
+    };
+    view! {
+        <p class="muted">
+            {o.cluster_name.clone()} " · RabbitMQ " {o.rabbitmq_version.clone()} " · Erlang " {o.erlang_version.clone()}
+        </p>
+        <section class="tiles" aria-label="messages">
+            {tile(|t| t.ready, format::count(m.ready), "total-ready")}
+            {tile(|t| t.unacked, format::count(m.unacked), "total-unacked")}
+            {tile(|t| t.total, format::count(m.total), "total-messages")}
+            {tile(|t| t.publish_rate, format::rate(m.publish_rate), "publish-rate")}
+            {tile(|t| t.deliver_rate, format::rate(m.deliver_rate), "deliver-rate")}
+        </section>
+        <section class="tiles small" aria-label="objects">
+            {tile(|t| t.connections, format::count(ob.connections), "total-connections")}
+            {tile(|t| t.channels, format::count(ob.channels), "total-channels")}
+            {tile(|t| t.exchanges, format::count(ob.exchanges), "total-exchanges")}
+            {tile(|t| t.queues, format::count(ob.queues), "total-queues")}
+            {tile(|t| t.consumers, format::count(ob.consumers), "total-consumers")}
+        </section>
+        <BacklogChart backlog=o.backlog.clone()/>
+        <h2>{move || t.get().nodes}</h2>
+        <NodesTable nodes=o.nodes/>
+    }
+}
+
+#[component]
+fn NodesTable(nodes: Vec<NodeInfo>) -> impl IntoView {
+    let t = use_texts();
+    let usage = |used: u64, limit: u64, text: String| {
+        let pct = format::percent(used, limit);
+        view! {
+            <td class="num">
+                <span>{text}</span>
+                <meter min="0" max="100" high="80" value=pct.min(100)></meter>
+            </td>
+        }
+    };
+    view! {
+        <div class="table-wrap">
+            <table data-testid="nodes">
+                <thead>
+                    <tr>
+                        <th>{move || t.get().node}</th>
+                        <th>{move || t.get().state}</th>
+                        <th>{move || t.get().alarms}</th>
+                        <th class="num">{move || t.get().memory}</th>
+                        <th class="num">{move || t.get().disk_free}</th>
+                        <th class="num">{move || t.get().file_descriptors}</th>
+                        <th class="num">{move || t.get().sockets}</th>
+                        <th class="num">{move || t.get().uptime}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {nodes
+                        .into_iter()
+                        .map(|n| {
+                            let alarm = n.mem_alarm || n.disk_alarm;
+                            view! {
+                                <tr class:down=!n.running class:alarm=alarm>
+                                    <td>{n.name.clone()}</td>
+                                    <td>{move || if n.running { t.get().running } else { t.get().stopped }}</td>
+                                    <td>
+                                        {move || {
+                                            let t = t.get();
+                                            let mut alarms = Vec::new();
+                                            if n.mem_alarm { alarms.push(t.memory_alarm) }
+                                            if n.disk_alarm { alarms.push(t.disk_alarm) }
+                                            if alarms.is_empty() { t.no_alarm.to_string() } else { alarms.join(", ") }
+                                        }}
+                                    </td>
+                                    {usage(n.mem_used, n.mem_limit, format!("{} / {}", format::bytes(n.mem_used), format::bytes(n.mem_limit)))}
+                                    <td class="num" class:alarm=n.disk_alarm>{format::bytes(n.disk_free)}</td>
+                                    {usage(n.fd_used, n.fd_total, format!("{} / {}", format::count(n.fd_used), format::count(n.fd_total)))}
+                                    {usage(n.sockets_used, n.sockets_total, format!("{} / {}", format::count(n.sockets_used), format::count(n.sockets_total)))}
+                                    <td class="num">{format::duration_ms(n.uptime_ms)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,88 @@
+use leptos::prelude::*;
+
+use crate::api::list_queues;
+use crate::components::list::{text, use_list_query, Features, FilterForm, Pager, SortHeader};
+use crate::components::refresh::{use_cluster, use_refresh_tick};
+use crate::format;
+use crate::i18n::use_texts;
+use crate::model::{ListQuery, Page, QueueRow};
+use crate::pages::with_data;
+use crate::urls;
+
+#[component]
+pub fn QueuesPage() -> impl IntoView {
+    let t = use_texts();
+    let cluster = use_cluster();
+    let query = use_list_query();
+    let queues = Resource::new(
+        move || (cluster.get(), query.get(), use_refresh_tick()),
+        |(cluster, query, _)| list_queues(cluster, query),
+    );
+    view! {
+        <h1>{move || t.get().queues}</h1>
+        <FilterForm query/>
+        {with_data(queues, move |page: Page<QueueRow>| view! { <QueueTable page query cluster/> })}
+    }
+}
+
+#[component]
+fn QueueTable(page: Page<QueueRow>, query: Memo<ListQuery>, cluster: Memo<String>) -> impl IntoView {
+    let t = use_texts();
+    let rows = page.items.clone();
+    let empty = rows.is_empty();
+    view! {
+        <div class="table-wrap">
+            <table data-testid="queues">
+                <thead>
+                    <tr>
+                        <SortHeader query key="vhost" label=text(|t| t.vhost)/>
+                        <SortHeader query key="name" label=text(|t| t.name)/>
+                        <SortHeader query key="type" label=text(|t| t.kind)/>
+                        <SortHeader query key="features" label=text(|t| t.features)/>
+                        <SortHeader query key="state" label=text(|t| t.state)/>
+                        <SortHeader query key="ready" label=text(|t| t.ready) numeric=true/>
+                        <SortHeader query key="unacked" label=text(|t| t.unacked) numeric=true/>
+                        <SortHeader query key="total" label=text(|t| t.total) numeric=true/>
+                        <SortHeader query key="incoming" label=text(|t| t.incoming) numeric=true/>
+                        <SortHeader query key="deliver" label=text(|t| t.deliver) numeric=true/>
+                        <SortHeader query key="consumers" label=text(|t| t.consumers) numeric=true/>
+                        <SortHeader query key="policy" label=text(|t| t.policy)/>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|q| {
+                            let href = urls::queue_page(&cluster.get_untracked(), &q.vhost, &q.name);
+                            let features = vec![
+                                (q.durable, text(|t| t.durable_short), text(|t| t.durable)),
+                                (q.auto_delete, text(|t| t.auto_delete_short), text(|t| t.auto_delete)),
+                                (q.exclusive, text(|t| t.exclusive_short), text(|t| t.exclusive)),
+                                (q.has_arguments, text(|t| t.arguments_short), text(|t| t.arguments)),
+                            ];
+                            view! {
+                                <tr class:idle={q.consumers == 0 && q.total > 0}>
+                                    <td>{q.vhost.clone()}</td>
+                                    <td class="name"><a href=href>{q.name.clone()}</a></td>
+                                    <td>{q.kind.clone()}</td>
+                                    <td><Features flags=features/></td>
+                                    <td>{q.state.clone()}</td>
+                                    <td class="num">{format::count(q.ready)}</td>
+                                    <td class="num">{format::count(q.unacked)}</td>
+                                    <td class="num">{format::count(q.total)}</td>
+                                    <td class="num">{format::rate(q.incoming_rate)}</td>
+                                    <td class="num">{format::rate(q.deliver_rate)}</td>
+                                    <td class="num">{format::count(q.consumers)}</td>
+                                    <td>{q.policy.clone()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            {empty.then(|| view! { <p class="muted">{move || t.get().nothing_matches}</p> })}
+        </div>
+        <Pager query page/>
+    }
+}
+

@@ -1,0 +1,62 @@
+// Test data on the real broker, through its management API.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+export const MGMT = process.env.WARREN_E2E_BROKER ?? 'http://127.0.0.1:15672';
+const AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
+
+export const VHOST = 'prod/eu';
+export const ODD_QUEUE = '订单 created/#1%';
+export const ODD_EXCHANGE = 'orders#x';
+/** Queues with known backlogs, to check sorting and filtering. */
+export const SORT_QUEUES: Array<[string, number]> = [
+  ['e2e-sort-small', 1],
+  ['e2e-sort-large', 7],
+  ['e2e-sort-medium', 3],
+];
+
+const enc = encodeURIComponent;
+
+export async function api(method: string, apiPath: string, body?: unknown): Promise<Response> {
+  const response = await fetch(`${MGMT}/api/${apiPath}`, {
+    method,
+    headers: { authorization: AUTH, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok && !(method === 'DELETE' && response.status === 404)) {
+    throw new Error(`${method} ${apiPath}: HTTP ${response.status} ${await response.text()}`);
+  }
+  return response;
+}
+
+async function publish(vhost: string, exchange: string, routingKey: string, count: number) {
+  for (let i = 0; i < count; i++) {
+    await api('POST', `exchanges/${enc(vhost)}/${enc(exchange)}/publish`, {
+      properties: {},
+      routing_key: routingKey,
+      payload: `e2e ${i}`,
+      payload_encoding: 'string',
+    });
+  }
+}
+
+/** Removes then creates the e2e objects, so every run starts from the same state. */
+export async function resetTestData() {
+  await api('DELETE', `vhosts/${enc(VHOST)}`);
+  await api('PUT', `vhosts/${enc(VHOST)}`, {});
+  await api('PUT', `permissions/${enc(VHOST)}/guest`, { configure: '.*', write: '.*', read: '.*' });
+  await api('PUT', `queues/${enc(VHOST)}/${enc(ODD_QUEUE)}`, { durable: true, arguments: { 'x-max-length': 10000 } });
+  await api('PUT', `exchanges/${enc(VHOST)}/${enc(ODD_EXCHANGE)}`, { type: 'topic', durable: true });
+  await api('POST', `bindings/${enc(VHOST)}/e/${enc(ODD_EXCHANGE)}/q/${enc(ODD_QUEUE)}`, { routing_key: 'order.#' });
+  await publish(VHOST, ODD_EXCHANGE, 'order.created', 2);
+  for (const [name, count] of SORT_QUEUES) {
+    await api('PUT', `queues/${enc(VHOST)}/${enc(name)}`, { durable: true });
+    await publish(VHOST, 'amq.default', name, count);
+  }
+}
+
+/** Starts or stops the local 3.10 broker with the project's own script. */
+export function broker(action: 'start' | 'stop') {
+  const script = path.resolve(__dirname, '../../scripts/broker.sh');
+  execFileSync(script, [action, '3.10'], { stdio: 'inherit', timeout: 180_000 });
+}

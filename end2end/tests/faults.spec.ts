@@ -1,0 +1,25 @@
+import { expect, test } from '@playwright/test';
+import { broker } from './broker';
+import { expectSameDocument, hydrated, markDocument, shot } from './helpers';
+
+test('a stopped broker shows the unreachable banner and the page recovers by itself', async ({ page }) => {
+  await page.goto('/c/local');
+  await hydrated(page);
+  await expect(page.getByTestId('total-queues')).toBeVisible();
+  await markDocument(page);
+  try {
+    broker('stop');
+    const banner = page.getByTestId('error-banner');
+    await expect(banner).toBeVisible({ timeout: 30_000 });
+    await expect(banner).toContainText('Broker unreachable');
+    await shot(page, 'overview-broker-down');
+    // The console itself keeps answering.
+    const health = await page.request.get('/healthz');
+    expect(health.ok()).toBeTruthy();
+  } finally {
+    broker('start');
+  }
+  await expect(page.getByTestId('error-banner')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('total-queues')).toBeVisible();
+  await expectSameDocument(page);
+});

@@ -1,0 +1,52 @@
+import { expect, test } from '@playwright/test';
+import { SORT_QUEUES, VHOST } from './broker';
+import { expectSameDocument, hydrated, markDocument } from './helpers';
+
+const enc = encodeURIComponent;
+const names = (page) => page.getByTestId('queues').locator('tbody tr td.name');
+
+test('sorting and filtering update the table without a page load', async ({ page }) => {
+  await page.goto(`/c/local/queues?vhost=${enc(VHOST)}&q=e2e-sort`);
+  await hydrated(page);
+  await expect(names(page)).toHaveCount(SORT_QUEUES.length);
+  await markDocument(page);
+
+  // Sort by ready, largest first (the first click on a number column).
+  await page.locator('th a[data-sort="ready"]').click();
+  await expect(page).toHaveURL(/sort=ready&desc=1/);
+  await expect(names(page)).toHaveText(['e2e-sort-large', 'e2e-sort-medium', 'e2e-sort-small']);
+  // Second click reverses.
+  await page.locator('th a[data-sort="ready"]').click();
+  await expect(page).toHaveURL(/sort=ready(?!&desc)/);
+  await expect(names(page)).toHaveText(['e2e-sort-small', 'e2e-sort-medium', 'e2e-sort-large']);
+
+  // A regex filter, submitted with Enter from the keyboard.
+  const filter = page.getByTestId('filter');
+  await filter.fill('^e2e-sort-(large|small)$');
+  await page.getByTestId('regex').check();
+  await filter.press('Enter');
+  await expect(page).toHaveURL(/re=1/);
+  await expect(names(page)).toHaveText(['e2e-sort-small', 'e2e-sort-large']);
+  await expect(page.getByTestId('match-count')).toContainText('2 of');
+
+  await expectSameDocument(page);
+});
+
+test('a bad regex gets a clear message', async ({ page }) => {
+  await page.goto(`/c/local/queues?q=${enc('[')}&re=1`);
+  await expect(page.getByTestId('error-banner')).toContainText('invalid regular expression');
+});
+
+test('the language switch turns the UI to Simplified Chinese and is remembered', async ({ page }) => {
+  await page.goto('/c/local/queues');
+  await hydrated(page);
+  await markDocument(page);
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('队列');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expectSameDocument(page);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('队列');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Queues');
+});

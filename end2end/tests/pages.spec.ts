@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import { ODD_EXCHANGE, ODD_QUEUE, VHOST } from './broker';
+import { hydrated, shot } from './helpers';
+
+const enc = encodeURIComponent;
+
+test('the root redirects to the first cluster overview', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/c\/local$/);
+});
+
+test('overview shows totals, nodes and the backlog chart', async ({ page }) => {
+  await page.goto('/c/local');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Overview');
+  await expect(page.getByTestId('total-queues')).toBeVisible();
+  await expect(page.getByTestId('nodes').locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByTestId('nodes')).toContainText('warren310@localhost');
+  // The chart is an SVG drawn by plotters (or the no-samples note on a broker just started).
+  await expect(page.getByTestId('backlog-chart')).toBeVisible();
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  await shot(page, 'overview');
+});
+
+test('queues, exchanges and bindings lists load', async ({ page }) => {
+  for (const [section, testId] of [['queues', 'queues'], ['exchanges', 'exchanges'], ['bindings', 'bindings']]) {
+    await page.goto(`/c/local/${section}?vhost=${enc(VHOST)}`);
+    await hydrated(page);
+    await expect(page.getByTestId(testId).locator('tbody tr').first()).toBeVisible();
+    await expect(page.getByTestId('error-banner')).toHaveCount(0);
+    await shot(page, section);
+  }
+});
+
+test('a queue named with / # % space and unicode in vhost prod/eu opens its detail page', async ({ page }) => {
+  await page.goto(`/c/local/queues?vhost=${enc(VHOST)}`);
+  await hydrated(page);
+  const link = page.getByRole('link', { name: ODD_QUEUE, exact: true });
+  await expect(link).toBeVisible();
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`/c/local/queue\\?vhost=${enc(VHOST)}&name=${enc(ODD_QUEUE)}$`));
+  await expect(page.getByTestId('object-name')).toHaveText(ODD_QUEUE);
+  await expect(page.getByTestId('queue-ready')).toHaveText('2');
+  await expect(page.getByTestId('bindings')).toContainText(ODD_EXCHANGE);
+  await expect(page.getByTestId('backlog-chart')).toBeVisible();
+  await shot(page, 'queue-detail');
+
+  // Server-rendered too: a fresh load of the shared URL shows the same queue.
+  await page.reload();
+  await expect(page.getByTestId('object-name')).toHaveText(ODD_QUEUE);
+});
+
+test('an exchange detail page shows bindings out', async ({ page }) => {
+  await page.goto(`/c/local/exchange?vhost=${enc(VHOST)}&name=${enc(ODD_EXCHANGE)}`);
+  await hydrated(page);
+  await expect(page.getByTestId('object-name')).toHaveText(ODD_EXCHANGE);
+  await expect(page.getByTestId('bindings').first()).toContainText(ODD_QUEUE);
+  await shot(page, 'exchange-detail');
+});
+
+test('an unknown queue and an unknown cluster say so', async ({ page }) => {
+  await page.goto(`/c/local/queue?vhost=${enc(VHOST)}&name=no-such-queue`);
+  await expect(page.getByTestId('error-banner')).toContainText('Not found');
+  await page.goto('/c/nowhere');
+  await expect(page.getByTestId('error-banner')).toContainText('No such cluster');
+});

@@ -1,0 +1,218 @@
+//! The management API's JSON, as far as Warren reads it. Every field defaults, and the fields
+//! the broker sometimes sends as `null` or as an empty list `[]` instead of an object are read
+//! leniently, so one odd field never hides a whole page.
+
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// Reads `T` if the value has its shape, else `T::default()`.
+fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(d: D) -> Result<T, D::Error> {
+    let value = Value::deserialize(d)?;
+    Ok(T::deserialize(value).unwrap_or_default())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Sample {
+    pub sample: f64,
+    pub timestamp: i64,
+}
+
+/// `*_details`: a rate and, when a sample window was asked for, the samples (newest first).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Details {
+    #[serde(deserialize_with = "lenient")]
+    pub rate: f64,
+    #[serde(deserialize_with = "lenient")]
+    pub samples: Vec<Sample>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MessageStats {
+    #[serde(deserialize_with = "lenient")]
+    pub publish_details: Details,
+    #[serde(deserialize_with = "lenient")]
+    pub deliver_get_details: Details,
+    #[serde(deserialize_with = "lenient")]
+    pub publish_in_details: Details,
+    #[serde(deserialize_with = "lenient")]
+    pub publish_out_details: Details,
+}
+
+/// Message counts as queues, vhosts and the overview's `queue_totals` report them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Counts {
+    #[serde(deserialize_with = "lenient")]
+    pub messages: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub messages_ready: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub messages_unacknowledged: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub messages_ready_details: Details,
+    #[serde(deserialize_with = "lenient")]
+    pub messages_unacknowledged_details: Details,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ObjectTotals {
+    pub connections: u64,
+    pub channels: u64,
+    pub exchanges: u64,
+    pub queues: u64,
+    pub consumers: u64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Overview {
+    pub cluster_name: String,
+    pub rabbitmq_version: String,
+    pub erlang_version: String,
+    #[serde(deserialize_with = "lenient")]
+    pub queue_totals: Counts,
+    #[serde(deserialize_with = "lenient")]
+    pub object_totals: ObjectTotals,
+    #[serde(deserialize_with = "lenient")]
+    pub message_stats: MessageStats,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Node {
+    pub name: String,
+    pub running: bool,
+    #[serde(deserialize_with = "lenient")]
+    pub mem_used: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub mem_limit: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub mem_alarm: bool,
+    #[serde(deserialize_with = "lenient")]
+    pub disk_free: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub disk_free_limit: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub disk_free_alarm: bool,
+    #[serde(deserialize_with = "lenient")]
+    pub fd_used: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub fd_total: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub sockets_used: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub sockets_total: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub uptime: u64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ChannelDetails {
+    pub name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Consumer {
+    pub consumer_tag: String,
+    #[serde(deserialize_with = "lenient")]
+    pub channel_details: ChannelDetails,
+    pub ack_required: bool,
+    pub exclusive: bool,
+    #[serde(deserialize_with = "lenient")]
+    pub prefetch_count: u64,
+    /// Missing before single-active-consumer reporting; a consumer is active unless told otherwise.
+    #[serde(deserialize_with = "lenient")]
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Queue {
+    pub name: String,
+    pub vhost: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub durable: bool,
+    pub auto_delete: bool,
+    #[serde(deserialize_with = "lenient")]
+    pub exclusive: bool,
+    #[serde(deserialize_with = "lenient")]
+    pub arguments: Map<String, Value>,
+    #[serde(deserialize_with = "lenient")]
+    pub state: String,
+    #[serde(flatten)]
+    pub counts: Counts,
+    #[serde(deserialize_with = "lenient")]
+    pub message_stats: MessageStats,
+    #[serde(deserialize_with = "lenient")]
+    pub consumers: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub policy: String,
+    #[serde(deserialize_with = "lenient")]
+    pub operator_policy: String,
+    #[serde(deserialize_with = "lenient")]
+    pub effective_policy_definition: Map<String, Value>,
+    #[serde(deserialize_with = "lenient")]
+    pub node: String,
+    #[serde(deserialize_with = "lenient")]
+    pub memory: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub consumer_details: Vec<Consumer>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Exchange {
+    pub name: String,
+    pub vhost: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub durable: bool,
+    pub auto_delete: bool,
+    pub internal: bool,
+    #[serde(deserialize_with = "lenient")]
+    pub arguments: Map<String, Value>,
+    #[serde(deserialize_with = "lenient")]
+    pub policy: String,
+    #[serde(deserialize_with = "lenient")]
+    pub message_stats: MessageStats,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Binding {
+    pub source: String,
+    pub vhost: String,
+    pub destination: String,
+    pub destination_type: String,
+    pub routing_key: String,
+    #[serde(deserialize_with = "lenient")]
+    pub arguments: Map<String, Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Vhost {
+    pub name: String,
+}
+
+/// A paged list reply (`?page=…`).
+#[derive(Debug, Deserialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    #[serde(default)]
+    pub total_count: u64,
+    #[serde(default)]
+    pub filtered_count: u64,
+    #[serde(default)]
+    pub page: u32,
+    #[serde(default)]
+    pub page_count: u32,
+}

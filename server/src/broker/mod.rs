@@ -1,0 +1,189 @@
+//! Talking to one cluster's management HTTP API.
+//!
+//! Our own small client rather than `rabbitmq_http_client`: Warren needs node failover within a
+//! cluster, the list paging/sort/`columns` parameters and the `*_age`/`*_incr` sample windows,
+//! which that crate's typed calls do not expose.
+
+pub mod json;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::config::{ClusterConfig, Secret};
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BrokerError {
+    /// No node could be reached; one reason per node, without credentials.
+    #[error("no node answered ({0})")]
+    Unreachable(String),
+    #[error("no node answered in time")]
+    Timeout,
+    #[error("the broker refused the credentials (HTTP {0})")]
+    Unauthorized(u16),
+    #[error("not found")]
+    NotFound,
+    #[error("the broker rejected the request: {0}")]
+    BadRequest(String),
+    #[error("the broker answered HTTP {0}")]
+    Status(u16),
+    #[error("the broker's reply could not be read: {0}")]
+    BadBody(String),
+}
+
+/// A request path below `/api/`, built from segments that are each percent-encoded, so the
+/// vhost `/` becomes `%2F` and a `#` or `?` in a name cannot end the path.
+pub fn api_path(segments: &[&str]) -> String {
+    segments.iter().map(|s| app::urls::encode(s)).collect::<Vec<_>>().join("/")
+}
+
+pub struct BrokerClient {
+    nodes: Vec<Url>,
+    /// Index of the node that answered last; tried first next time.
+    preferred: AtomicUsize,
+    http: reqwest::Client,
+    username: String,
+    password: Secret,
+}
+
+impl BrokerClient {
+    pub fn new(config: &ClusterConfig) -> anyhow::Result<Self> {
+        let mut builder = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            // A management API never redirects; following one would let a broker point Warren,
+            // with its credentials, at another host.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("warren/", env!("CARGO_PKG_VERSION")))
+            .danger_accept_invalid_certs(config.tls.insecure_skip_verify);
+        if let Some(path) = &config.tls.ca_file {
+            let pem = std::fs::read(path).map_err(|e| anyhow::anyhow!("cluster {}: cannot read ca_file {}: {e}", config.name, path.display()))?;
+            for cert in reqwest::Certificate::from_pem_bundle(&pem)? {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        Ok(Self {
+            nodes: config.urls.clone(),
+            preferred: AtomicUsize::new(0),
+            http: builder.build()?,
+            username: config.username.clone(),
+            password: config.password.clone(),
+        })
+    }
+
+    /// The node URLs, for display (they never hold credentials: the config refuses those).
+    pub fn node_urls(&self) -> Vec<String> {
+        self.nodes.iter().map(|u| u.to_string()).collect()
+    }
+
+    /// GETs `/api/{path}?{query}` and decodes the JSON reply. Tries the last node that answered,
+    /// then the others in order; a node that cannot be reached, times out or answers 5xx is
+    /// skipped, any other answer is final.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, BrokerError> {
+        let first = self.preferred.load(Ordering::Relaxed) % self.nodes.len();
+        let mut failures = Vec::new();
+        let mut all_timeouts = true;
+        for i in (0..self.nodes.len()).map(|k| (first + k) % self.nodes.len()) {
+            let node = &self.nodes[i];
+            let mut url = node.join(&format!("api/{path}")).map_err(|e| BrokerError::BadRequest(e.to_string()))?;
+            if !query.is_empty() {
+                url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+            }
+            let sent = self.http.get(url).basic_auth(&self.username, Some(self.password.expose())).send().await;
+            let response = match sent {
+                Ok(response) if !response.status().is_server_error() => response,
+                Ok(response) => {
+                    all_timeouts = false;
+                    failures.push(format!("{}: HTTP {}", host(node), response.status().as_u16()));
+                    continue;
+                }
+                Err(error) => {
+                    all_timeouts &= error.is_timeout();
+                    failures.push(format!("{}: {}", host(node), describe(&error)));
+                    continue;
+                }
+            };
+            if i != first {
+                tracing::info!(node = %host(node), "switched to another node of the cluster");
+            }
+            self.preferred.store(i, Ordering::Relaxed);
+            return read_reply(response).await;
+        }
+        tracing::warn!(failures = ?failures, "no node of the cluster answered");
+        Err(if all_timeouts { BrokerError::Timeout } else { BrokerError::Unreachable(failures.join("; ")) })
+    }
+}
+
+async fn read_reply<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, BrokerError> {
+    let status = response.status();
+    let body = response.bytes().await.map_err(|e| BrokerError::BadBody(describe(&e)))?;
+    match status {
+        StatusCode::OK => serde_json::from_slice(&body).map_err(|e| BrokerError::BadBody(e.to_string())),
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(BrokerError::Unauthorized(status.as_u16())),
+        StatusCode::NOT_FOUND => Err(BrokerError::NotFound),
+        StatusCode::BAD_REQUEST => Err(BrokerError::BadRequest(reason(&body))),
+        other => Err(BrokerError::Status(other.as_u16())),
+    }
+}
+
+/// The broker's own explanation from a `{"error": …, "reason": …}` body.
+fn reason(body: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("reason").map(|r| r.as_str().map(str::to_string).unwrap_or_else(|| r.to_string())))
+        .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(500)]).into_owned())
+}
+
+fn host(url: &Url) -> String {
+    format!("{}:{}", url.host_str().unwrap_or("?"), url.port_or_known_default().unwrap_or(0))
+}
+
+/// A reqwest error without its URL (which carries the vhost and object names of the request).
+fn describe(error: &reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "connection failed"
+    } else if error.is_body() || error.is_decode() {
+        "reply broken off"
+    } else {
+        "request failed"
+    };
+    let mut cause = std::error::Error::source(error);
+    let mut innermost = None;
+    while let Some(c) = cause {
+        innermost = Some(c.to_string());
+        cause = c.source();
+    }
+    match innermost {
+        Some(detail) => format!("{kind}: {detail}"),
+        None => kind.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_encode_every_segment() {
+        assert_eq!(api_path(&["queues", "/", "orders"]), "queues/%2F/orders");
+        assert_eq!(api_path(&["queues", "prod/eu", "订单 created/#1%"]), "queues/prod%2Feu/%E8%AE%A2%E5%8D%95%20created%2F%231%25");
+        assert_eq!(api_path(&["exchanges", "/", "a?b"]), "exchanges/%2F/a%3Fb");
+    }
+
+    #[test]
+    fn joined_urls_keep_the_encoding() {
+        let base = Url::parse("http://h:15672/rabbitmq/").unwrap();
+        let url = base.join(&format!("api/{}", api_path(&["queues", "/", "a b#c"]))).unwrap();
+        assert_eq!(url.as_str(), "http://h:15672/rabbitmq/api/queues/%2F/a%20b%23c");
+    }
+
+    #[test]
+    fn reason_comes_from_the_broker_body() {
+        assert_eq!(reason(br#"{"error":"bad_request","reason":"page out of range"}"#), "page out of range");
+        assert_eq!(reason(b"<html>oops</html>"), "<html>oops</html>");
+    }
+}

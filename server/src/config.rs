@@ -1,0 +1,316 @@
+//! Configuration: a TOML file plus a few environment overrides.
+//!
+//! `WARREN_CONFIG` names the file (default `warren.toml` in the working directory, if present);
+//! `WARREN_LISTEN` and `WARREN_DATA_DIR` override the file. With no file at all Warren watches one
+//! cluster, `local`, at `http://127.0.0.1:15672` as guest/guest.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use url::Url;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config file {path} is invalid: {source}")]
+    Parse { path: PathBuf, source: toml::de::Error },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A secret that never shows up in `Debug` output, logs or error messages.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `None`: the address cargo-leptos or `LEPTOS_SITE_ADDR` gives (127.0.0.1:3000 by default).
+    pub listen: Option<SocketAddr>,
+    pub data_dir: PathBuf,
+    pub clusters: Vec<ClusterConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    pub name: String,
+    /// Management API base URLs, one per node, each ending in `/`.
+    pub urls: Vec<Url>,
+    pub username: String,
+    pub password: Secret,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub tls: TlsConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// PEM file with extra CA certificates, added to the system roots.
+    pub ca_file: Option<PathBuf>,
+    /// Skips certificate checks. Only for lab brokers with self-signed certificates.
+    #[serde(default)]
+    pub insecure_skip_verify: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    #[serde(default, rename = "cluster")]
+    clusters: Vec<FileCluster>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCluster {
+    name: String,
+    urls: Vec<String>,
+    username: String,
+    password: Option<String>,
+    password_env: Option<String>,
+    password_file: Option<PathBuf>,
+    #[serde(default = "default_timeout_secs")]
+    timeout_secs: f64,
+    #[serde(default = "default_connect_timeout_secs")]
+    connect_timeout_secs: f64,
+    #[serde(default)]
+    tls: TlsConfig,
+}
+
+fn default_timeout_secs() -> f64 {
+    5.0
+}
+fn default_connect_timeout_secs() -> f64 {
+    2.0
+}
+
+pub const DEFAULT_CONFIG_FILE: &str = "warren.toml";
+
+impl Config {
+    /// Loads from the process environment and the file it names.
+    pub fn load() -> Result<Self, ConfigError> {
+        Self::load_with(|key| std::env::var(key).ok())
+    }
+
+    /// Loads with `env` standing in for the environment, so tests need not touch the process's.
+    pub fn load_with(env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let file = match env("WARREN_CONFIG") {
+            Some(path) => Some(read_file(Path::new(&path))?),
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => Some(read_file(Path::new(DEFAULT_CONFIG_FILE))?),
+            None => None,
+        };
+        let file = file.unwrap_or_default();
+        let listen = match env("WARREN_LISTEN") {
+            Some(addr) => Some(addr.parse().map_err(|e| ConfigError::Invalid(format!("WARREN_LISTEN={addr:?}: {e}")))?),
+            None => file.listen,
+        };
+        let data_dir = env("WARREN_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let clusters = if file.clusters.is_empty() {
+            vec![local_default()]
+        } else {
+            file.clusters.into_iter().map(|c| resolve_cluster(c, &env)).collect::<Result<_, _>>()?
+        };
+        let mut names: Vec<&str> = clusters.iter().map(|c| c.name.as_str()).collect();
+        names.sort_unstable();
+        if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(ConfigError::Invalid(format!("cluster name {:?} is used twice", pair[0])));
+        }
+        Ok(Config { listen, data_dir, clusters })
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+    toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.into(), source })
+}
+
+fn local_default() -> ClusterConfig {
+    ClusterConfig {
+        name: "local".into(),
+        urls: vec![Url::parse("http://127.0.0.1:15672/").expect("a valid URL")],
+        username: "guest".into(),
+        password: Secret::new("guest"),
+        timeout: Duration::from_secs_f64(default_timeout_secs()),
+        connect_timeout: Duration::from_secs_f64(default_connect_timeout_secs()),
+        tls: TlsConfig::default(),
+    }
+}
+
+fn resolve_cluster(c: FileCluster, env: &impl Fn(&str) -> Option<String>) -> Result<ClusterConfig, ConfigError> {
+    let invalid = |what: String| ConfigError::Invalid(format!("cluster {:?}: {what}", c.name));
+    let name_ok = c.name.chars().next().is_some_and(|ch| ch.is_ascii_alphanumeric())
+        && c.name.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch));
+    if !name_ok {
+        return Err(invalid("name must be ASCII letters, digits, '-', '_' or '.', starting with a letter or digit".into()));
+    }
+    if c.urls.is_empty() {
+        return Err(invalid("needs at least one URL in `urls`".into()));
+    }
+    let urls = c.urls.iter().map(|u| parse_node_url(u).map_err(&invalid)).collect::<Result<Vec<_>, _>>()?;
+    let password = match (&c.password, &c.password_env, &c.password_file) {
+        (Some(p), None, None) => Secret::new(p.clone()),
+        (None, Some(var), None) => Secret::new(env(var).ok_or_else(|| invalid(format!("environment variable {var} is not set")))?),
+        (None, None, Some(path)) => {
+            let text = std::fs::read_to_string(path).map_err(|e| invalid(format!("cannot read password_file {}: {e}", path.display())))?;
+            Secret::new(text.trim_end_matches(['\r', '\n']))
+        }
+        _ => return Err(invalid("set exactly one of password, password_env, password_file".into())),
+    };
+    let seconds = |value: f64, key: &str| {
+        (value.is_finite() && value > 0.0 && value <= 300.0)
+            .then(|| Duration::from_secs_f64(value))
+            .ok_or_else(|| invalid(format!("{key} must be between 0 and 300 seconds")))
+    };
+    Ok(ClusterConfig {
+        timeout: seconds(c.timeout_secs, "timeout_secs")?,
+        connect_timeout: seconds(c.connect_timeout_secs, "connect_timeout_secs")?,
+        name: c.name,
+        urls,
+        username: c.username,
+        password,
+        tls: c.tls,
+    })
+}
+
+/// A node's management base URL. Credentials belong in `username`/`password`, never in the URL,
+/// where they would end up in logs.
+fn parse_node_url(text: &str) -> Result<Url, String> {
+    let mut url = Url::parse(text).map_err(|e| format!("URL {text:?}: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("URL {text:?}: only http and https are supported"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!("URL {}: put credentials in username/password, not in the URL", url.host_str().unwrap_or("?")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("URL {text:?}: must not have a query or fragment"));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(toml: &str, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = std::env::temp_dir().join(format!("warren-config-{}-{}", std::process::id(), rand_suffix()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("warren.toml");
+        std::fs::write(&path, toml).unwrap();
+        let mut vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        vars.insert("WARREN_CONFIG".into(), path.display().to_string());
+        let result = Config::load_with(|k| vars.get(k).cloned());
+        std::fs::remove_dir_all(&dir).unwrap();
+        result
+    }
+
+    fn rand_suffix() -> u128 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    }
+
+    #[test]
+    fn no_file_means_local_guest() {
+        let config = Config::load_with(|_| None).unwrap();
+        assert_eq!(config.clusters.len(), 1);
+        let local = &config.clusters[0];
+        assert_eq!(local.name, "local");
+        assert_eq!(local.urls[0].as_str(), "http://127.0.0.1:15672/");
+        assert_eq!((local.username.as_str(), local.password.expose()), ("guest", "guest"));
+        assert_eq!(config.listen, None);
+    }
+
+    #[test]
+    fn full_file_with_env_overrides() {
+        let config = load(
+            r#"
+            listen = "0.0.0.0:8080"
+            data_dir = "/var/lib/warren"
+            [[cluster]]
+            name = "prod-eu"
+            urls = ["http://n1:15672", "https://n2:15671/rabbitmq"]
+            username = "warren"
+            password_env = "PROD_PW"
+            timeout_secs = 2.5
+            [cluster.tls]
+            insecure_skip_verify = true
+            [[cluster]]
+            name = "lab"
+            urls = ["http://lab:15672/"]
+            username = "guest"
+            password = "guest"
+            "#,
+            &[("PROD_PW", "s3cret"), ("WARREN_LISTEN", "127.0.0.1:4000")],
+        )
+        .unwrap();
+        assert_eq!(config.listen, Some("127.0.0.1:4000".parse().unwrap()));
+        assert_eq!(config.data_dir, PathBuf::from("/var/lib/warren"));
+        let prod = &config.clusters[0];
+        assert_eq!(prod.urls[1].as_str(), "https://n2:15671/rabbitmq/");
+        assert_eq!(prod.password.expose(), "s3cret");
+        assert_eq!(prod.timeout, Duration::from_millis(2500));
+        assert!(prod.tls.insecure_skip_verify);
+        assert_eq!(config.clusters[1].connect_timeout, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn password_file_is_read_and_trimmed() {
+        let pw = std::env::temp_dir().join(format!("warren-pw-{}", rand_suffix()));
+        std::fs::write(&pw, "from-file\n").unwrap();
+        let toml = format!(
+            "[[cluster]]\nname = \"a\"\nurls = [\"http://h:15672\"]\nusername = \"u\"\npassword_file = {:?}\n",
+            pw.display().to_string()
+        );
+        let config = load(&toml, &[]).unwrap();
+        std::fs::remove_file(&pw).unwrap();
+        assert_eq!(config.clusters[0].password.expose(), "from-file");
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let config = load("[[cluster]]\nname = \"a\"\nurls = [\"http://h:15672\"]\nusername = \"u\"\npassword = \"hunter2\"\n", &[]).unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_a_reason() {
+        let cases = [
+            ("[[cluster]]\nname = \"a\"\nurls = [\"http://u:p@h:15672\"]\nusername = \"u\"\npassword = \"p\"\n", "not in the URL"),
+            ("[[cluster]]\nname = \"a\"\nurls = []\nusername = \"u\"\npassword = \"p\"\n", "at least one URL"),
+            ("[[cluster]]\nname = \"a/b\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\n", "name must be"),
+            ("[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\n", "exactly one of"),
+            ("[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword_env = \"NOPE\"\n", "NOPE is not set"),
+            ("[[cluster]]\nname = \"a\"\nurls = [\"ftp://h\"]\nusername = \"u\"\npassword = \"p\"\n", "only http"),
+            ("[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\ntimeout_secs = -1\n", "timeout_secs"),
+            ("[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\n[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\n", "used twice"),
+            ("lisen = \"1.2.3.4:5\"\n", "unknown field"),
+        ];
+        for (toml, expected) in cases {
+            let err = load(toml, &[]).expect_err(toml).to_string();
+            assert!(err.contains(expected), "{toml:?}: {err}");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+use anyhow::Context;
+use leptos::config::get_configuration;
+use server::backend::Clusters;
+use server::config::Config;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")))
+        .init();
+
+    let config = Config::load().context("loading configuration")?;
+    let leptos_options = get_configuration(None).context("reading Leptos options")?.leptos_options;
+    let addr = config.listen.unwrap_or(leptos_options.site_addr);
+    for cluster in &config.clusters {
+        let nodes: Vec<&str> = cluster.urls.iter().map(|u| u.as_str()).collect();
+        tracing::info!(cluster = %cluster.name, ?nodes, user = %cluster.username, "watching cluster");
+    }
+    let app = server::router(leptos_options, Clusters::new(&config.clusters)?);
+
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    tracing::info!("Warren is serving on http://{addr}");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            term.recv().await;
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

@@ -1,0 +1,123 @@
+//! Broker faults: dead nodes, wrong credentials, silence, garbage and redirects, each shown as
+//! what it is; and node failover within a cluster. The healthy node is a real broker.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::api::Backend;
+use app::error::AppError;
+use common::{brokers, cluster};
+use server::backend::Clusters;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+#[derive(Clone, Copy)]
+enum Fake {
+    /// Accepts and closes at once, like a node whose port is closed mid-restart.
+    Reset,
+    /// Accepts and never answers.
+    Silent,
+    /// Answers 200 with a body that is not JSON.
+    Garbage,
+    /// Answers with a redirect to another host.
+    Redirect,
+}
+
+/// A fake node on loopback; returns its URL and how many connections it accepted.
+async fn fake_node(kind: Fake) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let reply: &[u8] = match kind {
+                    Fake::Reset => return,
+                    Fake::Silent => {
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                        return;
+                    }
+                    Fake::Garbage => b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 9\r\n\r\nnot json!",
+                    Fake::Redirect => b"HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:15672/api/overview\r\ncontent-length: 0\r\n\r\n",
+                };
+                let _ = socket.write_all(reply).await;
+            });
+        }
+    });
+    (url, accepted)
+}
+
+fn one_cluster(urls: &[&str], password: &str, timeout: Duration) -> Clusters {
+    Clusters::new(&[cluster("c", urls, password, timeout)]).unwrap()
+}
+
+#[tokio::test]
+async fn a_dead_node_is_skipped_and_the_working_one_remembered() {
+    for (version, url) in brokers() {
+        let (dead, accepted) = fake_node(Fake::Reset).await;
+        let b = one_cluster(&[&dead, &url], "guest", Duration::from_secs(5));
+        let first = b.vhosts("c").await;
+        assert!(first.is_ok(), "{version}: {first:?}");
+        assert_eq!(accepted.load(Ordering::SeqCst), 1, "the first node was tried first");
+        for _ in 0..3 {
+            b.overview("c").await.unwrap();
+        }
+        assert_eq!(accepted.load(Ordering::SeqCst), 1, "{version}: the working node is asked first afterwards");
+    }
+}
+
+#[tokio::test]
+async fn a_cluster_with_no_live_node_is_unreachable() {
+    let (dead, _) = fake_node(Fake::Reset).await;
+    let b = one_cluster(&[&dead, "http://127.0.0.1:1"], "guest", Duration::from_secs(5));
+    match b.overview("c").await {
+        Err(AppError::Unreachable { cluster, detail }) => {
+            assert_eq!(cluster, "c");
+            assert!(detail.contains("127.0.0.1:1"), "names the nodes: {detail}");
+        }
+        other => panic!("expected Unreachable, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_silent_node_times_out() {
+    let (silent, _) = fake_node(Fake::Silent).await;
+    let b = one_cluster(&[&silent], "guest", Duration::from_millis(800));
+    let started = std::time::Instant::now();
+    assert_eq!(b.overview("c").await, Err(AppError::Timeout { cluster: "c".into() }));
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test]
+async fn garbage_and_redirects_are_bad_replies() {
+    for kind in [Fake::Garbage, Fake::Redirect] {
+        let (node, accepted) = fake_node(kind).await;
+        let b = one_cluster(&[&node], "guest", Duration::from_secs(5));
+        assert_eq!(b.vhosts("c").await, Err(AppError::BadReply { cluster: "c".into() }));
+        assert_eq!(accepted.load(Ordering::SeqCst), 1, "a redirect is not followed");
+    }
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_reported_without_the_password() {
+    for (version, url) in brokers() {
+        let b = one_cluster(&[&url], "not-the-password", Duration::from_secs(5));
+        let error = b.overview("c").await.unwrap_err();
+        assert_eq!(error, AppError::Unauthorized { cluster: "c".into() }, "{version}");
+        assert!(!format!("{error} {error:?}").contains("not-the-password"));
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_cluster_is_named() {
+    let b = one_cluster(&["http://127.0.0.1:1"], "guest", Duration::from_secs(1));
+    assert_eq!(b.vhosts("other").await, Err(AppError::UnknownCluster("other".into())));
+}
