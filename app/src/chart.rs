@@ -72,7 +72,7 @@ fn nice_ceiling(value: f64) -> f64 {
         return 1.0;
     }
     let magnitude = 10f64.powf(value.log10().floor());
-    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|c| *c >= value * 1.05).unwrap_or(10.0 * magnitude)
+    [1.0, 2.0, 5.0, 10.0, 20.0].iter().map(|m| m * magnitude).find(|c| *c >= value * 1.05).unwrap_or(20.0 * magnitude)
 }
 
 /// 1500 → "1.5k", 2000000 → "2M".
