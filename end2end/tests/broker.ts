@@ -32,7 +32,7 @@ export async function api(method: string, apiPath: string, body?: unknown): Prom
 async function publish(vhost: string, exchange: string, routingKey: string, count: number) {
   for (let i = 0; i < count; i++) {
     await api('POST', `exchanges/${enc(vhost)}/${enc(exchange)}/publish`, {
-      properties: {},
+      properties: { delivery_mode: 2 },
       routing_key: routingKey,
       payload: `e2e ${i}`,
       payload_encoding: 'string',

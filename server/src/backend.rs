@@ -50,7 +50,12 @@ struct Cluster<'a> {
 }
 
 impl Cluster<'_> {
-    async fn get<T: serde::de::DeserializeOwned>(&self, what: &str, path: &str, query: &[(&str, String)]) -> Result<T, AppError> {
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, AppError> {
         self.client.get(path, query).await.map_err(|error| {
             tracing::warn!(cluster = self.name, request = what, %error, "broker request failed");
             let cluster = self.name.to_string();
@@ -107,11 +112,15 @@ fn into_page<J, T>(page: json::Paged<J>, row: fn(J) -> T) -> Page<T> {
 #[async_trait::async_trait]
 impl app::api::Backend for Clusters {
     fn clusters(&self) -> Vec<ClusterInfo> {
-        self.order.iter().map(|name| ClusterInfo { name: name.clone(), nodes: self.clients[name].node_urls() }).collect()
+        self.order
+            .iter()
+            .map(|name| ClusterInfo { name: name.clone(), nodes: self.clients[name].node_urls() })
+            .collect()
     }
 
     async fn vhosts(&self, cluster: &str) -> Result<Vec<String>, AppError> {
-        let vhosts: Vec<json::Vhost> = self.client(cluster)?.get("vhosts", "vhosts", &[("columns", "name".into())]).await?;
+        let vhosts: Vec<json::Vhost> =
+            self.client(cluster)?.get("vhosts", "vhosts", &[("columns", "name".into())]).await?;
         let mut names: Vec<String> = vhosts.into_iter().map(|v| v.name).collect();
         names.sort();
         Ok(names)
@@ -158,7 +167,8 @@ impl app::api::Backend for Clusters {
     async fn queue(&self, cluster: &str, vhost: &str, name: &str) -> Result<QueueDetail, AppError> {
         let c = self.client(cluster)?;
         let what = format!("queue {name:?} in vhost {vhost:?}");
-        let (queue_path, bindings_path) = (api_path(&["queues", vhost, name]), api_path(&["queues", vhost, name, "bindings"]));
+        let (queue_path, bindings_path) =
+            (api_path(&["queues", vhost, name]), api_path(&["queues", vhost, name, "bindings"]));
         let window = sample_window();
         let (queue, bindings) = tokio::join!(
             c.get::<json::Queue>(&what, &queue_path, &window),
@@ -202,7 +212,8 @@ impl app::api::Backend for Clusters {
         let path_name = if name.is_empty() { "amq.default" } else { name };
         let what = format!("exchange {name:?} in vhost {vhost:?}");
         let exchange_path = api_path(&["exchanges", vhost, path_name]);
-        let (out_path, in_path) = (format!("{exchange_path}/bindings/source"), format!("{exchange_path}/bindings/destination"));
+        let (out_path, in_path) =
+            (format!("{exchange_path}/bindings/source"), format!("{exchange_path}/bindings/destination"));
         let (exchange, out, into) = tokio::join!(
             c.get::<json::Exchange>(&what, &exchange_path, &[]),
             c.get::<Vec<json::Binding>>(&what, &out_path, &[]),
@@ -226,9 +237,15 @@ impl app::api::Backend for Clusters {
         let mut rows: Vec<BindingRow> = all
             .into_iter()
             .map(binding_row)
-            .filter(|b| matcher.matches(&b.source) || matcher.matches(&b.destination) || matcher.matches(&b.routing_key))
+            .filter(|b| {
+                matcher.matches(&b.source) || matcher.matches(&b.destination) || matcher.matches(&b.routing_key)
+            })
             .collect();
-        rows.sort_by(|a, b| sort_key(a).cmp(sort_key(b)).then_with(|| (&a.vhost, &a.source, &a.destination).cmp(&(&b.vhost, &b.source, &b.destination))));
+        rows.sort_by(|a, b| {
+            sort_key(a)
+                .cmp(sort_key(b))
+                .then_with(|| (&a.vhost, &a.source, &a.destination).cmp(&(&b.vhost, &b.source, &b.destination)))
+        });
         if query.desc {
             rows.reverse();
         }
@@ -328,7 +345,10 @@ enum NameMatcher {
 impl NameMatcher {
     fn new(query: &ListQuery) -> Result<Self, AppError> {
         if query.filter.len() > ListQuery::MAX_FILTER_LEN {
-            return Err(AppError::BadRequest(format!("the filter is longer than {} characters", ListQuery::MAX_FILTER_LEN)));
+            return Err(AppError::BadRequest(format!(
+                "the filter is longer than {} characters",
+                ListQuery::MAX_FILTER_LEN
+            )));
         }
         if query.filter.is_empty() {
             return Ok(Self::All);
@@ -436,10 +456,8 @@ fn binding_row(b: json::Binding) -> BindingRow {
 
 /// A JSON object as sorted (key, value-as-JSON) pairs; strings lose their quotes for reading.
 fn json_pairs(map: &Map<String, Value>) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = map
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
-        .collect();
+    let mut pairs: Vec<(String, String)> =
+        map.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect();
     pairs.sort();
     pairs
 }
@@ -477,7 +495,15 @@ mod tests {
 
     #[test]
     fn list_params_carry_filter_sort_and_page() {
-        let q = ListQuery { filter: "a".into(), regex: true, sort: "ready".into(), desc: true, page: 2, page_size: 900, vhost: None };
+        let q = ListQuery {
+            filter: "a".into(),
+            regex: true,
+            sort: "ready".into(),
+            desc: true,
+            page: 2,
+            page_size: 900,
+            vhost: None,
+        };
         let params = list_params(&q, queue_sort_path(&q.sort).unwrap(), QUEUE_COLUMNS).unwrap();
         let get = |k: &str| params.iter().find(|(key, _)| *key == k).map(|(_, v)| v.as_str());
         assert_eq!(get("page"), Some("2"));

@@ -123,7 +123,8 @@ impl Config {
             Some(addr) => Some(addr.parse().map_err(|e| ConfigError::Invalid(format!("WARREN_LISTEN={addr:?}: {e}")))?),
             None => file.listen,
         };
-        let data_dir = env("WARREN_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir =
+            env("WARREN_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
         let clusters = if file.clusters.is_empty() {
             vec![local_default()]
         } else {
@@ -160,7 +161,9 @@ fn resolve_cluster(c: FileCluster, env: &impl Fn(&str) -> Option<String>) -> Res
     let name_ok = c.name.chars().next().is_some_and(|ch| ch.is_ascii_alphanumeric())
         && c.name.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch));
     if !name_ok {
-        return Err(invalid("name must be ASCII letters, digits, '-', '_' or '.', starting with a letter or digit".into()));
+        return Err(invalid(
+            "name must be ASCII letters, digits, '-', '_' or '.', starting with a letter or digit".into(),
+        ));
     }
     if c.urls.is_empty() {
         return Err(invalid("needs at least one URL in `urls`".into()));
@@ -168,9 +171,12 @@ fn resolve_cluster(c: FileCluster, env: &impl Fn(&str) -> Option<String>) -> Res
     let urls = c.urls.iter().map(|u| parse_node_url(u).map_err(&invalid)).collect::<Result<Vec<_>, _>>()?;
     let password = match (&c.password, &c.password_env, &c.password_file) {
         (Some(p), None, None) => Secret::new(p.clone()),
-        (None, Some(var), None) => Secret::new(env(var).ok_or_else(|| invalid(format!("environment variable {var} is not set")))?),
+        (None, Some(var), None) => {
+            Secret::new(env(var).ok_or_else(|| invalid(format!("environment variable {var} is not set")))?)
+        }
         (None, None, Some(path)) => {
-            let text = std::fs::read_to_string(path).map_err(|e| invalid(format!("cannot read password_file {}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| invalid(format!("cannot read password_file {}: {e}", path.display())))?;
             Secret::new(text.trim_end_matches(['\r', '\n']))
         }
         _ => return Err(invalid("set exactly one of password, password_env, password_file".into())),
@@ -199,7 +205,10 @@ fn parse_node_url(text: &str) -> Result<Url, String> {
         return Err(format!("URL {text:?}: only http and https are supported"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(format!("URL {}: put credentials in username/password, not in the URL", url.host_str().unwrap_or("?")));
+        return Err(format!(
+            "URL {}: put credentials in username/password, not in the URL",
+            url.host_str().unwrap_or("?")
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!("URL {text:?}: must not have a query or fragment"));
@@ -291,7 +300,11 @@ mod tests {
 
     #[test]
     fn secrets_never_print() {
-        let config = load("[[cluster]]\nname = \"a\"\nurls = [\"http://h:15672\"]\nusername = \"u\"\npassword = \"hunter2\"\n", &[]).unwrap();
+        let config = load(
+            "[[cluster]]\nname = \"a\"\nurls = [\"http://h:15672\"]\nusername = \"u\"\npassword = \"hunter2\"\n",
+            &[],
+        )
+        .unwrap();
         assert!(!format!("{config:?}").contains("hunter2"));
     }
 

@@ -26,15 +26,10 @@ pub fn router(leptos_options: LeptosOptions, clusters: Clusters) -> Router {
     Router::new()
         .route("/", get(move || async move { Redirect::temporary(&home) }))
         .route("/healthz", get(|| async { "ok" }))
-        .leptos_routes_with_context(
-            &leptos_options,
-            routes,
-            move || provide_context(backend.clone()),
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&leptos_options, routes, move || provide_context(backend.clone()), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

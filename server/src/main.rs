@@ -1,8 +1,8 @@
 use anyhow::Context;
 use leptos::config::get_configuration;
-use server::backend::Clusters;
-use server::config::Config;
 use tracing_subscriber::EnvFilter;
+use warren::backend::Clusters;
+use warren::config::Config;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -17,7 +17,7 @@ async fn main() -> anyhow::Result<()> {
         let nodes: Vec<&str> = cluster.urls.iter().map(|u| u.as_str()).collect();
         tracing::info!(cluster = %cluster.name, ?nodes, user = %cluster.username, "watching cluster");
     }
-    let app = server::router(leptos_options, Clusters::new(&config.clusters)?);
+    let app = warren::router(leptos_options, Clusters::new(&config.clusters)?);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     tracing::info!("Warren is serving on http://{addr}");

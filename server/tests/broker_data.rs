@@ -10,7 +10,7 @@ use app::error::AppError;
 use app::model::ListQuery;
 use common::{brokers, cluster, enc, eventually, Admin};
 use serde_json::json;
-use server::backend::Clusters;
+use warren::backend::Clusters;
 
 const CLUSTER: &str = "it";
 const ODD_QUEUE: &str = "订单 created/#1%";
@@ -29,14 +29,23 @@ fn list(vhost: &str) -> ListQuery {
 async fn arrange(admin: &Admin) -> String {
     let vhost = admin.vhost("warren-it").await;
     let v = enc(&vhost);
-    admin.put(&format!("queues/{v}/{}", enc(ODD_QUEUE)), json!({"durable": true, "arguments": {"x-max-length": 1000}})).await;
+    admin
+        .put(&format!("queues/{v}/{}", enc(ODD_QUEUE)), json!({"durable": true, "arguments": {"x-max-length": 1000}}))
+        .await;
     admin.put(&format!("queues/{v}/q-large"), json!({"durable": true})).await;
     admin.put(&format!("queues/{v}/q-medium"), json!({"durable": false, "auto_delete": true})).await;
     admin.put(&format!("exchanges/{v}/{}", enc(ODD_EXCHANGE)), json!({"type": "topic", "durable": true})).await;
     admin.put(&format!("exchanges/{v}/upstream"), json!({"type": "fanout", "durable": true})).await;
-    admin.post(&format!("bindings/{v}/e/{}/q/{}", enc(ODD_EXCHANGE), enc(ODD_QUEUE)), json!({"routing_key": "order.#"})).await;
+    admin
+        .post(&format!("bindings/{v}/e/{}/q/{}", enc(ODD_EXCHANGE), enc(ODD_QUEUE)), json!({"routing_key": "order.#"}))
+        .await;
     admin.post(&format!("bindings/{v}/e/upstream/e/{}", enc(ODD_EXCHANGE)), json!({"routing_key": ""})).await;
-    admin.put(&format!("policies/{v}/it-ttl"), json!({"pattern": "^订单", "definition": {"message-ttl": 60000}, "apply-to": "queues"})).await;
+    admin
+        .put(
+            &format!("policies/{v}/it-ttl"),
+            json!({"pattern": "^订单", "definition": {"message-ttl": 60000}, "apply-to": "queues"}),
+        )
+        .await;
     admin.publish(&vhost, ODD_EXCHANGE, "order.created", 1).await;
     admin.publish(&vhost, "", "q-large", 5).await;
     admin.publish(&vhost, "", "q-medium", 3).await;
@@ -62,7 +71,10 @@ async fn overview_totals_nodes_and_backlog() {
         assert!(o.rabbitmq_version.starts_with(&version), "{version}: broker reports {}", o.rabbitmq_version);
         assert!(!o.nodes.is_empty() && o.nodes.iter().all(|n| n.running), "{version}: {:?}", o.nodes);
         let node = &o.nodes[0];
-        assert!(node.mem_used > 0 && node.mem_limit > 0 && node.fd_total > 0 && node.uptime_ms > 0, "{version}: {node:?}");
+        assert!(
+            node.mem_used > 0 && node.mem_limit > 0 && node.fd_total > 0 && node.uptime_ms > 0,
+            "{version}: {node:?}"
+        );
         assert!(o.objects.exchanges >= 2 && o.objects.connections == o.objects.connections);
         eventually("the broker to have backlog samples", || async {
             let o = b.overview(CLUSTER).await.unwrap();
@@ -79,9 +91,12 @@ async fn queue_list_filters_sorts_and_pages() {
         let admin = Admin::connect(&url).await;
         let vhost = arrange(&admin).await;
         let b = backend(&url);
-        let names = |page: &app::model::Page<app::model::QueueRow>| page.items.iter().map(|q| q.name.clone()).collect::<Vec<_>>();
+        let names = |page: &app::model::Page<app::model::QueueRow>| {
+            page.items.iter().map(|q| q.name.clone()).collect::<Vec<_>>()
+        };
         eventually("queue counters and policy", || async {
-            let page = b.queues(CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap();
+            let page =
+                b.queues(CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap();
             names(&page) == ["q-large", "q-medium", ODD_QUEUE] && page.items[2].policy == "it-ttl"
         })
         .await;
@@ -89,7 +104,11 @@ async fn queue_list_filters_sorts_and_pages() {
         let page = b.queues(CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap();
         assert_eq!((page.total, page.filtered, page.page, page.page_count), (3, 3, 1, 1), "{version}");
         let odd = page.items.iter().find(|q| q.name == ODD_QUEUE).unwrap();
-        assert_eq!((odd.vhost.as_str(), odd.ready, odd.total, odd.policy.as_str()), (vhost.as_str(), 1, 1, "it-ttl"), "{version}");
+        assert_eq!(
+            (odd.vhost.as_str(), odd.ready, odd.total, odd.policy.as_str()),
+            (vhost.as_str(), 1, 1, "it-ttl"),
+            "{version}"
+        );
         assert!(odd.durable && odd.has_arguments && !odd.exclusive, "{version}: {odd:?}");
         assert_eq!(odd.kind, "classic");
         let medium = page.items.iter().find(|q| q.name == "q-medium").unwrap();
@@ -101,20 +120,33 @@ async fn queue_list_filters_sorts_and_pages() {
         let substring = b.queues(CLUSTER, &ListQuery { filter: "Q-".into(), ..list(&vhost) }).await.unwrap();
         assert_eq!((substring.filtered, substring.total), (2, 3), "{version}: substring filter is case-insensitive");
 
-        let regex = b.queues(CLUSTER, &ListQuery { filter: "^订单.*%$".into(), regex: true, ..list(&vhost) }).await.unwrap();
+        let regex =
+            b.queues(CLUSTER, &ListQuery { filter: "^订单.*%$".into(), regex: true, ..list(&vhost) }).await.unwrap();
         assert_eq!(names(&regex), [ODD_QUEUE], "{version}");
 
-        let paged = b.queues(CLUSTER, &ListQuery { sort: "name".into(), page: 2, page_size: 2, ..list(&vhost) }).await.unwrap();
+        let paged =
+            b.queues(CLUSTER, &ListQuery { sort: "name".into(), page: 2, page_size: 2, ..list(&vhost) }).await.unwrap();
         assert_eq!((names(&paged), paged.page, paged.page_count), (vec![ODD_QUEUE.to_string()], 2, 2), "{version}");
-        let past_the_end = b.queues(CLUSTER, &ListQuery { sort: "name".into(), page: 9, page_size: 2, ..list(&vhost) }).await.unwrap();
-        assert_eq!((past_the_end.page, names(&past_the_end)), (2, vec![ODD_QUEUE.to_string()]), "{version}: shows the last page");
+        let past_the_end =
+            b.queues(CLUSTER, &ListQuery { sort: "name".into(), page: 9, page_size: 2, ..list(&vhost) }).await.unwrap();
+        assert_eq!(
+            (past_the_end.page, names(&past_the_end)),
+            (2, vec![ODD_QUEUE.to_string()]),
+            "{version}: shows the last page"
+        );
 
         let bad = b.queues(CLUSTER, &ListQuery { filter: "[".into(), regex: true, ..list(&vhost) }).await;
-        assert!(matches!(bad, Err(AppError::BadRequest(ref m)) if m.contains("regular expression")), "{version}: {bad:?}");
+        assert!(
+            matches!(bad, Err(AppError::BadRequest(ref m)) if m.contains("regular expression")),
+            "{version}: {bad:?}"
+        );
         let bad_sort = b.queues(CLUSTER, &ListQuery { sort: "password".into(), ..list(&vhost) }).await;
         assert!(matches!(bad_sort, Err(AppError::BadRequest(_))), "{version}");
 
-        let all = b.queues(CLUSTER, &ListQuery { filter: "q-large".into(), page: 1, page_size: 500, ..Default::default() }).await.unwrap();
+        let all = b
+            .queues(CLUSTER, &ListQuery { filter: "q-large".into(), page: 1, page_size: 500, ..Default::default() })
+            .await
+            .unwrap();
         assert!(all.items.iter().any(|q| q.vhost == vhost), "{version}: the all-vhosts list includes the test vhost");
         cleanup(&admin, &vhost).await;
     }
@@ -134,12 +166,19 @@ async fn queue_detail_with_an_odd_name() {
         let d = b.queue(CLUSTER, &vhost, ODD_QUEUE).await.unwrap();
         assert_eq!(d.row.name, ODD_QUEUE);
         // 4.x also reports the `x-queue-type` it filled in.
-        assert!(d.arguments.contains(&("x-max-length".to_string(), "1000".to_string())), "{version}: {:?}", d.arguments);
+        assert!(
+            d.arguments.contains(&("x-max-length".to_string(), "1000".to_string())),
+            "{version}: {:?}",
+            d.arguments
+        );
         assert_eq!(d.effective_policy, vec![("message-ttl".to_string(), "60000".to_string())], "{version}");
         assert!(d.consumers.is_empty());
         assert!(d.node.starts_with("warren"), "{version}: node {:?}", d.node);
         let sources: Vec<&str> = d.bindings.iter().map(|b| b.source.as_str()).collect();
-        assert!(sources.contains(&"") && sources.contains(&ODD_EXCHANGE), "{version}: default and topic bindings, got {sources:?}");
+        assert!(
+            sources.contains(&"") && sources.contains(&ODD_EXCHANGE),
+            "{version}: default and topic bindings, got {sources:?}"
+        );
         let topic = d.bindings.iter().find(|b| b.source == ODD_EXCHANGE).unwrap();
         assert_eq!((topic.routing_key.as_str(), topic.destination_type.as_str()), ("order.#", "queue"));
 
@@ -160,7 +199,10 @@ async fn exchanges_and_bindings() {
 
         let page = b.exchanges(CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) }).await.unwrap();
         let names: Vec<&str> = page.items.iter().map(|x| x.name.as_str()).collect();
-        assert!(names.contains(&"") && names.contains(&"amq.topic") && names.contains(&ODD_EXCHANGE), "{version}: {names:?}");
+        assert!(
+            names.contains(&"") && names.contains(&"amq.topic") && names.contains(&ODD_EXCHANGE),
+            "{version}: {names:?}"
+        );
         let odd = page.items.iter().find(|x| x.name == ODD_EXCHANGE).unwrap();
         assert_eq!((odd.kind.as_str(), odd.durable, odd.internal), ("topic", true, false));
         let filtered = b.exchanges(CLUSTER, &ListQuery { filter: "#x ?".into(), ..list(&vhost) }).await.unwrap();
@@ -169,9 +211,15 @@ async fn exchanges_and_bindings() {
         let d = b.exchange(CLUSTER, &vhost, ODD_EXCHANGE).await.unwrap();
         assert_eq!(d.row.name, ODD_EXCHANGE);
         assert_eq!(d.bindings_out.len(), 1, "{version}");
-        assert_eq!((d.bindings_out[0].destination.as_str(), d.bindings_out[0].routing_key.as_str()), (ODD_QUEUE, "order.#"));
+        assert_eq!(
+            (d.bindings_out[0].destination.as_str(), d.bindings_out[0].routing_key.as_str()),
+            (ODD_QUEUE, "order.#")
+        );
         assert_eq!(d.bindings_in.len(), 1, "{version}: exchange-to-exchange binding");
-        assert_eq!((d.bindings_in[0].source.as_str(), d.bindings_in[0].destination_type.as_str()), ("upstream", "exchange"));
+        assert_eq!(
+            (d.bindings_in[0].source.as_str(), d.bindings_in[0].destination_type.as_str()),
+            ("upstream", "exchange")
+        );
 
         let default = b.exchange(CLUSTER, &vhost, "").await.unwrap();
         assert_eq!((default.row.name.as_str(), default.row.kind.as_str()), ("", "direct"), "{version}");

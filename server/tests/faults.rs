@@ -10,9 +10,9 @@ use std::time::Duration;
 use app::api::Backend;
 use app::error::AppError;
 use common::{brokers, cluster};
-use server::backend::Clusters;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use warren::backend::Clusters;
 
 #[derive(Clone, Copy)]
 enum Fake {

@@ -11,8 +11,8 @@ use common::{brokers, cluster, enc, Admin};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
-use server::backend::Clusters;
 use tower::ServiceExt;
+use warren::backend::Clusters;
 
 fn app(broker_url: &str) -> axum::Router {
     let clusters = Clusters::new(&[
@@ -20,7 +20,7 @@ fn app(broker_url: &str) -> axum::Router {
         cluster("down", &["http://127.0.0.1:1"], "guest", Duration::from_secs(2)),
     ])
     .unwrap();
-    server::router(LeptosOptions::builder().output_name("warren").build(), clusters)
+    warren::router(LeptosOptions::builder().output_name("warren").build(), clusters)
 }
 
 async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, String) {
@@ -90,7 +90,10 @@ async fn pages_render_on_the_server() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("&lt;b&gt;订单 created/#1%&lt;/b&gt;"), "the name is shown, HTML-escaped");
     assert!(!html.contains("<b>订单"), "never as markup");
-    assert!(html.contains(&format!("/c/it/queue?vhost={}&amp;name={}", enc(&vhost), enc(queue))), "links to its detail page");
+    assert!(
+        html.contains(&format!("/c/it/queue?vhost={}&amp;name={}", enc(&vhost), enc(queue))),
+        "links to its detail page"
+    );
 
     let (status, html) = get(&app, &format!("/c/it/queue?vhost={}&name={}", enc(&vhost), enc(queue))).await;
     assert_eq!(status, StatusCode::OK);
@@ -107,7 +110,8 @@ async fn pages_render_on_the_server() {
     assert_eq!(status, StatusCode::OK, "the console answers while a broker is down");
     assert!(html.contains("error-banner") && html.contains("Broker unreachable"));
 
-    let request = Request::get("/c/down").header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9").body(Body::empty()).unwrap();
+    let request =
+        Request::get("/c/down").header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9").body(Body::empty()).unwrap();
     let (_, html) = send(&app, request).await;
     assert!(html.contains("lang=\"zh-CN\"") && html.contains("无法连接 Broker"), "Chinese from Accept-Language");
 

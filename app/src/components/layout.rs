@@ -23,7 +23,11 @@ pub fn Layout() -> impl IntoView {
     let vhost = use_vhost_filter();
     let section_href = move |section: &'static str| {
         move || {
-            let base = if section.is_empty() { urls::cluster_home(&cluster.get()) } else { urls::section(&cluster.get(), section) };
+            let base = if section.is_empty() {
+                urls::cluster_home(&cluster.get())
+            } else {
+                urls::section(&cluster.get(), section)
+            };
             urls::with_query(&base, &[("vhost", &vhost.get())])
         }
     };
@@ -162,7 +166,11 @@ fn remember_lang(lang: Lang) {
     {
         use wasm_bindgen::JsCast;
         if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
-            let _ = doc.set_cookie(&format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", Lang::COOKIE, lang.html_tag()));
+            let _ = doc.set_cookie(&format!(
+                "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                Lang::COOKIE,
+                lang.html_tag()
+            ));
         }
     }
     #[cfg(not(feature = "hydrate"))]

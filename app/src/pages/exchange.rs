@@ -25,7 +25,11 @@ pub fn ExchangePage() -> impl IntoView {
     );
     let title = move || {
         let name = key.get().1;
-        if name.is_empty() || name == "amq.default" { t.get().default_exchange.to_string() } else { name }
+        if name.is_empty() || name == "amq.default" {
+            t.get().default_exchange.to_string()
+        } else {
+            name
+        }
     };
     view! {
         <h1 class="object-title">

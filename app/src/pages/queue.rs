@@ -117,5 +117,9 @@ fn or_none(value: String) -> impl IntoView {
 
 fn yes_no(value: bool) -> &'static str {
     let t = use_texts().get();
-    if value { t.yes } else { t.no }
+    if value {
+        t.yes
+    } else {
+        t.no
+    }
 }

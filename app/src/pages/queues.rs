@@ -85,4 +85,3 @@ fn QueueTable(page: Page<QueueRow>, query: Memo<ListQuery>, cluster: Memo<String
         <Pager query page/>
     }
 }
-

@@ -59,7 +59,8 @@ impl BrokerClient {
             .user_agent(concat!("warren/", env!("CARGO_PKG_VERSION")))
             .danger_accept_invalid_certs(config.tls.insecure_skip_verify);
         if let Some(path) = &config.tls.ca_file {
-            let pem = std::fs::read(path).map_err(|e| anyhow::anyhow!("cluster {}: cannot read ca_file {}: {e}", config.name, path.display()))?;
+            let pem = std::fs::read(path)
+                .map_err(|e| anyhow::anyhow!("cluster {}: cannot read ca_file {}: {e}", config.name, path.display()))?;
             for cert in reqwest::Certificate::from_pem_bundle(&pem)? {
                 builder = builder.add_root_certificate(cert);
             }
@@ -170,7 +171,10 @@ mod tests {
     #[test]
     fn paths_encode_every_segment() {
         assert_eq!(api_path(&["queues", "/", "orders"]), "queues/%2F/orders");
-        assert_eq!(api_path(&["queues", "prod/eu", "订单 created/#1%"]), "queues/prod%2Feu/%E8%AE%A2%E5%8D%95%20created%2F%231%25");
+        assert_eq!(
+            api_path(&["queues", "prod/eu", "订单 created/#1%"]),
+            "queues/prod%2Feu/%E8%AE%A2%E5%8D%95%20created%2F%231%25"
+        );
         assert_eq!(api_path(&["exchanges", "/", "a?b"]), "exchanges/%2F/a%3Fb");
     }
 

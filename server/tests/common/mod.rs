@@ -4,8 +4,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use server::config::{ClusterConfig, Secret, TlsConfig};
 use url::Url;
+use warren::config::{ClusterConfig, Secret, TlsConfig};
 
 /// The brokers under test, `version=url` pairs from `WARREN_TEST_BROKERS`
 /// (default: the 3.10 node that `scripts/broker.sh start` runs).
@@ -59,15 +59,24 @@ impl Admin {
         admin
     }
 
-    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> serde_json::Value {
-        let mut request = self.http.request(method.clone(), format!("{}/api/{path}", self.base)).basic_auth("guest", Some("guest"));
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        let mut request =
+            self.http.request(method.clone(), format!("{}/api/{path}", self.base)).basic_auth("guest", Some("guest"));
         if let Some(body) = body {
             request = request.json(&body);
         }
         let response = request.send().await.unwrap();
         let status = response.status();
         let text = response.text().await.unwrap();
-        assert!(status.is_success() || (method == reqwest::Method::DELETE && status == 404), "{method} {path}: {status} {text}");
+        assert!(
+            status.is_success() || (method == reqwest::Method::DELETE && status == 404),
+            "{method} {path}: {status} {text}"
+        );
         serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
     }
 
@@ -87,8 +96,11 @@ impl Admin {
     pub async fn vhost(&self, prefix: &str) -> String {
         let vhost = unique(&format!("{prefix}/虚拟 #%"));
         self.put(&format!("vhosts/{}", enc(&vhost)), serde_json::json!({})).await;
-        self.put(&format!("permissions/{}/guest", enc(&vhost)), serde_json::json!({"configure": ".*", "write": ".*", "read": ".*"}))
-            .await;
+        self.put(
+            &format!("permissions/{}/guest", enc(&vhost)),
+            serde_json::json!({"configure": ".*", "write": ".*", "read": ".*"}),
+        )
+        .await;
         vhost
     }
 
