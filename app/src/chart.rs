@@ -53,7 +53,10 @@ pub fn backlog_svg(backlog: &Backlog, x_label: &str) -> Option<String> {
             .y_label_formatter(&|v| compact(*v))
             .draw()
             .ok()?;
-        chart.draw_series(AreaSeries::new(stacked, 0.0, UNACKED_COLOR.mix(0.45)).border_style(UNACKED_COLOR)).ok()?;
+        // Unacked is the band between the ready line and the total, so the colours never blend.
+        let band: Vec<(f64, f64)> = stacked.iter().copied().chain(ready_line.iter().rev().copied()).collect();
+        chart.draw_series(std::iter::once(Polygon::new(band, UNACKED_COLOR.mix(0.45).filled()))).ok()?;
+        chart.draw_series(LineSeries::new(stacked, UNACKED_COLOR)).ok()?;
         chart.draw_series(AreaSeries::new(ready_line, 0.0, READY_COLOR.mix(0.45)).border_style(READY_COLOR)).ok()?;
         root.present().ok()?;
     }

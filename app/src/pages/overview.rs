@@ -59,7 +59,11 @@ fn OverviewBody(o: Overview) -> impl IntoView {
 #[component]
 fn NodesTable(nodes: Vec<NodeInfo>) -> impl IntoView {
     let t = use_texts();
+    // RabbitMQ 4 no longer reports socket limits: a limit of 0 means "not reported".
     let usage = |used: u64, limit: u64, text: String| {
+        if limit == 0 {
+            return view! { <td class="num muted">"–"</td> }.into_any();
+        }
         let pct = format::percent(used, limit);
         view! {
             <td class="num">
@@ -67,6 +71,7 @@ fn NodesTable(nodes: Vec<NodeInfo>) -> impl IntoView {
                 <meter min="0" max="100" high="80" value=pct.min(100)></meter>
             </td>
         }
+        .into_any()
     };
     view! {
         <div class="table-wrap">
