@@ -50,3 +50,15 @@ test('the language switch turns the UI to Simplified Chinese and is remembered',
   await page.getByTestId('lang-switch').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Queues');
 });
+
+test('the cluster switcher keeps the section and shows the other broker', async ({ page }) => {
+  await page.goto('/c/local/queues');
+  await hydrated(page);
+  await markDocument(page);
+  await page.getByTestId('cluster-picker').selectOption('rabbit4');
+  await expect(page).toHaveURL(/\/c\/rabbit4\/queues$/);
+  await expect(page.getByTestId('queues')).toBeVisible();
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await expect(page.locator('main')).toContainText('RabbitMQ 4.0');
+  await expectSameDocument(page);
+});
