@@ -82,13 +82,7 @@ fn ClusterPicker(cluster: Memo<String>) -> impl IntoView {
                             Ok(list) => list.into_iter().map(|c| c.name).collect(),
                             Err(_) => vec![cluster.get_untracked()],
                         };
-                        names
-                            .into_iter()
-                            .map(|name| {
-                                let selected = name == cluster.get_untracked();
-                                view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
-                            })
-                            .collect_view()
+                        options(names, cluster.get_untracked())
                     })}
                 </Transition>
             </select>
@@ -125,20 +119,23 @@ fn VhostPicker(cluster: Memo<String>, vhost: Memo<String>) -> impl IntoView {
                 <option value="">{move || t.get().all_vhosts}</option>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let names = vhosts.await.unwrap_or_default();
-                        let current = vhost.get_untracked();
-                        names
-                            .into_iter()
-                            .map(|name| {
-                                let selected = name == current;
-                                view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
-                            })
-                            .collect_view()
+                        options(vhosts.await.unwrap_or_default(), vhost.get_untracked())
                     })}
                 </Transition>
             </select>
         </label>
     }
+}
+
+/// `<option>`s for `names`, with `current` selected.
+fn options(names: Vec<String>, current: String) -> impl IntoView {
+    names
+        .into_iter()
+        .map(|name| {
+            let selected = name == current;
+            view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+        })
+        .collect_view()
 }
 
 #[component]

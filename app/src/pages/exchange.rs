@@ -1,44 +1,16 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::get_exchange;
 use crate::components::list::{text, Features};
 use crate::components::objects::{BindingTable, KeyValues};
-use crate::components::refresh::{use_cluster, use_refresh_tick};
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::ExchangeDetail;
-use crate::pages::with_data;
+use crate::pages::detail_page;
 
 #[component]
 pub fn ExchangePage() -> impl IntoView {
-    let t = use_texts();
-    let cluster = use_cluster();
-    let query = use_query_map();
-    let key = Memo::new(move |_| {
-        let q = query.read();
-        (q.get("vhost").unwrap_or_default(), q.get("name").unwrap_or_default())
-    });
-    let detail = Resource::new(
-        move || (cluster.get(), key.get(), use_refresh_tick()),
-        |(cluster, (vhost, name), _)| get_exchange(cluster, vhost, name),
-    );
-    let title = move || {
-        let name = key.get().1;
-        if name.is_empty() || name == "amq.default" {
-            t.get().default_exchange.to_string()
-        } else {
-            name
-        }
-    };
-    view! {
-        <h1 class="object-title">
-            <span class="muted">{move || t.get().exchange} " "</span>
-            <span data-testid="object-name">{title}</span>
-            <span class="muted">" · " {move || key.get().0}</span>
-        </h1>
-        {with_data(detail, move |d: ExchangeDetail| view! { <ExchangeBody d/> })}
-    }
+    detail_page(|t| t.exchange, get_exchange, |d: ExchangeDetail| view! { <ExchangeBody d/> })
 }
 
 #[component]

@@ -1,33 +1,23 @@
 use leptos::prelude::*;
 
 use crate::api::list_exchanges;
-use crate::components::list::{text, use_list_query, Features, FilterForm, Pager, SortHeader};
-use crate::components::refresh::{use_cluster, use_refresh_tick};
+use crate::components::list::{text, Features, Pager, SortHeader};
+use crate::components::refresh::use_cluster;
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::{ExchangeRow, ListQuery, Page};
-use crate::pages::with_data;
+use crate::pages::list_page;
 use crate::urls;
 
 #[component]
 pub fn ExchangesPage() -> impl IntoView {
-    let t = use_texts();
-    let cluster = use_cluster();
-    let query = use_list_query();
-    let exchanges = Resource::new(
-        move || (cluster.get(), query.get(), use_refresh_tick()),
-        |(cluster, query, _)| list_exchanges(cluster, query),
-    );
-    view! {
-        <h1>{move || t.get().exchanges}</h1>
-        <FilterForm query/>
-        {with_data(exchanges, move |page: Page<ExchangeRow>| view! { <ExchangeTable page query cluster/> })}
-    }
+    list_page(|t| t.exchanges, list_exchanges, |page, query| view! { <ExchangeTable page query/> })
 }
 
 #[component]
-fn ExchangeTable(page: Page<ExchangeRow>, query: Memo<ListQuery>, cluster: Memo<String>) -> impl IntoView {
+fn ExchangeTable(page: Page<ExchangeRow>, query: Memo<ListQuery>) -> impl IntoView {
     let t = use_texts();
+    let cluster = use_cluster();
     let rows = page.items.clone();
     let empty = rows.is_empty();
     view! {

@@ -1,36 +1,17 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::get_queue;
 use crate::components::backlog::BacklogChart;
 use crate::components::list::{text, Features};
 use crate::components::objects::{BindingTable, KeyValues};
-use crate::components::refresh::{use_cluster, use_refresh_tick};
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::QueueDetail;
-use crate::pages::with_data;
+use crate::pages::detail_page;
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
-    let cluster = use_cluster();
-    let query = use_query_map();
-    let key = Memo::new(move |_| {
-        let q = query.read();
-        (q.get("vhost").unwrap_or_default(), q.get("name").unwrap_or_default())
-    });
-    let detail = Resource::new(
-        move || (cluster.get(), key.get(), use_refresh_tick()),
-        |(cluster, (vhost, name), _)| get_queue(cluster, vhost, name),
-    );
-    view! {
-        <h1 class="object-title">
-            <span class="muted">{move || use_texts().get().queue} " "</span>
-            <span data-testid="object-name">{move || key.get().1}</span>
-            <span class="muted">" · " {move || key.get().0}</span>
-        </h1>
-        {with_data(detail, move |d: QueueDetail| view! { <QueueBody d/> })}
-    }
+    detail_page(|t| t.queue, get_queue, |d: QueueDetail| view! { <QueueBody d/> })
 }
 
 #[component]

@@ -1,33 +1,23 @@
 use leptos::prelude::*;
 
 use crate::api::list_queues;
-use crate::components::list::{text, use_list_query, Features, FilterForm, Pager, SortHeader};
-use crate::components::refresh::{use_cluster, use_refresh_tick};
+use crate::components::list::{text, Features, Pager, SortHeader};
+use crate::components::refresh::use_cluster;
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::{ListQuery, Page, QueueRow};
-use crate::pages::with_data;
+use crate::pages::list_page;
 use crate::urls;
 
 #[component]
 pub fn QueuesPage() -> impl IntoView {
-    let t = use_texts();
-    let cluster = use_cluster();
-    let query = use_list_query();
-    let queues = Resource::new(
-        move || (cluster.get(), query.get(), use_refresh_tick()),
-        |(cluster, query, _)| list_queues(cluster, query),
-    );
-    view! {
-        <h1>{move || t.get().queues}</h1>
-        <FilterForm query/>
-        {with_data(queues, move |page: Page<QueueRow>| view! { <QueueTable page query cluster/> })}
-    }
+    list_page(|t| t.queues, list_queues, |page, query| view! { <QueueTable page query/> })
 }
 
 #[component]
-fn QueueTable(page: Page<QueueRow>, query: Memo<ListQuery>, cluster: Memo<String>) -> impl IntoView {
+fn QueueTable(page: Page<QueueRow>, query: Memo<ListQuery>) -> impl IntoView {
     let t = use_texts();
+    let cluster = use_cluster();
     let rows = page.items.clone();
     let empty = rows.is_empty();
     view! {
