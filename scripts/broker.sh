@@ -16,7 +16,7 @@ TRIXIE_ROOT=${WARREN_TRIXIE_ROOT:-/var/cache/warren/trixie-root}
 log() { printf '[broker] %s\n' "$*" >&2; }
 
 # version -> node name, AMQP port, management port, distribution port
-node_of() { case $1 in 3.10) echo "warren310@localhost 5672 15672 25672" ;; 4.0) echo "warren40@localhost 5673 15673 25673" ;; *) log "unknown version $1"; exit 2 ;; esac; }
+node_of() { case $1 in 3.10) echo "warren310@localhost 5672 15672 25672" ;; 4.0) echo "warren40@localhost 5673 15673 25673" ;; esac; }
 mgmt_port() { node_of "$1" | cut -d' ' -f3; }
 
 api_up() { curl -fsS -m 3 -u guest:guest "http://127.0.0.1:$(mgmt_port "$1")/api/overview" >/dev/null 2>&1; }
@@ -32,23 +32,22 @@ CONF
   echo '[rabbitmq_management].' > "$1/enabled_plugins"
 }
 
-# Environment of a node whose state is under $dir (as seen by the node).
-node_env() { # dir node amqp_port dist_port
-  echo HOME="$1" RABBITMQ_NODENAME="$2" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$3" \
-    RABBITMQ_DIST_PORT="$4" RABBITMQ_MNESIA_BASE="$1/mnesia" RABBITMQ_LOG_BASE="$1/log" \
-    RABBITMQ_CONFIG_FILE="$1/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$1/enabled_plugins" \
-    RABBITMQ_PID_FILE="$1/rabbit.pid" ERL_EPMD_ADDRESS=127.0.0.1
-}
-
-# Runs a RabbitMQ command for a version: natively for 3.10, inside the trixie root for 4.0.
+# Runs a RabbitMQ command for a version: natively for 3.10, inside the trixie root for 4.0,
+# with the node's state under its own directory (as the node sees it).
 in_root() { # version command...
   local version=$1; shift
+  local node amqp mgmt dist dir
   read -r node amqp mgmt dist <<<"$(node_of "$version")"
+  if [ "$version" = 3.10 ]; then dir="$BASE/rabbit310"; else dir=/var/lib/warren40; fi
+  local -a vars=(HOME="$dir" RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+    RABBITMQ_NODE_PORT="$amqp" RABBITMQ_DIST_PORT="$dist" RABBITMQ_MNESIA_BASE="$dir/mnesia"
+    RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf"
+    RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_PID_FILE="$dir/rabbit.pid"
+    ERL_EPMD_ADDRESS=127.0.0.1 LANG=C.UTF-8 PATH=/usr/lib/rabbitmq/bin:/usr/sbin:/usr/bin:/bin)
   if [ "$version" = 3.10 ]; then
-    env $(node_env "$BASE/rabbit310" "$node" "$amqp" "$dist") PATH=/usr/lib/rabbitmq/bin:/usr/sbin:/usr/bin:/bin "$@"
+    env "${vars[@]}" "$@"
   else
-    chroot "$TRIXIE_ROOT" /usr/bin/env -i $(node_env /var/lib/warren40 "$node" "$amqp" "$dist") \
-      LANG=C.UTF-8 PATH=/usr/lib/rabbitmq/bin:/usr/sbin:/usr/bin:/bin "$@"
+    chroot "$TRIXIE_ROOT" /usr/bin/env -i "${vars[@]}" "$@"
   fi
 }
 
@@ -121,8 +120,11 @@ status() {
 
 command=${1:-status}
 target=${2:-3.10}
-versions=("$target")
-[ "$target" = all ] && versions=(3.10 4.0)
+case $target in
+  3.10 | 4.0) versions=("$target") ;;
+  all) versions=(3.10 4.0) ;;
+  *) echo "unknown version $target: use 3.10, 4.0 or all" >&2; exit 2 ;;
+esac
 case $command in
   start | stop | status) for v in "${versions[@]}"; do "$command" "$v"; done ;;
   *) echo "usage: $0 start|stop|status [3.10|4.0|all]" >&2; exit 2 ;;

@@ -17,10 +17,12 @@ done
 if ((${#missing[@]})); then
   log "apt-get install ${missing[*]}"
   # The package's own init script must not start a broker on the default ports: ours does.
+  # An existing policy-rc.d is kept aside and put back, whatever happens.
+  [ -e /usr/sbin/policy-rc.d ] && mv /usr/sbin/policy-rc.d /usr/sbin/policy-rc.d.warren-saved
+  trap 'rm -f /usr/sbin/policy-rc.d; [ -e /usr/sbin/policy-rc.d.warren-saved ] && mv /usr/sbin/policy-rc.d.warren-saved /usr/sbin/policy-rc.d; true' EXIT
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  rm -f /usr/sbin/policy-rc.d
 fi
 
 rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown

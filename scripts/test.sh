@@ -9,14 +9,14 @@ scripts/setup.sh
 
 # Start the brokers that are not running yet, and stop only those again at the end.
 started=()
-for version in 3.10 4.0; do
-  if ! scripts/broker.sh status "$version" | grep -q running; then
-    scripts/broker.sh start "$version"
-    started+=("$version")
-  fi
-done
 cleanup() { for version in "${started[@]}"; do scripts/broker.sh stop "$version" || true; done; }
 trap cleanup EXIT
+for version in 3.10 4.0; do
+  if ! scripts/broker.sh status "$version" | grep -q running; then
+    started+=("$version")
+    scripts/broker.sh start "$version"
+  fi
+done
 
 export WARREN_TEST_BROKERS="3.10=http://127.0.0.1:15672,4.0=http://127.0.0.1:15673"
 

@@ -78,18 +78,19 @@ impl Cluster<'_> {
         path: &str,
         mut params: Vec<(&'static str, String)>,
     ) -> Result<json::Paged<T>, AppError> {
-        match self.get(what, path, &params).await {
-            Err(AppError::BadRequest(reason)) if reason.contains("out of range") => {
-                set_param(&mut params, "page", "1".into());
-                let first: json::Paged<T> = self.get(what, path, &params).await?;
-                if first.page_count <= 1 {
-                    return Ok(first);
-                }
-                set_param(&mut params, "page", first.page_count.to_string());
-                self.get(what, path, &params).await
-            }
-            other => other,
+        // The broker refuses a page well past the end, and answers an empty one just past it.
+        match self.get::<json::Paged<T>>(what, path, &params).await {
+            Err(AppError::BadRequest(reason)) if reason.contains("out of range") => {}
+            Ok(page) if page.items.is_empty() && page.page > page.page_count.max(1) => {}
+            other => return other,
         }
+        set_param(&mut params, "page", "1".into());
+        let first: json::Paged<T> = self.get(what, path, &params).await?;
+        if first.page_count <= 1 {
+            return Ok(first);
+        }
+        set_param(&mut params, "page", first.page_count.to_string());
+        self.get(what, path, &params).await
     }
 }
 
@@ -301,7 +302,7 @@ enum NameMatcher {
 
 impl NameMatcher {
     fn new(query: &ListQuery) -> Result<Self, AppError> {
-        if query.filter.len() > ListQuery::MAX_FILTER_LEN {
+        if query.filter.chars().count() > ListQuery::MAX_FILTER_LEN {
             return Err(AppError::BadRequest(format!(
                 "the filter is longer than {} characters",
                 ListQuery::MAX_FILTER_LEN

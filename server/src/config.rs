@@ -15,8 +15,8 @@ use url::Url;
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("config file {path} is invalid: {source}")]
-    Parse { path: PathBuf, source: toml::de::Error },
+    #[error("config file {path} is invalid: {reason}")]
+    Parse { path: PathBuf, reason: String },
     #[error("{0}")]
     Invalid(String),
 }
@@ -141,7 +141,16 @@ impl Config {
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
-    toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.into(), source })
+    // toml's own message quotes the offending line, which may hold a password: keep only the
+    // message and the line number.
+    toml::from_str(&text).map_err(|e| {
+        let line = e.span().map(|span| text[..span.start].matches('\n').count() + 1);
+        let reason = match line {
+            Some(line) => format!("line {line}: {}", e.message()),
+            None => e.message().to_string(),
+        };
+        ConfigError::Parse { path: path.into(), reason }
+    })
 }
 
 fn local_default() -> ClusterConfig {
@@ -296,6 +305,15 @@ mod tests {
         let config = load(&toml, &[]).unwrap();
         std::fs::remove_file(&pw).unwrap();
         assert_eq!(config.clusters[0].password.expose(), "from-file");
+    }
+
+    #[test]
+    fn parse_errors_do_not_echo_the_line() {
+        // A typo next to a password, or an unclosed quote, must not print the password.
+        for bad in ["[[cluster]]\nname = \"a\"\npasswrod = \"hunter2\"\n", "[[cluster]]\npassword = \"hunter2\n"] {
+            let err = load(bad, &[]).unwrap_err().to_string();
+            assert!(!err.contains("hunter2") && err.contains("line"), "{err}");
+        }
     }
 
     #[test]

@@ -135,6 +135,14 @@ async fn queue_list_filters_sorts_and_pages() {
             "{version}: shows the last page"
         );
 
+        let just_past =
+            b.queues(CLUSTER, &ListQuery { sort: "name".into(), page: 4, page_size: 1, ..list(&vhost) }).await.unwrap();
+        assert_eq!(
+            (just_past.page, names(&just_past)),
+            (3, vec![ODD_QUEUE.to_string()]),
+            "{version}: one page past the end"
+        );
+
         let bad = b.queues(CLUSTER, &ListQuery { filter: "[".into(), regex: true, ..list(&vhost) }).await;
         assert!(
             matches!(bad, Err(AppError::BadRequest(ref m)) if m.contains("regular expression")),
@@ -184,6 +192,13 @@ async fn queue_detail_with_an_odd_name() {
 
         let missing = b.queue(CLUSTER, &vhost, "no such queue").await;
         assert!(matches!(missing, Err(AppError::NotFound(_))), "{version}: {missing:?}");
+        for dots in [".", ".."] {
+            let escape = b.exchange(CLUSTER, dots, "whoami").await;
+            assert!(
+                matches!(escape, Err(AppError::BadRequest(_))),
+                "{version}: {dots:?} must not leave the path: {escape:?}"
+            );
+        }
         let no_vhost = b.queue(CLUSTER, "no such vhost/", ODD_QUEUE).await;
         assert!(matches!(no_vhost, Err(AppError::NotFound(_))), "{version}: {no_vhost:?}");
         cleanup(&admin, &vhost).await;

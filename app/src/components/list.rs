@@ -59,11 +59,20 @@ pub fn FilterForm(query: Memo<ListQuery>) -> impl IntoView {
                     data-testid="filter"
                     aria-label=move || t.get().filter_placeholder
                     placeholder=move || t.get().filter_placeholder
+                    // `value`/`checked` for the server-rendered form, `prop:` for later changes.
+                    value=move || query.get().filter
                     prop:value=move || query.get().filter
                     maxlength=ListQuery::MAX_FILTER_LEN
                 />
                 <label class="check">
-                    <input type="checkbox" name="re" value="1" data-testid="regex" prop:checked=move || query.get().regex/>
+                    <input
+                        type="checkbox"
+                        name="re"
+                        value="1"
+                        data-testid="regex"
+                        checked=move || query.get().regex
+                        prop:checked=move || query.get().regex
+                    />
                     {move || t.get().regex}
                 </label>
                 {move || hidden("vhost", query.get().vhost.unwrap_or_default())}

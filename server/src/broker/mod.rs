@@ -83,6 +83,13 @@ impl BrokerClient {
     /// then the others in order; a node that cannot be reached, times out or answers 5xx is
     /// skipped, any other answer is final.
     pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, BrokerError> {
+        // `.` and `..` stay literal through percent-encoding and URL joining would resolve them,
+        // reaching another API endpoint: such names cannot be addressed safely, so refuse them.
+        if path.split('/').any(|segment| segment == "." || segment == "..") {
+            return Err(BrokerError::BadRequest(
+                "names \".\" and \"..\" cannot be used in a management API path".into(),
+            ));
+        }
         let first = self.preferred.load(Ordering::Relaxed) % self.nodes.len();
         let mut failures = Vec::new();
         let mut all_timeouts = true;
@@ -93,12 +100,23 @@ impl BrokerClient {
                 url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
             }
             let sent = self.http.get(url).basic_auth(&self.username, Some(self.password.expose())).send().await;
-            let response = match sent {
-                Ok(response) if !response.status().is_server_error() => response,
-                Ok(response) => {
+            // A node that fails before its whole reply has arrived is skipped like one that is down.
+            let (status, body) = match sent {
+                Ok(response) if response.status().is_server_error() => {
                     all_timeouts = false;
                     failures.push(format!("{}: HTTP {}", host(node), response.status().as_u16()));
                     continue;
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    match response.bytes().await {
+                        Ok(body) => (status, body),
+                        Err(error) => {
+                            all_timeouts &= error.is_timeout();
+                            failures.push(format!("{}: {}", host(node), describe(&error)));
+                            continue;
+                        }
+                    }
                 }
                 Err(error) => {
                     all_timeouts &= error.is_timeout();
@@ -110,21 +128,19 @@ impl BrokerClient {
                 tracing::info!(node = %host(node), "switched to another node of the cluster");
             }
             self.preferred.store(i, Ordering::Relaxed);
-            return read_reply(response).await;
+            return read_reply(status, &body);
         }
         tracing::warn!(failures = ?failures, "no node of the cluster answered");
         Err(if all_timeouts { BrokerError::Timeout } else { BrokerError::Unreachable(failures.join("; ")) })
     }
 }
 
-async fn read_reply<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, BrokerError> {
-    let status = response.status();
-    let body = response.bytes().await.map_err(|e| BrokerError::BadBody(describe(&e)))?;
+fn read_reply<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, BrokerError> {
     match status {
-        StatusCode::OK => serde_json::from_slice(&body).map_err(|e| BrokerError::BadBody(e.to_string())),
+        StatusCode::OK => serde_json::from_slice(body).map_err(|e| BrokerError::BadBody(e.to_string())),
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(BrokerError::Unauthorized(status.as_u16())),
         StatusCode::NOT_FOUND => Err(BrokerError::NotFound),
-        StatusCode::BAD_REQUEST => Err(BrokerError::BadRequest(reason(&body))),
+        StatusCode::BAD_REQUEST => Err(BrokerError::BadRequest(reason(body))),
         other => Err(BrokerError::Status(other.as_u16())),
     }
 }
