@@ -76,9 +76,14 @@ mount_trixie() {
   mountpoint -q "$TRIXIE_ROOT/dev" || mount --bind /dev "$TRIXIE_ROOT/dev"
 }
 
+# The Erlang node answers, whether or not its management API is healthy.
+node_up() { in_root "$1" rabbitmqctl -q -n "$(node_of "$1" | cut -d' ' -f1)" ping >/dev/null 2>&1; }
+
 start() {
   local version=$1
   if api_up "$version"; then log "$version already running on :$(mgmt_port "$version")"; return; fi
+  # A node whose API fails is restarted rather than left half-alive.
+  if node_up "$version"; then stop "$version"; fi
   read -r node amqp mgmt dist <<<"$(node_of "$version")"
   local dir
   if [ "$version" = 3.10 ]; then
@@ -91,7 +96,9 @@ start() {
     write_config "$dir" "$amqp" "$mgmt"
   fi
   log "starting RabbitMQ $version ($node, AMQP $amqp, management $mgmt)"
-  in_root "$version" rabbitmq-server > "$dir/console.log" 2>&1 &
+  # From its own directory: a node started from a directory that is later deleted (a CI clone)
+  # cannot spawn commands any more and its management API fails.
+  (cd "$dir" && in_root "$version" rabbitmq-server > "$dir/console.log" 2>&1 < /dev/null) &
   for _ in $(seq 1 120); do
     if api_up "$version"; then log "RabbitMQ $version is up"; return; fi
     sleep 1
@@ -105,12 +112,12 @@ stop() {
   local version=$1
   read -r node _ <<<"$(node_of "$version")"
   if [ "$version" = 4.0 ] && [ ! -d "$TRIXIE_ROOT" ]; then return; fi
-  if api_up "$version" || in_root "$version" rabbitmqctl -q -n "$node" status >/dev/null 2>&1; then
+  if node_up "$version"; then
     log "stopping RabbitMQ $version"
     in_root "$version" rabbitmqctl -q -n "$node" stop >/dev/null 2>&1 || true
   fi
-  for _ in $(seq 1 30); do api_up "$version" || return 0; sleep 1; done
-  log "RabbitMQ $version still answers after 30 s"
+  for _ in $(seq 1 30); do node_up "$version" || return 0; sleep 1; done
+  log "RabbitMQ $version still runs after 30 s"
   return 1
 }
 
