@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { SORT_QUEUES, VHOST } from './broker';
-import { expectSameDocument, hydrated, markDocument } from './helpers';
+import { expectSameDocument, hydrated, markDocument, shot } from './helpers';
 
 const enc = encodeURIComponent;
 const names = (page) => page.getByTestId('queues').locator('tbody tr td.name');
@@ -47,6 +47,7 @@ test('the language switch turns the UI to Simplified Chinese and is remembered',
   await expectSameDocument(page);
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('队列');
+  await shot(page, 'queues-zh');
   await page.getByTestId('lang-switch').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Queues');
 });

@@ -7,6 +7,12 @@ use crate::i18n::use_texts;
 use crate::model::BindingRow;
 use crate::urls;
 
+/// The value, or the word for "none" when it is empty.
+pub fn or_none(value: String) -> impl IntoView {
+    let t = use_texts();
+    move || if value.is_empty() { t.get().none.to_string() } else { value.clone() }
+}
+
 /// Arguments or a policy definition as a two-column list of JSON values.
 #[component]
 pub fn KeyValues(pairs: Vec<(String, String)>) -> impl IntoView {

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::get_exchange;
 use crate::components::list::{text, Features};
-use crate::components::objects::{BindingTable, KeyValues};
+use crate::components::objects::{or_none, BindingTable, KeyValues};
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::ExchangeDetail;
@@ -33,7 +33,7 @@ fn ExchangeBody(d: ExchangeDetail) -> impl IntoView {
                 <dl class="props">
                     <dt>{move || t.get().kind}</dt><dd>{x.kind.clone()}</dd>
                     <dt>{move || t.get().features}</dt><dd><Features flags=features/></dd>
-                    <dt>{move || t.get().policy}</dt><dd>{x.policy.clone()}</dd>
+                    <dt>{move || t.get().policy}</dt><dd>{or_none(x.policy.clone())}</dd>
                 </dl>
             </section>
             <section>

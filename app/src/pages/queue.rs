@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::api::get_queue;
 use crate::components::backlog::BacklogChart;
 use crate::components::list::{text, Features};
-use crate::components::objects::{BindingTable, KeyValues};
+use crate::components::objects::{or_none, BindingTable, KeyValues};
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::QueueDetail;
@@ -89,11 +89,6 @@ fn QueueBody(d: QueueDetail) -> impl IntoView {
         <h2>{move || t.get().bindings}</h2>
         <BindingTable bindings=d.bindings/>
     }
-}
-
-fn or_none(value: String) -> impl IntoView {
-    let t = use_texts();
-    move || if value.is_empty() { t.get().none.to_string() } else { value.clone() }
 }
 
 fn yes_no(value: bool) -> &'static str {
