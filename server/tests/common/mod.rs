@@ -92,9 +92,20 @@ impl Admin {
         self.call(reqwest::Method::DELETE, path, None).await;
     }
 
-    /// A fresh vhost, with a name that needs encoding, that guest may use.
+    /// A fresh vhost, with a name that needs encoding, that guest may use. Vhosts that earlier
+    /// test processes left behind (a failed assertion skips their cleanup) are removed first.
     pub async fn vhost(&self, prefix: &str) -> String {
-        let vhost = unique(&format!("{prefix}/虚拟 #%"));
+        let stem = format!("{prefix}/虚拟 #%");
+        let mine = format!("{stem}-{}-", std::process::id());
+        let existing = self.call(reqwest::Method::GET, "vhosts?columns=name", None).await;
+        for name in existing.as_array().into_iter().flatten().filter_map(|v| v["name"].as_str()) {
+            if name.starts_with(&stem) && !name.starts_with(&mine) {
+                // Best effort: the tests of this process may race to remove the same leftover.
+                let url = format!("{}/api/vhosts/{}", self.base, enc(name));
+                let _ = self.http.delete(url).basic_auth("guest", Some("guest")).send().await;
+            }
+        }
+        let vhost = unique(&stem);
         self.put(&format!("vhosts/{}", enc(&vhost)), serde_json::json!({})).await;
         self.put(
             &format!("permissions/{}/guest", enc(&vhost)),
