@@ -124,24 +124,14 @@ async fn queue_list_filters_sorts_and_pages() {
             b.queues(CLUSTER, &ListQuery { filter: "^订单.*%$".into(), regex: true, ..list(&vhost) }).await.unwrap();
         assert_eq!(names(&regex), [ODD_QUEUE], "{version}");
 
-        let paged =
-            b.queues(CLUSTER, &ListQuery { sort: "name".into(), page: 2, page_size: 2, ..list(&vhost) }).await.unwrap();
-        assert_eq!((names(&paged), paged.page, paged.page_count), (vec![ODD_QUEUE.to_string()], 2, 2), "{version}");
-        let past_the_end =
-            b.queues(CLUSTER, &ListQuery { sort: "name".into(), page: 9, page_size: 2, ..list(&vhost) }).await.unwrap();
-        assert_eq!(
-            (past_the_end.page, names(&past_the_end)),
-            (2, vec![ODD_QUEUE.to_string()]),
-            "{version}: shows the last page"
-        );
-
-        let just_past =
-            b.queues(CLUSTER, &ListQuery { sort: "name".into(), page: 4, page_size: 1, ..list(&vhost) }).await.unwrap();
-        assert_eq!(
-            (just_past.page, names(&just_past)),
-            (3, vec![ODD_QUEUE.to_string()]),
-            "{version}: one page past the end"
-        );
+        // (page asked, page size, page shown, page count): in range, well past the end (the broker refuses
+        // it), and just past the end (the broker answers an empty page): the last page both times.
+        for (page, page_size, shown, count) in [(2, 2, 2, 2), (9, 2, 2, 2), (4, 1, 3, 3)] {
+            let q = ListQuery { sort: "name".into(), page, page_size, ..list(&vhost) };
+            let result = b.queues(CLUSTER, &q).await.unwrap();
+            let got = (result.page, result.page_count, names(&result));
+            assert_eq!(got, (shown, count, vec![ODD_QUEUE.to_string()]), "{version}: page {page}");
+        }
 
         let bad = b.queues(CLUSTER, &ListQuery { filter: "[".into(), regex: true, ..list(&vhost) }).await;
         assert!(
