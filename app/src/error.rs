@@ -18,6 +18,9 @@ pub enum AppError {
     Unauthorized { cluster: String },
     #[error("cluster {cluster:?} sent a reply Warren cannot read")]
     BadReply { cluster: String },
+    /// The console has just started and has not finished reading the cluster yet.
+    #[error("Warren is still reading cluster {cluster:?} for the first time")]
+    Loading { cluster: String },
     #[error("not found: {0}")]
     NotFound(String),
     #[error("bad request: {0}")]

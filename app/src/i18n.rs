@@ -159,6 +159,14 @@ pub struct Texts {
     pub fault_unauthorized: &'static str,
     pub fault_bad_reply: &'static str,
     pub fault_retrying: &'static str,
+    pub loading_cluster: &'static str,
+    // Live updates
+    pub live: &'static str,
+    pub reconnecting: &'static str,
+    pub stale_for: fn(u64) -> String,
+    pub updated_ago: fn(u64) -> String,
+    /// (interval s, configured interval s, last refresh ms)
+    pub slow_refresh: fn(u64, u64, u64) -> String,
     pub error_unknown_cluster: &'static str,
     pub error_not_found: &'static str,
     pub error_bad_request: &'static str,
@@ -253,6 +261,17 @@ pub const EN: Texts = Texts {
     fault_unauthorized: "Broker refused Warren's credentials",
     fault_bad_reply: "Broker sent a reply Warren cannot read",
     fault_retrying: "Warren keeps retrying every few seconds; this page recovers by itself.",
+    loading_cluster: "Reading the cluster for the first time",
+    live: "Live",
+    reconnecting: "Reconnecting…",
+    stale_for: |s| format!("Stale for {s} s"),
+    updated_ago: |s| format!("Updated {s} s ago"),
+    slow_refresh: |every, configured, took_ms| {
+        format!(
+            "Slow broker: refreshing every {every} s instead of {configured} s (last refresh took {:.1} s)",
+            took_ms as f64 / 1000.0
+        )
+    },
     error_unknown_cluster: "No such cluster is configured",
     error_not_found: "Not found",
     error_bad_request: "Invalid request",
@@ -347,6 +366,17 @@ pub const ZH: Texts = Texts {
     fault_unauthorized: "Broker 拒绝了 Warren 的凭据",
     fault_bad_reply: "Broker 返回了无法解析的响应",
     fault_retrying: "Warren 每隔几秒自动重试，恢复后本页会自动更新。",
+    loading_cluster: "正在首次读取集群",
+    live: "实时",
+    reconnecting: "正在重新连接…",
+    stale_for: |s| format!("数据已过期 {s} 秒"),
+    updated_ago: |s| format!("{s} 秒前更新"),
+    slow_refresh: |every, configured, took_ms| {
+        format!(
+            "Broker 响应慢：每 {every} 秒刷新一次，而非设定的 {configured} 秒（上次刷新耗时 {:.1} 秒）",
+            took_ms as f64 / 1000.0
+        )
+    },
     error_unknown_cluster: "未配置该集群",
     error_not_found: "未找到",
     error_bad_request: "请求无效",

@@ -46,7 +46,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = RwSignal::new(initial_lang());
     provide_context(lang);
-    components::refresh::provide_refresh_tick();
+    components::live::provide_clock();
     // Keep `<html lang>` true after a switch: screen readers and the next hydration read it.
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {

@@ -3,6 +3,49 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::AppError;
+
+/// How current the data on screen is. The server answers from a snapshot that one poller per
+/// cluster refreshes; this says how old that snapshot is and whether the broker still answers.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Freshness {
+    /// When the snapshot was taken, in milliseconds since the Unix epoch.
+    pub taken_at_ms: i64,
+    /// The snapshot's age when the server sent this. The browser adds the time since it arrived,
+    /// so the server's and the browser's clocks need not agree.
+    pub age_ms: u64,
+    /// Why the last refresh failed: the data is stale while this is set.
+    pub error: Option<AppError>,
+    /// The interval the poller runs at: longer than the configured one when the broker takes
+    /// longer than that to answer.
+    pub interval_ms: u64,
+    pub configured_interval_ms: u64,
+    /// How long the last refresh took.
+    pub refresh_ms: u64,
+}
+
+impl Freshness {
+    /// Data this old has missed at least two refreshes.
+    pub fn stale_after_ms(&self) -> u64 {
+        self.interval_ms.saturating_mul(2) + self.refresh_ms + 1_000
+    }
+
+    pub fn is_stale(&self, age_ms: u64) -> bool {
+        self.error.is_some() || age_ms > self.stale_after_ms()
+    }
+
+    pub fn is_slow(&self) -> bool {
+        self.interval_ms > self.configured_interval_ms
+    }
+}
+
+/// Data from the snapshot, with how fresh it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Fresh<T> {
+    pub data: T,
+    pub freshness: Freshness,
+}
+
 /// A cluster as the browser may see it: never its credentials.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClusterInfo {
@@ -71,7 +114,8 @@ pub struct Overview {
     pub backlog: Backlog,
 }
 
-/// Which part of a list the browser asks for. Filter, sort and page live in the page URL.
+/// Which part of a list the browser asks for. Filter, sort and page live in the page URL, and the
+/// live stream of a list page takes the same query string.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ListQuery {
     /// `None` means every vhost.
@@ -91,6 +135,34 @@ impl ListQuery {
     pub const MAX_PAGE_SIZE: u32 = 500;
     /// Longer patterns are refused: the broker caps them at 1024 too.
     pub const MAX_FILTER_LEN: usize = 1024;
+
+    /// Reads the query-string keys that `to_pairs` writes; missing or malformed keys take defaults.
+    pub fn from_pairs(get: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |key| get(key).unwrap_or_default();
+        ListQuery {
+            vhost: Some(get("vhost")).filter(|v| !v.is_empty()),
+            filter: get("q"),
+            regex: get("re") == "1",
+            sort: get("sort"),
+            desc: get("desc") == "1",
+            page: get("page").parse().ok().filter(|p| *p >= 1).unwrap_or(1),
+            page_size: ListQuery::DEFAULT_PAGE_SIZE,
+        }
+    }
+
+    /// Query-string pairs for a page or stream URL; defaults are empty so `urls::with_query`
+    /// leaves them out.
+    pub fn to_pairs(&self) -> [(&'static str, String); 6] {
+        let flag = |on: bool| if on { "1".to_string() } else { String::new() };
+        [
+            ("vhost", self.vhost.clone().unwrap_or_default()),
+            ("q", self.filter.clone()),
+            ("re", flag(self.regex)),
+            ("sort", self.sort.clone()),
+            ("desc", flag(self.desc)),
+            ("page", if self.page > 1 { self.page.to_string() } else { String::new() }),
+        ]
+    }
 }
 
 /// One page of a list, with the counts needed to draw a pager.

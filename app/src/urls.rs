@@ -39,6 +39,12 @@ pub fn queue_page(cluster: &str, vhost: &str, name: &str) -> String {
     with_query(&section(cluster, "queue"), &[("vhost", vhost), ("name", name)])
 }
 
+/// The live stream of a page's data: `view` is the page's section (`queues`, `queue`, …) and
+/// `pairs` the same query the page URL carries.
+pub fn live(cluster: &str, view: &str, pairs: &[(&str, &str)]) -> String {
+    with_query(&format!("/live/{}/{view}", encode(cluster)), pairs)
+}
+
 /// The default exchange has an empty name; its page still needs the `name` key, so it is sent
 /// as the broker's alias `amq.default`.
 pub fn exchange_page(cluster: &str, vhost: &str, name: &str) -> String {

@@ -40,6 +40,11 @@ async function publish(vhost: string, exchange: string, routingKey: string, coun
   }
 }
 
+/** Publishes `count` persistent messages straight to a queue (through the default exchange). */
+export async function publishTo(vhost: string, queue: string, count: number) {
+  await publish(vhost, 'amq.default', queue, count);
+}
+
 /** Removes then creates the e2e objects, so every run starts from the same state. */
 export async function resetTestData() {
   await api('DELETE', `vhosts/${enc(VHOST)}`);

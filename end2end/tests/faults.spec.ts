@@ -2,16 +2,22 @@ import { expect, test } from '@playwright/test';
 import { broker } from './broker';
 import { expectSameDocument, hydrated, markDocument, shot } from './helpers';
 
-test('a stopped broker shows the unreachable banner and the page recovers by itself', async ({ page }) => {
+test('a stopped broker leaves the last data on screen, marked stale, and the page goes live again by itself', async ({ page }) => {
   await page.goto('/c/local');
   await hydrated(page);
   await expect(page.getByTestId('total-queues')).toBeVisible();
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'live');
   await markDocument(page);
   try {
     broker('stop');
     const banner = page.getByTestId('error-banner');
     await expect(banner).toBeVisible({ timeout: 30_000 });
     await expect(banner).toContainText('Broker unreachable');
+    const status = page.getByTestId('live-status');
+    await expect(status).toHaveAttribute('data-state', 'stale');
+    await expect(status).toContainText(/Stale for \d+ s/);
+    // The last snapshot stays on screen.
+    await expect(page.getByTestId('total-queues')).toBeVisible();
     await shot(page, 'overview-broker-down');
     // The console itself keeps answering.
     const health = await page.request.get('/healthz');
@@ -20,6 +26,7 @@ test('a stopped broker shows the unreachable banner and the page recovers by its
     broker('start');
   }
   await expect(page.getByTestId('error-banner')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'live');
   await expect(page.getByTestId('total-queues')).toBeVisible();
   await expectSameDocument(page);
 });

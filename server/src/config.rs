@@ -55,8 +55,13 @@ pub struct ClusterConfig {
     pub urls: Vec<Url>,
     pub username: String,
     pub password: Secret,
+    /// For requests about one object (a queue's consumers and samples).
     pub timeout: Duration,
+    /// For the poller's whole-cluster lists, which take seconds at tens of thousands of queues.
+    pub list_timeout: Duration,
     pub connect_timeout: Duration,
+    /// How often the poller refreshes the cluster's snapshot.
+    pub refresh_interval: Duration,
     pub tls: TlsConfig,
 }
 
@@ -92,6 +97,10 @@ struct FileCluster {
     timeout_secs: f64,
     #[serde(default = "default_connect_timeout_secs")]
     connect_timeout_secs: f64,
+    #[serde(default = "default_list_timeout_secs")]
+    list_timeout_secs: f64,
+    #[serde(default = "default_refresh_interval_secs")]
+    refresh_interval_secs: f64,
     #[serde(default)]
     tls: TlsConfig,
 }
@@ -101,6 +110,12 @@ fn default_timeout_secs() -> f64 {
 }
 fn default_connect_timeout_secs() -> f64 {
     2.0
+}
+fn default_list_timeout_secs() -> f64 {
+    60.0
+}
+fn default_refresh_interval_secs() -> f64 {
+    5.0
 }
 
 pub const DEFAULT_CONFIG_FILE: &str = "warren.toml";
@@ -160,7 +175,9 @@ fn local_default() -> ClusterConfig {
         username: "guest".into(),
         password: Secret::new("guest"),
         timeout: Duration::from_secs_f64(default_timeout_secs()),
+        list_timeout: Duration::from_secs_f64(default_list_timeout_secs()),
         connect_timeout: Duration::from_secs_f64(default_connect_timeout_secs()),
+        refresh_interval: Duration::from_secs_f64(default_refresh_interval_secs()),
         tls: TlsConfig::default(),
     }
 }
@@ -190,14 +207,17 @@ fn resolve_cluster(c: FileCluster, env: &impl Fn(&str) -> Option<String>) -> Res
         }
         _ => return Err(invalid("set exactly one of password, password_env, password_file".into())),
     };
-    let seconds = |value: f64, key: &str| {
-        (value.is_finite() && value > 0.0 && value <= 300.0)
+    let seconds = |value: f64, key: &str, min: f64, max: f64| {
+        (value.is_finite() && value >= min && value <= max)
             .then(|| Duration::from_secs_f64(value))
-            .ok_or_else(|| invalid(format!("{key} must be between 0 and 300 seconds")))
+            .ok_or_else(|| invalid(format!("{key} must be between {min} and {max} seconds")))
     };
     Ok(ClusterConfig {
-        timeout: seconds(c.timeout_secs, "timeout_secs")?,
-        connect_timeout: seconds(c.connect_timeout_secs, "connect_timeout_secs")?,
+        timeout: seconds(c.timeout_secs, "timeout_secs", 0.1, 300.0)?,
+        list_timeout: seconds(c.list_timeout_secs, "list_timeout_secs", 0.1, 600.0)?,
+        connect_timeout: seconds(c.connect_timeout_secs, "connect_timeout_secs", 0.1, 300.0)?,
+        // Below a second the broker's own stats (5 s samples) would not move between refreshes.
+        refresh_interval: seconds(c.refresh_interval_secs, "refresh_interval_secs", 1.0, 3600.0)?,
         name: c.name,
         urls,
         username: c.username,
@@ -273,6 +293,7 @@ mod tests {
             username = "warren"
             password_env = "PROD_PW"
             timeout_secs = 2.5
+            refresh_interval_secs = 10
             [cluster.tls]
             insecure_skip_verify = true
             [[cluster]]
@@ -290,6 +311,8 @@ mod tests {
         assert_eq!(prod.urls[1].as_str(), "https://n2:15671/rabbitmq/");
         assert_eq!(prod.password.expose(), "s3cret");
         assert_eq!(prod.timeout, Duration::from_millis(2500));
+        assert_eq!(prod.refresh_interval, Duration::from_secs(10));
+        assert_eq!(config.clusters[1].refresh_interval, Duration::from_secs(5));
         assert!(prod.tls.insecure_skip_verify);
         assert_eq!(config.clusters[1].connect_timeout, Duration::from_secs(2));
     }
@@ -336,6 +359,7 @@ mod tests {
             ("[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword_env = \"NOPE\"\n", "NOPE is not set"),
             ("[[cluster]]\nname = \"a\"\nurls = [\"ftp://h\"]\nusername = \"u\"\npassword = \"p\"\n", "only http"),
             ("[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\ntimeout_secs = -1\n", "timeout_secs"),
+            ("[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\nrefresh_interval_secs = 0.2\n", "refresh_interval_secs"),
             ("[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\n[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\n", "used twice"),
             ("lisen = \"1.2.3.4:5\"\n", "unknown field"),
         ];

@@ -1,8 +1,11 @@
+use std::sync::Arc;
+
 use anyhow::Context;
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 use warren::backend::Clusters;
 use warren::config::Config;
+use warren::metrics::Metrics;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -17,11 +20,19 @@ async fn main() -> anyhow::Result<()> {
         let nodes: Vec<&str> = cluster.urls.iter().map(|u| u.as_str()).collect();
         tracing::info!(cluster = %cluster.name, ?nodes, user = %cluster.username, "watching cluster");
     }
-    let app = warren::router(leptos_options, Clusters::new(&config.clusters)?);
+    let clusters = Clusters::spawn(&config.clusters, Arc::new(Metrics::default()))?;
+    let app = warren::router(leptos_options, clusters.clone());
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     tracing::info!("Warren is serving on http://{addr}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    let stop = clusters.shutdown_token().clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Ends pollers and live streams, which would otherwise keep the server waiting.
+            stop.cancel();
+        })
+        .await?;
     Ok(())
 }
 

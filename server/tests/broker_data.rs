@@ -3,12 +3,13 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use app::api::Backend;
 use app::error::AppError;
 use app::model::ListQuery;
-use common::{brokers, cluster, enc, eventually, Admin};
+use common::{brokers, cluster, enc, eventually, spawn, Admin};
 use serde_json::json;
 use warren::backend::Clusters;
 
@@ -16,8 +17,8 @@ const CLUSTER: &str = "it";
 const ODD_QUEUE: &str = "订单 created/#1%";
 const ODD_EXCHANGE: &str = "orders#x ?/%";
 
-fn backend(url: &str) -> Clusters {
-    Clusters::new(&[cluster(CLUSTER, &[url], "guest", Duration::from_secs(10))]).unwrap()
+fn backend(url: &str) -> Arc<Clusters> {
+    spawn(&[cluster(CLUSTER, &[url], "guest", Duration::from_secs(10))])
 }
 
 fn list(vhost: &str) -> ListQuery {
@@ -63,11 +64,11 @@ async fn overview_totals_nodes_and_backlog() {
         let vhost = arrange(&admin).await;
         let b = backend(&url);
         eventually("overview totals to count the new messages", || async {
-            let o = b.overview(CLUSTER).await.unwrap();
+            let o = b.overview(CLUSTER).await.unwrap().data;
             o.messages.ready >= 9 && o.messages.total >= o.messages.ready && o.objects.queues >= 3
         })
         .await;
-        let o = b.overview(CLUSTER).await.unwrap();
+        let o = b.overview(CLUSTER).await.unwrap().data;
         assert!(o.rabbitmq_version.starts_with(&version), "{version}: broker reports {}", o.rabbitmq_version);
         assert!(!o.nodes.is_empty() && o.nodes.iter().all(|n| n.running), "{version}: {:?}", o.nodes);
         let node = &o.nodes[0];
@@ -77,7 +78,7 @@ async fn overview_totals_nodes_and_backlog() {
         );
         assert!(o.objects.exchanges >= 2 && o.objects.connections == o.objects.connections);
         eventually("the broker to have backlog samples", || async {
-            let o = b.overview(CLUSTER).await.unwrap();
+            let o = b.overview(CLUSTER).await.unwrap().data;
             !o.backlog.ready.is_empty() && o.backlog.ready.iter().all(|p| p.ts_ms > 1_600_000_000_000)
         })
         .await;
@@ -96,12 +97,15 @@ async fn queue_list_filters_sorts_and_pages() {
         };
         eventually("queue counters and policy", || async {
             let page =
-                b.queues(CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap();
-            names(&page) == ["q-large", "q-medium", ODD_QUEUE] && page.items[2].policy == "it-ttl"
+                b.queues(CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap().data;
+            names(&page) == ["q-large", "q-medium", ODD_QUEUE]
+                && page.items.iter().map(|q| q.ready).collect::<Vec<_>>() == [5, 3, 1]
+                && page.items[2].policy == "it-ttl"
         })
         .await;
 
-        let page = b.queues(CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap();
+        let page =
+            b.queues(CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap().data;
         assert_eq!((page.total, page.filtered, page.page, page.page_count), (3, 3, 1, 1), "{version}");
         let odd = page.items.iter().find(|q| q.name == ODD_QUEUE).unwrap();
         assert_eq!(
@@ -114,21 +118,24 @@ async fn queue_list_filters_sorts_and_pages() {
         let medium = page.items.iter().find(|q| q.name == "q-medium").unwrap();
         assert!(!medium.durable && medium.auto_delete);
 
-        let ascending = b.queues(CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) }).await.unwrap();
+        let ascending = b.queues(CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) }).await.unwrap().data;
         assert_eq!(names(&ascending), ["q-large", "q-medium", ODD_QUEUE], "{version}");
 
-        let substring = b.queues(CLUSTER, &ListQuery { filter: "Q-".into(), ..list(&vhost) }).await.unwrap();
+        let substring = b.queues(CLUSTER, &ListQuery { filter: "Q-".into(), ..list(&vhost) }).await.unwrap().data;
         assert_eq!((substring.filtered, substring.total), (2, 3), "{version}: substring filter is case-insensitive");
 
-        let regex =
-            b.queues(CLUSTER, &ListQuery { filter: "^订单.*%$".into(), regex: true, ..list(&vhost) }).await.unwrap();
+        let regex = b
+            .queues(CLUSTER, &ListQuery { filter: "^订单.*%$".into(), regex: true, ..list(&vhost) })
+            .await
+            .unwrap()
+            .data;
         assert_eq!(names(&regex), [ODD_QUEUE], "{version}");
 
         // (page asked, page size, page shown, page count): in range, well past the end (the broker refuses
         // it), and just past the end (the broker answers an empty page): the last page both times.
         for (page, page_size, shown, count) in [(2, 2, 2, 2), (9, 2, 2, 2), (4, 1, 3, 3)] {
             let q = ListQuery { sort: "name".into(), page, page_size, ..list(&vhost) };
-            let result = b.queues(CLUSTER, &q).await.unwrap();
+            let result = b.queues(CLUSTER, &q).await.unwrap().data;
             let got = (result.page, result.page_count, names(&result));
             assert_eq!(got, (shown, count, vec![ODD_QUEUE.to_string()]), "{version}: page {page}");
         }
@@ -144,7 +151,8 @@ async fn queue_list_filters_sorts_and_pages() {
         let all = b
             .queues(CLUSTER, &ListQuery { filter: "q-large".into(), page: 1, page_size: 500, ..Default::default() })
             .await
-            .unwrap();
+            .unwrap()
+            .data;
         assert!(all.items.iter().any(|q| q.vhost == vhost), "{version}: the all-vhosts list includes the test vhost");
         cleanup(&admin, &vhost).await;
     }
@@ -157,11 +165,11 @@ async fn queue_detail_with_an_odd_name() {
         let vhost = arrange(&admin).await;
         let b = backend(&url);
         eventually("the queue's policy and counters", || async {
-            let d = b.queue(CLUSTER, &vhost, ODD_QUEUE).await.unwrap();
+            let d = b.queue(CLUSTER, &vhost, ODD_QUEUE).await.unwrap().data;
             d.row.ready == 1 && d.row.policy == "it-ttl"
         })
         .await;
-        let d = b.queue(CLUSTER, &vhost, ODD_QUEUE).await.unwrap();
+        let d = b.queue(CLUSTER, &vhost, ODD_QUEUE).await.unwrap().data;
         assert_eq!(d.row.name, ODD_QUEUE);
         // 4.x also reports the `x-queue-type` it filled in.
         assert!(
@@ -183,7 +191,7 @@ async fn queue_detail_with_an_odd_name() {
         let missing = b.queue(CLUSTER, &vhost, "no such queue").await;
         assert!(matches!(missing, Err(AppError::NotFound(_))), "{version}: {missing:?}");
         for dots in [".", ".."] {
-            let escape = b.exchange(CLUSTER, dots, "whoami").await;
+            let escape = b.feed(CLUSTER).unwrap().refresh_exchange(dots, "whoami").await;
             assert!(
                 matches!(escape, Err(AppError::BadRequest(_))),
                 "{version}: {dots:?} must not leave the path: {escape:?}"
@@ -202,7 +210,7 @@ async fn exchanges_and_bindings() {
         let vhost = arrange(&admin).await;
         let b = backend(&url);
 
-        let page = b.exchanges(CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) }).await.unwrap();
+        let page = b.exchanges(CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) }).await.unwrap().data;
         let names: Vec<&str> = page.items.iter().map(|x| x.name.as_str()).collect();
         assert!(
             names.contains(&"") && names.contains(&"amq.topic") && names.contains(&ODD_EXCHANGE),
@@ -210,10 +218,10 @@ async fn exchanges_and_bindings() {
         );
         let odd = page.items.iter().find(|x| x.name == ODD_EXCHANGE).unwrap();
         assert_eq!((odd.kind.as_str(), odd.durable, odd.internal), ("topic", true, false));
-        let filtered = b.exchanges(CLUSTER, &ListQuery { filter: "#x ?".into(), ..list(&vhost) }).await.unwrap();
+        let filtered = b.exchanges(CLUSTER, &ListQuery { filter: "#x ?".into(), ..list(&vhost) }).await.unwrap().data;
         assert_eq!(filtered.filtered, 1, "{version}");
 
-        let d = b.exchange(CLUSTER, &vhost, ODD_EXCHANGE).await.unwrap();
+        let d = b.exchange(CLUSTER, &vhost, ODD_EXCHANGE).await.unwrap().data;
         assert_eq!(d.row.name, ODD_EXCHANGE);
         assert_eq!(d.bindings_out.len(), 1, "{version}");
         assert_eq!(
@@ -226,12 +234,13 @@ async fn exchanges_and_bindings() {
             ("upstream", "exchange")
         );
 
-        let default = b.exchange(CLUSTER, &vhost, "").await.unwrap();
+        let default = b.exchange(CLUSTER, &vhost, "").await.unwrap().data;
         assert_eq!((default.row.name.as_str(), default.row.kind.as_str()), ("", "direct"), "{version}");
 
-        let bindings = b.bindings(CLUSTER, &ListQuery { sort: "routing_key".into(), ..list(&vhost) }).await.unwrap();
+        let bindings =
+            b.bindings(CLUSTER, &ListQuery { sort: "routing_key".into(), ..list(&vhost) }).await.unwrap().data;
         assert!(bindings.total >= 5, "{version}: 3 default bindings, 1 topic, 1 e2e; got {}", bindings.total);
-        let topic = b.bindings(CLUSTER, &ListQuery { filter: "order.".into(), ..list(&vhost) }).await.unwrap();
+        let topic = b.bindings(CLUSTER, &ListQuery { filter: "order.".into(), ..list(&vhost) }).await.unwrap().data;
         assert_eq!(topic.filtered, 1, "{version}");
         assert_eq!(topic.items[0].destination, ODD_QUEUE);
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use app::api::Backend;
 use app::error::AppError;
-use common::{brokers, cluster};
+use common::{brokers, cluster, eventually, spawn};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use warren::backend::Clusters;
@@ -55,8 +55,8 @@ async fn fake_node(kind: Fake) -> (String, Arc<AtomicUsize>) {
     (url, accepted)
 }
 
-fn one_cluster(urls: &[&str], password: &str, timeout: Duration) -> Clusters {
-    Clusters::new(&[cluster("c", urls, password, timeout)]).unwrap()
+fn one_cluster(urls: &[&str], password: &str, timeout: Duration) -> Arc<Clusters> {
+    spawn(&[cluster("c", urls, password, timeout)])
 }
 
 #[tokio::test]
@@ -66,11 +66,14 @@ async fn a_dead_node_is_skipped_and_the_working_one_remembered() {
         let b = one_cluster(&[&dead, &url], "guest", Duration::from_secs(5));
         let first = b.vhosts("c").await;
         assert!(first.is_ok(), "{version}: {first:?}");
-        assert_eq!(accepted.load(Ordering::SeqCst), 1, "the first node was tried first");
-        for _ in 0..3 {
-            b.overview("c").await.unwrap();
-        }
-        assert_eq!(accepted.load(Ordering::SeqCst), 1, "{version}: the working node is asked first afterwards");
+        // The first refresh's requests run in parallel, so each may try the dead node first.
+        let tried = accepted.load(Ordering::SeqCst);
+        assert!(tried >= 1, "the first node was tried first");
+        let feed = b.feed("c").unwrap();
+        let version_before = feed.state().version;
+        eventually("two more refreshes", || async { feed.state().version >= version_before + 2 }).await;
+        assert_eq!(feed.state().error, None, "{version}");
+        assert_eq!(accepted.load(Ordering::SeqCst), tried, "{version}: the working node is asked first afterwards");
     }
 }
 
@@ -101,8 +104,9 @@ async fn garbage_and_redirects_are_bad_replies() {
     for kind in [Fake::Garbage, Fake::Redirect] {
         let (node, accepted) = fake_node(kind).await;
         let b = one_cluster(&[&node], "guest", Duration::from_secs(5));
+        // The redirect points at the real broker: had it been followed, the refresh would succeed.
         assert_eq!(b.vhosts("c").await, Err(AppError::BadReply { cluster: "c".into() }));
-        assert_eq!(accepted.load(Ordering::SeqCst), 1, "a redirect is not followed");
+        assert!(accepted.load(Ordering::SeqCst) >= 1);
     }
 }
 

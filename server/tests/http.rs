@@ -3,11 +3,12 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{brokers, cluster, enc, Admin};
+use common::{brokers, cluster, enc, eventually, spawn, Admin};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
@@ -15,12 +16,71 @@ use tower::ServiceExt;
 use warren::backend::Clusters;
 
 fn app(broker_url: &str) -> axum::Router {
-    let clusters = Clusters::new(&[
+    app_with(broker_url).0
+}
+
+fn app_with(broker_url: &str) -> (axum::Router, Arc<Clusters>) {
+    let clusters = spawn(&[
         cluster("it", &[broker_url], "guest", Duration::from_secs(10)),
         cluster("down", &["http://127.0.0.1:1"], "guest", Duration::from_secs(2)),
-    ])
-    .unwrap();
-    warren::router(LeptosOptions::builder().output_name("warren").build(), clusters)
+    ]);
+    (warren::router(LeptosOptions::builder().output_name("warren").build(), clusters.clone()), clusters)
+}
+
+/// The data events of a live stream, read as they arrive.
+struct Events {
+    body: Body,
+    buffer: String,
+}
+
+impl Events {
+    async fn open(app: &axum::Router, uri: &str) -> Events {
+        let response = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream", "{uri}");
+        Events { body: response.into_body(), buffer: String::new() }
+    }
+
+    /// The next event's data as JSON; keep-alive comments are skipped.
+    async fn next(&mut self) -> Value {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let event: String = self.buffer.drain(..end + 2).collect();
+                if let Some(data) = event.lines().find_map(|line| line.strip_prefix("data:")) {
+                    return serde_json::from_str(data.trim_start()).unwrap();
+                }
+                continue;
+            }
+            let frame = tokio::time::timeout(Duration::from_secs(30), self.body.frame())
+                .await
+                .expect("a live event within 30 s")
+                .expect("the stream stays open")
+                .unwrap();
+            if let Ok(data) = frame.into_data() {
+                self.buffer.push_str(std::str::from_utf8(&data).unwrap());
+            }
+        }
+    }
+
+    /// Reads events until one satisfies `check`.
+    async fn until(&mut self, what: &str, check: impl Fn(&Value) -> bool) -> Value {
+        for _ in 0..30 {
+            let event = self.next().await;
+            if check(&event) {
+                return event;
+            }
+        }
+        panic!("no live event showed {what}");
+    }
+}
+
+/// The sum of a counter over the label sets that contain `labels`.
+fn counter(metrics: &str, name: &str, labels: &str) -> f64 {
+    metrics
+        .lines()
+        .filter(|line| line.starts_with(&format!("{name}{{")) && line.contains(labels))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
 }
 
 async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, String) {
@@ -64,7 +124,8 @@ async fn server_functions_answer_json_and_errors_say_what_went_wrong() {
 
     let (status, overview) = call(&app, "get_overview", json!({"cluster": "it"})).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(overview["rabbitmq_version"].as_str().unwrap().len() >= 3);
+    assert!(overview["data"]["rabbitmq_version"].as_str().unwrap().len() >= 3);
+    assert!(overview["freshness"]["error"].is_null() && overview["freshness"]["configured_interval_ms"] == 1000);
 
     let (status, error) = call(&app, "get_overview", json!({"cluster": "nope"})).await;
     assert!(status.is_server_error() || status.is_client_error(), "{status}");
@@ -118,4 +179,120 @@ async fn pages_render_on_the_server() {
     let (status, _) = get(&app, "/no/such/page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
+}
+
+#[tokio::test]
+async fn live_streams_push_a_change_without_asking_again() {
+    let (_, url) = brokers().remove(0);
+    let admin = Admin::connect(&url).await;
+    let vhost = admin.vhost("warren-live").await;
+    let queue = "live 订单 #1%";
+    admin.put(&format!("queues/{}/{}", enc(&vhost), enc(queue)), json!({"durable": true})).await;
+    let app = app(&url);
+
+    let detail = format!("/live/it/queue?vhost={}&name={}", enc(&vhost), enc(queue));
+    let mut events = Events::open(&app, &detail).await;
+    let first = events.until("the new queue", |e| e["Ok"]["data"]["row"]["name"] == queue).await;
+    assert_eq!(first["Ok"]["data"]["row"]["total"], 0);
+    let list = format!("/live/it/queues?vhost={}&q=live&sort=ready&desc=1", enc(&vhost));
+    let mut list_events = Events::open(&app, &list).await;
+
+    admin.publish(&vhost, "", queue, 2).await;
+    events.until("the published messages", |e| e["Ok"]["data"]["row"]["total"] == 2).await;
+    let page = list_events.until("the published messages", |e| e["Ok"]["data"]["items"][0]["total"] == 2).await;
+    assert_eq!(page["Ok"]["data"]["filtered"], 1);
+
+    // What a stream says is what the server function says.
+    let query = json!({"vhost": vhost, "filter": "live", "regex": false, "sort": "ready", "desc": true, "page": 1, "page_size": 50});
+    let (_, fetched) = call(&app, "list_queues", json!({"cluster": "it", "query": query})).await;
+    assert_eq!(fetched["data"], page["Ok"]["data"]);
+
+    admin.delete(&format!("queues/{}/{}", enc(&vhost), enc(queue))).await;
+    let gone = events.until("the queue to go", |e| e.get("Err").is_some()).await;
+    assert!(gone["Err"]["NotFound"].is_string(), "{gone}");
+    list_events.until("the row to leave", |e| e["Ok"]["data"]["filtered"] == 0).await;
+
+    for bad in ["/live/nope/overview", "/live/it/secrets", "/live/it/queue?vhost=%2F"] {
+        assert_eq!(get(&app, bad).await.0, StatusCode::NOT_FOUND, "{bad}");
+    }
+    admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
+}
+
+#[tokio::test]
+async fn broker_load_does_not_grow_with_viewers() {
+    let (_, url) = brokers().remove(0);
+    let admin = Admin::connect(&url).await;
+    let vhost = admin.vhost("warren-viewers").await;
+    admin.put(&format!("queues/{}/watched", enc(&vhost)), json!({"durable": true})).await;
+    let (app, clusters) = app_with(&url);
+    let feed = clusters.feed("it").unwrap().clone();
+
+    // Broker requests per refresh over `refreshes` refreshes, while `streams` are open.
+    let per_refresh = |refreshes: u64| {
+        let (app, feed) = (app.clone(), feed.clone());
+        async move {
+            let start = feed.state().version;
+            eventually("a refresh", || async { feed.state().version > start }).await;
+            let (_, before) = get(&app, "/metrics").await;
+            let from = feed.state().version;
+            eventually("more refreshes", || async { feed.state().version >= from + refreshes }).await;
+            let (_, after) = get(&app, "/metrics").await;
+            let (r0, r1) = (
+                counter(&before, "warren_refreshes_total", "cluster=\"it\""),
+                counter(&after, "warren_refreshes_total", "cluster=\"it\""),
+            );
+            let requests = counter(&after, "warren_broker_requests_total", "cluster=\"it\"")
+                - counter(&before, "warren_broker_requests_total", "cluster=\"it\"");
+            requests / (r1 - r0)
+        }
+    };
+    let views = [
+        "/live/it/overview".to_string(),
+        format!("/live/it/queues?vhost={}", enc(&vhost)),
+        format!("/live/it/queue?vhost={}&name=watched", enc(&vhost)),
+    ];
+    let mut one = Vec::new();
+    for view in &views {
+        one.push(Events::open(&app, view).await);
+    }
+    let with_one_each = per_refresh(4).await;
+    let mut many = Vec::new();
+    for i in 0..150 {
+        let mut events = Events::open(&app, &views[i % views.len()]).await;
+        events.next().await;
+        many.push(events);
+    }
+    let (_, metrics) = get(&app, "/metrics").await;
+    assert!(metrics.contains("warren_live_clients{cluster=\"it\"} 153"), "{metrics}");
+    let with_fifty_each = per_refresh(4).await;
+    // Six list requests per refresh, plus one for the watched queue's details; a request that
+    // falls on a window's edge can move a fifth of a request between windows.
+    assert!(with_one_each <= 7.2, "{with_one_each}");
+    assert!(
+        with_fifty_each <= with_one_each * 1.05,
+        "broker requests per refresh: {with_fifty_each} with 153 viewers vs {with_one_each} with 3"
+    );
+    drop(many);
+    drop(one);
+    admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
+}
+
+#[tokio::test]
+async fn metrics_describe_the_console() {
+    let (_, url) = brokers().remove(0);
+    let app = app(&url);
+    get(&app, "/c/it/queues").await;
+    let (status, text) = get(&app, "/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    for family in [
+        "warren_broker_requests_total{cluster=\"it\",endpoint=\"queues\",outcome=\"ok\"}",
+        "warren_refreshes_total{cluster=\"it\",outcome=\"ok\"}",
+        "warren_refreshes_total{cluster=\"down\",outcome=\"error\"}",
+        "warren_refresh_duration_seconds_count{cluster=\"it\"}",
+        "warren_snapshot_age_seconds{cluster=\"it\"}",
+        "warren_http_requests_total{route=\"/c/{cluster}/queues\",status=\"200\"}",
+    ] {
+        assert!(text.contains(family), "{family} missing from:\n{text}");
+    }
+    assert!(!text.contains("guest"), "no credentials in metrics");
 }

@@ -19,6 +19,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
                 AppError::Timeout { .. } => t.fault_timeout,
                 AppError::Unauthorized { .. } => t.fault_unauthorized,
                 AppError::BadReply { .. } => t.fault_bad_reply,
+                AppError::Loading { .. } => t.loading_cluster,
                 AppError::UnknownCluster(_) => t.error_unknown_cluster,
                 AppError::NotFound(_) => t.error_not_found,
                 AppError::BadRequest(_) => t.error_bad_request,

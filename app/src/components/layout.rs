@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api::{list_clusters, list_vhosts};
-use crate::components::refresh::use_cluster;
+use crate::components::live::use_cluster;
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::urls;
 

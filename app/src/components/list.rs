@@ -14,33 +14,15 @@ pub fn use_list_query() -> Memo<ListQuery> {
     let query = use_query_map();
     Memo::new(move |_| {
         let query = query.read();
-        let get = |key| query.get(key).unwrap_or_default();
-        ListQuery {
-            vhost: Some(get("vhost")).filter(|v| !v.is_empty()),
-            filter: get("q"),
-            regex: get("re") == "1",
-            sort: get("sort"),
-            desc: get("desc") == "1",
-            page: get("page").parse().ok().filter(|p| *p >= 1).unwrap_or(1),
-            page_size: ListQuery::DEFAULT_PAGE_SIZE,
-        }
+        ListQuery::from_pairs(|key| query.get(key))
     })
 }
 
 /// The URL of the current list page showing `query`.
 pub fn list_href(path: &str, query: &ListQuery) -> String {
-    let page = if query.page > 1 { query.page.to_string() } else { String::new() };
-    urls::with_query(
-        path,
-        &[
-            ("vhost", query.vhost.as_deref().unwrap_or("")),
-            ("q", &query.filter),
-            ("re", if query.regex { "1" } else { "" }),
-            ("sort", &query.sort),
-            ("desc", if query.desc { "1" } else { "" }),
-            ("page", &page),
-        ],
-    )
+    let pairs = query.to_pairs();
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    urls::with_query(path, &pairs)
 }
 
 #[component]

@@ -2,5 +2,5 @@ pub mod backlog;
 pub mod fault;
 pub mod layout;
 pub mod list;
+pub mod live;
 pub mod objects;
-pub mod refresh;

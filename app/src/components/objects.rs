@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::refresh::use_cluster;
+use crate::components::live::use_cluster;
 use crate::i18n::use_texts;
 use crate::model::BindingRow;
 use crate::urls;

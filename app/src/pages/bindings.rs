@@ -8,6 +8,7 @@ use crate::pages::list_page;
 #[component]
 pub fn BindingsPage() -> impl IntoView {
     list_page(
+        "bindings",
         |t| t.bindings,
         list_bindings,
         |page, query| {

@@ -10,7 +10,7 @@ use crate::pages::detail_page;
 
 #[component]
 pub fn ExchangePage() -> impl IntoView {
-    detail_page(|t| t.exchange, get_exchange, |d: ExchangeDetail| view! { <ExchangeBody d/> })
+    detail_page("exchange", |t| t.exchange, get_exchange, |d: ExchangeDetail| view! { <ExchangeBody d/> })
 }
 
 #[component]

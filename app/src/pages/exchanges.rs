@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::list_exchanges;
 use crate::components::list::{text, Features, Pager, SortHeader};
-use crate::components::refresh::use_cluster;
+use crate::components::live::use_cluster;
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::{ExchangeRow, ListQuery, Page};
@@ -11,7 +11,7 @@ use crate::urls;
 
 #[component]
 pub fn ExchangesPage() -> impl IntoView {
-    list_page(|t| t.exchanges, list_exchanges, |page, query| view! { <ExchangeTable page query/> })
+    list_page("exchanges", |t| t.exchanges, list_exchanges, |page, query| view! { <ExchangeTable page query/> })
 }
 
 #[component]

@@ -13,69 +13,53 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{de::DeserializeOwned, Serialize};
 
-use crate::components::fault::{ErrorView, Loading};
 use crate::components::list::{use_list_query, FilterForm};
-use crate::components::refresh::{use_cluster, use_refresh_tick};
+use crate::components::live::{use_cluster, use_live, with_live};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
-use crate::model::{ListQuery, Page};
+use crate::model::{Fresh, ListQuery, Page};
+use crate::urls;
 
-/// Renders a resource, keeping the previous view on screen while a refresh is under way, and an
-/// error banner in its place when the fetch fails.
-pub fn with_data<T, V>(
-    resource: Resource<Result<T, AppError>>,
-    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
-) -> impl IntoView
-where
-    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
-    V: IntoView + 'static,
-{
-    view! {
-        <Transition fallback=Loading>
-            {move || {
-                let render = render.clone();
-                Suspend::new(async move {
-                    match resource.await {
-                        Ok(data) => render(data).into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })
-            }}
-        </Transition>
-    }
-}
-
-/// A list page: title, filter form, and a table of the page of items the URL asks for.
+/// A list page: title, filter form, and a table of the page of items the URL asks for, kept
+/// live by the stream of the same `section` and query.
 pub fn list_page<T, Fut, V>(
+    section: &'static str,
     title: fn(&'static Texts) -> &'static str,
     fetch: fn(String, ListQuery) -> Fut,
     table: impl Fn(Page<T>, Memo<ListQuery>) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView
 where
-    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
-    Fut: Future<Output = Result<Page<T>, AppError>> + Send + 'static,
+    T: Clone + PartialEq + Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: Future<Output = Result<Fresh<Page<T>>, AppError>> + Send + 'static,
     V: IntoView + 'static,
 {
     let t = use_texts();
     let cluster = use_cluster();
     let query = use_list_query();
-    let data = Resource::new(move || (cluster.get(), query.get(), use_refresh_tick()), move |(c, q, _)| fetch(c, q));
+    let first = Resource::new(move || (cluster.get(), query.get()), move |(c, q)| fetch(c, q));
+    let live = use_live(move || {
+        let pairs = query.get().to_pairs();
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        urls::live(&cluster.get(), section, &pairs)
+    });
     view! {
         <h1>{move || title(t.get())}</h1>
         <FilterForm query/>
-        {with_data(data, move |page| table(page, query))}
+        {with_live(first, live, move |page| table(page, query))}
     }
 }
 
-/// A detail page of one object named by `?vhost=…&name=…`: its title, then its data.
+/// A detail page of one object named by `?vhost=…&name=…`: its title, then its data, kept live by
+/// the stream of the same `section` and object.
 pub fn detail_page<T, Fut, V>(
+    section: &'static str,
     kind: fn(&'static Texts) -> &'static str,
     fetch: fn(String, String, String) -> Fut,
     body: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView
 where
-    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
-    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+    T: Clone + PartialEq + Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: Future<Output = Result<Fresh<T>, AppError>> + Send + 'static,
     V: IntoView + 'static,
 {
     let t = use_texts();
@@ -85,10 +69,11 @@ where
         let q = query.read();
         (q.get("vhost").unwrap_or_default(), q.get("name").unwrap_or_default())
     });
-    let data = Resource::new(
-        move || (cluster.get(), key.get(), use_refresh_tick()),
-        move |(c, (vhost, name), _)| fetch(c, vhost, name),
-    );
+    let first = Resource::new(move || (cluster.get(), key.get()), move |(c, (vhost, name))| fetch(c, vhost, name));
+    let live = use_live(move || {
+        let (vhost, name) = key.get();
+        urls::live(&cluster.get(), section, &[("vhost", &vhost), ("name", &name)])
+    });
     // The default exchange has no name; its URL uses the broker's alias.
     let name = move || {
         let name = key.get().1;
@@ -104,7 +89,7 @@ where
             <span data-testid="object-name">{name}</span>
             <span class="muted">" · " {move || key.get().0}</span>
         </h1>
-        {with_data(data, body)}
+        {with_live(first, live, body)}
     }
 }
 

@@ -2,20 +2,21 @@ use leptos::prelude::*;
 
 use crate::api::get_overview;
 use crate::components::backlog::BacklogChart;
-use crate::components::refresh::{use_cluster, use_refresh_tick};
+use crate::components::live::{use_cluster, use_live, with_live};
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::{NodeInfo, Overview};
-use crate::pages::with_data;
+use crate::urls;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let t = use_texts();
     let cluster = use_cluster();
-    let overview = Resource::new(move || (cluster.get(), use_refresh_tick()), |(cluster, _)| get_overview(cluster));
+    let first = Resource::new(move || cluster.get(), get_overview);
+    let live = use_live(move || urls::live(&cluster.get(), "overview", &[]));
     view! {
         <h1>{move || t.get().overview} " · " {move || cluster.get()}</h1>
-        {with_data(overview, move |o: Overview| view! { <OverviewBody o/> })}
+        {with_live(first, live, move |o: Overview| view! { <OverviewBody o/> })}
     }
 }
 

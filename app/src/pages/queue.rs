@@ -11,7 +11,7 @@ use crate::pages::detail_page;
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
-    detail_page(|t| t.queue, get_queue, |d: QueueDetail| view! { <QueueBody d/> })
+    detail_page("queue", |t| t.queue, get_queue, |d: QueueDetail| view! { <QueueBody d/> })
 }
 
 #[component]

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::list_queues;
 use crate::components::list::{text, Features, Pager, SortHeader};
-use crate::components::refresh::use_cluster;
+use crate::components::live::use_cluster;
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::{ListQuery, Page, QueueRow};
@@ -11,7 +11,7 @@ use crate::urls;
 
 #[component]
 pub fn QueuesPage() -> impl IntoView {
-    list_page(|t| t.queues, list_queues, |page, query| view! { <QueueTable page query/> })
+    list_page("queues", |t| t.queues, list_queues, |page, query| view! { <QueueTable page query/> })
 }
 
 #[component]

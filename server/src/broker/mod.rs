@@ -7,12 +7,15 @@
 pub mod json;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::config::{ClusterConfig, Secret};
+use crate::metrics::Metrics;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BrokerError {
@@ -40,18 +43,24 @@ pub fn api_path(segments: &[&str]) -> String {
 }
 
 pub struct BrokerClient {
+    cluster: String,
     nodes: Vec<Url>,
     /// Index of the node that answered last; tried first next time.
     preferred: AtomicUsize,
     http: reqwest::Client,
     username: String,
     password: Secret,
+    timeout: Duration,
+    list_timeout: Duration,
+    metrics: Arc<Metrics>,
 }
 
 impl BrokerClient {
-    pub fn new(config: &ClusterConfig) -> anyhow::Result<Self> {
+    pub fn new(config: &ClusterConfig, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
         let mut builder = reqwest::Client::builder()
-            .timeout(config.timeout)
+            // The management API (cowboy) closes a keep-alive connection after 5 s without a
+            // request; reusing one at that moment fails the request. Let the pool drop it first.
+            .pool_idle_timeout(Duration::from_secs(4))
             .connect_timeout(config.connect_timeout)
             // A management API never redirects; following one would let a broker point Warren,
             // with its credentials, at another host.
@@ -66,12 +75,24 @@ impl BrokerClient {
             }
         }
         Ok(Self {
+            cluster: config.name.clone(),
             nodes: config.urls.clone(),
             preferred: AtomicUsize::new(0),
             http: builder.build()?,
             username: config.username.clone(),
             password: config.password.clone(),
+            timeout: config.timeout,
+            list_timeout: config.list_timeout,
+            metrics,
         })
+    }
+
+    pub fn cluster(&self) -> &str {
+        &self.cluster
+    }
+
+    pub fn list_timeout(&self) -> Duration {
+        self.list_timeout
     }
 
     /// The node URLs, for display (they never hold credentials: the config refuses those).
@@ -79,10 +100,36 @@ impl BrokerClient {
         self.nodes.iter().map(|u| u.to_string()).collect()
     }
 
-    /// GETs `/api/{path}?{query}` and decodes the JSON reply. Tries the last node that answered,
-    /// then the others in order; a node that cannot be reached, times out or answers 5xx is
-    /// skipped, any other answer is final.
-    pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, BrokerError> {
+    /// GETs one object: `/api/{path}?{query}`, decoded from JSON. `endpoint` names the kind of
+    /// request in the metrics (`queue`, `overview`…): never a vhost or object name.
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, BrokerError> {
+        self.request(endpoint, path, query, self.timeout).await
+    }
+
+    /// GETs a whole-cluster list, with the longer list timeout.
+    pub async fn get_list<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, BrokerError> {
+        self.request(endpoint, path, query, self.list_timeout).await
+    }
+
+    /// Tries the last node that answered, then the others in order; a node that cannot be
+    /// reached, times out or answers 5xx is skipped, any other answer is final.
+    async fn request<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        path: &str,
+        query: &[(&str, String)],
+        timeout: Duration,
+    ) -> Result<T, BrokerError> {
         // `.` and `..` stay literal through percent-encoding and URL joining would resolve them,
         // reaching another API endpoint: such names cannot be addressed safely, so refuse them.
         if path.split('/').any(|segment| segment == "." || segment == "..") {
@@ -99,7 +146,20 @@ impl BrokerClient {
             if !query.is_empty() {
                 url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
             }
-            let sent = self.http.get(url).basic_auth(&self.username, Some(self.password.expose())).send().await;
+            let sent = self
+                .http
+                .get(url)
+                .timeout(timeout)
+                .basic_auth(&self.username, Some(self.password.expose()))
+                .send()
+                .await;
+            let outcome = match &sent {
+                Ok(response) if response.status().is_success() => "ok",
+                Ok(response) if response.status().is_client_error() => "client_error",
+                Ok(_) => "server_error",
+                Err(_) => "failed",
+            };
+            self.metrics.broker_request(&self.cluster, endpoint, outcome);
             // A node that fails before its whole reply has arrived is skipped like one that is down.
             let (status, body) = match sent {
                 Ok(response) if response.status().is_server_error() => {
@@ -130,7 +190,7 @@ impl BrokerClient {
             self.preferred.store(i, Ordering::Relaxed);
             return read_reply(status, &body);
         }
-        tracing::warn!(failures = ?failures, "no node of the cluster answered");
+        tracing::warn!(cluster = %self.cluster, failures = ?failures, "no node of the cluster answered");
         Err(if all_timeouts { BrokerError::Timeout } else { BrokerError::Unreachable(failures.join("; ")) })
     }
 }

@@ -4,8 +4,12 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use std::sync::Arc;
+
 use url::Url;
+use warren::backend::Clusters;
 use warren::config::{ClusterConfig, Secret, TlsConfig};
+use warren::metrics::Metrics;
 
 /// The brokers under test, `version=url` pairs from `WARREN_TEST_BROKERS`
 /// (default: the 3.10 node that `scripts/broker.sh start` runs).
@@ -20,6 +24,7 @@ pub fn brokers() -> Vec<(String, String)> {
         .collect()
 }
 
+/// A cluster refreshed every second, so tests see broker changes quickly.
 pub fn cluster(name: &str, urls: &[&str], password: &str, timeout: Duration) -> ClusterConfig {
     ClusterConfig {
         name: name.into(),
@@ -27,9 +32,16 @@ pub fn cluster(name: &str, urls: &[&str], password: &str, timeout: Duration) -> 
         username: "guest".into(),
         password: Secret::new(password),
         timeout,
+        list_timeout: timeout,
         connect_timeout: Duration::from_secs(2),
+        refresh_interval: Duration::from_secs(1),
         tls: TlsConfig::default(),
     }
+}
+
+/// Clusters with their pollers running.
+pub fn spawn(configs: &[ClusterConfig]) -> Arc<Clusters> {
+    Clusters::spawn(configs, Arc::new(Metrics::default())).unwrap()
 }
 
 /// A name no other test run uses.

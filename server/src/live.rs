@@ -1,0 +1,163 @@
+//! Live updates over Server-Sent Events: `GET /live/{cluster}/{view}?{the page's query}`.
+//!
+//! Each stream sends its view's data (`Result<Fresh<T>, AppError>` as JSON, the same value the
+//! page's server function returns) after every refresh of the cluster's snapshot. Streams of the
+//! same view share one rendering per snapshot, so a wall of screens costs one render, not one
+//! per screen, and never a broker request.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use app::api::Backend;
+use app::error::AppError;
+use app::model::ListQuery;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream;
+use serde::Serialize;
+use tokio::sync::{watch, OnceCell};
+
+use crate::backend::Clusters;
+use crate::feed::{Feed, FeedState};
+use crate::metrics::LiveClientGuard;
+
+/// What a live stream shows: one per page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum View {
+    Overview,
+    Queues(ListQuery),
+    Queue { vhost: String, name: String },
+    Exchanges(ListQuery),
+    Exchange { vhost: String, name: String },
+    Bindings(ListQuery),
+}
+
+impl View {
+    /// Reads a view from the URL: the page's section and the page's own query string.
+    pub fn parse(section: &str, params: &HashMap<String, String>) -> Option<View> {
+        let list = || ListQuery::from_pairs(|key| params.get(key).cloned());
+        let object = || Some((params.get("vhost")?.clone(), params.get("name")?.clone()));
+        Some(match section {
+            "overview" => View::Overview,
+            "queues" => View::Queues(list()),
+            "exchanges" => View::Exchanges(list()),
+            "bindings" => View::Bindings(list()),
+            "queue" => object().map(|(vhost, name)| View::Queue { vhost, name })?,
+            "exchange" => object().map(|(vhost, name)| View::Exchange { vhost, name })?,
+            _ => return None,
+        })
+    }
+
+    /// Identifies the view among a cluster's streams; equal keys share a rendering.
+    fn key(&self) -> String {
+        format!("{self:?}")
+    }
+
+    async fn render(&self, clusters: &Clusters, cluster: &str) -> String {
+        fn json<T: Serialize>(value: Result<T, AppError>) -> String {
+            serde_json::to_string(&value).unwrap_or_else(|e| {
+                tracing::error!(%e, "a live view could not be encoded");
+                r#"{"Err":{"Transport":"the server could not encode this view"}}"#.into()
+            })
+        }
+        match self {
+            View::Overview => json(clusters.overview(cluster).await),
+            View::Queues(query) => json(clusters.queues(cluster, query).await),
+            View::Queue { vhost, name } => json(clusters.queue(cluster, vhost, name).await),
+            View::Exchanges(query) => json(clusters.exchanges(cluster, query).await),
+            View::Exchange { vhost, name } => json(clusters.exchange(cluster, vhost, name).await),
+            View::Bindings(query) => json(clusters.bindings(cluster, query).await),
+        }
+    }
+}
+
+/// The renderings of one cluster's views for its current snapshot version.
+#[derive(Default)]
+pub struct ViewCache(Mutex<(u64, HashMap<String, Arc<OnceCell<Arc<str>>>>)>);
+
+impl ViewCache {
+    async fn get(&self, version: u64, view: &View, clusters: &Clusters, cluster: &str) -> Arc<str> {
+        let cell = {
+            let mut cache = self.0.lock().expect("view cache lock");
+            if cache.0 != version {
+                *cache = (version, HashMap::new());
+            }
+            cache.1.entry(view.key()).or_default().clone()
+        };
+        cell.get_or_init(|| async { Arc::from(view.render(clusters, cluster).await) }).await.clone()
+    }
+}
+
+struct Stream {
+    clusters: Arc<Clusters>,
+    feed: Arc<Feed>,
+    view: View,
+    updates: watch::Receiver<FeedState>,
+    first: bool,
+    _counted: LiveClientGuard,
+}
+
+pub async fn stream(
+    State(clusters): State<Arc<Clusters>>,
+    Path((cluster, section)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let feed = match clusters.feed(&cluster) {
+        Ok(feed) => feed.clone(),
+        Err(error) => return (StatusCode::NOT_FOUND, error.to_string()).into_response(),
+    };
+    let Some(view) = View::parse(&section, &params) else {
+        return (StatusCode::NOT_FOUND, format!("no live view {section:?}")).into_response();
+    };
+    let shutdown = clusters.shutdown_token().clone();
+    let state = Stream {
+        _counted: clusters.metrics().live_client(&cluster),
+        updates: feed.subscribe(),
+        clusters: clusters.clone(),
+        feed,
+        view,
+        first: true,
+    };
+    let events = stream::unfold(state, |mut s| async move {
+        if !s.first && s.updates.changed().await.is_err() {
+            return None;
+        }
+        s.first = false;
+        let version = s.updates.borrow_and_update().version;
+        let data = s.feed.views.get(version, &s.view, &s.clusters, s.feed.name()).await;
+        Some((Ok::<_, Infallible>(Event::default().data(&*data)), s))
+    });
+    // Ends the stream on shutdown, so a graceful stop does not wait for every screen to leave.
+    let events = futures_util::StreamExt::take_until(events, shutdown.cancelled_owned());
+    let sse = Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)));
+    // Reverse proxies (nginx) buffer responses unless told not to.
+    ([(header::CACHE_CONTROL, "no-cache"), (header::HeaderName::from_static("x-accel-buffering"), "no")], sse)
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn views_parse_from_the_page_query() {
+        let view = View::parse("queues", &params(&[("vhost", "/"), ("q", "^a"), ("re", "1"), ("sort", "ready")]));
+        let Some(View::Queues(q)) = view else { panic!("{view:?}") };
+        assert_eq!((q.vhost.as_deref(), q.filter.as_str(), q.regex, q.sort.as_str()), (Some("/"), "^a", true, "ready"));
+        assert_eq!(
+            View::parse("queue", &params(&[("vhost", "prod/eu"), ("name", "订单 #1%")])),
+            Some(View::Queue { vhost: "prod/eu".into(), name: "订单 #1%".into() })
+        );
+        assert_eq!(View::parse("queue", &params(&[("vhost", "/")])), None);
+        assert_eq!(View::parse("secrets", &params(&[])), None);
+        assert_eq!(View::parse("overview", &params(&[])), Some(View::Overview));
+    }
+}
