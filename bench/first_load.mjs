@@ -1,7 +1,8 @@
 // Bytes a browser transfers on the first load of a page (default: Overview), with a cold cache,
 // counted by Chromium itself (CDP Network.loadingFinished encodedDataLength: headers + body as
 // sent on the wire, compressed where the server compressed).
-// Usage: node bench/first_load.mjs [url]   (needs Warren running; run from the repo root)
+// Usage: WARREN_TOKEN=wrn_… node bench/first_load.mjs [url]   (needs Warren running; run from the
+// repo root; the token, from `warren token create bench`, signs the browser in as a screen).
 import { createRequire } from 'node:module';
 const require = createRequire(new URL('../end2end/package.json', import.meta.url));
 const { chromium } = require('@playwright/test');
@@ -19,7 +20,12 @@ await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
 const requests = new Map();
 cdp.on('Network.responseReceived', (e) => requests.set(e.requestId, { url: e.response.url, encoding: e.response.headers['content-encoding'] ?? '' }));
 cdp.on('Network.loadingFinished', (e) => { const r = requests.get(e.requestId); if (r) r.bytes = e.encodedDataLength; });
-await page.goto(url, { waitUntil: 'networkidle' });
+// The token opens a screen session and redirects to the page itself: only that load is counted.
+if (!process.env.WARREN_TOKEN) throw new Error('set WARREN_TOKEN (warren token create bench)');
+await page.goto(`${url}?token=${process.env.WARREN_TOKEN}`, { waitUntil: 'networkidle' });
+requests.clear();
+await cdp.send('Network.clearBrowserCache');
+await page.reload({ waitUntil: 'networkidle' });
 await page.waitForSelector('body[data-hydrated="true"]');
 await browser.close();
 

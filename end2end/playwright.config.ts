@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import path from 'node:path';
 
 // Debian's Chromium: a test tool's own browser download cannot work on these machines.
 const chromiumArgs = [
@@ -26,6 +27,8 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: { executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs },
     viewport: { width: 1440, height: 900 },
+    // Signed in as the e2e admin by global-setup.ts; tests that need someone else say so.
+    storageState: path.resolve(__dirname, '.auth/admin.json'),
     trace: 'off',
   },
   // cargo-leptos starts the server and then this suite at once; wait for the port before testing.

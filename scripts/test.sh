@@ -26,5 +26,14 @@ cargo test -p app --features ssr
 cargo test -p warren --no-fail-fast
 
 echo "== browser tests (release build, Chromium)"
+# A fresh store and made-up passwords for every run: the suite checks that no page, call or live
+# event ever carries the broker password.
+e2e_data="$(mktemp -d /tmp/warren-e2e-data.XXXXXX)"
+trap 'cleanup; rm -rf "$e2e_data"' EXIT
+made_up() { echo "$1-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"; }
+export WARREN_DATA_DIR="$e2e_data"
+export WARREN_E2E_BROKER_PASSWORD="$(made_up e2e-broker)"
+export WARREN_E2E_ADMIN_PASSWORD="$(made_up e2e-admin)"
+export WARREN_E2E_VIEWER_PASSWORD="$(made_up e2e-viewer)"
 # The e2e server gets its own config (both brokers as two clusters), whatever warren.toml says.
 WARREN_CONFIG="$PWD/end2end/warren.e2e.toml" cargo leptos end-to-end --release

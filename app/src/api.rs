@@ -2,11 +2,15 @@
 //! later changes come over the live stream (`components::live`). Each one asks the `Backend` that
 //! the server binary provides as context, so this crate stays free of HTTP clients and
 //! configuration. The server answers from its snapshot of each cluster, never by asking a broker
-//! on behalf of a viewer.
+//! on behalf of a viewer. Every call carries the CSRF header (`client::CsrfClient`); the server's
+//! sign-in layer checks who is asking before a function runs, and the backend checks what they
+//! may see.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+use crate::auth::*;
+use crate::client::CsrfClient;
 use crate::error::AppError;
 use crate::model::*;
 
@@ -14,60 +18,135 @@ use crate::model::*;
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
-    fn clusters(&self) -> Vec<ClusterInfo>;
-    async fn vhosts(&self, cluster: &str) -> Result<Vec<String>, AppError>;
-    async fn overview(&self, cluster: &str) -> Result<Fresh<Overview>, AppError>;
-    async fn queues(&self, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<QueueRow>>, AppError>;
-    async fn queue(&self, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<QueueDetail>, AppError>;
-    async fn exchanges(&self, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<ExchangeRow>>, AppError>;
-    async fn exchange(&self, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<ExchangeDetail>, AppError>;
-    async fn bindings(&self, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<BindingRow>>, AppError>;
+    fn clusters(&self, who: &dyn Access) -> Vec<ClusterInfo>;
+    async fn vhosts(&self, who: &dyn Access, cluster: &str) -> Result<Vec<String>, AppError>;
+    async fn overview(&self, who: &dyn Access, cluster: &str) -> Result<Fresh<Overview>, AppError>;
+    async fn queues(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<QueueRow>>, AppError>;
+    async fn queue(&self, who: &dyn Access, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<QueueDetail>, AppError>;
+    async fn exchanges(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<ExchangeRow>>, AppError>;
+    async fn exchange(&self, who: &dyn Access, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<ExchangeDetail>, AppError>;
+    async fn bindings(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<BindingRow>>, AppError>;
+}
+
+/// Screen tokens, users and the audit log; implemented in the `server` crate. The sign-in layer
+/// lets only admins reach these functions.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait Accounts: Send + Sync + 'static {
+    async fn screen_tokens(&self) -> Result<Vec<ScreenToken>, AppError>;
+    async fn create_screen_token(&self, who: &dyn Access, label: &str, clusters: Option<Vec<String>>) -> Result<NewScreenToken, AppError>;
+    async fn revoke_screen_token(&self, who: &dyn Access, id: i64) -> Result<(), AppError>;
+    async fn users(&self) -> Result<Vec<UserInfo>, AppError>;
+    async fn audit(&self, query: &AuditQuery) -> Result<AuditPage, AppError>;
+    /// Clusters whose RabbitMQ users may sign in; asked before anyone is signed in.
+    fn broker_sign_in_clusters(&self) -> Vec<String>;
 }
 
 #[cfg(feature = "ssr")]
 pub type SharedBackend = std::sync::Arc<dyn Backend>;
-
 #[cfg(feature = "ssr")]
-fn backend() -> Result<SharedBackend, AppError> {
-    use_context::<SharedBackend>().ok_or_else(|| AppError::Transport("server misconfigured: no backend".into()))
+pub type SharedAccounts = std::sync::Arc<dyn Accounts>;
+
+/// Runs `call` with the backend and who is asking; a failure also sets the HTTP status that says
+/// what went wrong (404, 403, 502…), so the JSON API is as clear as the pages.
+#[cfg(feature = "ssr")]
+async fn answer<B, T, F>(call: impl FnOnce(B, SharedAccess) -> F) -> Result<T, AppError>
+where
+    B: Clone + Send + Sync + 'static,
+    F: std::future::Future<Output = Result<T, AppError>>,
+{
+    let result = match (use_context::<B>(), current_access()) {
+        (None, _) => {
+            leptos::logging::error!("server misconfigured: a server function has no backend");
+            Err(AppError::Internal)
+        }
+        (_, Err(e)) => Err(e),
+        (Some(backend), Ok(who)) => call(backend, who).await,
+    };
+    if let (Err(error), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {
+        // A page about a broker that is down is still a page the console served: it says so in a
+        // banner, with 200. The JSON API says it with the status.
+        let api_call = use_context::<http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/api/"));
+        let broker_side = error.is_broker_fault() || matches!(error, AppError::Loading { .. });
+        if api_call || !broker_side {
+            response.set_status(error.status());
+        }
+    }
+    result
 }
 
-#[server(input = Json, endpoint = "list_clusters")]
+/// What the sign-in form offers: the clusters whose RabbitMQ users may sign in. Public.
+#[server(input = Json, endpoint = "sign_in_options", client = CsrfClient)]
+pub async fn sign_in_options() -> Result<Vec<String>, AppError> {
+    use_context::<SharedAccounts>().map(|a| a.broker_sign_in_clusters()).ok_or(AppError::Internal)
+}
+
+#[server(input = Json, endpoint = "whoami", client = CsrfClient)]
+pub async fn whoami() -> Result<Me, AppError> {
+    current_access().map(|who| who.me())
+}
+
+#[server(input = Json, endpoint = "list_clusters", client = CsrfClient)]
 pub async fn list_clusters() -> Result<Vec<ClusterInfo>, AppError> {
-    Ok(backend()?.clusters())
+    answer(|b: SharedBackend, who| async move { Ok(b.clusters(&*who)) }).await
 }
 
-#[server(input = Json, endpoint = "list_vhosts")]
+#[server(input = Json, endpoint = "list_vhosts", client = CsrfClient)]
 pub async fn list_vhosts(cluster: String) -> Result<Vec<String>, AppError> {
-    backend()?.vhosts(&cluster).await
+    answer(|b: SharedBackend, who| async move { b.vhosts(&*who, &cluster).await }).await
 }
 
-#[server(input = Json, endpoint = "get_overview")]
+#[server(input = Json, endpoint = "get_overview", client = CsrfClient)]
 pub async fn get_overview(cluster: String) -> Result<Fresh<Overview>, AppError> {
-    backend()?.overview(&cluster).await
+    answer(|b: SharedBackend, who| async move { b.overview(&*who, &cluster).await }).await
 }
 
-#[server(input = Json, endpoint = "list_queues")]
+#[server(input = Json, endpoint = "list_queues", client = CsrfClient)]
 pub async fn list_queues(cluster: String, query: ListQuery) -> Result<Fresh<Page<QueueRow>>, AppError> {
-    backend()?.queues(&cluster, &query).await
+    answer(|b: SharedBackend, who| async move { b.queues(&*who, &cluster, &query).await }).await
 }
 
-#[server(input = Json, endpoint = "get_queue")]
+#[server(input = Json, endpoint = "get_queue", client = CsrfClient)]
 pub async fn get_queue(cluster: String, vhost: String, name: String) -> Result<Fresh<QueueDetail>, AppError> {
-    backend()?.queue(&cluster, &vhost, &name).await
+    answer(|b: SharedBackend, who| async move { b.queue(&*who, &cluster, &vhost, &name).await }).await
 }
 
-#[server(input = Json, endpoint = "list_exchanges")]
+#[server(input = Json, endpoint = "list_exchanges", client = CsrfClient)]
 pub async fn list_exchanges(cluster: String, query: ListQuery) -> Result<Fresh<Page<ExchangeRow>>, AppError> {
-    backend()?.exchanges(&cluster, &query).await
+    answer(|b: SharedBackend, who| async move { b.exchanges(&*who, &cluster, &query).await }).await
 }
 
-#[server(input = Json, endpoint = "get_exchange")]
+#[server(input = Json, endpoint = "get_exchange", client = CsrfClient)]
 pub async fn get_exchange(cluster: String, vhost: String, name: String) -> Result<Fresh<ExchangeDetail>, AppError> {
-    backend()?.exchange(&cluster, &vhost, &name).await
+    answer(|b: SharedBackend, who| async move { b.exchange(&*who, &cluster, &vhost, &name).await }).await
 }
 
-#[server(input = Json, endpoint = "list_bindings")]
+#[server(input = Json, endpoint = "list_bindings", client = CsrfClient)]
 pub async fn list_bindings(cluster: String, query: ListQuery) -> Result<Fresh<Page<BindingRow>>, AppError> {
-    backend()?.bindings(&cluster, &query).await
+    answer(|b: SharedBackend, who| async move { b.bindings(&*who, &cluster, &query).await }).await
+}
+
+#[server(input = Json, endpoint = "admin/list_screen_tokens", client = CsrfClient)]
+pub async fn list_screen_tokens() -> Result<Vec<ScreenToken>, AppError> {
+    answer(|a: SharedAccounts, _| async move { a.screen_tokens().await }).await
+}
+
+#[server(input = Json, endpoint = "admin/create_screen_token", client = CsrfClient)]
+pub async fn create_screen_token(label: String, clusters: Option<Vec<String>>) -> Result<NewScreenToken, AppError> {
+    answer(|a: SharedAccounts, who| async move { a.create_screen_token(&*who, &label, clusters).await }).await
+}
+
+#[server(input = Json, endpoint = "admin/revoke_screen_token", client = CsrfClient)]
+pub async fn revoke_screen_token(id: i64) -> Result<(), AppError> {
+    answer(|a: SharedAccounts, who| async move { a.revoke_screen_token(&*who, id).await }).await
+}
+
+#[server(input = Json, endpoint = "admin/list_users", client = CsrfClient)]
+pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
+    answer(|a: SharedAccounts, _| async move { a.users().await }).await
+}
+
+#[server(input = Json, endpoint = "admin/list_audit", client = CsrfClient)]
+pub async fn list_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
+    answer(|a: SharedAccounts, _| async move { a.audit(&query).await }).await
 }

@@ -28,6 +28,20 @@ pub enum AppError {
     /// The request never reached Warren's server or its reply was lost.
     #[error("the Warren server could not be reached: {0}")]
     Transport(String),
+    /// No session, or it expired: sign in (again).
+    #[error("sign in to use Warren")]
+    SignInRequired,
+    /// Signed in, but this identity may not do or see that.
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    /// A write without the page's CSRF token: made by another site, or by a page older than the session.
+    #[error("this request lacks a valid CSRF token; reload the page and try again")]
+    CsrfRejected,
+    #[error("too many failed sign-ins; try again in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
+    /// Something broke inside Warren; the details are in its log.
+    #[error("internal error in Warren; see its log")]
+    Internal,
 }
 
 impl AppError {
@@ -37,6 +51,25 @@ impl AppError {
             self,
             Self::Unreachable { .. } | Self::Timeout { .. } | Self::Unauthorized { .. } | Self::BadReply { .. }
         )
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status that tells the client what went wrong.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            Self::UnknownCluster(_) | Self::NotFound(_) => S::NOT_FOUND,
+            Self::BadRequest(_) => S::BAD_REQUEST,
+            Self::SignInRequired => S::UNAUTHORIZED,
+            Self::Forbidden(_) | Self::CsrfRejected => S::FORBIDDEN,
+            Self::TooManyAttempts { .. } => S::TOO_MANY_REQUESTS,
+            Self::Loading { .. } => S::SERVICE_UNAVAILABLE,
+            Self::Timeout { .. } => S::GATEWAY_TIMEOUT,
+            Self::Unreachable { .. } | Self::Unauthorized { .. } | Self::BadReply { .. } => S::BAD_GATEWAY,
+            Self::Transport(_) | Self::Internal => S::INTERNAL_SERVER_ERROR,
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 //! Warren's pages and components, rendered on the server and hydrated in the browser.
 
 pub mod api;
+pub mod auth;
 pub mod chart;
+mod client;
 mod components;
 pub mod error;
 pub mod format;
@@ -17,7 +19,7 @@ use leptos_router::path;
 
 use crate::components::layout::Layout;
 use crate::i18n::Lang;
-use crate::pages::{bindings, exchange, exchanges, overview, queue, queues};
+use crate::pages::{admin, bindings, exchange, exchanges, overview, queue, queues, signin};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -65,6 +67,9 @@ pub fn App() -> impl IntoView {
         <Title text="Warren"/>
         <Router>
             <Routes fallback=pages::NotFound>
+                <Route path=path!("/signin") view=signin::SignInPage/>
+                <Route path=path!("/setup") view=signin::SetupPage/>
+                <Route path=path!("/admin") view=admin::AdminPage/>
                 <ParentRoute path=path!("/c/:cluster") view=Layout>
                     <Route path=path!("") view=overview::OverviewPage/>
                     <Route path=path!("queues") view=queues::QueuesPage/>

@@ -112,6 +112,10 @@ pub struct Overview {
     pub objects: ObjectTotals,
     pub nodes: Vec<NodeInfo>,
     pub backlog: Backlog,
+    /// The totals cover only the vhosts this viewer may see; connections, channels and the
+    /// cluster-wide chart are left out.
+    #[serde(default)]
+    pub limited_to_vhosts: bool,
 }
 
 /// Which part of a list the browser asks for. Filter, sort and page live in the page URL, and the

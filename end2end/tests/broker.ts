@@ -45,6 +45,23 @@ export async function publishTo(vhost: string, queue: string, count: number) {
   await publish(vhost, 'amq.default', queue, count);
 }
 
+/** The broker account the console under test signs in with, on both local brokers. */
+export async function setBrokerUser(name: string, password: string) {
+  for (const base of [MGMT, process.env.WARREN_E2E_BROKER4 ?? 'http://127.0.0.1:15673']) {
+    for (const [apiPath, body] of [
+      [`users/${enc(name)}`, { password, tags: 'administrator' }],
+      [`permissions/%2F/${enc(name)}`, { configure: '.*', write: '.*', read: '.*' }],
+    ] as const) {
+      const response = await fetch(`${base}/api/${apiPath}`, {
+        method: 'PUT',
+        headers: { authorization: AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`PUT ${base} ${apiPath}: HTTP ${response.status}`);
+    }
+  }
+}
+
 /** Removes then creates the e2e objects, so every run starts from the same state. */
 export async function resetTestData() {
   await api('DELETE', `vhosts/${enc(VHOST)}`);

@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
 import { broker } from './broker';
-import { expectSameDocument, hydrated, markDocument, shot } from './helpers';
+import { expect, expectSameDocument, hydrated, markDocument, shot, test } from './helpers';
 
 test('a stopped broker leaves the last data on screen, marked stale, and the page goes live again by itself', async ({ page }) => {
   await page.goto('/c/local');

@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
 import { SORT_QUEUES, VHOST } from './broker';
-import { expectSameDocument, hydrated, markDocument, shot } from './helpers';
+import { expect, expectSameDocument, hydrated, markDocument, shot, test } from './helpers';
 
 const enc = encodeURIComponent;
 const names = (page) => page.getByTestId('queues').locator('tbody tr td.name');

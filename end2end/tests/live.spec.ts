@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
 import { api, publishTo, VHOST } from './broker';
-import { expectSameDocument, hydrated, markDocument, shot } from './helpers';
+import { expect, expectSameDocument, hydrated, markDocument, shot, test } from './helpers';
 
 const enc = encodeURIComponent;
 const LIVE_QUEUE = 'e2e-live 实时 #1%';

@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
 import { ODD_EXCHANGE, ODD_QUEUE, VHOST } from './broker';
-import { hydrated, shot } from './helpers';
+import { expect, hydrated, shot, test } from './helpers';
 
 const enc = encodeURIComponent;
 

@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use app::auth::Access;
 use app::error::AppError;
 use app::model::*;
 use tokio_util::sync::CancellationToken;
@@ -66,14 +67,27 @@ impl Clusters {
         self.metrics.encode()
     }
 
-    async fn current(&self, cluster: &str) -> Result<(Arc<Snapshot>, Freshness), AppError> {
-        self.feed(cluster)?.current().await
+    /// The names of the configured clusters, in configuration order.
+    pub fn names(&self) -> &[String] {
+        &self.order
+    }
+
+    /// The cluster's snapshot, if `who` may see the cluster.
+    async fn current(&self, who: &dyn Access, cluster: &str) -> Result<(Arc<Snapshot>, Freshness), AppError> {
+        let feed = self.feed(cluster)?;
+        if !who.may_see_cluster(cluster) {
+            return Err(AppError::Forbidden(format!("cluster {cluster:?} is not among yours")));
+        }
+        feed.current().await
     }
 
     /// One page of a snapshot list: `items` picks the list (one vhost's run of it), `row` the
-    /// row shown for an item, `keep` whether it matches the filter.
-    async fn list<E, T: Clone>(
+    /// row shown for an item, `keep` whether it matches the filter. Rows in vhosts `who` may not
+    /// see are left out before counting.
+    #[allow(clippy::too_many_arguments)]
+    async fn list<E, T: Clone + InVhost>(
         &self,
+        who: &dyn Access,
         cluster: &str,
         query: &ListQuery,
         order: Order<T>,
@@ -82,38 +96,113 @@ impl Clusters {
         keep: fn(&NameMatcher, &T) -> bool,
     ) -> Result<Fresh<Page<T>>, AppError> {
         let matcher = NameMatcher::new(query)?;
-        let (snapshot, freshness) = self.current(cluster).await?;
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        if let Some(vhost) = &query.vhost {
+            check_vhost(who, cluster, vhost)?;
+        }
         let rows = items(&snapshot, query.vhost.as_deref()).iter().map(row);
-        Ok(Fresh { data: select(rows, |r| keep(&matcher, r), order, query), freshness })
+        let data = if who.sees_every_vhost(cluster) {
+            select(rows, |r| keep(&matcher, r), order, query)
+        } else {
+            let visible: Vec<&T> = rows.filter(|r| who.may_see_vhost(cluster, r.vhost())).collect();
+            select(visible.into_iter(), |r| keep(&matcher, r), order, query)
+        };
+        Ok(Fresh { data, freshness })
+    }
+}
+
+/// Rows that belong to a vhost, so lists can leave out the vhosts someone may not see.
+trait InVhost {
+    fn vhost(&self) -> &str;
+}
+
+impl InVhost for QueueRow {
+    fn vhost(&self) -> &str {
+        &self.vhost
+    }
+}
+
+impl InVhost for ExchangeRow {
+    fn vhost(&self) -> &str {
+        &self.vhost
+    }
+}
+
+impl InVhost for BindingRow {
+    fn vhost(&self) -> &str {
+        &self.vhost
+    }
+}
+
+fn check_vhost(who: &dyn Access, cluster: &str, vhost: &str) -> Result<(), AppError> {
+    if who.may_see_vhost(cluster, vhost) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("vhost {vhost:?} is not among yours")))
+    }
+}
+
+/// The overview as someone limited to some vhosts may see it: totals from their queues and
+/// exchanges only; connections, channels and the cluster-wide chart left out.
+fn scoped_overview(full: &Overview, snapshot: &Snapshot, who: &dyn Access, cluster: &str) -> Overview {
+    let queues: Vec<&QueueRow> =
+        snapshot.queues.iter().map(|q| &q.row).filter(|q| who.may_see_vhost(cluster, &q.vhost)).collect();
+    let exchanges = snapshot.exchanges.iter().filter(|x| who.may_see_vhost(cluster, &x.row.vhost)).count();
+    Overview {
+        messages: MessageTotals {
+            ready: queues.iter().map(|q| q.ready).sum(),
+            unacked: queues.iter().map(|q| q.unacked).sum(),
+            total: queues.iter().map(|q| q.total).sum(),
+            publish_rate: queues.iter().map(|q| q.incoming_rate).sum(),
+            deliver_rate: queues.iter().map(|q| q.deliver_rate).sum(),
+        },
+        objects: ObjectTotals {
+            connections: 0,
+            channels: 0,
+            exchanges: exchanges as u64,
+            queues: queues.len() as u64,
+            consumers: queues.iter().map(|q| q.consumers).sum(),
+        },
+        backlog: Backlog::default(),
+        limited_to_vhosts: true,
+        ..full.clone()
     }
 }
 
 #[async_trait::async_trait]
 impl app::api::Backend for Clusters {
-    fn clusters(&self) -> Vec<ClusterInfo> {
+    fn clusters(&self, who: &dyn Access) -> Vec<ClusterInfo> {
         self.order
             .iter()
+            .filter(|name| who.may_see_cluster(name))
             .map(|name| ClusterInfo { name: name.clone(), nodes: self.feeds[name].client().node_urls() })
             .collect()
     }
 
-    async fn vhosts(&self, cluster: &str) -> Result<Vec<String>, AppError> {
-        Ok(self.current(cluster).await?.0.vhosts.clone())
+    async fn vhosts(&self, who: &dyn Access, cluster: &str) -> Result<Vec<String>, AppError> {
+        let (snapshot, _) = self.current(who, cluster).await?;
+        Ok(snapshot.vhosts.iter().filter(|v| who.may_see_vhost(cluster, v)).cloned().collect())
     }
 
-    async fn overview(&self, cluster: &str) -> Result<Fresh<Overview>, AppError> {
-        let (snapshot, freshness) = self.current(cluster).await?;
-        Ok(Fresh { data: snapshot.overview.clone(), freshness })
+    async fn overview(&self, who: &dyn Access, cluster: &str) -> Result<Fresh<Overview>, AppError> {
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        let data = if who.sees_every_vhost(cluster) {
+            snapshot.overview.clone()
+        } else {
+            scoped_overview(&snapshot.overview, &snapshot, who, cluster)
+        };
+        Ok(Fresh { data, freshness })
     }
 
-    async fn queues(&self, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<QueueRow>>, AppError> {
+    async fn queues(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<QueueRow>>, AppError> {
         let order = queue_order(&query.sort)?;
-        self.list(cluster, query, order, |s, vhost| s.queues_in(vhost), |q| &q.row, |m, q| m.matches(&q.name)).await
+        self.list(who, cluster, query, order, |s, vhost| s.queues_in(vhost), |q| &q.row, |m, q| m.matches(&q.name)).await
     }
 
-    async fn queue(&self, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<QueueDetail>, AppError> {
+    async fn queue(&self, who: &dyn Access, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<QueueDetail>, AppError> {
         let feed = self.feed(cluster)?;
-        let (snapshot, freshness) = feed.current().await?;
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        check_vhost(who, cluster, vhost)?;
         let entry = snapshot.queue(vhost, name).ok_or_else(|| not_found("queue", vhost, name))?;
         let bindings = snapshot
             .bindings_in(Some(vhost))
@@ -125,15 +214,16 @@ impl app::api::Backend for Clusters {
         Ok(Fresh { data: extras.into_detail(entry, bindings), freshness })
     }
 
-    async fn exchanges(&self, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<ExchangeRow>>, AppError> {
+    async fn exchanges(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<ExchangeRow>>, AppError> {
         let order = exchange_order(&query.sort)?;
-        self.list(cluster, query, order, |s, vhost| s.exchanges_in(vhost), |x| &x.row, |m, x| m.matches(&x.name)).await
+        self.list(who, cluster, query, order, |s, vhost| s.exchanges_in(vhost), |x| &x.row, |m, x| m.matches(&x.name)).await
     }
 
-    async fn exchange(&self, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<ExchangeDetail>, AppError> {
+    async fn exchange(&self, who: &dyn Access, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<ExchangeDetail>, AppError> {
         // The default exchange has an empty name; its page URL uses the broker's alias.
         let name = if name == "amq.default" { "" } else { name };
-        let (snapshot, freshness) = self.current(cluster).await?;
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        check_vhost(who, cluster, vhost)?;
         let entry = snapshot.exchange(vhost, name).ok_or_else(|| not_found("exchange", vhost, name))?;
         let bindings = snapshot.bindings_in(Some(vhost));
         let data = ExchangeDetail {
@@ -149,12 +239,12 @@ impl app::api::Backend for Clusters {
         Ok(Fresh { data, freshness })
     }
 
-    async fn bindings(&self, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<BindingRow>>, AppError> {
+    async fn bindings(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<BindingRow>>, AppError> {
         let order = binding_order(&query.sort)?;
         let keep = |m: &NameMatcher, b: &BindingRow| {
             m.matches(&b.source) || m.matches(&b.destination) || m.matches(&b.routing_key)
         };
-        self.list(cluster, query, order, |s, vhost| s.bindings_in(vhost), |b| b, keep).await
+        self.list(who, cluster, query, order, |s, vhost| s.bindings_in(vhost), |b| b, keep).await
     }
 }
 

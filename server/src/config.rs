@@ -46,6 +46,39 @@ pub struct Config {
     pub listen: Option<SocketAddr>,
     pub data_dir: PathBuf,
     pub clusters: Vec<ClusterConfig>,
+    pub auth: AuthConfig,
+}
+
+/// Sessions and sign-in limits (`[auth]` in the file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthConfig {
+    /// A session unused this long ends.
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, used or not.
+    pub session_max: Duration,
+    /// `None`: cookies are Secure when the request came over TLS (as a proxy's
+    /// `X-Forwarded-Proto: https` says); `Some` forces it either way.
+    pub secure_cookies: Option<bool>,
+    pub failure_window: Duration,
+    pub failures_per_account: usize,
+    pub failures_per_address: usize,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        // Idle 8 h like the management UI's own session timeout; a working day at most.
+        AuthConfig {
+            session_idle: Duration::from_secs(8 * 3600),
+            session_max: Duration::from_secs(12 * 3600),
+            secure_cookies: None,
+            failure_window: Duration::from_secs(15 * 60),
+            failures_per_account: 5,
+            failures_per_address: 20,
+            body_limit: 1 << 20,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +96,8 @@ pub struct ClusterConfig {
     /// How often the poller refreshes the cluster's snapshot.
     pub refresh_interval: Duration,
     pub tls: TlsConfig,
+    /// Lets this cluster's RabbitMQ users sign in to Warren with their own credentials.
+    pub broker_sign_in: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -82,6 +117,45 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     #[serde(default, rename = "cluster")]
     clusters: Vec<FileCluster>,
+    #[serde(default)]
+    auth: FileAuth,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileAuth {
+    session_idle_minutes: Option<f64>,
+    session_max_hours: Option<f64>,
+    secure_cookies: Option<bool>,
+    sign_in_failure_window_minutes: Option<f64>,
+    sign_in_failures_per_account: Option<usize>,
+    sign_in_failures_per_address: Option<usize>,
+    body_limit_kib: Option<usize>,
+}
+
+impl FileAuth {
+    fn resolve(self) -> Result<AuthConfig, ConfigError> {
+        let d = AuthConfig::default();
+        let span = |value: Option<f64>, unit: f64, key: &str, default: Duration| match value {
+            None => Ok(default),
+            Some(v) if v.is_finite() && v > 0.0 && v * unit <= 366.0 * 86400.0 => Ok(Duration::from_secs_f64(v * unit)),
+            Some(_) => Err(ConfigError::Invalid(format!("auth.{key} must be positive and at most a year"))),
+        };
+        let count = |value: Option<usize>, key: &str, default: usize| match value {
+            None => Ok(default),
+            Some(v) if v >= 1 => Ok(v),
+            Some(_) => Err(ConfigError::Invalid(format!("auth.{key} must be at least 1"))),
+        };
+        Ok(AuthConfig {
+            session_idle: span(self.session_idle_minutes, 60.0, "session_idle_minutes", d.session_idle)?,
+            session_max: span(self.session_max_hours, 3600.0, "session_max_hours", d.session_max)?,
+            secure_cookies: self.secure_cookies,
+            failure_window: span(self.sign_in_failure_window_minutes, 60.0, "sign_in_failure_window_minutes", d.failure_window)?,
+            failures_per_account: count(self.sign_in_failures_per_account, "sign_in_failures_per_account", d.failures_per_account)?,
+            failures_per_address: count(self.sign_in_failures_per_address, "sign_in_failures_per_address", d.failures_per_address)?,
+            body_limit: count(self.body_limit_kib, "body_limit_kib", d.body_limit / 1024)? * 1024,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -103,6 +177,8 @@ struct FileCluster {
     refresh_interval_secs: f64,
     #[serde(default)]
     tls: TlsConfig,
+    #[serde(default)]
+    broker_sign_in: bool,
 }
 
 fn default_timeout_secs() -> f64 {
@@ -150,7 +226,8 @@ impl Config {
         if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
             return Err(ConfigError::Invalid(format!("cluster name {:?} is used twice", pair[0])));
         }
-        Ok(Config { listen, data_dir, clusters })
+        let auth = file.auth.resolve()?;
+        Ok(Config { listen, data_dir, clusters, auth })
     }
 }
 
@@ -179,6 +256,7 @@ fn local_default() -> ClusterConfig {
         connect_timeout: Duration::from_secs_f64(default_connect_timeout_secs()),
         refresh_interval: Duration::from_secs_f64(default_refresh_interval_secs()),
         tls: TlsConfig::default(),
+        broker_sign_in: false,
     }
 }
 
@@ -223,6 +301,7 @@ fn resolve_cluster(c: FileCluster, env: &impl Fn(&str) -> Option<String>) -> Res
         username: c.username,
         password,
         tls: c.tls,
+        broker_sign_in: c.broker_sign_in,
     })
 }
 

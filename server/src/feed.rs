@@ -43,6 +43,8 @@ pub struct FeedState {
 pub struct Feed {
     client: BrokerClient,
     configured_interval: Duration,
+    /// Whether this cluster's RabbitMQ users may sign in to Warren.
+    broker_sign_in: bool,
     state: watch::Sender<FeedState>,
     wake: Notify,
     /// Patches applied since the running refresh started: its older data must not undo them.
@@ -66,6 +68,7 @@ impl Feed {
         Ok(Self {
             client: BrokerClient::new(config, metrics.clone())?,
             configured_interval: config.refresh_interval,
+            broker_sign_in: config.broker_sign_in,
             state: watch::Sender::new(initial),
             wake: Notify::new(),
             recent_patches: Mutex::new(Vec::new()),
@@ -77,6 +80,10 @@ impl Feed {
 
     pub fn name(&self) -> &str {
         self.client.cluster()
+    }
+
+    pub fn broker_sign_in(&self) -> bool {
+        self.broker_sign_in
     }
 
     pub fn client(&self) -> &BrokerClient {

@@ -1,32 +1,44 @@
-//! Warren's server: configuration, broker access, the per-cluster pollers and the HTTP router.
+//! Warren's server: configuration, broker access, the per-cluster pollers, sign-in and the HTTP
+//! router.
 
+pub mod accounts;
+pub mod audit;
+pub mod auth;
 pub mod backend;
 pub mod broker;
+pub mod cli;
 pub mod config;
 pub mod feed;
 pub mod live;
 pub mod metrics;
+pub mod security;
 pub mod snapshot;
+pub mod store;
 
 use std::sync::Arc;
 
-use app::api::SharedBackend;
+use app::api::{SharedAccounts, SharedBackend};
 use app::{shell, App};
 use axum::extract::{FromRef, State};
-use axum::response::Redirect;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{middleware, Router};
+use axum::{middleware, Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::Auth;
 use crate::backend::Clusters;
 
 #[derive(Clone)]
 struct AppState {
     leptos_options: LeptosOptions,
     clusters: Arc<Clusters>,
+    auth: Arc<Auth>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -41,26 +53,57 @@ impl FromRef<AppState> for Arc<Clusters> {
     }
 }
 
-/// The whole HTTP app: pages, server functions, live streams, metrics, static files and health.
-pub fn router(leptos_options: LeptosOptions, clusters: Arc<Clusters>) -> Router {
-    let home = app::urls::cluster_home(clusters.first());
+impl FromRef<AppState> for Arc<Auth> {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+/// `/` leads to the first cluster this identity may see.
+async fn home(State(clusters): State<Arc<Clusters>>, Extension(who): Extension<Arc<auth::Principal>>) -> Response {
+    use app::auth::Access;
+    match clusters.names().iter().find(|c| who.may_see_cluster(c)) {
+        Some(cluster) => Redirect::temporary(&app::urls::cluster_home(cluster)).into_response(),
+        None => auth::error_response(app::error::AppError::Forbidden("no cluster is yours to see".into())),
+    }
+}
+
+/// The whole HTTP app: pages, server functions, live streams, metrics, sign-in, static files and
+/// health. Every route passes the sign-in layer (`auth::guard`) first.
+pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
+    let clusters = auth.clusters.clone();
     let backend: SharedBackend = clusters.clone();
+    let accounts: SharedAccounts = auth.clone();
     let metrics = clusters.clone();
     let routes = generate_route_list(App);
-    let state = AppState { leptos_options: leptos_options.clone(), clusters };
+    let body_limit = auth.config.body_limit;
+    let state = AppState { leptos_options: leptos_options.clone(), clusters, auth: auth.clone() };
+    let context = move || {
+        provide_context(backend.clone());
+        provide_context(accounts.clone());
+        security::provide_request_nonce();
+    };
     Router::<AppState>::new()
-        .route("/", get(move || async move { Redirect::temporary(&home) }))
+        .route("/", get(home))
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/metrics",
             get(|State(clusters): State<Arc<Clusters>>| async move { metrics::exposition(clusters.encode_metrics()) }),
         )
         .route("/live/{cluster}/{view}", get(live::stream))
-        .leptos_routes_with_context(&state, routes, move || provide_context(backend.clone()), {
+        .merge(auth::routes())
+        .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn_with_state(auth, auth::guard))
+        .layer(middleware::from_fn(security::content_security_policy))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        // Screen tokens may sit in a URL for a moment: never send URLs to other sites.
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(middleware::from_fn(move |request, next| {
             let clusters = metrics.clone();
             async move { metrics::track_http(clusters.metrics(), request, next).await }

@@ -11,16 +11,19 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use app::api::Backend;
+use app::auth::Access;
 use app::error::AppError;
 use app::model::ListQuery;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap};
+use axum::Extension;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 use serde::Serialize;
 use tokio::sync::{watch, OnceCell};
 
+use crate::auth::{Auth, Principal};
 use crate::backend::Clusters;
 use crate::feed::{Feed, FeedState};
 use crate::metrics::LiveClientGuard;
@@ -57,7 +60,7 @@ impl View {
         format!("{self:?}")
     }
 
-    async fn render(&self, clusters: &Clusters, cluster: &str) -> String {
+    async fn render(&self, clusters: &Clusters, who: &dyn Access, cluster: &str) -> String {
         fn json<T: Serialize>(value: Result<T, AppError>) -> String {
             serde_json::to_string(&value).unwrap_or_else(|e| {
                 tracing::error!(%e, "a live view could not be encoded");
@@ -65,70 +68,92 @@ impl View {
             })
         }
         match self {
-            View::Overview => json(clusters.overview(cluster).await),
-            View::Queues(query) => json(clusters.queues(cluster, query).await),
-            View::Queue { vhost, name } => json(clusters.queue(cluster, vhost, name).await),
-            View::Exchanges(query) => json(clusters.exchanges(cluster, query).await),
-            View::Exchange { vhost, name } => json(clusters.exchange(cluster, vhost, name).await),
-            View::Bindings(query) => json(clusters.bindings(cluster, query).await),
+            View::Overview => json(clusters.overview(who, cluster).await),
+            View::Queues(query) => json(clusters.queues(who, cluster, query).await),
+            View::Queue { vhost, name } => json(clusters.queue(who, cluster, vhost, name).await),
+            View::Exchanges(query) => json(clusters.exchanges(who, cluster, query).await),
+            View::Exchange { vhost, name } => json(clusters.exchange(who, cluster, vhost, name).await),
+            View::Bindings(query) => json(clusters.bindings(who, cluster, query).await),
         }
     }
 }
 
-/// The renderings of one cluster's views for its current snapshot version.
+/// The renderings of one cluster's views for its current snapshot version, one per view and
+/// per scope (viewers limited to the same vhosts share one).
 #[derive(Default)]
 pub struct ViewCache(Mutex<(u64, HashMap<String, Arc<OnceCell<Arc<str>>>>)>);
 
 impl ViewCache {
-    async fn get(&self, version: u64, view: &View, clusters: &Clusters, cluster: &str) -> Arc<str> {
+    async fn get(&self, version: u64, view: &View, clusters: &Clusters, who: &dyn Access, cluster: &str) -> Arc<str> {
         let cell = {
             let mut cache = self.0.lock().expect("view cache lock");
             if cache.0 != version {
                 *cache = (version, HashMap::new());
             }
-            cache.1.entry(view.key()).or_default().clone()
+            cache.1.entry(format!("{}|{}", who.scope_key(cluster), view.key())).or_default().clone()
         };
-        cell.get_or_init(|| async { Arc::from(view.render(clusters, cluster).await) }).await.clone()
+        cell.get_or_init(|| async { Arc::from(view.render(clusters, who, cluster).await) }).await.clone()
     }
 }
 
 struct Stream {
     clusters: Arc<Clusters>,
+    auth: Arc<Auth>,
+    /// The request's credentials, checked again before every event: a stream ends with its session.
+    headers: HeaderMap,
+    who: Arc<Principal>,
     feed: Arc<Feed>,
     view: View,
     updates: watch::Receiver<FeedState>,
     first: bool,
+    ended: bool,
     _counted: LiveClientGuard,
 }
 
 pub async fn stream(
     State(clusters): State<Arc<Clusters>>,
+    State(auth): State<Arc<Auth>>,
+    Extension(who): Extension<Arc<Principal>>,
+    headers: HeaderMap,
     Path((cluster, section)): Path<(String, String)>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let feed = match clusters.feed(&cluster) {
         Ok(feed) => feed.clone(),
-        Err(error) => return (StatusCode::NOT_FOUND, error.to_string()).into_response(),
+        Err(error) => return crate::auth::error_response(error),
     };
+    if !who.may_see_cluster(&cluster) {
+        return crate::auth::error_response(AppError::Forbidden(format!("cluster {cluster:?} is not among yours")));
+    }
     let Some(view) = View::parse(&section, &params) else {
-        return (StatusCode::NOT_FOUND, format!("no live view {section:?}")).into_response();
+        return crate::auth::error_response(AppError::NotFound(format!("no live view {section:?}")));
     };
     let shutdown = clusters.shutdown_token().clone();
     let state = Stream {
         _counted: clusters.metrics().live_client(&cluster),
         updates: feed.subscribe(),
         clusters: clusters.clone(),
+        auth,
+        headers,
+        who,
         feed,
         view,
         first: true,
+        ended: false,
     };
     let events = stream::unfold(state, |mut s| async move {
-        if !s.first && s.updates.changed().await.is_err() {
+        if s.ended || (!s.first && s.updates.changed().await.is_err()) {
             return None;
         }
         s.first = false;
+        // A session that expired, signed out or had its token revoked gets one last event saying so.
+        if !matches!(s.auth.identify(&s.headers, false).await, Ok(Some(_))) {
+            s.ended = true;
+            let goodbye = serde_json::to_string(&Err::<(), _>(AppError::SignInRequired)).unwrap_or_default();
+            return Some((Ok::<_, Infallible>(Event::default().data(goodbye)), s));
+        }
         let version = s.updates.borrow_and_update().version;
-        let data = s.feed.views.get(version, &s.view, &s.clusters, s.feed.name()).await;
+        let data = s.feed.views.get(version, &s.view, &s.clusters, &*s.who, s.feed.name()).await;
         Some((Ok::<_, Infallible>(Event::default().data(&*data)), s))
     });
     // Ends the stream on shutdown, so a graceful stop does not wait for every screen to leave.

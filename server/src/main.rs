@@ -1,11 +1,16 @@
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
+use clap::Parser;
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
+use warren::auth::Auth;
 use warren::backend::Clusters;
+use warren::cli::{Cli, Command};
 use warren::config::Config;
 use warren::metrics::Metrics;
+use warren::store::Store;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -13,7 +18,19 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")))
         .init();
 
+    let cli = Cli::parse();
     let config = Config::load().context("loading configuration")?;
+    let store = Store::open(&config.data_dir).with_context(|| format!("opening the store in {}", config.data_dir.display()))?;
+    match cli.command {
+        None | Some(Command::Serve) => serve(config, store).await,
+        Some(command) => {
+            let names: Vec<String> = config.clusters.iter().map(|c| c.name.clone()).collect();
+            warren::cli::run(command, store, &names).await
+        }
+    }
+}
+
+async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
     let leptos_options = get_configuration(None).context("reading Leptos options")?.leptos_options;
     let addr = config.listen.unwrap_or(leptos_options.site_addr);
     for cluster in &config.clusters {
@@ -21,12 +38,25 @@ async fn main() -> anyhow::Result<()> {
         tracing::info!(cluster = %cluster.name, ?nodes, user = %cluster.username, "watching cluster");
     }
     let clusters = Clusters::spawn(&config.clusters, Arc::new(Metrics::default()))?;
-    let app = warren::router(leptos_options, clusters.clone());
+    let auth = Auth::new(store, config.auth.clone(), clusters.clone());
+    // With no user yet, the console is reachable from this machine only, through a one-time link.
+    if let Some(code) = auth.first_run_code().await? {
+        if !addr.ip().is_loopback() {
+            bail!(
+                "no users yet, and {addr} is not a loopback address: Warren does not open to the network before \
+                 an admin exists. Add one with `warren user add NAME --role admin`, or listen on 127.0.0.1 and \
+                 use the one-time setup link it prints"
+            );
+        }
+        tracing::warn!("no users yet: create the first admin at http://{addr}/setup?code={code} (works once)");
+    }
+    tokio::spawn(auth.clone().prune_sessions());
+    let app = warren::router(leptos_options, auth);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     tracing::info!("Warren is serving on http://{addr}");
     let stop = clusters.shutdown_token().clone();
-    axum::serve(listener, app)
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             // Ends pollers and live streams, which would otherwise keep the server waiting.

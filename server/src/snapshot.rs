@@ -238,6 +238,7 @@ pub fn overview_model(o: json::Overview, nodes: Vec<json::Node>) -> Overview {
         },
         backlog: backlog(&o.queue_totals),
         nodes: nodes.into_iter().map(node_info).collect(),
+        limited_to_vhosts: false,
     }
 }
 

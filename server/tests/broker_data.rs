@@ -64,11 +64,11 @@ async fn overview_totals_nodes_and_backlog() {
         let vhost = arrange(&admin).await;
         let b = backend(&url);
         eventually("overview totals to count the new messages", || async {
-            let o = b.overview(CLUSTER).await.unwrap().data;
+            let o = b.overview(&common::everyone(), CLUSTER).await.unwrap().data;
             o.messages.ready >= 9 && o.messages.total >= o.messages.ready && o.objects.queues >= 3
         })
         .await;
-        let o = b.overview(CLUSTER).await.unwrap().data;
+        let o = b.overview(&common::everyone(), CLUSTER).await.unwrap().data;
         assert!(o.rabbitmq_version.starts_with(&version), "{version}: broker reports {}", o.rabbitmq_version);
         assert!(!o.nodes.is_empty() && o.nodes.iter().all(|n| n.running), "{version}: {:?}", o.nodes);
         let node = &o.nodes[0];
@@ -78,7 +78,7 @@ async fn overview_totals_nodes_and_backlog() {
         );
         assert!(o.objects.exchanges >= 2 && o.objects.connections == o.objects.connections);
         eventually("the broker to have backlog samples", || async {
-            let o = b.overview(CLUSTER).await.unwrap().data;
+            let o = b.overview(&common::everyone(), CLUSTER).await.unwrap().data;
             !o.backlog.ready.is_empty() && o.backlog.ready.iter().all(|p| p.ts_ms > 1_600_000_000_000)
         })
         .await;
@@ -97,7 +97,7 @@ async fn queue_list_filters_sorts_and_pages() {
         };
         eventually("queue counters and policy", || async {
             let page =
-                b.queues(CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap().data;
+                b.queues(&common::everyone(), CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap().data;
             names(&page) == ["q-large", "q-medium", ODD_QUEUE]
                 && page.items.iter().map(|q| q.ready).collect::<Vec<_>>() == [5, 3, 1]
                 && page.items[2].policy == "it-ttl"
@@ -105,7 +105,7 @@ async fn queue_list_filters_sorts_and_pages() {
         .await;
 
         let page =
-            b.queues(CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap().data;
+            b.queues(&common::everyone(), CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap().data;
         assert_eq!((page.total, page.filtered, page.page, page.page_count), (3, 3, 1, 1), "{version}");
         let odd = page.items.iter().find(|q| q.name == ODD_QUEUE).unwrap();
         assert_eq!(
@@ -118,14 +118,13 @@ async fn queue_list_filters_sorts_and_pages() {
         let medium = page.items.iter().find(|q| q.name == "q-medium").unwrap();
         assert!(!medium.durable && medium.auto_delete);
 
-        let ascending = b.queues(CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) }).await.unwrap().data;
+        let ascending = b.queues(&common::everyone(), CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) }).await.unwrap().data;
         assert_eq!(names(&ascending), ["q-large", "q-medium", ODD_QUEUE], "{version}");
 
-        let substring = b.queues(CLUSTER, &ListQuery { filter: "Q-".into(), ..list(&vhost) }).await.unwrap().data;
+        let substring = b.queues(&common::everyone(), CLUSTER, &ListQuery { filter: "Q-".into(), ..list(&vhost) }).await.unwrap().data;
         assert_eq!((substring.filtered, substring.total), (2, 3), "{version}: substring filter is case-insensitive");
 
-        let regex = b
-            .queues(CLUSTER, &ListQuery { filter: "^订单.*%$".into(), regex: true, ..list(&vhost) })
+        let regex = b.queues(&common::everyone(), CLUSTER, &ListQuery { filter: "^订单.*%$".into(), regex: true, ..list(&vhost) })
             .await
             .unwrap()
             .data;
@@ -135,21 +134,20 @@ async fn queue_list_filters_sorts_and_pages() {
         // it), and just past the end (the broker answers an empty page): the last page both times.
         for (page, page_size, shown, count) in [(2, 2, 2, 2), (9, 2, 2, 2), (4, 1, 3, 3)] {
             let q = ListQuery { sort: "name".into(), page, page_size, ..list(&vhost) };
-            let result = b.queues(CLUSTER, &q).await.unwrap().data;
+            let result = b.queues(&common::everyone(), CLUSTER, &q).await.unwrap().data;
             let got = (result.page, result.page_count, names(&result));
             assert_eq!(got, (shown, count, vec![ODD_QUEUE.to_string()]), "{version}: page {page}");
         }
 
-        let bad = b.queues(CLUSTER, &ListQuery { filter: "[".into(), regex: true, ..list(&vhost) }).await;
+        let bad = b.queues(&common::everyone(), CLUSTER, &ListQuery { filter: "[".into(), regex: true, ..list(&vhost) }).await;
         assert!(
             matches!(bad, Err(AppError::BadRequest(ref m)) if m.contains("regular expression")),
             "{version}: {bad:?}"
         );
-        let bad_sort = b.queues(CLUSTER, &ListQuery { sort: "password".into(), ..list(&vhost) }).await;
+        let bad_sort = b.queues(&common::everyone(), CLUSTER, &ListQuery { sort: "password".into(), ..list(&vhost) }).await;
         assert!(matches!(bad_sort, Err(AppError::BadRequest(_))), "{version}");
 
-        let all = b
-            .queues(CLUSTER, &ListQuery { filter: "q-large".into(), page: 1, page_size: 500, ..Default::default() })
+        let all = b.queues(&common::everyone(), CLUSTER, &ListQuery { filter: "q-large".into(), page: 1, page_size: 500, ..Default::default() })
             .await
             .unwrap()
             .data;
@@ -165,11 +163,11 @@ async fn queue_detail_with_an_odd_name() {
         let vhost = arrange(&admin).await;
         let b = backend(&url);
         eventually("the queue's policy and counters", || async {
-            let d = b.queue(CLUSTER, &vhost, ODD_QUEUE).await.unwrap().data;
+            let d = b.queue(&common::everyone(), CLUSTER, &vhost, ODD_QUEUE).await.unwrap().data;
             d.row.ready == 1 && d.row.policy == "it-ttl"
         })
         .await;
-        let d = b.queue(CLUSTER, &vhost, ODD_QUEUE).await.unwrap().data;
+        let d = b.queue(&common::everyone(), CLUSTER, &vhost, ODD_QUEUE).await.unwrap().data;
         assert_eq!(d.row.name, ODD_QUEUE);
         // 4.x also reports the `x-queue-type` it filled in.
         assert!(
@@ -188,7 +186,7 @@ async fn queue_detail_with_an_odd_name() {
         let topic = d.bindings.iter().find(|b| b.source == ODD_EXCHANGE).unwrap();
         assert_eq!((topic.routing_key.as_str(), topic.destination_type.as_str()), ("order.#", "queue"));
 
-        let missing = b.queue(CLUSTER, &vhost, "no such queue").await;
+        let missing = b.queue(&common::everyone(), CLUSTER, &vhost, "no such queue").await;
         assert!(matches!(missing, Err(AppError::NotFound(_))), "{version}: {missing:?}");
         for dots in [".", ".."] {
             let escape = b.feed(CLUSTER).unwrap().refresh_exchange(dots, "whoami").await;
@@ -197,7 +195,7 @@ async fn queue_detail_with_an_odd_name() {
                 "{version}: {dots:?} must not leave the path: {escape:?}"
             );
         }
-        let no_vhost = b.queue(CLUSTER, "no such vhost/", ODD_QUEUE).await;
+        let no_vhost = b.queue(&common::everyone(), CLUSTER, "no such vhost/", ODD_QUEUE).await;
         assert!(matches!(no_vhost, Err(AppError::NotFound(_))), "{version}: {no_vhost:?}");
         cleanup(&admin, &vhost).await;
     }
@@ -210,7 +208,7 @@ async fn exchanges_and_bindings() {
         let vhost = arrange(&admin).await;
         let b = backend(&url);
 
-        let page = b.exchanges(CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) }).await.unwrap().data;
+        let page = b.exchanges(&common::everyone(), CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) }).await.unwrap().data;
         let names: Vec<&str> = page.items.iter().map(|x| x.name.as_str()).collect();
         assert!(
             names.contains(&"") && names.contains(&"amq.topic") && names.contains(&ODD_EXCHANGE),
@@ -218,10 +216,10 @@ async fn exchanges_and_bindings() {
         );
         let odd = page.items.iter().find(|x| x.name == ODD_EXCHANGE).unwrap();
         assert_eq!((odd.kind.as_str(), odd.durable, odd.internal), ("topic", true, false));
-        let filtered = b.exchanges(CLUSTER, &ListQuery { filter: "#x ?".into(), ..list(&vhost) }).await.unwrap().data;
+        let filtered = b.exchanges(&common::everyone(), CLUSTER, &ListQuery { filter: "#x ?".into(), ..list(&vhost) }).await.unwrap().data;
         assert_eq!(filtered.filtered, 1, "{version}");
 
-        let d = b.exchange(CLUSTER, &vhost, ODD_EXCHANGE).await.unwrap().data;
+        let d = b.exchange(&common::everyone(), CLUSTER, &vhost, ODD_EXCHANGE).await.unwrap().data;
         assert_eq!(d.row.name, ODD_EXCHANGE);
         assert_eq!(d.bindings_out.len(), 1, "{version}");
         assert_eq!(
@@ -234,17 +232,17 @@ async fn exchanges_and_bindings() {
             ("upstream", "exchange")
         );
 
-        let default = b.exchange(CLUSTER, &vhost, "").await.unwrap().data;
+        let default = b.exchange(&common::everyone(), CLUSTER, &vhost, "").await.unwrap().data;
         assert_eq!((default.row.name.as_str(), default.row.kind.as_str()), ("", "direct"), "{version}");
 
         let bindings =
-            b.bindings(CLUSTER, &ListQuery { sort: "routing_key".into(), ..list(&vhost) }).await.unwrap().data;
+            b.bindings(&common::everyone(), CLUSTER, &ListQuery { sort: "routing_key".into(), ..list(&vhost) }).await.unwrap().data;
         assert!(bindings.total >= 5, "{version}: 3 default bindings, 1 topic, 1 e2e; got {}", bindings.total);
-        let topic = b.bindings(CLUSTER, &ListQuery { filter: "order.".into(), ..list(&vhost) }).await.unwrap().data;
+        let topic = b.bindings(&common::everyone(), CLUSTER, &ListQuery { filter: "order.".into(), ..list(&vhost) }).await.unwrap().data;
         assert_eq!(topic.filtered, 1, "{version}");
         assert_eq!(topic.items[0].destination, ODD_QUEUE);
 
-        let vhosts = b.vhosts(CLUSTER).await.unwrap();
+        let vhosts = b.vhosts(&common::everyone(), CLUSTER).await.unwrap();
         assert!(vhosts.contains(&vhost) && vhosts.contains(&"/".to_string()), "{version}");
         cleanup(&admin, &vhost).await;
     }

@@ -64,7 +64,7 @@ async fn a_dead_node_is_skipped_and_the_working_one_remembered() {
     for (version, url) in brokers() {
         let (dead, accepted) = fake_node(Fake::Reset).await;
         let b = one_cluster(&[&dead, &url], "guest", Duration::from_secs(5));
-        let first = b.vhosts("c").await;
+        let first = b.vhosts(&common::everyone(), "c").await;
         assert!(first.is_ok(), "{version}: {first:?}");
         // The first refresh's requests run in parallel, so each may try the dead node first.
         let tried = accepted.load(Ordering::SeqCst);
@@ -81,7 +81,7 @@ async fn a_dead_node_is_skipped_and_the_working_one_remembered() {
 async fn a_cluster_with_no_live_node_is_unreachable() {
     let (dead, _) = fake_node(Fake::Reset).await;
     let b = one_cluster(&[&dead, "http://127.0.0.1:1"], "guest", Duration::from_secs(5));
-    match b.overview("c").await {
+    match b.overview(&common::everyone(), "c").await {
         Err(AppError::Unreachable { cluster, detail }) => {
             assert_eq!(cluster, "c");
             assert!(detail.contains("127.0.0.1:1"), "names the nodes: {detail}");
@@ -95,7 +95,7 @@ async fn a_silent_node_times_out() {
     let (silent, _) = fake_node(Fake::Silent).await;
     let b = one_cluster(&[&silent], "guest", Duration::from_millis(800));
     let started = std::time::Instant::now();
-    assert_eq!(b.overview("c").await, Err(AppError::Timeout { cluster: "c".into() }));
+    assert_eq!(b.overview(&common::everyone(), "c").await, Err(AppError::Timeout { cluster: "c".into() }));
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
@@ -105,7 +105,7 @@ async fn garbage_and_redirects_are_bad_replies() {
         let (node, accepted) = fake_node(kind).await;
         let b = one_cluster(&[&node], "guest", Duration::from_secs(5));
         // The redirect points at the real broker: had it been followed, the refresh would succeed.
-        assert_eq!(b.vhosts("c").await, Err(AppError::BadReply { cluster: "c".into() }));
+        assert_eq!(b.vhosts(&common::everyone(), "c").await, Err(AppError::BadReply { cluster: "c".into() }));
         assert!(accepted.load(Ordering::SeqCst) >= 1);
     }
 }
@@ -114,7 +114,7 @@ async fn garbage_and_redirects_are_bad_replies() {
 async fn wrong_credentials_are_reported_without_the_password() {
     for (version, url) in brokers() {
         let b = one_cluster(&[&url], "not-the-password", Duration::from_secs(5));
-        let error = b.overview("c").await.unwrap_err();
+        let error = b.overview(&common::everyone(), "c").await.unwrap_err();
         assert_eq!(error, AppError::Unauthorized { cluster: "c".into() }, "{version}");
         assert!(!format!("{error} {error:?}").contains("not-the-password"));
     }
@@ -123,5 +123,5 @@ async fn wrong_credentials_are_reported_without_the_password() {
 #[tokio::test]
 async fn an_unknown_cluster_is_named() {
     let b = one_cluster(&["http://127.0.0.1:1"], "guest", Duration::from_secs(1));
-    assert_eq!(b.vhosts("other").await, Err(AppError::UnknownCluster("other".into())));
+    assert_eq!(b.vhosts(&common::everyone(), "other").await, Err(AppError::UnknownCluster("other".into())));
 }

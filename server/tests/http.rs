@@ -8,23 +8,17 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{brokers, cluster, enc, eventually, spawn, Admin};
+use common::{brokers, cluster, enc, eventually, Admin, TestApp};
 use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
 use tower::ServiceExt;
-use warren::backend::Clusters;
 
-fn app(broker_url: &str) -> axum::Router {
-    app_with(broker_url).0
-}
-
-fn app_with(broker_url: &str) -> (axum::Router, Arc<Clusters>) {
-    let clusters = spawn(&[
+async fn app(broker_url: &str) -> TestApp {
+    TestApp::new(&[
         cluster("it", &[broker_url], "guest", Duration::from_secs(10)),
         cluster("down", &["http://127.0.0.1:1"], "guest", Duration::from_secs(2)),
-    ]);
-    (warren::router(LeptosOptions::builder().output_name("warren").build(), clusters.clone()), clusters)
+    ])
+    .await
 }
 
 /// The data events of a live stream, read as they arrive.
@@ -34,8 +28,9 @@ struct Events {
 }
 
 impl Events {
-    async fn open(app: &axum::Router, uri: &str) -> Events {
-        let response = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    async fn open(app: &TestApp, uri: &str) -> Events {
+        let request = Request::get(uri).header(header::COOKIE, app.admin.cookies.clone()).body(Body::empty()).unwrap();
+        let response = app.router.clone().oneshot(request).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{uri}");
         assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream", "{uri}");
         Events { body: response.into_body(), buffer: String::new() }
@@ -83,58 +78,37 @@ fn counter(metrics: &str, name: &str, labels: &str) -> f64 {
         .sum()
 }
 
-async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, String) {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
-
-async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String) {
-    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
-}
-
-async fn call(app: &axum::Router, function: &str, args: Value) -> (StatusCode, Value) {
-    let request = Request::post(format!("/api/{function}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT, "application/json")
-        .body(Body::from(args.to_string()))
-        .unwrap();
-    let (status, body) = send(app, request).await;
-    (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{function}: not JSON ({e}): {body}")))
-}
-
 #[tokio::test]
 async fn health_and_root_redirect() {
-    let app = app("http://127.0.0.1:1");
-    assert_eq!(get(&app, "/healthz").await, (StatusCode::OK, "ok".into()));
-    let response = app.clone().oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
-    assert_eq!(response.status(), StatusCode::TEMPORARY_REDIRECT);
-    assert_eq!(response.headers()[header::LOCATION], "/c/it");
+    let app = app("http://127.0.0.1:1").await;
+    assert_eq!(app.get("/healthz").await, (StatusCode::OK, "ok".into()));
+    let (status, headers, _) = app.send_as(Some(&app.admin), Request::get("/").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(headers[header::LOCATION], "/c/it");
 }
 
 #[tokio::test]
 async fn server_functions_answer_json_and_errors_say_what_went_wrong() {
     let (_, url) = brokers().remove(0);
-    let app = app(&url);
-    let (status, clusters) = call(&app, "list_clusters", json!({})).await;
+    let app = app(&url).await;
+    let (status, clusters) = app.call("list_clusters", json!({})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(clusters[0]["name"], "it");
     assert!(!clusters.to_string().contains("guest"), "no credentials in replies");
 
-    let (status, overview) = call(&app, "get_overview", json!({"cluster": "it"})).await;
+    let (status, overview) = app.call("get_overview", json!({"cluster": "it"})).await;
     assert_eq!(status, StatusCode::OK);
     assert!(overview["data"]["rabbitmq_version"].as_str().unwrap().len() >= 3);
     assert!(overview["freshness"]["error"].is_null() && overview["freshness"]["configured_interval_ms"] == 1000);
 
-    let (status, error) = call(&app, "get_overview", json!({"cluster": "nope"})).await;
+    let (status, error) = app.call("get_overview", json!({"cluster": "nope"})).await;
     assert!(status.is_server_error() || status.is_client_error(), "{status}");
     assert_eq!(error, json!({"UnknownCluster": "nope"}));
 
-    let (_, error) = call(&app, "get_overview", json!({"cluster": "down"})).await;
+    let (_, error) = app.call("get_overview", json!({"cluster": "down"})).await;
     assert_eq!(error["Unreachable"]["cluster"], "down");
 
-    let (_, error) = call(&app, "list_queues", json!({"cluster": "it", "query": {"vhost": null, "filter": "(", "regex": true, "sort": "", "desc": false, "page": 1, "page_size": 10}})).await;
+    let (_, error) = app.call("list_queues", json!({"cluster": "it", "query": {"vhost": null, "filter": "(", "regex": true, "sort": "", "desc": false, "page": 1, "page_size": 10}})).await;
     assert!(error["BadRequest"].as_str().unwrap().contains("regular expression"), "{error}");
 }
 
@@ -145,9 +119,9 @@ async fn pages_render_on_the_server() {
     let vhost = admin.vhost("warren-http").await;
     let queue = "<b>订单 created/#1%</b>";
     admin.put(&format!("queues/{}/{}", enc(&vhost), enc(queue)), json!({"durable": true})).await;
-    let app = app(&url);
+    let app = app(&url).await;
 
-    let (status, html) = get(&app, &format!("/c/it/queues?vhost={}", enc(&vhost))).await;
+    let (status, html) = app.get(&format!("/c/it/queues?vhost={}", enc(&vhost))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("&lt;b&gt;订单 created/#1%&lt;/b&gt;"), "the name is shown, HTML-escaped");
     assert!(!html.contains("<b>订单"), "never as markup");
@@ -156,27 +130,27 @@ async fn pages_render_on_the_server() {
         "links to its detail page"
     );
 
-    let (status, html) = get(&app, &format!("/c/it/queue?vhost={}&name={}", enc(&vhost), enc(queue))).await;
+    let (status, html) = app.get(&format!("/c/it/queue?vhost={}&name={}", enc(&vhost), enc(queue))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-testid=\"object-name\"") && html.contains("&lt;b&gt;订单"));
     assert!(!html.contains("error-banner"), "no error on a queue that exists");
 
     for page in ["/c/it", "/c/it/exchanges", "/c/it/bindings"] {
-        let (status, html) = get(&app, page).await;
+        let (status, html) = app.get(page).await;
         assert_eq!(status, StatusCode::OK, "{page}");
         assert!(!html.contains("error-banner"), "{page}");
     }
 
-    let (status, html) = get(&app, "/c/down").await;
+    let (status, html) = app.get("/c/down").await;
     assert_eq!(status, StatusCode::OK, "the console answers while a broker is down");
     assert!(html.contains("error-banner") && html.contains("Broker unreachable"));
 
     let request =
         Request::get("/c/down").header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9").body(Body::empty()).unwrap();
-    let (_, html) = send(&app, request).await;
+    let (_, _, html) = app.send_as(Some(&app.admin), request).await;
     assert!(html.contains("lang=\"zh-CN\"") && html.contains("无法连接 Broker"), "Chinese from Accept-Language");
 
-    let (status, _) = get(&app, "/no/such/page").await;
+    let (status, _) = app.get("/no/such/page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
 }
@@ -188,7 +162,7 @@ async fn live_streams_push_a_change_without_asking_again() {
     let vhost = admin.vhost("warren-live").await;
     let queue = "live 订单 #1%";
     admin.put(&format!("queues/{}/{}", enc(&vhost), enc(queue)), json!({"durable": true})).await;
-    let app = app(&url);
+    let app = app(&url).await;
 
     let detail = format!("/live/it/queue?vhost={}&name={}", enc(&vhost), enc(queue));
     let mut events = Events::open(&app, &detail).await;
@@ -204,7 +178,7 @@ async fn live_streams_push_a_change_without_asking_again() {
 
     // What a stream says is what the server function says.
     let query = json!({"vhost": vhost, "filter": "live", "regex": false, "sort": "ready", "desc": true, "page": 1, "page_size": 50});
-    let (_, fetched) = call(&app, "list_queues", json!({"cluster": "it", "query": query})).await;
+    let (_, fetched) = app.call("list_queues", json!({"cluster": "it", "query": query})).await;
     assert_eq!(fetched["data"], page["Ok"]["data"]);
 
     admin.delete(&format!("queues/{}/{}", enc(&vhost), enc(queue))).await;
@@ -213,7 +187,7 @@ async fn live_streams_push_a_change_without_asking_again() {
     list_events.until("the row to leave", |e| e["Ok"]["data"]["filtered"] == 0).await;
 
     for bad in ["/live/nope/overview", "/live/it/secrets", "/live/it/queue?vhost=%2F"] {
-        assert_eq!(get(&app, bad).await.0, StatusCode::NOT_FOUND, "{bad}");
+        assert_eq!(app.get(bad).await.0, StatusCode::NOT_FOUND, "{bad}");
     }
     admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
 }
@@ -224,8 +198,8 @@ async fn broker_load_does_not_grow_with_viewers() {
     let admin = Admin::connect(&url).await;
     let vhost = admin.vhost("warren-viewers").await;
     admin.put(&format!("queues/{}/watched", enc(&vhost)), json!({"durable": true})).await;
-    let (app, clusters) = app_with(&url);
-    let feed = clusters.feed("it").unwrap().clone();
+    let app = Arc::new(app(&url).await);
+    let feed = app.clusters.feed("it").unwrap().clone();
 
     // Broker requests per refresh over `refreshes` refreshes, while `streams` are open.
     let per_refresh = |refreshes: u64| {
@@ -233,10 +207,10 @@ async fn broker_load_does_not_grow_with_viewers() {
         async move {
             let start = feed.state().version;
             eventually("a refresh", || async { feed.state().version > start }).await;
-            let (_, before) = get(&app, "/metrics").await;
+            let (_, before) = app.get("/metrics").await;
             let from = feed.state().version;
             eventually("more refreshes", || async { feed.state().version >= from + refreshes }).await;
-            let (_, after) = get(&app, "/metrics").await;
+            let (_, after) = app.get("/metrics").await;
             let (r0, r1) = (
                 counter(&before, "warren_refreshes_total", "cluster=\"it\""),
                 counter(&after, "warren_refreshes_total", "cluster=\"it\""),
@@ -262,7 +236,7 @@ async fn broker_load_does_not_grow_with_viewers() {
         events.next().await;
         many.push(events);
     }
-    let (_, metrics) = get(&app, "/metrics").await;
+    let (_, metrics) = app.get("/metrics").await;
     assert!(metrics.contains("warren_live_clients{cluster=\"it\"} 153"), "{metrics}");
     let with_fifty_each = per_refresh(4).await;
     // Six list requests per refresh, plus one for the watched queue's details; a request that
@@ -280,9 +254,9 @@ async fn broker_load_does_not_grow_with_viewers() {
 #[tokio::test]
 async fn metrics_describe_the_console() {
     let (_, url) = brokers().remove(0);
-    let app = app(&url);
-    get(&app, "/c/it/queues").await;
-    let (status, text) = get(&app, "/metrics").await;
+    let app = app(&url).await;
+    app.get("/c/it/queues").await;
+    let (status, text) = app.get("/metrics").await;
     assert_eq!(status, StatusCode::OK);
     for family in [
         "warren_broker_requests_total{cluster=\"it\",endpoint=\"queues\",outcome=\"ok\"}",

@@ -32,29 +32,29 @@ impl Drop for Restart {
 async fn a_stopped_broker_leaves_a_stale_snapshot_and_its_return_goes_live() {
     Admin::connect(BROKER).await;
     let clusters = spawn(&[cluster("it", &[BROKER], "guest", Duration::from_secs(3))]);
-    let live = clusters.overview("it").await.unwrap();
+    let live = clusters.overview(&common::everyone(), "it").await.unwrap();
     assert_eq!(live.freshness.error, None);
     let queues_before = live.data.objects.queues;
 
     let restart = Restart;
     broker("stop");
     eventually("the refresh to fail", || async {
-        clusters.overview("it").await.is_ok_and(|o| o.freshness.error.is_some())
+        clusters.overview(&common::everyone(), "it").await.is_ok_and(|o| o.freshness.error.is_some())
     })
     .await;
-    let stale = clusters.overview("it").await.unwrap();
+    let stale = clusters.overview(&common::everyone(), "it").await.unwrap();
     assert!(matches!(stale.freshness.error, Some(AppError::Unreachable { .. })), "{:?}", stale.freshness);
     assert_eq!(stale.data.objects.queues, queues_before, "the last snapshot is still served");
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    let older = clusters.overview("it").await.unwrap().freshness;
+    let older = clusters.overview(&common::everyone(), "it").await.unwrap().freshness;
     assert!(older.age_ms >= 2500 && older.taken_at_ms == stale.freshness.taken_at_ms, "its age grows: {older:?}");
     assert!(older.is_stale(older.age_ms));
 
     drop(restart);
     eventually("the broker to be back", || async {
-        clusters.overview("it").await.is_ok_and(|o| o.freshness.error.is_none() && o.freshness.age_ms < 2000)
+        clusters.overview(&common::everyone(), "it").await.is_ok_and(|o| o.freshness.error.is_none() && o.freshness.age_ms < 2000)
     })
     .await;
-    let back = clusters.overview("it").await.unwrap().freshness;
+    let back = clusters.overview(&common::everyone(), "it").await.unwrap().freshness;
     assert!(back.taken_at_ms > older.taken_at_ms && !back.is_stale(back.age_ms), "{back:?}");
 }

@@ -24,15 +24,31 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
                 AppError::NotFound(_) => t.error_not_found,
                 AppError::BadRequest(_) => t.error_bad_request,
                 AppError::Transport(_) => t.error_transport,
+                AppError::SignInRequired => t.error_sign_in,
+                AppError::Forbidden(_) => t.error_forbidden,
+                AppError::CsrfRejected => t.error_csrf,
+                AppError::TooManyAttempts { .. } => t.error_throttled,
+                AppError::Internal => t.error_internal,
             }
         }
     };
     let detail = error.to_string();
+    let sign_in = (error == AppError::SignInRequired).then(|| {
+        let location = leptos_router::hooks::use_location();
+        let here = move || {
+            let search = location.search.get();
+            let separator = if search.is_empty() { "" } else { "?" };
+            format!("{}{separator}{search}", location.pathname.get())
+        };
+        let href = move || crate::urls::with_query("/signin", &[("next", &here())]);
+        view! { <a class="hint" href=href>{move || t.get().sign_in}</a> }
+    });
     view! {
         <div class=if is_fault { "banner fault" } else { "banner error" } role="alert" data-testid="error-banner">
             <strong>{title}</strong>
             <span class="detail">{detail}</span>
             {is_fault.then(|| view! { <span class="hint">{move || t.get().fault_retrying}</span> })}
+            {sign_in}
         </div>
     }
 }

@@ -5,7 +5,8 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-use crate::api::{list_clusters, list_vhosts};
+use crate::api::{list_clusters, list_vhosts, whoami};
+use crate::auth::{csrf_token, IdentityKind};
 use crate::components::live::use_cluster;
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::urls;
@@ -45,11 +46,41 @@ pub fn Layout() -> impl IntoView {
                 <ClusterPicker cluster/>
                 <VhostPicker cluster vhost/>
                 <LanguageSwitch/>
+                <UserMenu/>
             </div>
         </header>
         <main>
             <Outlet/>
         </main>
+    }
+}
+
+/// Who is signed in, a link to the admin page for admins, and sign-out (a plain form post, with
+/// the CSRF token, so it works without the script too). Screens show their label only.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let t = use_texts();
+    let me = Resource::new(|| (), |_| whoami());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(me) = me.await else { return ().into_any() };
+                let is_screen = me.kind == IdentityKind::Screen;
+                view! {
+                    <span class="user" data-testid="user" data-role=me.role.as_str()>
+                        {me.name.clone()} <span class="muted">" · " {me.role.as_str()}</span>
+                    </span>
+                    {me.is_admin().then(|| view! { <a href="/admin" data-testid="admin-link">{move || t.get().admin}</a> })}
+                    {(!is_screen).then(|| view! {
+                        <form method="post" action="/auth/signout" class="sign-out">
+                            <input type="hidden" name="csrf" value=csrf_token()/>
+                            <button type="submit" data-testid="sign-out">{move || t.get().sign_out}</button>
+                        </form>
+                    })}
+                }
+                .into_any()
+            })}
+        </Transition>
     }
 }
 

@@ -1,11 +1,13 @@
 //! One file per page.
 
+pub mod admin;
 pub mod bindings;
 pub mod exchange;
 pub mod exchanges;
 pub mod overview;
 pub mod queue;
 pub mod queues;
+pub mod signin;
 
 use std::future::Future;
 

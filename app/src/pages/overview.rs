@@ -25,6 +25,7 @@ fn OverviewBody(o: Overview) -> impl IntoView {
     let t = use_texts();
     let m = o.messages.clone();
     let ob = o.objects.clone();
+    let limited = o.limited_to_vhosts;
     let tile = move |label: fn(&crate::i18n::Texts) -> &'static str, value: String, key: &'static str| {
         view! {
             <div class="tile" data-testid=key>
@@ -44,14 +45,15 @@ fn OverviewBody(o: Overview) -> impl IntoView {
             {tile(|t| t.publish_rate, format::rate(m.publish_rate), "publish-rate")}
             {tile(|t| t.deliver_rate, format::rate(m.deliver_rate), "deliver-rate")}
         </section>
+        {limited.then(|| view! { <p class="muted" data-testid="limited">{move || t.get().limited_to_vhosts}</p> })}
         <section class="tiles small" aria-label="objects">
-            {tile(|t| t.connections, format::count(ob.connections), "total-connections")}
-            {tile(|t| t.channels, format::count(ob.channels), "total-channels")}
+            {(!limited).then(|| tile(|t| t.connections, format::count(ob.connections), "total-connections"))}
+            {(!limited).then(|| tile(|t| t.channels, format::count(ob.channels), "total-channels"))}
             {tile(|t| t.exchanges, format::count(ob.exchanges), "total-exchanges")}
             {tile(|t| t.queues, format::count(ob.queues), "total-queues")}
             {tile(|t| t.consumers, format::count(ob.consumers), "total-consumers")}
         </section>
-        <BacklogChart backlog=o.backlog.clone()/>
+        {(!limited).then(|| view! { <BacklogChart backlog=o.backlog.clone()/> })}
         <h2>{move || t.get().nodes}</h2>
         <NodesTable nodes=o.nodes/>
     }

@@ -108,7 +108,18 @@ impl BrokerClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, BrokerError> {
-        self.request(endpoint, path, query, self.timeout).await
+        self.request(endpoint, path, query, self.timeout, (&self.username, &self.password)).await
+    }
+
+    /// GETs one object as another broker user: checks a broker sign-in, and what that user may see.
+    pub async fn get_as<T: DeserializeOwned>(
+        &self,
+        username: &str,
+        password: &Secret,
+        endpoint: &'static str,
+        path: &str,
+    ) -> Result<T, BrokerError> {
+        self.request(endpoint, path, &[], self.timeout, (username, password)).await
     }
 
     /// GETs a whole-cluster list, with the longer list timeout.
@@ -118,7 +129,7 @@ impl BrokerClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, BrokerError> {
-        self.request(endpoint, path, query, self.list_timeout).await
+        self.request(endpoint, path, query, self.list_timeout, (&self.username, &self.password)).await
     }
 
     /// Tries the last node that answered, then the others in order; a node that cannot be
@@ -129,6 +140,7 @@ impl BrokerClient {
         path: &str,
         query: &[(&str, String)],
         timeout: Duration,
+        (username, password): (&str, &Secret),
     ) -> Result<T, BrokerError> {
         // `.` and `..` stay literal through percent-encoding and URL joining would resolve them,
         // reaching another API endpoint: such names cannot be addressed safely, so refuse them.
@@ -150,7 +162,7 @@ impl BrokerClient {
                 .http
                 .get(url)
                 .timeout(timeout)
-                .basic_auth(&self.username, Some(self.password.expose()))
+                .basic_auth(username, Some(password.expose()))
                 .send()
                 .await;
             let outcome = match &sent {

@@ -2,14 +2,22 @@
 //! that creates uniquely named test objects and removes them again.
 #![allow(dead_code)] // each test binary uses a different part
 
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use std::sync::Arc;
-
+use app::auth::{IdentityKind, Role};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
 use url::Url;
+use warren::auth::{users, Auth, Principal, VhostScope};
 use warren::backend::Clusters;
-use warren::config::{ClusterConfig, Secret, TlsConfig};
+use warren::config::{AuthConfig, ClusterConfig, Secret, TlsConfig};
 use warren::metrics::Metrics;
+use warren::store::Store;
 
 /// The brokers under test, `version=url` pairs from `WARREN_TEST_BROKERS`
 /// (default: the 3.10 node that `scripts/broker.sh start` runs).
@@ -36,7 +44,131 @@ pub fn cluster(name: &str, urls: &[&str], password: &str, timeout: Duration) -> 
         connect_timeout: Duration::from_secs(2),
         refresh_interval: Duration::from_secs(1),
         tls: TlsConfig::default(),
+        broker_sign_in: false,
     }
+}
+
+/// Who the backend-level tests read as: an admin who sees everything.
+pub fn everyone() -> Principal {
+    Principal {
+        name: "test".into(),
+        kind: IdentityKind::Local,
+        role: Role::Admin,
+        clusters: None,
+        vhosts: VhostScope::All,
+        csrf: None,
+        broker_credentials: None,
+        client_addr: None,
+        user_agent: None,
+    }
+}
+
+pub const PASSWORD: &str = "test password 1234";
+
+/// The whole HTTP app in process, with its own store in a temporary directory.
+pub struct TestApp {
+    pub router: axum::Router,
+    pub clusters: Arc<Clusters>,
+    pub auth: Arc<Auth>,
+    pub admin: Session,
+    _dir: tempfile::TempDir,
+}
+
+/// A signed-in browser: its cookies and the CSRF token its pages echo.
+#[derive(Clone, Debug, Default)]
+pub struct Session {
+    pub cookies: String,
+    pub csrf: String,
+}
+
+impl TestApp {
+    pub async fn new(configs: &[ClusterConfig]) -> TestApp {
+        TestApp::with_auth(configs, AuthConfig::default()).await
+    }
+
+    pub async fn with_auth(configs: &[ClusterConfig], config: AuthConfig) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let clusters = spawn(configs);
+        let auth = Auth::new(Store::open(dir.path()).unwrap(), config, clusters.clone());
+        let router = warren::router(leptos::prelude::LeptosOptions::builder().output_name("warren").build(), auth.clone());
+        let mut app = TestApp { router, clusters, auth, admin: Session::default(), _dir: dir };
+        app.admin = app.user("admin", Role::Admin, None, None).await;
+        app
+    }
+
+    /// Adds a local user and signs in through the real form.
+    pub async fn user(&self, name: &str, role: Role, clusters: Option<Vec<String>>, vhosts: Option<&str>) -> Session {
+        users::add(&self.auth.store, name, PASSWORD, role, clusters, vhosts.map(str::to_string), false).unwrap();
+        self.sign_in("local", name, PASSWORD, "127.0.0.1").await.expect("signed in")
+    }
+
+    /// Posts the sign-in form from `address`; the session, or where the form sent the browser back to.
+    pub async fn sign_in(&self, source: &str, name: &str, password: &str, address: &str) -> Result<Session, String> {
+        let csrf = "form-token-0123456789abcdef";
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("source", source), ("username", name), ("password", password), ("csrf", csrf), ("next", "/c/it")])
+            .finish();
+        let mut request = Request::post("/auth/signin")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("warren_csrf={csrf}"))
+            .body(Body::from(form))
+            .unwrap();
+        request.extensions_mut().insert(ConnectInfo(format!("{address}:40000").parse::<SocketAddr>().unwrap()));
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let location = response.headers()[header::LOCATION].to_str().unwrap().to_string();
+        let cookies = set_cookies(response.headers());
+        match (cookies.iter().find(|(k, _)| k == "warren_session"), cookies.iter().find(|(k, _)| k == "warren_csrf")) {
+            (Some((_, session)), Some((_, csrf))) => {
+                Ok(Session { cookies: format!("warren_session={session}; warren_csrf={csrf}"), csrf: csrf.clone() })
+            }
+            _ => Err(location),
+        }
+    }
+
+    /// Sends `request` as `session` (cookies and CSRF header), from 127.0.0.1.
+    pub async fn send_as(&self, session: Option<&Session>, mut request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+        if let Some(session) = session {
+            let headers = request.headers_mut();
+            headers.insert(header::COOKIE, session.cookies.parse().unwrap());
+            headers.insert("x-csrf-token", session.csrf.parse().unwrap());
+        }
+        request.extensions_mut().insert(ConnectInfo("127.0.0.1:40000".parse::<SocketAddr>().unwrap()));
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// GET as the admin.
+    pub async fn get(&self, uri: &str) -> (StatusCode, String) {
+        let (status, _, body) = self.send_as(Some(&self.admin), Request::get(uri).body(Body::empty()).unwrap()).await;
+        (status, body)
+    }
+
+    /// Calls a server function as the admin.
+    pub async fn call(&self, function: &str, args: serde_json::Value) -> (StatusCode, serde_json::Value) {
+        self.call_as(Some(&self.admin), function, args).await
+    }
+
+    pub async fn call_as(&self, session: Option<&Session>, function: &str, args: serde_json::Value) -> (StatusCode, serde_json::Value) {
+        let request = Request::post(format!("/api/{function}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(args.to_string()))
+            .unwrap();
+        let (status, _, body) = self.send_as(session, request).await;
+        (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{function}: not JSON ({e}): {body}")))
+    }
+}
+
+/// (name, value) of each Set-Cookie header.
+pub fn set_cookies(headers: &axum::http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next()?.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+        .collect()
 }
 
 /// Clusters with their pollers running.

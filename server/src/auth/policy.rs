@@ -1,0 +1,105 @@
+//! Which identity may reach which route: one table for the whole server, checked by `guard`
+//! before any handler runs. A server function missing from the table is refused (a test checks
+//! that every registered function is listed).
+
+use app::api::*;
+use app::auth::Role;
+use axum::http::Method;
+use leptos::server_fn::ServerFn;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    /// Anyone: health, static files, the sign-in and setup pages and their forms (which check
+    /// their own CSRF token, as there is no session yet).
+    Public,
+    /// Any identity, screens included; the backend limits what it sees to its clusters and vhosts.
+    Read,
+    /// An identity that sees every cluster and vhost: `/metrics` is about all of them.
+    Everything,
+    /// Admins only, reading.
+    AdminRead,
+    /// A signed-in person (never a screen) with at least this role, with the session's CSRF token.
+    Write(Role),
+}
+
+/// Server functions and who may call them.
+fn server_fn_policy(path: &str) -> Option<Policy> {
+    const READ: &[&str] = &[
+        Whoami::PATH,
+        ListClusters::PATH,
+        ListVhosts::PATH,
+        GetOverview::PATH,
+        ListQueues::PATH,
+        GetQueue::PATH,
+        ListExchanges::PATH,
+        GetExchange::PATH,
+        ListBindings::PATH,
+    ];
+    const ADMIN_READ: &[&str] = &[ListScreenTokens::PATH, ListUsers::PATH, ListAudit::PATH];
+    const ADMIN_WRITE: &[&str] = &[CreateScreenToken::PATH, RevokeScreenToken::PATH];
+    if path == SignInOptions::PATH {
+        Some(Policy::Public)
+    } else if READ.contains(&path) {
+        Some(Policy::Read)
+    } else if ADMIN_READ.contains(&path) {
+        Some(Policy::AdminRead)
+    } else if ADMIN_WRITE.contains(&path) {
+        Some(Policy::Write(Role::Admin))
+    } else {
+        None
+    }
+}
+
+/// The policy of a request; `None` for an unknown server function or auth route, which is refused.
+pub fn of(method: &Method, path: &str) -> Option<Policy> {
+    if path.starts_with("/api/") {
+        return server_fn_policy(path);
+    }
+    if path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/healthz" | "/signin" | "/setup") {
+        return Some(Policy::Public);
+    }
+    match (method.as_str(), path) {
+        ("POST", "/auth/signin" | "/auth/setup") => Some(Policy::Public),
+        ("POST", "/auth/signout") => Some(Policy::Write(Role::Viewer)),
+        (_, p) if p.starts_with("/auth/") => None,
+        (_, "/metrics") => Some(Policy::Everything),
+        (_, "/admin/audit/export") => Some(Policy::AdminRead),
+        (_, p) if p == "/admin" || p.starts_with("/admin/") => Some(Policy::AdminRead),
+        // Pages, live streams, and the 404 page for anything else: signed-in identities only.
+        _ => Some(Policy::Read),
+    }
+}
+
+/// True for routes a browser navigates to (a redirect to sign-in helps); false for calls made
+/// by scripts and tools (they get a status code and a JSON error).
+pub fn is_page(path: &str) -> bool {
+    !(path.starts_with("/api/")
+        || path.starts_with("/live/")
+        || path.starts_with("/auth/")
+        || path == "/metrics"
+        || path == "/admin/audit/export")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_server_function_has_a_policy() {
+        let mut seen = 0;
+        for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+            assert!(server_fn_policy(path).is_some(), "{method} {path} has no policy");
+            seen += 1;
+        }
+        assert!(seen >= 14, "server functions are registered ({seen})");
+    }
+
+    #[test]
+    fn unknown_routes_are_refused_or_need_sign_in() {
+        assert_eq!(of(&Method::POST, "/api/drop_everything"), None);
+        assert_eq!(of(&Method::POST, "/auth/impersonate"), None);
+        assert_eq!(of(&Method::GET, "/c/local/queues"), Some(Policy::Read));
+        assert_eq!(of(&Method::GET, "/whatever"), Some(Policy::Read));
+        assert_eq!(of(&Method::GET, "/pkg/warren.wasm"), Some(Policy::Public));
+    }
+}
