@@ -13,6 +13,7 @@ use crate::auth::*;
 use crate::client::CsrfClient;
 use crate::error::AppError;
 use crate::model::*;
+use crate::routing::Topology;
 
 /// What the server must provide for the pages; implemented in the `server` crate.
 #[cfg(feature = "ssr")]
@@ -26,6 +27,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn exchanges(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<ExchangeRow>>, AppError>;
     async fn exchange(&self, who: &dyn Access, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<ExchangeDetail>, AppError>;
     async fn bindings(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<BindingRow>>, AppError>;
+    /// One vhost's exchanges, bindings and queues, for routing previews computed in the browser.
+    async fn topology(&self, who: &dyn Access, cluster: &str, vhost: &str) -> Result<Fresh<Topology>, AppError>;
 }
 
 /// Screen tokens, users and the audit log; implemented in the `server` crate. The sign-in layer
@@ -124,6 +127,11 @@ pub async fn get_exchange(cluster: String, vhost: String, name: String) -> Resul
 #[server(input = Json, endpoint = "list_bindings", client = CsrfClient)]
 pub async fn list_bindings(cluster: String, query: ListQuery) -> Result<Fresh<Page<BindingRow>>, AppError> {
     answer(|b: SharedBackend, who| async move { b.bindings(&*who, &cluster, &query).await }).await
+}
+
+#[server(input = Json, endpoint = "get_topology", client = CsrfClient)]
+pub async fn get_topology(cluster: String, vhost: String) -> Result<Fresh<Topology>, AppError> {
+    answer(|b: SharedBackend, who| async move { b.topology(&*who, &cluster, &vhost).await }).await
 }
 
 #[server(input = Json, endpoint = "admin/list_screen_tokens", client = CsrfClient)]

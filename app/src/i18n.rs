@@ -226,6 +226,16 @@ pub struct Texts {
     pub client: &'static str,
     pub limited_to_vhosts: &'static str,
     pub broker_user_of: fn(&str) -> String,
+    pub route_preview: &'static str,
+    pub headers_json: &'static str,
+    pub bad_headers: &'static str,
+    pub unroutable: &'static str,
+    pub route_steps: &'static str,
+    pub route_alternate: &'static str,
+    pub route_no_match: &'static str,
+    pub route_missing: &'static str,
+    pub route_unknown_type: &'static str,
+    pub routed_to: fn(usize) -> String,
 }
 
 pub const EN: Texts = Texts {
@@ -385,6 +395,16 @@ pub const EN: Texts = Texts {
     client: "Client",
     limited_to_vhosts: "Totals cover only the virtual hosts you may see.",
     broker_user_of: |c| format!("RabbitMQ user of {c}"),
+    route_preview: "Where would a message go?",
+    headers_json: "Headers (JSON object)",
+    bad_headers: "Headers must be a JSON object, such as {\"type\": \"order\"}.",
+    unroutable: "Unroutable: no queue would receive this message. Without the mandatory flag the broker drops it.",
+    route_steps: "How it is routed",
+    route_alternate: "matched no binding, goes to its alternate exchange",
+    route_no_match: "matched no binding",
+    route_missing: "no such exchange",
+    route_unknown_type: "this exchange type is not previewed",
+    routed_to: |n| if n == 1 { "Routed to 1 queue".to_string() } else { format!("Routed to {n} queues") },
 };
 
 pub const ZH: Texts = Texts {
@@ -544,6 +564,16 @@ pub const ZH: Texts = Texts {
     client: "客户端",
     limited_to_vhosts: "统计仅包含您有权查看的虚拟主机。",
     broker_user_of: |c| format!("{c} 集群的 RabbitMQ 用户"),
+    route_preview: "消息会被路由到哪里？",
+    headers_json: "消息头（JSON 对象）",
+    bad_headers: "消息头必须是 JSON 对象，例如 {\"type\": \"order\"}。",
+    unroutable: "无法路由：没有队列会收到这条消息。未设置 mandatory 标志时，broker 会直接丢弃它。",
+    route_steps: "路由过程",
+    route_alternate: "没有匹配的绑定，转到备用交换机",
+    route_no_match: "没有匹配的绑定",
+    route_missing: "交换机不存在",
+    route_unknown_type: "不支持预览此交换机类型",
+    routed_to: |n| format!("将路由到 {n} 个队列"),
 };
 
 #[cfg(test)]

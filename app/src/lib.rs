@@ -10,6 +10,7 @@ pub mod format;
 pub mod i18n;
 pub mod model;
 mod pages;
+pub mod routing;
 pub mod urls;
 
 use leptos::prelude::*;

@@ -54,6 +54,16 @@ test('an exchange detail page shows bindings out', async ({ page }) => {
   await hydrated(page);
   await expect(page.getByTestId('object-name')).toHaveText(ODD_EXCHANGE);
   await expect(page.getByTestId('bindings').first()).toContainText(ODD_QUEUE);
+
+  // The routing preview runs in the browser as the key is typed.
+  await page.getByTestId('preview-key').fill('order.created');
+  await expect(page.getByTestId('preview-queue')).toHaveText([ODD_QUEUE]);
+  await page.getByTestId('preview-key').fill('invoice.created');
+  await expect(page.getByTestId('preview-summary')).toContainText('Unroutable');
+  await page.getByTestId('preview-headers').fill('{not json');
+  await expect(page.getByTestId('route-preview')).toContainText('JSON object');
+  await page.getByTestId('preview-headers').fill('');
+  await page.getByTestId('preview-key').fill('order.eu');
   await shot(page, 'exchange-detail');
 });
 

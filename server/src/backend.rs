@@ -239,6 +239,12 @@ impl app::api::Backend for Clusters {
         Ok(Fresh { data, freshness })
     }
 
+    async fn topology(&self, who: &dyn Access, cluster: &str, vhost: &str) -> Result<Fresh<app::routing::Topology>, AppError> {
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        check_vhost(who, cluster, vhost)?;
+        Ok(Fresh { data: snapshot.topology(vhost), freshness })
+    }
+
     async fn bindings(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<BindingRow>>, AppError> {
         let order = binding_order(&query.sort)?;
         let keep = |m: &NameMatcher, b: &BindingRow| {

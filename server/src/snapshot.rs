@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 
 use app::model::*;
+use app::routing::{self, Topology};
 use serde_json::{Map, Value};
 
 use crate::broker::{api_path, json, BrokerClient, BrokerError};
@@ -214,6 +215,43 @@ fn replace<T>(items: &mut Vec<T>, vhost: &str, name: &str, entry: Option<T>, key
         }
         (Err(i), Some(entry)) => items.insert(i, entry),
         (Err(_), None) => {}
+    }
+}
+
+impl Snapshot {
+    /// One vhost's exchanges, bindings and queues as routing previews see them (`app::routing`).
+    pub fn topology(&self, vhost: &str) -> Topology {
+        let exchanges = self
+            .exchanges_in(Some(vhost))
+            .iter()
+            .map(|x| routing::Exchange {
+                name: x.row.name.clone(),
+                kind: x.row.kind.clone(),
+                alternate: x
+                    .arguments
+                    .iter()
+                    .find(|(key, _)| key == "alternate-exchange")
+                    // String arguments are kept as the text itself (`json_pairs`).
+                    .map(|(_, value)| value.clone()),
+            })
+            .collect();
+        let bindings = self
+            .bindings_in(Some(vhost))
+            .iter()
+            // The default exchange's bindings are implicit: routing knows its rule.
+            .filter(|b| !b.source.is_empty())
+            .map(|b| routing::Binding {
+                source: b.source.clone(),
+                destination: b.destination.clone(),
+                to_queue: b.destination_type == "queue",
+                routing_key: b.routing_key.clone(),
+                arguments: serde_json::from_str::<Map<String, Value>>(&b.arguments)
+                    .map(|map| map.into_iter().collect())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let queues = self.queues_in(Some(vhost)).iter().map(|q| q.row.name.clone()).collect();
+        Topology { exchanges, bindings, queues }
     }
 }
 

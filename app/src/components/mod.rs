@@ -4,3 +4,4 @@ pub mod layout;
 pub mod list;
 pub mod live;
 pub mod objects;
+pub mod route_preview;

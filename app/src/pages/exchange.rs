@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::api::get_exchange;
 use crate::components::list::{text, Features};
 use crate::components::objects::{or_none, BindingTable, KeyValues};
+use crate::components::route_preview::RoutePreview;
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::ExchangeDetail;
@@ -41,6 +42,7 @@ fn ExchangeBody(d: ExchangeDetail) -> impl IntoView {
                 <KeyValues pairs=d.arguments.clone()/>
             </section>
         </div>
+        <RoutePreview vhost=x.vhost.clone() exchange=x.name.clone()/>
         <h2>{move || t.get().bindings_out}</h2>
         <BindingTable bindings=d.bindings_out/>
         <h2>{move || t.get().bindings_in}</h2>

@@ -34,6 +34,7 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         ListExchanges::PATH,
         GetExchange::PATH,
         ListBindings::PATH,
+        GetTopology::PATH,
     ];
     const ADMIN_READ: &[&str] = &[ListScreenTokens::PATH, ListUsers::PATH, ListAudit::PATH];
     const ADMIN_WRITE: &[&str] = &[CreateScreenToken::PATH, RevokeScreenToken::PATH];
