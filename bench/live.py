@@ -225,7 +225,15 @@ def ensure_setup(args, broker, results):
     broker.request("PUT", broker_path(f"vhosts/{VHOST_Q}"), {})
     broker.request("PUT", broker_path(f"permissions/{VHOST_Q}/{urllib.parse.quote(args.auth.split(':')[0])}"),
                    {"configure": ".*", "write": ".*", "read": ".*"})
-    listing = broker.json("GET", broker_path(f"queues/{VHOST_Q}?columns=name,messages"))
+    # At 50,000 queues a busy broker can take over 60 s and drop the request: try again.
+    for attempt in range(3):
+        try:
+            listing = broker.json("GET", broker_path(f"queues/{VHOST_Q}?columns=name,messages"))
+            break
+        except (http.client.RemoteDisconnected, ConnectionResetError):
+            if attempt == 2:
+                raise
+            log("the broker dropped the queue listing (over 60 s); asking again")
     have = {q["name"]: q.get("messages") or 0 for q in listing}
     try:
         bound = {(b["destination"], b["routing_key"]) for b in broker.json(
@@ -802,7 +810,8 @@ async def change_to_screen(args, warren, broker, queue="bench-q-00001"):
     if total is None:
         raise SystemExit(f"queue stream: cannot read row.total: {ready}")
     lags = []
-    timeout = args.interval * 3 + 30
+    # At 50,000 queues a refresh takes 20-40 s and stretches the interval to 1.5x that.
+    timeout = max(args.interval * 3 + 30, 240)
     for i in range(args.samples):
         await asyncio.sleep(random.uniform(0, args.interval))
         while not events.empty():

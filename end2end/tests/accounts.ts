@@ -16,7 +16,8 @@ export const ADMIN = { name: 'e2e-admin', password: () => required('WARREN_E2E_A
 export const VIEWER = { name: 'e2e-viewer', password: () => required('WARREN_E2E_VIEWER_PASSWORD'), role: 'viewer' };
 export const ADMIN_STATE = path.resolve(__dirname, '../.auth/admin.json');
 
-const BINARY = path.resolve(__dirname, '../../target/release/warren');
+// The release binary cargo-leptos built for this run (CI keeps its target dir outside the clone).
+const BINARY = path.join(process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, '../../target'), 'release/warren');
 
 /** Adds the user with the `warren` binary, or resets its password if it exists. */
 export function ensureUser(user: typeof ADMIN) {
