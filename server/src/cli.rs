@@ -35,29 +35,32 @@ pub enum UserCommand {
     /// Add a user; the password is read from the terminal (twice) or from one line of stdin.
     Add {
         name: String,
-        #[arg(long, value_parser = parse_role)]
-        role: Role,
-        /// Limit to these clusters (comma-separated); default: every cluster.
-        #[arg(long, value_delimiter = ',')]
-        clusters: Option<Vec<String>>,
-        /// Limit to vhosts matching this regex (e.g. '^team-a-'); default: every vhost.
-        #[arg(long)]
-        vhosts: Option<String>,
+        #[command(flatten)]
+        grant: Grant,
     },
     /// Set a user's password (read like `add`'s); ends their sessions.
     SetPassword { name: String },
     /// Set a user's role and limits.
     SetRole {
         name: String,
-        #[arg(long, value_parser = parse_role)]
-        role: Role,
-        #[arg(long, value_delimiter = ',')]
-        clusters: Option<Vec<String>>,
-        #[arg(long)]
-        vhosts: Option<String>,
+        #[command(flatten)]
+        grant: Grant,
     },
     Delete { name: String },
     List,
+}
+
+/// What a user may do: a role, optionally limited to some clusters and vhosts.
+#[derive(clap::Args)]
+pub struct Grant {
+    #[arg(long, value_parser = parse_role)]
+    role: Role,
+    /// Limit to these clusters (comma-separated); default: every cluster.
+    #[arg(long, value_delimiter = ',')]
+    clusters: Option<Vec<String>>,
+    /// Limit to vhosts matching this regex (e.g. '^team-a-'); default: every vhost.
+    #[arg(long)]
+    vhosts: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -114,7 +117,7 @@ pub async fn run(command: Command, store: Store, cluster_names: &[String]) -> an
     };
     let (action, object) = match command {
         Command::Serve => unreachable!("serve is handled by main"),
-        Command::User(UserCommand::Add { name, role, clusters, vhosts }) => {
+        Command::User(UserCommand::Add { name, grant: Grant { role, clusters, vhosts } }) => {
             check_clusters(&clusters)?;
             let password = read_password()?;
             users::add(&store, &name, &password, role, clusters, vhosts, false)?;
@@ -127,7 +130,7 @@ pub async fn run(command: Command, store: Store, cluster_names: &[String]) -> an
             println!("password of {name} set; their sessions ended");
             ("set_password", format!("user {name}"))
         }
-        Command::User(UserCommand::SetRole { name, role, clusters, vhosts }) => {
+        Command::User(UserCommand::SetRole { name, grant: Grant { role, clusters, vhosts } }) => {
             check_clusters(&clusters)?;
             users::set_role(&store, &name, role, clusters, vhosts)?;
             println!("{name} is now {}", role.as_str());
