@@ -123,6 +123,12 @@ async fn every_route_checks_every_kind_of_identity() {
         (Method::POST, "/api/list_bindings", Some(list.clone()), [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
         (Method::POST, "/api/get_exchange", Some(object.clone()), [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
         (Method::POST, "/api/get_queue", Some(json!({"cluster": "down", "vhost": "/", "name": "q"})), [SignIn, Allowed, Allowed, Allowed, Allowed, Forbidden, Allowed]),
+        (Method::POST, "/api/get_topology", Some(json!({"cluster": "it", "vhost": "/"})), [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
+        (Method::GET, "/setup", None, [Allowed; 7]),
+        // The forms check their own CSRF token (there is no session yet): refused, but not for who is asking.
+        (Method::POST, "/auth/signin", Some(json!({})), [Allowed; 7]),
+        (Method::POST, "/auth/setup", Some(json!({})), [Allowed; 7]),
+        (Method::POST, "/auth/impersonate", Some(json!({})), [Forbidden; 7]),
         (Method::POST, "/api/admin/list_screen_tokens", Some(json!({})), [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
         (Method::POST, "/api/admin/list_users", Some(json!({})), [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
         (Method::POST, "/api/admin/list_audit", Some(json!({"query": {"actor": "", "action": "", "cluster": "", "outcome": "", "page": 1}})), [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
@@ -139,7 +145,7 @@ async fn every_route_checks_every_kind_of_identity() {
                 StatusCode::SEE_OTHER | StatusCode::TEMPORARY_REDIRECT if location.starts_with("/signin") => SignIn,
                 StatusCode::FORBIDDEN => Forbidden,
                 // An unknown server function is refused before anything runs.
-                StatusCode::NOT_FOUND if route.contains("no_such") => Forbidden,
+                StatusCode::NOT_FOUND if route.contains("no_such") || route.contains("impersonate") => Forbidden,
                 _ => Allowed,
             };
             if got != *expect {
