@@ -2,6 +2,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
+use axum::serve::ListenerExt;
 use clap::Parser;
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
@@ -53,7 +54,13 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
     tokio::spawn(auth.clone().prune_sessions());
     let app = warren::router(leptos_options, auth);
 
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    // Pages are streamed in several writes: without TCP_NODELAY, Nagle's algorithm holds the last
+    // one back until the browser's delayed ACK, adding ~40 ms to every page.
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     tracing::info!("Warren is serving on http://{addr}");
     let stop = clusters.shutdown_token().clone();
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
