@@ -22,11 +22,38 @@ pub trait Backend: Send + Sync + 'static {
     fn clusters(&self, who: &dyn Access) -> Vec<ClusterInfo>;
     async fn vhosts(&self, who: &dyn Access, cluster: &str) -> Result<Vec<String>, AppError>;
     async fn overview(&self, who: &dyn Access, cluster: &str) -> Result<Fresh<Overview>, AppError>;
-    async fn queues(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<QueueRow>>, AppError>;
-    async fn queue(&self, who: &dyn Access, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<QueueDetail>, AppError>;
-    async fn exchanges(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<ExchangeRow>>, AppError>;
-    async fn exchange(&self, who: &dyn Access, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<ExchangeDetail>, AppError>;
-    async fn bindings(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<BindingRow>>, AppError>;
+    async fn queues(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<QueueRow>>, AppError>;
+    async fn queue(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: &str,
+        name: &str,
+    ) -> Result<Fresh<QueueDetail>, AppError>;
+    async fn exchanges(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<ExchangeRow>>, AppError>;
+    async fn exchange(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: &str,
+        name: &str,
+    ) -> Result<Fresh<ExchangeDetail>, AppError>;
+    async fn bindings(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<BindingRow>>, AppError>;
     /// One vhost's exchanges, bindings and queues, for routing previews computed in the browser.
     async fn topology(&self, who: &dyn Access, cluster: &str, vhost: &str) -> Result<Fresh<Topology>, AppError>;
 }
@@ -37,7 +64,12 @@ pub trait Backend: Send + Sync + 'static {
 #[async_trait::async_trait]
 pub trait Accounts: Send + Sync + 'static {
     async fn screen_tokens(&self) -> Result<Vec<ScreenToken>, AppError>;
-    async fn create_screen_token(&self, who: &dyn Access, label: &str, clusters: Option<Vec<String>>) -> Result<NewScreenToken, AppError>;
+    async fn create_screen_token(
+        &self,
+        who: &dyn Access,
+        label: &str,
+        clusters: Option<Vec<String>>,
+    ) -> Result<NewScreenToken, AppError>;
     async fn revoke_screen_token(&self, who: &dyn Access, id: i64) -> Result<(), AppError>;
     async fn users(&self) -> Result<Vec<UserInfo>, AppError>;
     async fn audit(&self, query: &AuditQuery) -> Result<AuditPage, AppError>;

@@ -33,7 +33,10 @@ where
     fn open_websocket(
         path: &str,
     ) -> impl Future<
-        Output = Result<(impl Stream<Item = Result<Bytes, Bytes>> + Send + 'static, impl Sink<Bytes> + Send + 'static), E>,
+        Output = Result<
+            (impl Stream<Item = Result<Bytes, Bytes>> + Send + 'static, impl Sink<Bytes> + Send + 'static),
+            E,
+        >,
     > + Send {
         <BrowserClient as Client<E, IS, OS>>::open_websocket(path)
     }

@@ -358,7 +358,8 @@ pub const EN: Texts = Texts {
     sign_in_broker_down: "The broker could not be asked; try again, or sign in as a Warren user.",
     sign_in_bad_screen_token: "This screen's token is unknown or was revoked. Ask an admin for a new link.",
     setup_title: "Create the first admin",
-    setup_hint: "No users exist yet. This one-time link creates the first admin; add others later with `warren user add`.",
+    setup_hint:
+        "No users exist yet. This one-time link creates the first admin; add others later with `warren user add`.",
     setup_mismatch: "The passwords differ.",
     setup_weak: "Use at least 12 characters.",
     setup_bad_name: "User names are letters, digits and . _ @ - (at most 64).",
@@ -368,7 +369,8 @@ pub const EN: Texts = Texts {
     setup_create: "Create admin",
     admin: "Admin",
     screen_tokens: "Wall-screen tokens",
-    screen_tokens_hint: "Read-only links for kiosk browsers. A token never reaches a write action; revoke it to turn a screen off.",
+    screen_tokens_hint:
+        "Read-only links for kiosk browsers. A token never reaches a write action; revoke it to turn a screen off.",
     label: "Label",
     all_clusters: "All clusters",
     create_token: "Create token",

@@ -237,7 +237,12 @@ mod tests {
             arguments: vec![],
         };
         let topology = Topology {
-            exchanges: vec![x("in", "topic", Some("ae")), x("fan", "fanout", None), x("ae", "fanout", None), x("loop", "fanout", None)],
+            exchanges: vec![
+                x("in", "topic", Some("ae")),
+                x("fan", "fanout", None),
+                x("ae", "fanout", None),
+                x("loop", "fanout", None),
+            ],
             bindings: vec![
                 b("in", "fan", false, "order.#"),
                 b("fan", "q1", true, ""),

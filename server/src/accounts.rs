@@ -1,6 +1,5 @@
 //! Screen tokens, users and the audit log for the admin pages (`app::api::Accounts`).
 
-
 use app::auth::*;
 use app::error::AppError;
 
@@ -14,7 +13,9 @@ fn internal(e: StoreError) -> AppError {
 }
 
 /// Runs blocking store work off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, StoreError> + Send + 'static) -> Result<T, AppError> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, AppError> {
     tokio::task::spawn_blocking(f).await.map_err(|e| internal(StoreError::Task(e.to_string())))?.map_err(internal)
 }
 
@@ -25,7 +26,12 @@ impl app::api::Accounts for Auth {
         blocking(move || tokens::list(&store)).await
     }
 
-    async fn create_screen_token(&self, who: &dyn Access, label: &str, clusters: Option<Vec<String>>) -> Result<NewScreenToken, AppError> {
+    async fn create_screen_token(
+        &self,
+        who: &dyn Access,
+        label: &str,
+        clusters: Option<Vec<String>>,
+    ) -> Result<NewScreenToken, AppError> {
         let label = label.trim().to_string();
         let problem = if label.is_empty() || label.chars().count() > 100 {
             Some("a label of 1-100 characters is needed".to_string())
@@ -45,7 +51,8 @@ impl app::api::Accounts for Auth {
         }
         let (store, by) = (self.store.clone(), who.actor().name);
         let (info, token) = blocking(move || tokens::create(&store, &label, clusters, &by)).await?;
-        let target = Target { object: Some(format!("screen token {} {:?}", info.id, info.label)), ..Default::default() };
+        let target =
+            Target { object: Some(format!("screen token {} {:?}", info.id, info.label)), ..Default::default() };
         self.audit.record(&who.actor(), "create_screen_token", target, Outcome::Ok, None).await;
         Ok(NewScreenToken { info, token })
     }
@@ -68,7 +75,11 @@ impl app::api::Accounts for Auth {
     }
 
     fn broker_sign_in_clusters(&self) -> Vec<String> {
-        self.clusters.names().iter().filter(|c| self.clusters.feed(c).is_ok_and(|f| f.broker_sign_in())).cloned().collect()
+        self.clusters
+            .names()
+            .iter()
+            .filter(|c| self.clusters.feed(c).is_ok_and(|f| f.broker_sign_in()))
+            .cloned()
+            .collect()
     }
 }
-

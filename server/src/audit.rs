@@ -92,8 +92,11 @@ impl Audit {
         let page = query.page.max(1);
         self.store
             .call(move |c| {
-                let matching: i64 =
-                    c.query_row(&format!("SELECT count(*) FROM audit {filter}"), rusqlite::params_from_iter(&args), |r| r.get(0))?;
+                let matching: i64 = c.query_row(
+                    &format!("SELECT count(*) FROM audit {filter}"),
+                    rusqlite::params_from_iter(&args),
+                    |r| r.get(0),
+                )?;
                 let page_count = (matching as u64).div_ceil(page_size as u64).max(1) as u32;
                 let page = page.min(page_count);
                 let entries = select(c, &filter, &args, page_size, (page - 1) * page_size)?;
@@ -130,7 +133,13 @@ fn where_clause(query: &AuditQuery) -> (String, Vec<Value>) {
     (filter, args)
 }
 
-fn select(c: &rusqlite::Connection, filter: &str, args: &[Value], limit: u32, offset: u32) -> rusqlite::Result<Vec<AuditEntry>> {
+fn select(
+    c: &rusqlite::Connection,
+    filter: &str,
+    args: &[Value],
+    limit: u32,
+    offset: u32,
+) -> rusqlite::Result<Vec<AuditEntry>> {
     let sql = format!(
         "SELECT id, at_ms, actor, source, role, cluster, vhost, action, object, outcome, detail, client_addr, user_agent
          FROM audit {filter} ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
@@ -169,9 +178,13 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
             text
         }
     }
-    let mut out = String::from("id,time,actor,source,role,cluster,vhost,action,object,outcome,detail,client_addr,user_agent\n");
+    let mut out =
+        String::from("id,time,actor,source,role,cluster,vhost,action,object,outcome,detail,client_addr,user_agent\n");
     for e in entries {
-        let time = humantime::format_rfc3339_millis(std::time::UNIX_EPOCH + std::time::Duration::from_millis(e.at_ms.max(0) as u64)).to_string();
+        let time = humantime::format_rfc3339_millis(
+            std::time::UNIX_EPOCH + std::time::Duration::from_millis(e.at_ms.max(0) as u64),
+        )
+        .to_string();
         let opt = |v: &Option<String>| cell(v.as_deref().unwrap_or(""));
         let fields = [
             e.id.to_string(),
@@ -208,12 +221,23 @@ mod tests {
             let target = Target { cluster: Some("c1".into()), ..Default::default() };
             audit.record(&ana, "sign_in", target, if i % 2 == 0 { Outcome::Ok } else { Outcome::Denied }, None).await;
         }
-        audit.record(&bo, "revoke_screen_token", Target { object: Some("=cmd".into()), ..Default::default() }, Outcome::Ok, None).await;
+        audit
+            .record(
+                &bo,
+                "revoke_screen_token",
+                Target { object: Some("=cmd".into()), ..Default::default() },
+                Outcome::Ok,
+                None,
+            )
+            .await;
 
         let all = audit.page(&AuditQuery::default()).await.unwrap();
         assert_eq!((all.matching, all.page_count, all.entries.len()), (151, 2, 100));
         assert_eq!(all.entries[0].action, "revoke_screen_token", "newest first");
-        let denied = audit.page(&AuditQuery { outcome: "denied".into(), actor: "AN".into(), ..Default::default() }).await.unwrap();
+        let denied = audit
+            .page(&AuditQuery { outcome: "denied".into(), actor: "AN".into(), ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(denied.matching, 75);
         let csv = to_csv(&audit.export(&AuditQuery { actor: "bo".into(), ..Default::default() }).await.unwrap());
         assert!(csv.contains("\"bo, \"\"the\"\" admin\"") && csv.contains(",'=cmd,"), "{csv}");

@@ -194,12 +194,24 @@ impl app::api::Backend for Clusters {
         Ok(Fresh { data, freshness })
     }
 
-    async fn queues(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<QueueRow>>, AppError> {
+    async fn queues(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<QueueRow>>, AppError> {
         let order = queue_order(&query.sort)?;
-        self.list(who, cluster, query, order, |s, vhost| s.queues_in(vhost), |q| &q.row, |m, q| m.matches(&q.name)).await
+        self.list(who, cluster, query, order, |s, vhost| s.queues_in(vhost), |q| &q.row, |m, q| m.matches(&q.name))
+            .await
     }
 
-    async fn queue(&self, who: &dyn Access, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<QueueDetail>, AppError> {
+    async fn queue(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: &str,
+        name: &str,
+    ) -> Result<Fresh<QueueDetail>, AppError> {
         let feed = self.feed(cluster)?;
         let (snapshot, freshness) = self.current(who, cluster).await?;
         check_vhost(who, cluster, vhost)?;
@@ -214,12 +226,24 @@ impl app::api::Backend for Clusters {
         Ok(Fresh { data: extras.into_detail(entry, bindings), freshness })
     }
 
-    async fn exchanges(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<ExchangeRow>>, AppError> {
+    async fn exchanges(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<ExchangeRow>>, AppError> {
         let order = exchange_order(&query.sort)?;
-        self.list(who, cluster, query, order, |s, vhost| s.exchanges_in(vhost), |x| &x.row, |m, x| m.matches(&x.name)).await
+        self.list(who, cluster, query, order, |s, vhost| s.exchanges_in(vhost), |x| &x.row, |m, x| m.matches(&x.name))
+            .await
     }
 
-    async fn exchange(&self, who: &dyn Access, cluster: &str, vhost: &str, name: &str) -> Result<Fresh<ExchangeDetail>, AppError> {
+    async fn exchange(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: &str,
+        name: &str,
+    ) -> Result<Fresh<ExchangeDetail>, AppError> {
         // The default exchange has an empty name; its page URL uses the broker's alias.
         let name = if name == "amq.default" { "" } else { name };
         let (snapshot, freshness) = self.current(who, cluster).await?;
@@ -239,13 +263,23 @@ impl app::api::Backend for Clusters {
         Ok(Fresh { data, freshness })
     }
 
-    async fn topology(&self, who: &dyn Access, cluster: &str, vhost: &str) -> Result<Fresh<app::routing::Topology>, AppError> {
+    async fn topology(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: &str,
+    ) -> Result<Fresh<app::routing::Topology>, AppError> {
         let (snapshot, freshness) = self.current(who, cluster).await?;
         check_vhost(who, cluster, vhost)?;
         Ok(Fresh { data: snapshot.topology(vhost), freshness })
     }
 
-    async fn bindings(&self, who: &dyn Access, cluster: &str, query: &ListQuery) -> Result<Fresh<Page<BindingRow>>, AppError> {
+    async fn bindings(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<BindingRow>>, AppError> {
         let order = binding_order(&query.sort)?;
         let keep = |m: &NameMatcher, b: &BindingRow| {
             m.matches(&b.source) || m.matches(&b.destination) || m.matches(&b.routing_key)

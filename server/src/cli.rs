@@ -39,14 +39,18 @@ pub enum UserCommand {
         grant: Grant,
     },
     /// Set a user's password (read like `add`'s); ends their sessions.
-    SetPassword { name: String },
+    SetPassword {
+        name: String,
+    },
     /// Set a user's role and limits.
     SetRole {
         name: String,
         #[command(flatten)]
         grant: Grant,
     },
-    Delete { name: String },
+    Delete {
+        name: String,
+    },
     List,
 }
 
@@ -72,7 +76,9 @@ pub enum TokenCommand {
         clusters: Option<Vec<String>>,
     },
     List,
-    Revoke { id: i64 },
+    Revoke {
+        id: i64,
+    },
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
@@ -82,9 +88,10 @@ fn parse_role(text: &str) -> Result<Role, String> {
 /// Who ran the command, for the audit log.
 fn cli_actor() -> Actor {
     use std::os::unix::fs::MetadataExt;
-    let name = ["SUDO_USER", "USER", "LOGNAME"].into_iter().find_map(|var| std::env::var(var).ok()).unwrap_or_else(|| {
-        std::fs::metadata("/proc/self").map(|m| format!("uid {}", m.uid())).unwrap_or_else(|_| "unknown".into())
-    });
+    let name =
+        ["SUDO_USER", "USER", "LOGNAME"].into_iter().find_map(|var| std::env::var(var).ok()).unwrap_or_else(|| {
+            std::fs::metadata("/proc/self").map(|m| format!("uid {}", m.uid())).unwrap_or_else(|_| "unknown".into())
+        });
     Actor { name, source: "cli".into(), role: Some(Role::Admin), client_addr: None, user_agent: None }
 }
 
@@ -156,7 +163,10 @@ pub async fn run(command: Command, store: Store, cluster_names: &[String]) -> an
             }
             let (info, token) = tokens::create(&store, label.trim(), clusters, &actor.name)?;
             println!("{token}");
-            eprintln!("screen token {} created; it is shown only now. Open a page with ?token=… in the kiosk browser.", info.id);
+            eprintln!(
+                "screen token {} created; it is shown only now. Open a page with ?token=… in the kiosk browser.",
+                info.id
+            );
             ("create_screen_token", format!("screen token {} {:?}", info.id, info.label))
         }
         Command::Token(TokenCommand::List) => {

@@ -150,9 +150,22 @@ impl FileAuth {
             session_idle: span(self.session_idle_minutes, 60.0, "session_idle_minutes", d.session_idle)?,
             session_max: span(self.session_max_hours, 3600.0, "session_max_hours", d.session_max)?,
             secure_cookies: self.secure_cookies,
-            failure_window: span(self.sign_in_failure_window_minutes, 60.0, "sign_in_failure_window_minutes", d.failure_window)?,
-            failures_per_account: count(self.sign_in_failures_per_account, "sign_in_failures_per_account", d.failures_per_account)?,
-            failures_per_address: count(self.sign_in_failures_per_address, "sign_in_failures_per_address", d.failures_per_address)?,
+            failure_window: span(
+                self.sign_in_failure_window_minutes,
+                60.0,
+                "sign_in_failure_window_minutes",
+                d.failure_window,
+            )?,
+            failures_per_account: count(
+                self.sign_in_failures_per_account,
+                "sign_in_failures_per_account",
+                d.failures_per_account,
+            )?,
+            failures_per_address: count(
+                self.sign_in_failures_per_address,
+                "sign_in_failures_per_address",
+                d.failures_per_address,
+            )?,
             body_limit: count(self.body_limit_kib, "body_limit_kib", d.body_limit / 1024)? * 1024,
         })
     }

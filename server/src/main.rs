@@ -21,7 +21,8 @@ async fn main() -> anyhow::Result<()> {
 
     let cli = Cli::parse();
     let config = Config::load().context("loading configuration")?;
-    let store = Store::open(&config.data_dir).with_context(|| format!("opening the store in {}", config.data_dir.display()))?;
+    let store =
+        Store::open(&config.data_dir).with_context(|| format!("opening the store in {}", config.data_dir.display()))?;
     match cli.command {
         None | Some(Command::Serve) => serve(config, store).await,
         Some(command) => {
@@ -56,11 +57,12 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
 
     // Pages are streamed in several writes: without TCP_NODELAY, Nagle's algorithm holds the last
     // one back until the browser's delayed ACK, adding ~40 ms to every page.
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
     tracing::info!("Warren is serving on http://{addr}");
     let stop = clusters.shutdown_token().clone();
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

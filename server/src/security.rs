@@ -36,7 +36,8 @@ pub async fn content_security_policy(mut request: Request, next: Next) -> Respon
 
 /// Makes leptos use this request's nonce (it provides one of its own before this runs).
 pub fn provide_request_nonce() {
-    if let Some(nonce) = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<Nonce>().cloned()) {
+    if let Some(nonce) = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<Nonce>().cloned())
+    {
         provide_context(nonce);
     }
 }

@@ -121,10 +121,7 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
 
 /// Milliseconds since the Unix epoch: how the store keeps time.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -136,7 +133,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         store
-            .call(|c| c.execute("INSERT INTO audit (at_ms, actor, source, action, outcome) VALUES (1, 'a', 'cli', 'x', 'ok')", []))
+            .call(|c| {
+                c.execute(
+                    "INSERT INTO audit (at_ms, actor, source, action, outcome) VALUES (1, 'a', 'cli', 'x', 'ok')",
+                    [],
+                )
+            })
             .await
             .unwrap();
         drop(store);

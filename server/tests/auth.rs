@@ -65,7 +65,8 @@ async fn status(app: &TestApp, who: &Who, method: Method, uri: &str, body: Optio
     }
     .unwrap();
     let response = app.router.clone().oneshot(who.apply(request)).await.unwrap();
-    let location = response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let location =
+        response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
     (response.status(), location)
 }
 
@@ -112,28 +113,103 @@ async fn every_route_checks_every_kind_of_identity() {
         (Method::GET, "/live/down/overview", None, [SignIn, Allowed, Allowed, Allowed, Allowed, Forbidden, Allowed]),
         (Method::GET, "/metrics", None, [SignIn, Allowed, Allowed, Allowed, Forbidden, Forbidden, Allowed]),
         (Method::GET, "/admin", None, [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
-        (Method::GET, "/admin/audit/export", None, [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
+        (
+            Method::GET,
+            "/admin/audit/export",
+            None,
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
         (Method::POST, "/api/sign_in_options", Some(json!({})), [Allowed; 7]),
         (Method::POST, "/api/whoami", Some(json!({})), [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed]),
-        (Method::POST, "/api/list_clusters", Some(json!({})), [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed]),
-        (Method::POST, "/api/list_vhosts", Some(json!({"cluster": "it"})), [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
-        (Method::POST, "/api/get_overview", Some(json!({"cluster": "it"})), [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
-        (Method::POST, "/api/list_queues", Some(list.clone()), [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
-        (Method::POST, "/api/list_exchanges", Some(list.clone()), [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
-        (Method::POST, "/api/list_bindings", Some(list.clone()), [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
-        (Method::POST, "/api/get_exchange", Some(object.clone()), [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
-        (Method::POST, "/api/get_queue", Some(json!({"cluster": "down", "vhost": "/", "name": "q"})), [SignIn, Allowed, Allowed, Allowed, Allowed, Forbidden, Allowed]),
-        (Method::POST, "/api/get_topology", Some(json!({"cluster": "it", "vhost": "/"})), [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
+        (
+            Method::POST,
+            "/api/list_clusters",
+            Some(json!({})),
+            [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/list_vhosts",
+            Some(json!({"cluster": "it"})),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/get_overview",
+            Some(json!({"cluster": "it"})),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/list_queues",
+            Some(list.clone()),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/list_exchanges",
+            Some(list.clone()),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/list_bindings",
+            Some(list.clone()),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/get_exchange",
+            Some(object.clone()),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/get_queue",
+            Some(json!({"cluster": "down", "vhost": "/", "name": "q"})),
+            [SignIn, Allowed, Allowed, Allowed, Allowed, Forbidden, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/get_topology",
+            Some(json!({"cluster": "it", "vhost": "/"})),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
         (Method::GET, "/setup", None, [Allowed; 7]),
         // The forms check their own CSRF token (there is no session yet): refused, but not for who is asking.
         (Method::POST, "/auth/signin", Some(json!({})), [Allowed; 7]),
         (Method::POST, "/auth/setup", Some(json!({})), [Allowed; 7]),
         (Method::POST, "/auth/impersonate", Some(json!({})), [Forbidden; 7]),
-        (Method::POST, "/api/admin/list_screen_tokens", Some(json!({})), [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
-        (Method::POST, "/api/admin/list_users", Some(json!({})), [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
-        (Method::POST, "/api/admin/list_audit", Some(json!({"query": {"actor": "", "action": "", "cluster": "", "outcome": "", "page": 1}})), [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
-        (Method::POST, "/api/admin/create_screen_token", Some(json!({"label": "matrix", "clusters": null})), [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
-        (Method::POST, "/api/admin/revoke_screen_token", Some(json!({"id": 999_999})), [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
+        (
+            Method::POST,
+            "/api/admin/list_screen_tokens",
+            Some(json!({})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
+            "/api/admin/list_users",
+            Some(json!({})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
+            "/api/admin/list_audit",
+            Some(json!({"query": {"actor": "", "action": "", "cluster": "", "outcome": "", "page": 1}})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
+            "/api/admin/create_screen_token",
+            Some(json!({"label": "matrix", "clusters": null})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
+            "/api/admin/revoke_screen_token",
+            Some(json!({"id": 999_999})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
         (Method::POST, "/api/no_such_function", Some(json!({})), [Forbidden; 7]),
     ];
     let mut failures = Vec::new();
@@ -197,7 +273,10 @@ async fn writes_without_a_valid_csrf_token_are_refused_and_change_nothing() {
         .body(Body::from(format!("csrf={}", app.admin.csrf)))
         .unwrap();
     let (code, headers, _) = app.send_as(None, request).await;
-    assert_eq!((code, &headers[header::LOCATION]), (StatusCode::SEE_OTHER, &"/signin".parse::<axum::http::HeaderValue>().unwrap()));
+    assert_eq!(
+        (code, &headers[header::LOCATION]),
+        (StatusCode::SEE_OTHER, &"/signin".parse::<axum::http::HeaderValue>().unwrap())
+    );
     assert_eq!(app.call("whoami", json!({})).await.0, StatusCode::UNAUTHORIZED, "signed out");
 }
 
@@ -207,7 +286,10 @@ async fn sign_in_is_throttled_per_account_and_per_address() {
     let app = app_with(config).await;
     warren::auth::users::add(&app.auth.store, "ana", PASSWORD, Role::Viewer, None, None, false).unwrap();
     for _ in 0..3 {
-        assert_eq!(app.sign_in("local", "ana", "wrong password!", "10.0.0.1").await.unwrap_err(), "/signin?error=credentials&next=%2Fc%2Fit");
+        assert_eq!(
+            app.sign_in("local", "ana", "wrong password!", "10.0.0.1").await.unwrap_err(),
+            "/signin?error=credentials&next=%2Fc%2Fit"
+        );
     }
     let refused = app.sign_in("local", "ana", PASSWORD, "10.0.0.2").await.unwrap_err();
     assert!(refused.contains("error=throttled"), "the right password is refused while throttled: {refused}");
@@ -221,7 +303,12 @@ async fn sign_in_is_throttled_per_account_and_per_address() {
     assert!(refused.contains("error=throttled"), "address limit: {refused}");
     app.sign_in("local", "admin", PASSWORD, "10.0.0.3").await.expect("from another address");
 
-    let audit = app.auth.audit.page(&app::auth::AuditQuery { outcome: "throttled".into(), ..Default::default() }).await.unwrap();
+    let audit = app
+        .auth
+        .audit
+        .page(&app::auth::AuditQuery { outcome: "throttled".into(), ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(audit.matching, 2, "throttled attempts are audited");
 }
 
@@ -234,7 +321,9 @@ async fn screen_tokens_are_scoped_read_only_and_revocable() {
     assert!(token.starts_with("wrn_") && token.len() > 40);
 
     // Opening a page with the token in its URL opens a screen session and drops the token from the URL.
-    let (code, headers, _) = app.send_as(None, Request::get(format!("/c/it/queues?vhost=%2F&token={token}")).body(Body::empty()).unwrap()).await;
+    let (code, headers, _) = app
+        .send_as(None, Request::get(format!("/c/it/queues?vhost=%2F&token={token}")).body(Body::empty()).unwrap())
+        .await;
     assert_eq!(code, StatusCode::SEE_OTHER);
     assert_eq!(headers[header::LOCATION], "/c/it/queues?vhost=%2F");
     let cookies = set_cookies(&headers);
@@ -249,7 +338,9 @@ async fn screen_tokens_are_scoped_read_only_and_revocable() {
     // Even with the session's CSRF token, a screen never writes.
     let csrf = cookies.iter().find(|(k, _)| k == "warren_csrf").unwrap().1.clone();
     let screen_with_csrf = Session { cookies: format!("warren_session={session}; warren_csrf={csrf}"), csrf };
-    let (code, _) = app.call_as(Some(&screen_with_csrf), "admin/create_screen_token", json!({"label": "x", "clusters": null})).await;
+    let (code, _) = app
+        .call_as(Some(&screen_with_csrf), "admin/create_screen_token", json!({"label": "x", "clusters": null}))
+        .await;
     assert_eq!(code, StatusCode::FORBIDDEN);
 
     let (code, _) = app.call("admin/revoke_screen_token", json!({"id": id})).await;
@@ -279,7 +370,11 @@ async fn sessions_end_when_idle_and_at_their_age_limit() {
         tokio::time::sleep(Duration::from_millis(400)).await;
     }
     tokio::time::sleep(Duration::from_millis(700)).await;
-    assert_eq!(app.call("whoami", json!({})).await.0, StatusCode::UNAUTHORIZED, "past the absolute limit, however busy");
+    assert_eq!(
+        app.call("whoami", json!({})).await.0,
+        StatusCode::UNAUTHORIZED,
+        "past the absolute limit, however busy"
+    );
 }
 
 #[tokio::test]
@@ -291,16 +386,30 @@ async fn every_write_and_sign_in_is_audited() {
     app.call("admin/revoke_screen_token", json!({"id": created["info"]["id"]})).await;
     let viewer = app.user("vic", Role::Viewer, None, None).await;
     app.call_as(Some(&viewer), "admin/create_screen_token", json!({"label": "sneaky", "clusters": null})).await;
-    let signout = Request::post("/auth/signout").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(format!("csrf={}", viewer.csrf))).unwrap();
+    let signout = Request::post("/auth/signout")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={}", viewer.csrf)))
+        .unwrap();
     app.send_as(Some(&viewer), signout).await;
 
-    let (code, page) = app.call("admin/list_audit", json!({"query": {"actor": "", "action": "", "cluster": "", "outcome": "", "page": 1}})).await;
+    let (code, page) = app
+        .call(
+            "admin/list_audit",
+            json!({"query": {"actor": "", "action": "", "cluster": "", "outcome": "", "page": 1}}),
+        )
+        .await;
     assert_eq!(code, StatusCode::OK);
     let seen: Vec<(String, String, String)> = page["entries"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["actor"].as_str().unwrap().into(), e["action"].as_str().unwrap().into(), e["outcome"].as_str().unwrap().into()))
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap().into(),
+                e["action"].as_str().unwrap().into(),
+                e["outcome"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     for expected in [
         ("admin", "sign_in", "denied"),
@@ -315,13 +424,26 @@ async fn every_write_and_sign_in_is_audited() {
         let expected = (expected.0.to_string(), expected.1.to_string(), expected.2.to_string());
         assert!(seen.contains(&expected), "{expected:?} missing from {seen:?}");
     }
-    let denied = page["entries"].as_array().unwrap().iter().find(|e| e["outcome"] == "denied" && e["action"] == "sign_in").unwrap();
+    let denied = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["outcome"] == "denied" && e["action"] == "sign_in")
+        .unwrap();
     assert_eq!(denied["client_addr"], "10.1.2.3");
 
-    let (code, headers, csv) = app.send_as(Some(&app.admin), Request::get("/admin/audit/export?format=csv&action=sign_in").body(Body::empty()).unwrap()).await;
+    let (code, headers, csv) = app
+        .send_as(
+            Some(&app.admin),
+            Request::get("/admin/audit/export?format=csv&action=sign_in").body(Body::empty()).unwrap(),
+        )
+        .await;
     assert_eq!(code, StatusCode::OK);
     assert!(headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment; filename=\"warren-audit-"));
-    assert!(csv.starts_with("id,time,actor") && csv.contains(",sign_in,") && !csv.contains("create_screen_token"), "{csv}");
+    assert!(
+        csv.starts_with("id,time,actor") && csv.contains(",sign_in,") && !csv.contains("create_screen_token"),
+        "{csv}"
+    );
 }
 
 #[tokio::test]
@@ -333,7 +455,9 @@ async fn broker_users_sign_in_with_their_own_credentials_and_see_their_vhosts() 
     let user = common::unique("warren-monitor");
     let password = "broker password 1";
     admin.put(&format!("users/{}", enc(&user)), json!({"password": password, "tags": "management"})).await;
-    admin.put(&format!("permissions/{}/{}", enc(&mine), enc(&user)), json!({"configure": "", "write": "", "read": ".*"})).await;
+    admin
+        .put(&format!("permissions/{}/{}", enc(&mine), enc(&user)), json!({"configure": "", "write": "", "read": ".*"}))
+        .await;
     for vhost in [&mine, &theirs] {
         admin.put(&format!("queues/{}/q", enc(vhost)), json!({"durable": true})).await;
     }
@@ -361,7 +485,8 @@ async fn broker_users_sign_in_with_their_own_credentials_and_see_their_vhosts() 
         }
     })
     .await;
-    let (code, _) = app.call_as(Some(&session), "get_queue", json!({"cluster": "it", "vhost": theirs, "name": "q"})).await;
+    let (code, _) =
+        app.call_as(Some(&session), "get_queue", json!({"cluster": "it", "vhost": theirs, "name": "q"})).await;
     assert_eq!(code, StatusCode::FORBIDDEN);
     let (_, overview) = app.call_as(Some(&session), "get_overview", json!({"cluster": "it"})).await;
     assert_eq!(overview["data"]["limited_to_vhosts"], true);
@@ -387,7 +512,8 @@ async fn local_users_limited_to_a_vhost_pattern_see_only_those() {
     let (_, vhosts) = app.call_as(Some(&limited), "list_vhosts", json!({"cluster": "it"})).await;
     assert!(vhosts.as_array().unwrap().iter().all(|v| v.as_str().unwrap().starts_with("warren-team-a/")), "{vhosts}");
     assert!(vhosts.as_array().unwrap().contains(&json!(team)));
-    let (code, _) = app.call_as(Some(&limited), "get_exchange", json!({"cluster": "it", "vhost": "/", "name": "amq.direct"})).await;
+    let (code, _) =
+        app.call_as(Some(&limited), "get_exchange", json!({"cluster": "it", "vhost": "/", "name": "amq.direct"})).await;
     assert_eq!(code, StatusCode::FORBIDDEN);
     admin.delete(&format!("vhosts/{}", enc(&team))).await;
 }
@@ -435,23 +561,41 @@ async fn responses_carry_security_headers_and_bodies_are_limited() {
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce in the CSP");
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the page's scripts carry the CSP nonce");
-    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"));
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'") && !csp.contains("unsafe-inline")
+    );
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
 
     let (_, signin_headers, _) = app.send_as(None, Request::get("/signin").body(Body::empty()).unwrap()).await;
-    let csrf = signin_headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap()).find(|v| v.starts_with("warren_csrf=")).unwrap();
+    let csrf = signin_headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("warren_csrf="))
+        .unwrap();
     assert!(csrf.contains("SameSite=Strict") && !csrf.contains("HttpOnly"), "{csrf}");
     let request = Request::post("/auth/signin")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("x-forwarded-proto", "https")
         .header(header::COOKIE, "warren_csrf=form-token-0123456789abcdef")
-        .body(Body::from(format!("source=local&username=admin&password={}&csrf=form-token-0123456789abcdef", PASSWORD.replace(' ', "+"))))
+        .body(Body::from(format!(
+            "source=local&username=admin&password={}&csrf=form-token-0123456789abcdef",
+            PASSWORD.replace(' ', "+")
+        )))
         .unwrap();
     let (_, headers, _) = app.send_as(None, request).await;
-    let session = headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap()).find(|v| v.starts_with("warren_session=")).unwrap();
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict") && session.contains("Secure"), "{session}");
+    let session = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("warren_session="))
+        .unwrap();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Strict") && session.contains("Secure"),
+        "{session}"
+    );
 
     let big = json!({"label": "x".repeat(10_000), "clusters": null}).to_string();
     let request = Request::post("/api/admin/create_screen_token")

@@ -96,16 +96,22 @@ async fn queue_list_filters_sorts_and_pages() {
             page.items.iter().map(|q| q.name.clone()).collect::<Vec<_>>()
         };
         eventually("queue counters and policy", || async {
-            let page =
-                b.queues(&common::everyone(), CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap().data;
+            let page = b
+                .queues(&common::everyone(), CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) })
+                .await
+                .unwrap()
+                .data;
             names(&page) == ["q-large", "q-medium", ODD_QUEUE]
                 && page.items.iter().map(|q| q.ready).collect::<Vec<_>>() == [5, 3, 1]
                 && page.items[2].policy == "it-ttl"
         })
         .await;
 
-        let page =
-            b.queues(&common::everyone(), CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) }).await.unwrap().data;
+        let page = b
+            .queues(&common::everyone(), CLUSTER, &ListQuery { sort: "ready".into(), desc: true, ..list(&vhost) })
+            .await
+            .unwrap()
+            .data;
         assert_eq!((page.total, page.filtered, page.page, page.page_count), (3, 3, 1, 1), "{version}");
         let odd = page.items.iter().find(|q| q.name == ODD_QUEUE).unwrap();
         assert_eq!(
@@ -118,13 +124,26 @@ async fn queue_list_filters_sorts_and_pages() {
         let medium = page.items.iter().find(|q| q.name == "q-medium").unwrap();
         assert!(!medium.durable && medium.auto_delete);
 
-        let ascending = b.queues(&common::everyone(), CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) }).await.unwrap().data;
+        let ascending = b
+            .queues(&common::everyone(), CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) })
+            .await
+            .unwrap()
+            .data;
         assert_eq!(names(&ascending), ["q-large", "q-medium", ODD_QUEUE], "{version}");
 
-        let substring = b.queues(&common::everyone(), CLUSTER, &ListQuery { filter: "Q-".into(), ..list(&vhost) }).await.unwrap().data;
+        let substring = b
+            .queues(&common::everyone(), CLUSTER, &ListQuery { filter: "Q-".into(), ..list(&vhost) })
+            .await
+            .unwrap()
+            .data;
         assert_eq!((substring.filtered, substring.total), (2, 3), "{version}: substring filter is case-insensitive");
 
-        let regex = b.queues(&common::everyone(), CLUSTER, &ListQuery { filter: "^订单.*%$".into(), regex: true, ..list(&vhost) })
+        let regex = b
+            .queues(
+                &common::everyone(),
+                CLUSTER,
+                &ListQuery { filter: "^订单.*%$".into(), regex: true, ..list(&vhost) },
+            )
             .await
             .unwrap()
             .data;
@@ -139,15 +158,23 @@ async fn queue_list_filters_sorts_and_pages() {
             assert_eq!(got, (shown, count, vec![ODD_QUEUE.to_string()]), "{version}: page {page}");
         }
 
-        let bad = b.queues(&common::everyone(), CLUSTER, &ListQuery { filter: "[".into(), regex: true, ..list(&vhost) }).await;
+        let bad = b
+            .queues(&common::everyone(), CLUSTER, &ListQuery { filter: "[".into(), regex: true, ..list(&vhost) })
+            .await;
         assert!(
             matches!(bad, Err(AppError::BadRequest(ref m)) if m.contains("regular expression")),
             "{version}: {bad:?}"
         );
-        let bad_sort = b.queues(&common::everyone(), CLUSTER, &ListQuery { sort: "password".into(), ..list(&vhost) }).await;
+        let bad_sort =
+            b.queues(&common::everyone(), CLUSTER, &ListQuery { sort: "password".into(), ..list(&vhost) }).await;
         assert!(matches!(bad_sort, Err(AppError::BadRequest(_))), "{version}");
 
-        let all = b.queues(&common::everyone(), CLUSTER, &ListQuery { filter: "q-large".into(), page: 1, page_size: 500, ..Default::default() })
+        let all = b
+            .queues(
+                &common::everyone(),
+                CLUSTER,
+                &ListQuery { filter: "q-large".into(), page: 1, page_size: 500, ..Default::default() },
+            )
             .await
             .unwrap()
             .data;
@@ -208,7 +235,11 @@ async fn exchanges_and_bindings() {
         let vhost = arrange(&admin).await;
         let b = backend(&url);
 
-        let page = b.exchanges(&common::everyone(), CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) }).await.unwrap().data;
+        let page = b
+            .exchanges(&common::everyone(), CLUSTER, &ListQuery { sort: "name".into(), ..list(&vhost) })
+            .await
+            .unwrap()
+            .data;
         let names: Vec<&str> = page.items.iter().map(|x| x.name.as_str()).collect();
         assert!(
             names.contains(&"") && names.contains(&"amq.topic") && names.contains(&ODD_EXCHANGE),
@@ -216,7 +247,11 @@ async fn exchanges_and_bindings() {
         );
         let odd = page.items.iter().find(|x| x.name == ODD_EXCHANGE).unwrap();
         assert_eq!((odd.kind.as_str(), odd.durable, odd.internal), ("topic", true, false));
-        let filtered = b.exchanges(&common::everyone(), CLUSTER, &ListQuery { filter: "#x ?".into(), ..list(&vhost) }).await.unwrap().data;
+        let filtered = b
+            .exchanges(&common::everyone(), CLUSTER, &ListQuery { filter: "#x ?".into(), ..list(&vhost) })
+            .await
+            .unwrap()
+            .data;
         assert_eq!(filtered.filtered, 1, "{version}");
 
         let d = b.exchange(&common::everyone(), CLUSTER, &vhost, ODD_EXCHANGE).await.unwrap().data;
@@ -235,10 +270,17 @@ async fn exchanges_and_bindings() {
         let default = b.exchange(&common::everyone(), CLUSTER, &vhost, "").await.unwrap().data;
         assert_eq!((default.row.name.as_str(), default.row.kind.as_str()), ("", "direct"), "{version}");
 
-        let bindings =
-            b.bindings(&common::everyone(), CLUSTER, &ListQuery { sort: "routing_key".into(), ..list(&vhost) }).await.unwrap().data;
+        let bindings = b
+            .bindings(&common::everyone(), CLUSTER, &ListQuery { sort: "routing_key".into(), ..list(&vhost) })
+            .await
+            .unwrap()
+            .data;
         assert!(bindings.total >= 5, "{version}: 3 default bindings, 1 topic, 1 e2e; got {}", bindings.total);
-        let topic = b.bindings(&common::everyone(), CLUSTER, &ListQuery { filter: "order.".into(), ..list(&vhost) }).await.unwrap().data;
+        let topic = b
+            .bindings(&common::everyone(), CLUSTER, &ListQuery { filter: "order.".into(), ..list(&vhost) })
+            .await
+            .unwrap()
+            .data;
         assert_eq!(topic.filtered, 1, "{version}");
         assert_eq!(topic.items[0].destination, ODD_QUEUE);
 

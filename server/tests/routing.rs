@@ -27,9 +27,15 @@ async fn previews_match_where_the_broker_routes() {
             ("hop", "topic", json!({})),
         ];
         for (name, kind, arguments) in &exchanges {
-            admin.put(&format!("exchanges/{v}/{}", enc(name)), json!({"type": kind, "durable": true, "arguments": arguments})).await;
+            admin
+                .put(
+                    &format!("exchanges/{v}/{}", enc(name)),
+                    json!({"type": kind, "durable": true, "arguments": arguments}),
+                )
+                .await;
         }
-        let queues = ["q star", "q hash", "q empty-word", "q all", "q any", "q direct", "q fan", "q ae", "q hop", "订单 #%"];
+        let queues =
+            ["q star", "q hash", "q empty-word", "q all", "q any", "q direct", "q fan", "q ae", "q hop", "订单 #%"];
         for q in queues {
             admin.put(&format!("queues/{v}/{}", enc(q)), json!({"durable": true})).await;
         }
@@ -92,7 +98,10 @@ async fn previews_match_where_the_broker_routes() {
         let mut delivered: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
         for q in queues {
             let got = admin
-                .post(&format!("queues/{v}/{}/get", enc(q)), json!({"count": 1000, "ackmode": "ack_requeue_false", "encoding": "auto"}))
+                .post(
+                    &format!("queues/{v}/{}/get", enc(q)),
+                    json!({"count": 1000, "ackmode": "ack_requeue_false", "encoding": "auto"}),
+                )
                 .await;
             for message in got.as_array().unwrap() {
                 let case: usize = message["payload"].as_str().unwrap().trim_start_matches("case ").parse().unwrap();
@@ -104,7 +113,10 @@ async fn previews_match_where_the_broker_routes() {
         let clusters = spawn(&[cluster("it", &[&url], "guest", Duration::from_secs(10))]);
         let who = everyone();
         eventually("the vhost's bindings in the snapshot", || async {
-            clusters.topology(&who, "it", &vhost).await.is_ok_and(|t| t.data.bindings.len() >= 13 && t.data.queues.len() == queues.len())
+            clusters
+                .topology(&who, "it", &vhost)
+                .await
+                .is_ok_and(|t| t.data.bindings.len() >= 13 && t.data.queues.len() == queues.len())
         })
         .await;
         let topology = clusters.topology(&who, "it", &vhost).await.unwrap().data;

@@ -52,7 +52,10 @@ async fn a_stopped_broker_leaves_a_stale_snapshot_and_its_return_goes_live() {
 
     drop(restart);
     eventually("the broker to be back", || async {
-        clusters.overview(&common::everyone(), "it").await.is_ok_and(|o| o.freshness.error.is_none() && o.freshness.age_ms < 2000)
+        clusters
+            .overview(&common::everyone(), "it")
+            .await
+            .is_ok_and(|o| o.freshness.error.is_none() && o.freshness.age_ms < 2000)
     })
     .await;
     let back = clusters.overview(&common::everyone(), "it").await.unwrap().freshness;

@@ -66,7 +66,15 @@ fn parse_headers(text: &str) -> Result<Vec<(String, Value)>, ()> {
     }
 }
 
-fn outcome(topology: &Topology, vhost: &str, exchange: &str, key: &str, headers: &str, cluster: String, t: &'static Texts) -> AnyView {
+fn outcome(
+    topology: &Topology,
+    vhost: &str,
+    exchange: &str,
+    key: &str,
+    headers: &str,
+    cluster: String,
+    t: &'static Texts,
+) -> AnyView {
     let Ok(headers) = parse_headers(headers) else {
         return view! { <p class="banner error" role="alert">{t.bad_headers}</p> }.into_any();
     };
@@ -80,7 +88,9 @@ fn outcome(topology: &Topology, vhost: &str, exchange: &str, key: &str, headers:
                 let kind = if *to_queue { t.queue } else { t.exchange };
                 format!("{} → {kind} {destination} ({} {binding_key:?})", name(exchange), t.routing_key)
             }
-            Step::Alternate { exchange, alternate } => format!("{}: {} → {alternate}", name(exchange), t.route_alternate),
+            Step::Alternate { exchange, alternate } => {
+                format!("{}: {} → {alternate}", name(exchange), t.route_alternate)
+            }
             Step::NoMatch { exchange } => format!("{}: {}", name(exchange), t.route_no_match),
             Step::Missing { exchange } => format!("{exchange}: {}", t.route_missing),
             Step::UnknownType { exchange, kind } => format!("{exchange} ({kind}): {}", t.route_unknown_type),

@@ -230,7 +230,9 @@ fn AuditLog() -> impl IntoView {
         let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         urls::with_query("/admin", &pairs)
     };
-    let field = move |name: &'static str, label: fn(&'static crate::i18n::Texts) -> &'static str, value: fn(&AuditQuery) -> String| {
+    let field = move |name: &'static str,
+                      label: fn(&'static crate::i18n::Texts) -> &'static str,
+                      value: fn(&AuditQuery) -> String| {
         view! {
             <label>
                 <span>{move || label(t.get())}</span>

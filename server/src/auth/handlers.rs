@@ -44,7 +44,11 @@ struct SignInForm {
 /// Where to go after signing in: only a path on this site, never `//elsewhere` or a full URL.
 fn safe_next(next: &str) -> String {
     let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
-    if local { next.to_string() } else { "/".to_string() }
+    if local {
+        next.to_string()
+    } else {
+        "/".to_string()
+    }
 }
 
 /// The request's address, browser and CSRF form check, shared by the forms.
@@ -55,13 +59,27 @@ struct FormContext {
     secure: bool,
 }
 
-async fn read_form<T: serde::de::DeserializeOwned>(auth: &Auth, request: Request, name: &str) -> Result<(T, FormContext, HeaderMap), Response> {
+async fn read_form<T: serde::de::DeserializeOwned>(
+    auth: &Auth,
+    request: Request,
+    name: &str,
+) -> Result<(T, FormContext, HeaderMap), Response> {
     let (client_addr, user_agent) = request_origin(&request);
     let headers = request.headers().clone();
     let Form(form): Form<T> = Form::from_request(request, &()).await.map_err(IntoResponse::into_response)?;
-    let actor = Actor { name: name.to_string(), source: "anonymous".into(), role: None, client_addr: client_addr.clone(), user_agent };
+    let actor = Actor {
+        name: name.to_string(),
+        source: "anonymous".into(),
+        role: None,
+        client_addr: client_addr.clone(),
+        user_agent,
+    };
     let secure = auth.cookies_secure(&headers);
-    Ok((form, FormContext { actor, address: client_addr.unwrap_or_else(|| "unknown".into()), csrf_ok: false, secure }, headers))
+    Ok((
+        form,
+        FormContext { actor, address: client_addr.unwrap_or_else(|| "unknown".into()), csrf_ok: false, secure },
+        headers,
+    ))
 }
 
 fn csrf_matches(headers: &HeaderMap, presented: &str) -> bool {
@@ -78,16 +96,28 @@ async fn sign_in(State(auth): State<Arc<Auth>>, request: Request) -> Response {
     cx.actor.source = if form.source == "local" { "local".into() } else { form.source.clone() };
     cx.csrf_ok = csrf_matches(&headers, &form.csrf);
     let next = safe_next(&form.next);
-    let back = |code: &str| Redirect::to(&app::urls::with_query("/signin", &[("error", code), ("next", &next)])).into_response();
+    let back = |code: &str| {
+        Redirect::to(&app::urls::with_query("/signin", &[("error", code), ("next", &next)])).into_response()
+    };
     let target = Target { cluster: form.source.strip_prefix("broker:").map(str::to_string), ..Default::default() };
 
     if !cx.csrf_ok {
-        auth.audit.record(&cx.actor, "sign_in", target, Outcome::Denied, Some("missing or wrong CSRF token".into())).await;
+        auth.audit
+            .record(&cx.actor, "sign_in", target, Outcome::Denied, Some("missing or wrong CSRF token".into()))
+            .await;
         return back("csrf");
     }
     let account = format!("{}:{}", form.source, form_username.to_lowercase());
     if let Some(wait) = auth.throttle.wait(&account, &cx.address) {
-        auth.audit.record(&cx.actor, "sign_in", target, Outcome::Throttled, Some(format!("retry in {} s", wait.as_secs() + 1))).await;
+        auth.audit
+            .record(
+                &cx.actor,
+                "sign_in",
+                target,
+                Outcome::Throttled,
+                Some(format!("retry in {} s", wait.as_secs() + 1)),
+            )
+            .await;
         let mut response = back("throttled");
         if let Ok(value) = (wait.as_secs() + 1).to_string().parse() {
             response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -106,7 +136,9 @@ async fn sign_in(State(auth): State<Arc<Auth>>, request: Request) -> Response {
         Ok(principal) => principal,
         Err(SignInFailure::Credentials) => {
             auth.throttle.fail(&account, &cx.address);
-            auth.audit.record(&cx.actor, "sign_in", target, Outcome::Denied, Some("wrong user name or password".into())).await;
+            auth.audit
+                .record(&cx.actor, "sign_in", target, Outcome::Denied, Some("wrong user name or password".into()))
+                .await;
             return back("credentials");
         }
         Err(SignInFailure::Broker(detail)) => {
@@ -154,7 +186,9 @@ impl Auth {
             .map_err(|e| SignInFailure::Internal(e.to_string()))?;
         let user = user.filter(|_| valid).ok_or(SignInFailure::Credentials)?;
         let vhosts = match &user.vhost_pattern {
-            Some(pattern) => VhostScope::Pattern(regex::Regex::new(pattern).map_err(|e| SignInFailure::Internal(e.to_string()))?),
+            Some(pattern) => {
+                VhostScope::Pattern(regex::Regex::new(pattern).map_err(|e| SignInFailure::Internal(e.to_string()))?)
+            }
             None => VhostScope::All,
         };
         Ok(Principal {
@@ -183,10 +217,13 @@ impl Auth {
             BrokerError::Unauthorized(_) => SignInFailure::Credentials,
             other => SignInFailure::Broker(format!("cluster {cluster}: {other}")),
         };
-        let who: serde_json::Value = client.get_as(username, &password, "whoami", "whoami").await.map_err(broker_failure)?;
+        let who: serde_json::Value =
+            client.get_as(username, &password, "whoami", "whoami").await.map_err(broker_failure)?;
         // 3.x sends tags as a list; older brokers as one comma-separated string.
         let tags: Vec<String> = match who.get("tags") {
-            Some(serde_json::Value::Array(list)) => list.iter().filter_map(|t| t.as_str().map(str::to_string)).collect(),
+            Some(serde_json::Value::Array(list)) => {
+                list.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()
+            }
             Some(serde_json::Value::String(text)) => text.split(',').map(str::to_string).collect(),
             _ => Vec::new(),
         };
@@ -201,14 +238,22 @@ impl Auth {
             clusters: Some(vec![cluster.to_string()]),
             vhosts: VhostScope::Listed(vhosts),
             csrf: None,
-            broker_credentials: Some(BrokerCredentials { cluster: cluster.to_string(), username: username.to_string(), password }),
+            broker_credentials: Some(BrokerCredentials {
+                cluster: cluster.to_string(),
+                username: username.to_string(),
+                password,
+            }),
             client_addr: None,
             user_agent: None,
         })
     }
 }
 
-async fn sign_out(State(auth): State<Arc<Auth>>, Extension(principal): Extension<Arc<Principal>>, headers: HeaderMap) -> Response {
+async fn sign_out(
+    State(auth): State<Arc<Auth>>,
+    Extension(principal): Extension<Arc<Principal>>,
+    headers: HeaderMap,
+) -> Response {
     if let Some(session) = cookie(&headers, SESSION_COOKIE) {
         if let Err(e) = auth.sessions.close(&session).await {
             tracing::error!(error = %e, "could not close a session");
@@ -239,7 +284,9 @@ async fn setup(State(auth): State<Arc<Auth>>, request: Request) -> Response {
     let username = form.username.trim().to_string();
     cx.actor.name = username.clone();
     cx.actor.source = "local".into();
-    let back = |code: &str| Redirect::to(&app::urls::with_query("/setup", &[("code", &form.code), ("error", code)])).into_response();
+    let back = |code: &str| {
+        Redirect::to(&app::urls::with_query("/setup", &[("code", &form.code), ("error", code)])).into_response()
+    };
     if !csrf_matches(&headers, &form.csrf) {
         return back("csrf");
     }
@@ -253,12 +300,15 @@ async fn setup(State(auth): State<Arc<Auth>>, request: Request) -> Response {
         return back("weak");
     }
     if !auth.take_setup_code(&form.code) {
-        auth.audit.record(&cx.actor, "setup", Target::default(), Outcome::Denied, Some("wrong or used setup code".into())).await;
+        auth.audit
+            .record(&cx.actor, "setup", Target::default(), Outcome::Denied, Some("wrong or used setup code".into()))
+            .await;
         return back("code");
     }
     let store = auth.store.clone();
     let (name, password) = (username.clone(), form.password.clone());
-    let added = tokio::task::spawn_blocking(move || users::add(&store, &name, &password, Role::Admin, None, None, true)).await;
+    let added =
+        tokio::task::spawn_blocking(move || users::add(&store, &name, &password, Role::Admin, None, None, true)).await;
     match added {
         Ok(Ok(())) => {}
         Ok(Err(users::UserError::Exists(_))) => return back("done"),
@@ -272,7 +322,15 @@ async fn setup(State(auth): State<Arc<Auth>>, request: Request) -> Response {
         }
     }
     cx.actor.role = Some(Role::Admin);
-    auth.audit.record(&cx.actor, "setup", Target { object: Some(format!("user {username}")), ..Default::default() }, Outcome::Ok, None).await;
+    auth.audit
+        .record(
+            &cx.actor,
+            "setup",
+            Target { object: Some(format!("user {username}")), ..Default::default() },
+            Outcome::Ok,
+            None,
+        )
+        .await;
     let session = match auth.sessions.open_stored(Some(username), None).await {
         Ok(session) => session,
         Err(e) => {

@@ -115,7 +115,13 @@ pub async fn guard(State(auth): State<Arc<Auth>>, mut request: Request, next: Ne
         let valid = matches!((&presented, &principal.csrf), (Some(p), Some(s)) if constant_time_eq(p, s));
         if !valid {
             auth.audit
-                .record(&principal.actor(), &action, Target::default(), Outcome::Denied, Some("missing or wrong CSRF token".into()))
+                .record(
+                    &principal.actor(),
+                    &action,
+                    Target::default(),
+                    Outcome::Denied,
+                    Some("missing or wrong CSRF token".into()),
+                )
                 .await;
             return with_csrf_cookie(error(AppError::CsrfRejected));
         }
@@ -129,11 +135,13 @@ pub async fn guard(State(auth): State<Arc<Auth>>, mut request: Request, next: Ne
 impl Auth {
     /// The identity a request carries: a bearer screen token or a session cookie. `activity`:
     /// whether this counts as the person doing something (see `Sessions::resolve`).
-    pub async fn identify(&self, headers: &HeaderMap, activity: bool) -> Result<Option<Principal>, crate::store::StoreError> {
-        let bearer = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
+    pub async fn identify(
+        &self,
+        headers: &HeaderMap,
+        activity: bool,
+    ) -> Result<Option<Principal>, crate::store::StoreError> {
+        let bearer =
+            headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
         if let Some(token) = bearer {
             return Ok(tokens::find_live(&self.store, token.trim()).await?.map(|t| screen_principal(t, None)));
         }
@@ -152,7 +160,15 @@ impl Auth {
             }
         };
         let Some(found) = found else {
-            self.audit.record(who, "sign_in", Target::default(), Outcome::Denied, Some("unknown or revoked screen token".into())).await;
+            self.audit
+                .record(
+                    who,
+                    "sign_in",
+                    Target::default(),
+                    Outcome::Denied,
+                    Some("unknown or revoked screen token".into()),
+                )
+                .await;
             return Redirect::to("/signin?error=screen_token").into_response();
         };
         let session = match self.sessions.open_stored(None, Some(found.id)).await {
@@ -162,8 +178,17 @@ impl Auth {
                 return error(AppError::Internal);
             }
         };
-        let actor = Actor { name: found.label.clone(), source: "screen".into(), role: Some(Role::Viewer), ..who.clone() };
-        self.audit.record(&actor, "sign_in", Target { object: Some(format!("screen token {}", found.id)), ..Default::default() }, Outcome::Ok, None).await;
+        let actor =
+            Actor { name: found.label.clone(), source: "screen".into(), role: Some(Role::Viewer), ..who.clone() };
+        self.audit
+            .record(
+                &actor,
+                "sign_in",
+                Target { object: Some(format!("screen token {}", found.id)), ..Default::default() },
+                Outcome::Ok,
+                None,
+            )
+            .await;
         let rest: Vec<(String, String)> = uri
             .query()
             .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().filter(|(k, _)| k != "token").collect())
@@ -177,7 +202,10 @@ impl Auth {
     /// Secure cookies when configured so, or when a TLS-terminating proxy says the browser used https.
     pub fn cookies_secure(&self, headers: &HeaderMap) -> bool {
         self.config.secure_cookies.unwrap_or_else(|| {
-            headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+            headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("https"))
         })
     }
 }

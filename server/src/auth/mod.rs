@@ -137,7 +137,11 @@ impl Auth {
         Arc::new(Self {
             audit: Audit::new(store.clone()),
             sessions: sessions::Sessions::new(store.clone(), config.session_idle, config.session_max),
-            throttle: throttle::Throttle::new(config.failure_window, config.failures_per_account, config.failures_per_address),
+            throttle: throttle::Throttle::new(
+                config.failure_window,
+                config.failures_per_account,
+                config.failures_per_address,
+            ),
             store,
             config,
             clusters,

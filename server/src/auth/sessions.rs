@@ -199,7 +199,9 @@ impl StoredRow {
                 let vhosts = match &self.vhost_pattern {
                     None => VhostScope::All,
                     // Checked when set; a pattern that no longer compiles shows nothing rather than everything.
-                    Some(p) => VhostScope::Pattern(regex::Regex::new(p).unwrap_or_else(|_| regex::Regex::new("$^").expect("valid"))),
+                    Some(p) => VhostScope::Pattern(
+                        regex::Regex::new(p).unwrap_or_else(|_| regex::Regex::new("$^").expect("valid")),
+                    ),
                 };
                 let role = Role::parse(self.role.as_deref()?)?;
                 Some(base(user, IdentityKind::Local, role, clusters(self.user_clusters.clone()), vhosts))

@@ -49,8 +49,8 @@ impl User {
 }
 
 pub fn check_name(name: &str) -> Result<(), UserError> {
-    let ok = (1..=64).contains(&name.chars().count())
-        && name.chars().all(|c| c.is_alphanumeric() || "._@-".contains(c));
+    let ok =
+        (1..=64).contains(&name.chars().count()) && name.chars().all(|c| c.is_alphanumeric() || "._@-".contains(c));
     ok.then_some(()).ok_or(UserError::BadName)
 }
 
@@ -218,9 +218,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         add(&store, "ana", "a long password!", Role::Admin, None, None, true).unwrap();
-        assert!(matches!(add(&store, "bo", "a long password!", Role::Admin, None, None, true), Err(UserError::Exists(_))));
-        assert!(matches!(add(&store, "ana", "a long password!", Role::Viewer, None, None, false), Err(UserError::Exists(_))));
-        assert!(matches!(add(&store, "a b", "a long password!", Role::Viewer, None, None, false), Err(UserError::BadName)));
+        assert!(matches!(
+            add(&store, "bo", "a long password!", Role::Admin, None, None, true),
+            Err(UserError::Exists(_))
+        ));
+        assert!(matches!(
+            add(&store, "ana", "a long password!", Role::Viewer, None, None, false),
+            Err(UserError::Exists(_))
+        ));
+        assert!(matches!(
+            add(&store, "a b", "a long password!", Role::Viewer, None, None, false),
+            Err(UserError::BadName)
+        ));
         assert!(matches!(
             add(&store, "cy", "a long password!", Role::Viewer, None, Some("[".into()), false),
             Err(UserError::BadPattern(_))

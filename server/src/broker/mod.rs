@@ -158,13 +158,7 @@ impl BrokerClient {
             if !query.is_empty() {
                 url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
             }
-            let sent = self
-                .http
-                .get(url)
-                .timeout(timeout)
-                .basic_auth(username, Some(password.expose()))
-                .send()
-                .await;
+            let sent = self.http.get(url).timeout(timeout).basic_auth(username, Some(password.expose())).send().await;
             let outcome = match &sent {
                 Ok(response) if response.status().is_success() => "ok",
                 Ok(response) if response.status().is_client_error() => "client_error",

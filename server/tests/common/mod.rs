@@ -90,7 +90,8 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let clusters = spawn(configs);
         let auth = Auth::new(Store::open(dir.path()).unwrap(), config, clusters.clone());
-        let router = warren::router(leptos::prelude::LeptosOptions::builder().output_name("warren").build(), auth.clone());
+        let router =
+            warren::router(leptos::prelude::LeptosOptions::builder().output_name("warren").build(), auth.clone());
         let mut app = TestApp { router, clusters, auth, admin: Session::default(), _dir: dir };
         app.admin = app.user("admin", Role::Admin, None, None).await;
         app
@@ -106,7 +107,13 @@ impl TestApp {
     pub async fn sign_in(&self, source: &str, name: &str, password: &str, address: &str) -> Result<Session, String> {
         let csrf = "form-token-0123456789abcdef";
         let form = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([("source", source), ("username", name), ("password", password), ("csrf", csrf), ("next", "/c/it")])
+            .extend_pairs([
+                ("source", source),
+                ("username", name),
+                ("password", password),
+                ("csrf", csrf),
+                ("next", "/c/it"),
+            ])
             .finish();
         let mut request = Request::post("/auth/signin")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -127,7 +134,11 @@ impl TestApp {
     }
 
     /// Sends `request` as `session` (cookies and CSRF header), from 127.0.0.1.
-    pub async fn send_as(&self, session: Option<&Session>, mut request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    pub async fn send_as(
+        &self,
+        session: Option<&Session>,
+        mut request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
         if let Some(session) = session {
             let headers = request.headers_mut();
             headers.insert(header::COOKIE, session.cookies.parse().unwrap());
@@ -151,7 +162,12 @@ impl TestApp {
         self.call_as(Some(&self.admin), function, args).await
     }
 
-    pub async fn call_as(&self, session: Option<&Session>, function: &str, args: serde_json::Value) -> (StatusCode, serde_json::Value) {
+    pub async fn call_as(
+        &self,
+        session: Option<&Session>,
+        function: &str,
+        args: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
         let request = Request::post(format!("/api/{function}"))
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::ACCEPT, "application/json")
@@ -167,7 +183,9 @@ pub fn set_cookies(headers: &axum::http::HeaderMap) -> Vec<(String, String)> {
     headers
         .get_all(header::SET_COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok()?.split(';').next()?.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+        .filter_map(|v| {
+            v.to_str().ok()?.split(';').next()?.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))
+        })
         .collect()
 }
 
