@@ -58,3 +58,27 @@ pub fn Loading() -> impl IntoView {
     let t = use_texts();
     view! { <p class="loading" aria-busy="true">{move || t.get().loading}</p> }
 }
+
+/// A resource once loaded: `Loading` meanwhile, the error banner if it failed, else `render`.
+pub fn fetched<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=Loading>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}

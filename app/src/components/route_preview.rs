@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::api::get_topology;
-use crate::components::fault::{ErrorView, Loading};
+use crate::components::fault::fetched;
 use crate::components::live::use_cluster;
 use crate::i18n::{use_texts, Texts};
 use crate::routing::{Step, Topology};
@@ -34,23 +34,10 @@ pub fn RoutePreview(vhost: String, exchange: String) -> impl IntoView {
                     <input data-testid="preview-headers" placeholder=r#"{"type": "order", "priority": 5}"# bind:value=headers/>
                 </label>
             </div>
-            <Transition fallback=Loading>
-                {move || {
-                    let (vhost, exchange) = (vhost.clone(), exchange.clone());
-                    Suspend::new(async move {
-                        match topology.await {
-                            Err(error) => view! { <ErrorView error/> }.into_any(),
-                            Ok(fresh) => {
-                                let topology = fresh.data;
-                                view! {
-                                    {move || outcome(&topology, &vhost, &exchange, &key.get(), &headers.get(), cluster.get(), t.get())}
-                                }
-                                .into_any()
-                            }
-                        }
-                    })
-                }}
-            </Transition>
+            {fetched(topology, move |fresh| {
+                let (topology, vhost, exchange) = (fresh.data, vhost.clone(), exchange.clone());
+                move || outcome(&topology, &vhost, &exchange, &key.get(), &headers.get(), cluster.get(), t.get())
+            })}
         </section>
     }
 }

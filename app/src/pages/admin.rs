@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{create_screen_token, list_audit, list_clusters, list_screen_tokens, list_users, revoke_screen_token};
 use crate::auth::{AuditQuery, NewScreenToken};
-use crate::components::fault::{ErrorView, Loading};
+use crate::components::fault::{fetched, ErrorView};
 use crate::format::timestamp;
 use crate::i18n::use_texts;
 use crate::urls;
@@ -97,11 +97,7 @@ fn ScreenTokens() -> impl IntoView {
                     <code class="secret">{kiosk_url(&new.token)}</code>
                 </div>
             })}
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match tokens.await {
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                        Ok(list) => view! {
+            {fetched(tokens, move |list| view! {
                             <table class="grid">
                                 <thead><tr>
                                     <th>"#"</th>
@@ -143,10 +139,7 @@ fn ScreenTokens() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
+                        })}
         </section>
     }
 }
@@ -172,11 +165,7 @@ fn Users() -> impl IntoView {
         <section class="card" data-testid="users">
             <h2>{move || t.get().users}</h2>
             <p class="muted">{move || t.get().users_hint}</p>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match users.await {
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                        Ok(list) => view! {
+            {fetched(users, move |list| view! {
                             <table class="grid">
                                 <thead><tr>
                                     <th>{move || t.get().username}</th>
@@ -202,10 +191,7 @@ fn Users() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
+                        })}
         </section>
     }
 }
@@ -263,11 +249,7 @@ fn AuditLog() -> impl IntoView {
                     <a href=move || href("json", &query.get()) download>{move || t.get().export_json}</a>
                 </div>
             </Form>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                        Ok(found) => {
+            {fetched(page, move |found| {
                             let (current, count) = (found.page, found.page_count);
                             view! {
                                 <table class="grid audit">
@@ -304,11 +286,8 @@ fn AuditLog() -> impl IntoView {
                                     <span>{move || (t.get().page_of)(current, count)}</span>
                                     {(current < count).then(|| view! { <A href=move || page_link(current + 1) attr:rel="next">{move || t.get().next}</A> })}
                                 </nav>
-                            }.into_any()
-                        }
-                    }
-                })}
-            </Transition>
+                            }
+                        })}
         </section>
     }
 }
