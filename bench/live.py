@@ -763,6 +763,10 @@ async def measure_refreshes(warren, clients, refreshes):
     per_client = [cl.since_mark for cl in clients]
     return {"refreshes": d_ref, "errors": c1["error"] - c0["error"], "requests": d_req,
             "per_refresh": d_req / d_ref, "secs_per_refresh": (t1 - t0) / d_ref, "refresh_ms": d_dur * 1000,
+            # What the target counts: requests per configured interval. Per refresh is not
+            # comparable across runs once a slow broker stretches the interval, because queues open
+            # on a page are still read every configured interval.
+            "per_interval": d_req / (t1 - t0) * warren.args.interval,
             "clients": len(clients), "gauge": c1["clients"],
             "events_min": min(per_client) if per_client else 0, "events_max": max(per_client) if per_client else 0,
             "events_total_min": min(c.events for c in clients) if clients else 0,
@@ -779,7 +783,7 @@ async def scenario(warren, label, paths, refreshes, rss=None):
         rss.update(warren.memory())
     for c in clients:
         await c.stop()
-    log(f"  {label:<44} {r['per_refresh']:>8.2f} req/refresh over {r['refreshes']:.0f} refreshes, "
+    log(f"  {label:<44} {r['per_refresh']:>8.2f} req/refresh ({r['per_interval']:.2f} per {warren.args.interval} s) over {r['refreshes']:.0f} refreshes, "
         f"{r['secs_per_refresh']:.2f} s/refresh, refresh {r['refresh_ms']:.0f} ms; live_clients gauge {gauge:.0f}; "
         f"events/client in window min {r['events_min']} max {r['events_max']} (since connect min "
         f"{r['events_total_min']}); Err events {r['err_events']}; refresh errors {r['errors']:.0f}")
@@ -821,16 +825,18 @@ async def change_to_screen(args, warren, broker, queue="bench-q-00001"):
         await athread(publish, broker, queue)
         deadline = t0 + timeout
         lag = float("inf")
+        seen = []  # (seconds after the publish, count) of every event, to explain slow samples
         while time.monotonic() < deadline:
             try:
                 t, tot, rd = await asyncio.wait_for(events.get(), deadline - time.monotonic())
             except asyncio.TimeoutError:
                 break
+            seen.append(f"{t - t0:.1f}s:{tot}")
             if tot is not None and tot > total:
                 lag, total = t - t0, tot
                 break
         lags.append(lag)
-        log(f"  sample {i + 1}: {lag:.2f} s")
+        log(f"  sample {i + 1}: {lag:.2f} s (events: {' '.join(seen) or 'none'})")
     await client.stop()
     return lags
 
@@ -1002,15 +1008,16 @@ async def live_part(args, warren, broker):
     many_q = await scenario(warren, f"{args.clients} clients, the same queue's detail",
                             [queue_path("bench-q-00000")] * args.clients, args.refreshes)
     for r in (one, distinct, many, one_q, many_q):
-        table.append((f"broker req/refresh, {r['label']}", f"{r['per_refresh']:.2f}", "", None))
+        table.append((f"broker req/refresh and per {args.interval} s, {r['label']}",
+                       f"{r['per_refresh']:.2f} / {r['per_interval']:.2f}", "", None))
     table.append(("  seconds per refresh (1 client / many)",
                   f"{one['secs_per_refresh']:.2f} / {many['secs_per_refresh']:.2f}", f"~{args.interval}", None))
-    ratio = many["per_refresh"] / one["per_refresh"]
-    table.append((f"  {args.clients} mixed vs 1 (queue list)", f"{ratio:.3f}x", "<= 1.05x", ratio <= 1.05))
-    ratio = many["per_refresh"] / distinct["per_refresh"]
-    table.append((f"  {args.clients} mixed vs {len(mixed)} (one per view)", f"{ratio:.3f}x", "<= 1.05x", ratio <= 1.05))
-    ratio = many_q["per_refresh"] / one_q["per_refresh"]
-    table.append((f"  {args.clients} vs 1 on one queue's detail", f"{ratio:.3f}x", "<= 1.05x", ratio <= 1.05))
+    ratio = many["per_interval"] / one["per_interval"]
+    table.append((f"  per interval: {args.clients} mixed vs 1 (queue list; other views)", f"{ratio:.3f}x", "", None))
+    ratio = many["per_interval"] / distinct["per_interval"]
+    table.append((f"  per interval: {args.clients} mixed vs {len(mixed)} (one per view)", f"{ratio:.3f}x", "<= 1.05x", ratio <= 1.05))
+    ratio = many_q["per_interval"] / one_q["per_interval"]
+    table.append((f"  per interval: {args.clients} vs 1 on one queue's detail", f"{ratio:.3f}x", "<= 1.05x", ratio <= 1.05))
     for r, what in ((many, "mixed"), (many_q, "one queue")):
         table.append((f"  events/client over the refreshes, {args.clients} {what} (min/max)",
                       f"{r['events_min']} / {r['events_max']}", ">= 1 each",

@@ -11,8 +11,11 @@ use leptos::server_fn::codec::Json;
 
 use crate::auth::*;
 use crate::client::CsrfClient;
+use crate::definitions::{Import, ImportPreview};
 use crate::error::AppError;
 use crate::model::*;
+use crate::ops::*;
+use crate::policy::{Policies, PolicyDraft, PolicyPreview, PolicyRef};
 use crate::routing::Topology;
 
 /// What the server must provide for the pages; implemented in the `server` crate.
@@ -56,6 +59,56 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<Fresh<Page<BindingRow>>, AppError>;
     /// One vhost's exchanges, bindings and queues, for routing previews computed in the browser.
     async fn topology(&self, who: &dyn Access, cluster: &str, vhost: &str) -> Result<Fresh<Topology>, AppError>;
+    /// Policies and operator policies, of one vhost or all.
+    async fn policies(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: Option<String>,
+    ) -> Result<Fresh<Policies>, AppError>;
+    /// What a policy draft would match and what the matched objects would end up with.
+    async fn preview_policy(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        draft: &PolicyDraft,
+    ) -> Result<PolicyPreview, AppError>;
+}
+
+/// Writes to a broker; implemented in the `server` crate. Each one is checked there again, made
+/// as the broker user who signed in (else as Warren's configured user), audited, and followed by
+/// a refresh of what it changed, so the page shows the new state at once.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait Operations: Send + Sync + 'static {
+    async fn publish(&self, who: &dyn Access, cluster: &str, message: &Publish) -> Result<Published, AppError>;
+    async fn get_messages(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        get: &GetRequest,
+    ) -> Result<Vec<GotMessage>, AppError>;
+    async fn purge(&self, who: &dyn Access, cluster: &str, vhost: &str, queue: &str) -> Result<(), AppError>;
+    async fn create_queue(&self, who: &dyn Access, cluster: &str, queue: &NewQueue) -> Result<(), AppError>;
+    async fn delete_queue(&self, who: &dyn Access, cluster: &str, delete: &QueueDeletion) -> Result<(), AppError>;
+    async fn create_exchange(&self, who: &dyn Access, cluster: &str, exchange: &NewExchange) -> Result<(), AppError>;
+    async fn delete_exchange(&self, who: &dyn Access, cluster: &str, delete: &ExchangeDeletion)
+        -> Result<(), AppError>;
+    async fn add_binding(&self, who: &dyn Access, cluster: &str, binding: &NewBinding) -> Result<(), AppError>;
+    async fn remove_binding(&self, who: &dyn Access, cluster: &str, binding: &BindingRef) -> Result<(), AppError>;
+    async fn save_policy(&self, who: &dyn Access, cluster: &str, draft: &PolicyDraft) -> Result<(), AppError>;
+    async fn delete_policy(&self, who: &dyn Access, cluster: &str, policy: &PolicyRef) -> Result<(), AppError>;
+    async fn preview_import(&self, who: &dyn Access, cluster: &str, import: &Import)
+        -> Result<ImportPreview, AppError>;
+    async fn import_definitions(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        import: &Import,
+    ) -> Result<ImportPreview, AppError>;
+    async fn templates(&self, who: &dyn Access) -> Result<Vec<Template>, AppError>;
+    async fn save_template(&self, who: &dyn Access, name: &str, message: &Publish) -> Result<(), AppError>;
+    async fn delete_template(&self, who: &dyn Access, name: &str) -> Result<(), AppError>;
 }
 
 /// Screen tokens, users and the audit log; implemented in the `server` crate. The sign-in layer
@@ -81,6 +134,8 @@ pub trait Accounts: Send + Sync + 'static {
 pub type SharedBackend = std::sync::Arc<dyn Backend>;
 #[cfg(feature = "ssr")]
 pub type SharedAccounts = std::sync::Arc<dyn Accounts>;
+#[cfg(feature = "ssr")]
+pub type SharedOperations = std::sync::Arc<dyn Operations>;
 
 /// Runs `call` with the backend and who is asking; a failure also sets the HTTP status that says
 /// what went wrong (404, 403, 502…), so the JSON API is as clear as the pages.
@@ -189,4 +244,94 @@ pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
 #[server(input = Json, endpoint = "admin/list_audit", client = CsrfClient)]
 pub async fn list_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
     answer(|a: SharedAccounts, _| async move { a.audit(&query).await }).await
+}
+
+#[server(input = Json, endpoint = "list_policies", client = CsrfClient)]
+pub async fn list_policies(cluster: String, vhost: Option<String>) -> Result<Fresh<Policies>, AppError> {
+    answer(|b: SharedBackend, who| async move { b.policies(&*who, &cluster, vhost).await }).await
+}
+
+#[server(input = Json, endpoint = "preview_policy", client = CsrfClient)]
+pub async fn preview_policy(cluster: String, draft: PolicyDraft) -> Result<PolicyPreview, AppError> {
+    answer(|b: SharedBackend, who| async move { b.preview_policy(&*who, &cluster, &draft).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/publish", client = CsrfClient)]
+pub async fn publish_message(cluster: String, message: Publish) -> Result<Published, AppError> {
+    answer(|o: SharedOperations, who| async move { o.publish(&*who, &cluster, &message).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/get_messages", client = CsrfClient)]
+pub async fn get_messages(cluster: String, get: GetRequest) -> Result<Vec<GotMessage>, AppError> {
+    answer(|o: SharedOperations, who| async move { o.get_messages(&*who, &cluster, &get).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/purge_queue", client = CsrfClient)]
+pub async fn purge_queue(cluster: String, vhost: String, name: String) -> Result<(), AppError> {
+    answer(|o: SharedOperations, who| async move { o.purge(&*who, &cluster, &vhost, &name).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/create_queue", client = CsrfClient)]
+pub async fn create_queue(cluster: String, queue: NewQueue) -> Result<(), AppError> {
+    answer(|o: SharedOperations, who| async move { o.create_queue(&*who, &cluster, &queue).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/delete_queue", client = CsrfClient)]
+pub async fn delete_queue(cluster: String, delete: QueueDeletion) -> Result<(), AppError> {
+    answer(|o: SharedOperations, who| async move { o.delete_queue(&*who, &cluster, &delete).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/create_exchange", client = CsrfClient)]
+pub async fn create_exchange(cluster: String, exchange: NewExchange) -> Result<(), AppError> {
+    answer(|o: SharedOperations, who| async move { o.create_exchange(&*who, &cluster, &exchange).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/delete_exchange", client = CsrfClient)]
+pub async fn delete_exchange(cluster: String, delete: ExchangeDeletion) -> Result<(), AppError> {
+    answer(|o: SharedOperations, who| async move { o.delete_exchange(&*who, &cluster, &delete).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/add_binding", client = CsrfClient)]
+pub async fn add_binding(cluster: String, binding: NewBinding) -> Result<(), AppError> {
+    answer(|o: SharedOperations, who| async move { o.add_binding(&*who, &cluster, &binding).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/remove_binding", client = CsrfClient)]
+pub async fn remove_binding(cluster: String, binding: BindingRef) -> Result<(), AppError> {
+    answer(|o: SharedOperations, who| async move { o.remove_binding(&*who, &cluster, &binding).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/save_policy", client = CsrfClient)]
+pub async fn save_policy(cluster: String, draft: PolicyDraft) -> Result<(), AppError> {
+    answer(|o: SharedOperations, who| async move { o.save_policy(&*who, &cluster, &draft).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/delete_policy", client = CsrfClient)]
+pub async fn delete_policy(cluster: String, policy: PolicyRef) -> Result<(), AppError> {
+    answer(|o: SharedOperations, who| async move { o.delete_policy(&*who, &cluster, &policy).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/preview_import", client = CsrfClient)]
+pub async fn preview_import(cluster: String, import: Import) -> Result<ImportPreview, AppError> {
+    answer(|o: SharedOperations, who| async move { o.preview_import(&*who, &cluster, &import).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/import_definitions", client = CsrfClient)]
+pub async fn import_definitions(cluster: String, import: Import) -> Result<ImportPreview, AppError> {
+    answer(|o: SharedOperations, who| async move { o.import_definitions(&*who, &cluster, &import).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/list_templates", client = CsrfClient)]
+pub async fn list_templates() -> Result<Vec<Template>, AppError> {
+    answer(|o: SharedOperations, who| async move { o.templates(&*who).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/save_template", client = CsrfClient)]
+pub async fn save_template(name: String, message: Publish) -> Result<(), AppError> {
+    answer(|o: SharedOperations, who| async move { o.save_template(&*who, &name, &message).await }).await
+}
+
+#[server(input = Json, endpoint = "ops/delete_template", client = CsrfClient)]
+pub async fn delete_template(name: String) -> Result<(), AppError> {
+    answer(|o: SharedOperations, who| async move { o.delete_template(&*who, &name).await }).await
 }

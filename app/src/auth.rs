@@ -189,6 +189,9 @@ pub trait Access: Send + Sync + 'static {
     fn scope_key(&self, cluster: &str) -> String;
     /// Who to name in the audit log for what this request does.
     fn actor(&self) -> Actor;
+    /// The server's own identity type, which carries what the app crate never sees (a broker
+    /// user's password, for writes made in their name).
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// The audit log's view of who did something, and from where.

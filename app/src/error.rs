@@ -25,6 +25,9 @@ pub enum AppError {
     NotFound(String),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The broker refused a write; `reason` is its own words, verbatim.
+    #[error("cluster {cluster:?} refused the request: {reason}")]
+    Rejected { cluster: String, reason: String },
     /// The request never reached Warren's server or its reply was lost.
     #[error("the Warren server could not be reached: {0}")]
     Transport(String),
@@ -61,7 +64,7 @@ impl AppError {
         use http::StatusCode as S;
         match self {
             Self::UnknownCluster(_) | Self::NotFound(_) => S::NOT_FOUND,
-            Self::BadRequest(_) => S::BAD_REQUEST,
+            Self::BadRequest(_) | Self::Rejected { .. } => S::BAD_REQUEST,
             Self::SignInRequired => S::UNAUTHORIZED,
             Self::Forbidden(_) | Self::CsrfRejected => S::FORBIDDEN,
             Self::TooManyAttempts { .. } => S::TOO_MANY_REQUESTS,
@@ -79,6 +82,8 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => Self::BadRequest(msg),
+            // On the server this is a request body that is not the JSON the function takes.
+            ServerFnErrorErr::Deserialization(msg) if cfg!(feature = "ssr") => Self::BadRequest(msg),
             other => Self::Transport(other.to_string()),
         }
     }

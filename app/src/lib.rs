@@ -5,11 +5,14 @@ pub mod auth;
 pub mod chart;
 mod client;
 mod components;
+pub mod definitions;
 pub mod error;
 pub mod format;
 pub mod i18n;
 pub mod model;
+pub mod ops;
 mod pages;
+pub mod policy;
 pub mod routing;
 pub mod urls;
 
@@ -20,7 +23,9 @@ use leptos_router::path;
 
 use crate::components::layout::Layout;
 use crate::i18n::Lang;
-use crate::pages::{admin, bindings, exchange, exchanges, overview, queue, queues, signin};
+use crate::pages::{
+    admin, bindings, definitions as definitions_page, exchange, exchanges, overview, policies, queue, queues, signin,
+};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -35,6 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                <meta name=components::forms::ME_META content=components::forms::me_json()/>
                 <leptos_meta::MetaTags/>
             </head>
             <body>
@@ -50,6 +56,7 @@ pub fn App() -> impl IntoView {
     let lang = RwSignal::new(initial_lang());
     provide_context(lang);
     components::live::provide_clock();
+    components::forms::provide_me();
     // Keep `<html lang>` true after a switch: screen readers and the next hydration read it.
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
@@ -78,6 +85,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("exchanges") view=exchanges::ExchangesPage/>
                     <Route path=path!("exchange") view=exchange::ExchangePage/>
                     <Route path=path!("bindings") view=bindings::BindingsPage/>
+                    <Route path=path!("policies") view=policies::PoliciesPage/>
+                    <Route path=path!("definitions") view=definitions_page::DefinitionsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

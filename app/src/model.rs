@@ -220,6 +220,8 @@ pub struct BindingRow {
     pub routing_key: String,
     /// Binding arguments as JSON text, empty when there are none.
     pub arguments: String,
+    /// How the broker names this binding when removing it.
+    pub properties_key: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -63,10 +63,12 @@ export async function setBrokerUser(name: string, password: string) {
 }
 
 /** Removes then creates the e2e objects, so every run starts from the same state. */
-export async function resetTestData() {
+export async function resetTestData(consoleAccount: string) {
   await api('DELETE', `vhosts/${enc(VHOST)}`);
   await api('PUT', `vhosts/${enc(VHOST)}`, {});
   await api('PUT', `permissions/${enc(VHOST)}/guest`, { configure: '.*', write: '.*', read: '.*' });
+  // The console's own broker account writes there too (publish, get, policies).
+  await api('PUT', `permissions/${enc(VHOST)}/${enc(consoleAccount)}`, { configure: '.*', write: '.*', read: '.*' });
   await api('PUT', `queues/${enc(VHOST)}/${enc(ODD_QUEUE)}`, { durable: true, arguments: { 'x-max-length': 10000 } });
   await api('PUT', `exchanges/${enc(VHOST)}/${enc(ODD_EXCHANGE)}`, { type: 'topic', durable: true });
   await api('POST', `bindings/${enc(VHOST)}/e/${enc(ODD_EXCHANGE)}/q/${enc(ODD_QUEUE)}`, { routing_key: 'order.#' });

@@ -8,7 +8,7 @@ import config from '../playwright.config';
 export default async function globalSetup() {
   broker('start');
   await setBrokerUser(BROKER_USER, brokerPassword());
-  await resetTestData();
+  await resetTestData(BROKER_USER);
   ensureUser(ADMIN);
   ensureUser(VIEWER);
   // Every test starts signed in as the admin, unless it asks otherwise.

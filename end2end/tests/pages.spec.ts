@@ -55,15 +55,20 @@ test('an exchange detail page shows bindings out', async ({ page }) => {
   await expect(page.getByTestId('object-name')).toHaveText(ODD_EXCHANGE);
   await expect(page.getByTestId('bindings').first()).toContainText(ODD_QUEUE);
 
-  // The routing preview runs in the browser as the key is typed.
-  await page.getByTestId('preview-key').fill('order.created');
+  // The routing preview of the publish form runs in the browser as the key is typed.
+  await expect(page.getByTestId('publish')).toHaveAttribute('data-ready', 'true');
+  await page.getByTestId('publish-key').fill('order.created');
   await expect(page.getByTestId('preview-queue')).toHaveText([ODD_QUEUE]);
-  await page.getByTestId('preview-key').fill('invoice.created');
+  await page.getByTestId('publish-key').fill('invoice.created');
   await expect(page.getByTestId('preview-summary')).toContainText('Unroutable');
-  await page.getByTestId('preview-headers').fill('{not json');
-  await expect(page.getByTestId('route-preview')).toContainText('JSON object');
-  await page.getByTestId('preview-headers').fill('');
-  await page.getByTestId('preview-key').fill('order.eu');
+  // Headers are typed: a number header with a non-number value is explained, not sent.
+  await page.getByTestId('publish-headers-key-0').fill('n');
+  await page.getByTestId('publish-headers-kind-0').selectOption('number');
+  await page.getByTestId('publish-headers-value-0').fill('five');
+  await expect(page.getByTestId('route-preview')).toContainText('not a number');
+  await expect(page.getByTestId('publish-submit')).toBeDisabled();
+  await page.getByTestId('publish-headers-value-0').fill('5');
+  await page.getByTestId('publish-key').fill('order.eu');
   await shot(page, 'exchange-detail');
 });
 

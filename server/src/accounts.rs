@@ -7,7 +7,7 @@ use crate::audit::{Outcome, Target};
 use crate::auth::{tokens, users, Auth};
 use crate::store::StoreError;
 
-fn internal(e: StoreError) -> AppError {
+pub(crate) fn internal(e: StoreError) -> AppError {
     tracing::error!(error = %e, "store failed");
     AppError::Internal
 }

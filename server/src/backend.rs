@@ -9,6 +9,7 @@ use std::sync::Arc;
 use app::auth::Access;
 use app::error::AppError;
 use app::model::*;
+use app::policy::{ApplyTo, Policies, PolicyDraft, PolicyInfo, PolicyPreview, PreviewRow, Version};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::ClusterConfig;
@@ -222,8 +223,8 @@ impl app::api::Backend for Clusters {
             .filter(|b| b.destination_type == "queue" && b.destination == name)
             .cloned()
             .collect();
-        let extras = feed.queue_extras(vhost, name).await?;
-        Ok(Fresh { data: extras.into_detail(entry, bindings), freshness })
+        let (extras, own_row) = feed.queue_extras(vhost, name).await?;
+        Ok(Fresh { data: extras.into_detail(entry, bindings, own_row), freshness })
     }
 
     async fn exchanges(
@@ -285,6 +286,153 @@ impl app::api::Backend for Clusters {
             m.matches(&b.source) || m.matches(&b.destination) || m.matches(&b.routing_key)
         };
         self.list(who, cluster, query, order, |s, vhost| s.bindings_in(vhost), |b| b, keep).await
+    }
+
+    async fn policies(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: Option<String>,
+    ) -> Result<Fresh<Policies>, AppError> {
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        if let Some(vhost) = &vhost {
+            check_vhost(who, cluster, vhost)?;
+        }
+        let keep =
+            |p: &&PolicyInfo| vhost.as_ref().is_none_or(|v| *v == p.vhost) && who.may_see_vhost(cluster, &p.vhost);
+        let data = Policies {
+            user: snapshot.policies.iter().filter(keep).cloned().collect(),
+            operator: snapshot.operator_policies.iter().filter(keep).cloned().collect(),
+            broker_version: snapshot.overview.rabbitmq_version.clone(),
+        };
+        Ok(Fresh { data, freshness })
+    }
+
+    async fn preview_policy(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        draft: &PolicyDraft,
+    ) -> Result<PolicyPreview, AppError> {
+        let (snapshot, _) = self.current(who, cluster).await?;
+        check_vhost(who, cluster, &draft.vhost)?;
+        Ok(policy_preview(&snapshot, draft))
+    }
+}
+
+/// The largest preview: enough rows to see what a pattern catches, the counts cover the rest.
+const PREVIEW_ROWS: usize = 200;
+
+/// Compiles a policy pattern as RabbitMQ applies it: an unanchored, case-sensitive regex.
+/// Warren's regex engine lacks PCRE's look-around and back-references; such patterns are refused
+/// with a message rather than previewed wrong.
+pub(crate) fn compile_policy_pattern(pattern: &str) -> Result<regex::Regex, AppError> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| AppError::BadRequest(format!("the pattern is not a regular expression Warren can check: {e}")))
+}
+
+/// What a draft would do to its vhost: each queue and exchange its pattern matches, which user
+/// and operator policy then applies, and the definition that results.
+fn policy_preview(snapshot: &Snapshot, draft: &PolicyDraft) -> PolicyPreview {
+    let version = Version::parse(&snapshot.overview.rabbitmq_version);
+    let mut checked = draft.check(version);
+    let pattern = match compile_policy_pattern(&draft.pattern) {
+        Ok(pattern) => Some(pattern),
+        Err(e) => {
+            checked.errors.push(e.to_string().trim_start_matches("bad request: ").to_string());
+            None
+        }
+    };
+    let mut preview =
+        PolicyPreview { broker_version: snapshot.overview.rabbitmq_version.clone(), ..Default::default() };
+    if let Some(pattern) = pattern {
+        let body = draft.body(&checked.definition);
+        let mine = PolicyInfo {
+            vhost: draft.vhost.clone(),
+            name: draft.name.clone(),
+            pattern: draft.pattern.clone(),
+            apply_to: body["apply-to"].as_str().unwrap_or("all").to_string(),
+            priority: draft.priority,
+            definition: checked.definition.clone(),
+        };
+        // The draft takes the place of the policy it edits.
+        let with_draft = |list: &[PolicyInfo], draft_kind: bool| -> Vec<PolicyInfo> {
+            let mut in_vhost: Vec<PolicyInfo> = list
+                .iter()
+                .filter(|p| p.vhost == draft.vhost && !(draft_kind && p.name == draft.name))
+                .cloned()
+                .collect();
+            if draft_kind {
+                in_vhost.push(mine.clone());
+            }
+            in_vhost
+        };
+        let user = Matching::new(with_draft(&snapshot.policies, !draft.operator));
+        let operator = Matching::new(with_draft(&snapshot.operator_policies, draft.operator));
+        let mine_covers = ApplyTo::parse(&mine.apply_to).unwrap_or_default();
+        let queues = snapshot.queues_in(Some(&draft.vhost)).iter().map(|q| (Some(q.row.kind.as_str()), &q.row.name));
+        let exchanges = snapshot
+            .exchanges_in(Some(&draft.vhost))
+            .iter()
+            .filter(|x| !x.row.name.is_empty())
+            .map(|x| (None, &x.row.name));
+        for (queue_type, name) in queues.chain(exchanges) {
+            if !mine_covers.covers(queue_type) || !pattern.is_match(name) {
+                continue;
+            }
+            preview.matched += 1;
+            let user_winner = user.winner(queue_type, name);
+            let operator_winner = if queue_type.is_some() { operator.winner(queue_type, name) } else { None };
+            let deciding = if draft.operator { &operator_winner } else { &user_winner };
+            let draft_applies = deciding.as_ref().is_some_and(|(p, _)| p.name == draft.name);
+            preview.applies_to += u64::from(draft_applies);
+            if preview.rows.len() < PREVIEW_ROWS {
+                let empty = serde_json::Map::new();
+                let user_def = user_winner.as_ref().map_or(&empty, |(p, _)| &p.definition);
+                let operator_def = operator_winner.as_ref().map_or(&empty, |(p, _)| &p.definition);
+                let effective = app::policy::merge(user_def, operator_def);
+                preview.rows.push(PreviewRow {
+                    queue_type: queue_type.unwrap_or_default().to_string(),
+                    name: name.clone(),
+                    policy: user_winner.as_ref().map(|(p, _)| p.name.clone()).unwrap_or_default(),
+                    operator_policy: operator_winner.as_ref().map(|(p, _)| p.name.clone()).unwrap_or_default(),
+                    tie: user_winner.as_ref().is_some_and(|(_, tie)| *tie)
+                        || operator_winner.as_ref().is_some_and(|(_, tie)| *tie),
+                    draft_applies,
+                    effective: app::policy::definition_rows(&effective),
+                });
+            }
+        }
+    }
+    preview.checked = checked;
+    preview
+}
+
+/// A vhost's policies with their patterns compiled once; a pattern Warren cannot compile
+/// matches nothing here.
+struct Matching(Vec<(PolicyInfo, ApplyTo, Option<regex::Regex>)>);
+
+impl Matching {
+    fn new(policies: Vec<PolicyInfo>) -> Self {
+        Self(
+            policies
+                .into_iter()
+                .map(|p| {
+                    let apply_to = ApplyTo::parse(&p.apply_to).unwrap_or_default();
+                    let pattern = compile_policy_pattern(&p.pattern).ok();
+                    (p, apply_to, pattern)
+                })
+                .collect(),
+        )
+    }
+
+    fn winner(&self, queue_type: Option<&str>, name: &str) -> Option<(PolicyInfo, bool)> {
+        let matching = self.0.iter().filter(|(_, apply_to, pattern)| {
+            apply_to.covers(queue_type) && pattern.as_ref().is_some_and(|p| p.is_match(name))
+        });
+        app::policy::winner(matching.map(|(p, _, _)| p)).map(|(p, tie)| (p.clone(), tie))
     }
 }
 

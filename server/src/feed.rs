@@ -22,6 +22,8 @@ use crate::snapshot::{Patch, QueueExtras, Snapshot};
 const FIRST_SNAPSHOT_WAIT: Duration = Duration::from_secs(30);
 /// Queue details nobody has asked for in this long are forgotten.
 const EXTRAS_KEPT_FOR: Duration = Duration::from_secs(600);
+/// At most this many watched queues are read on their own per interval (see `refresh_watched`).
+const WATCHED_MAX: usize = 32;
 
 #[derive(Clone, Debug)]
 pub struct FeedState {
@@ -40,6 +42,13 @@ pub struct FeedState {
     pub interval: Duration,
 }
 
+/// One queue's extras: when someone last asked, and the last answer with when it was read.
+#[derive(Default)]
+struct ExtrasSlot {
+    asked: Mutex<Option<Instant>>,
+    cached: tokio::sync::Mutex<Option<(Instant, QueueExtras)>>,
+}
+
 pub struct Feed {
     client: BrokerClient,
     configured_interval: Duration,
@@ -49,7 +58,7 @@ pub struct Feed {
     wake: Notify,
     /// Patches applied since the running refresh started: its older data must not undo them.
     recent_patches: Mutex<Vec<(Instant, Patch)>>,
-    extras: Mutex<HashMap<(String, String), Arc<tokio::sync::Mutex<Option<(Instant, QueueExtras)>>>>>,
+    extras: Mutex<HashMap<(String, String), Arc<ExtrasSlot>>>,
     pub(crate) views: ViewCache,
     metrics: Arc<Metrics>,
 }
@@ -101,13 +110,53 @@ impl Feed {
     /// Refreshes until `shutdown`; one refresh at a time, the next one an interval after the
     /// last one started (or at once when `refresh_now` asks).
     pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
+        tokio::select! {
+            _ = self.refresh_loop() => {}
+            _ = self.refresh_watched() => {}
+            _ = shutdown.cancelled() => {}
+        }
+    }
+
+    async fn refresh_loop(&self) {
         loop {
             let took = self.refresh().await;
             let interval = self.state.borrow().interval;
             tokio::select! {
                 _ = tokio::time::sleep(interval.saturating_sub(took)) => {}
                 _ = self.wake.notified() => {}
-                _ = shutdown.cancelled() => return,
+            }
+        }
+    }
+
+    /// While a slow broker stretches the interval (a full refresh of 50,000 queues takes tens of
+    /// seconds), the queues open on someone's page are still read every configured interval:
+    /// one small request per queue, however many screens show it, and at most `WATCHED_MAX`.
+    async fn refresh_watched(&self) {
+        loop {
+            tokio::time::sleep(self.configured_interval).await;
+            let state = self.state();
+            if state.interval <= self.configured_interval || state.error.is_some() {
+                continue;
+            }
+            let mut watched: Vec<_> = {
+                let all = self.extras.lock().expect("extras lock");
+                all.iter()
+                    .filter_map(|(key, slot)| {
+                        let asked = (*slot.asked.lock().expect("asked lock"))?;
+                        (asked.elapsed() < self.configured_interval * 3).then(|| (asked, key.clone(), slot.clone()))
+                    })
+                    .collect()
+            };
+            watched.sort_by_key(|(asked, _, _)| std::cmp::Reverse(*asked));
+            watched.truncate(WATCHED_MAX);
+            let reads = watched.iter().map(|(_, (vhost, name), slot)| async move {
+                let extras = QueueExtras::fetch(&self.client, vhost, name).await.ok()?;
+                *slot.cached.lock().await = Some((Instant::now(), extras));
+                Some(())
+            });
+            if futures_util::future::join_all(reads).await.iter().any(Option::is_some) {
+                // Live streams send on every version: the watched queues' pages get their new rows.
+                self.state.send_modify(|s| s.version += 1);
             }
         }
     }
@@ -149,6 +198,7 @@ impl Feed {
                     s.last_took = took;
                     s.interval = interval;
                 });
+                release_freed_memory().await;
             }
             Err(error) => {
                 tracing::warn!(cluster = self.name(), %error, "refresh failed; keeping the last snapshot");
@@ -201,7 +251,7 @@ impl Feed {
     pub async fn refresh_now(&self) -> Result<(), AppError> {
         let asked = Instant::now();
         let mut updates = self.state.subscribe();
-        self.wake.notify_one();
+        self.refresh_soon();
         let done = updates.wait_for(|s| s.last_started.is_some_and(|started| started >= asked));
         let outcome = match tokio::time::timeout(self.client.list_timeout() * 2, done).await {
             Ok(Ok(state)) => state.error.clone().map_or(Ok(()), Err),
@@ -224,6 +274,20 @@ impl Feed {
         Ok(())
     }
 
+    /// For policy writes: reads the vhost's policies back and shows them at once; the queues'
+    /// effective policies follow with the full refresh this starts.
+    pub async fn refresh_policies(&self, vhost: &str) -> Result<(), AppError> {
+        let patch = Patch::policies(&self.client, vhost).await.map_err(|e| page_error(self.name(), e))?;
+        self.apply(patch);
+        self.refresh_soon();
+        Ok(())
+    }
+
+    /// Starts a full refresh now (or as soon as the running one ends), without waiting for it.
+    pub fn refresh_soon(&self) {
+        self.wake.notify_one();
+    }
+
     fn apply(&self, patch: Patch) {
         self.state.send_modify(|s| {
             if let Some(snapshot) = &s.snapshot {
@@ -239,32 +303,47 @@ impl Feed {
     /// A queue's consumers, effective policy and samples: asked of the broker at most once per
     /// snapshot however many pages show that queue, and not at all while the broker is down
     /// (the last answer is shown, marked stale like the rest).
-    pub async fn queue_extras(&self, vhost: &str, name: &str) -> Result<QueueExtras, AppError> {
+    ///
+    /// Returns the extras and whether their counts should replace the snapshot's row: only while
+    /// the interval is stretched, when they are newer; otherwise every page shows the snapshot's.
+    pub async fn queue_extras(&self, vhost: &str, name: &str) -> Result<(QueueExtras, bool), AppError> {
         let slot = {
             let mut all = self.extras.lock().expect("extras lock");
             all.retain(|_, slot| {
-                slot.try_lock().map_or(true, |c| c.as_ref().is_some_and(|(at, _)| at.elapsed() < EXTRAS_KEPT_FOR))
+                slot.asked.lock().expect("asked lock").is_some_and(|asked| asked.elapsed() < EXTRAS_KEPT_FOR)
             });
-            all.entry((vhost.to_string(), name.to_string())).or_default().clone()
+            let slot = all.entry((vhost.to_string(), name.to_string())).or_default().clone();
+            *slot.asked.lock().expect("asked lock") = Some(Instant::now());
+            slot
         };
-        let mut cached = slot.lock().await;
+        let mut cached = slot.cached.lock().await;
         let state = self.state();
-        let current = |fetched: &Instant| state.taken_at.is_none_or(|(taken, _)| *fetched >= taken);
+        let stretched = state.interval > self.configured_interval;
+        let newer = |fetched: &Instant| state.taken_at.is_none_or(|(taken, _)| *fetched >= taken);
         match cached.as_ref() {
-            Some((fetched, extras)) if current(fetched) || state.error.is_some() => return Ok(extras.clone()),
+            Some((fetched, extras)) if newer(fetched) => return Ok((extras.clone(), stretched)),
+            Some((_, extras)) if state.error.is_some() => return Ok((extras.clone(), false)),
             _ => {}
         }
         match QueueExtras::fetch(&self.client, vhost, name).await {
             Ok(extras) => {
                 *cached = Some((Instant::now(), extras.clone()));
-                Ok(extras)
+                Ok((extras, stretched))
             }
             Err(error) => match cached.as_ref() {
-                Some((_, extras)) if error != BrokerError::NotFound => Ok(extras.clone()),
+                Some((_, extras)) if error != BrokerError::NotFound => Ok((extras.clone(), false)),
                 _ => Err(page_error(self.name(), error)),
             },
         }
     }
+}
+
+/// Hands the previous snapshot's memory back to the system. glibc keeps freed heap pages, so
+/// without this the resident size holds two snapshots' worth of pages between refreshes.
+async fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages; it is safe to call at any time.
+    let _ = tokio::task::spawn_blocking(|| unsafe { libc::malloc_trim(0) }).await;
 }
 
 /// A broker error as the pages explain it; the details stay in the server log.
@@ -273,7 +352,7 @@ pub fn page_error(cluster: &str, error: BrokerError) -> AppError {
     match error {
         BrokerError::Unreachable(detail) => AppError::Unreachable { cluster, detail },
         BrokerError::Timeout => AppError::Timeout { cluster },
-        BrokerError::Unauthorized(_) => AppError::Unauthorized { cluster },
+        BrokerError::Unauthorized(..) => AppError::Unauthorized { cluster },
         BrokerError::NotFound => AppError::NotFound("the broker no longer has this object".into()),
         BrokerError::BadRequest(reason) => AppError::BadRequest(reason),
         BrokerError::Status(_) | BrokerError::BadBody(_) => AppError::BadReply { cluster },

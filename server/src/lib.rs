@@ -11,13 +11,14 @@ pub mod config;
 pub mod feed;
 pub mod live;
 pub mod metrics;
+pub mod operations;
 pub mod security;
 pub mod snapshot;
 pub mod store;
 
 use std::sync::Arc;
 
-use app::api::{SharedAccounts, SharedBackend};
+use app::api::{SharedAccounts, SharedBackend, SharedOperations};
 use app::{shell, App};
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue};
@@ -33,12 +34,14 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::Auth;
 use crate::backend::Clusters;
+use crate::operations::Operations;
 
 #[derive(Clone)]
 struct AppState {
     leptos_options: LeptosOptions,
     clusters: Arc<Clusters>,
     auth: Arc<Auth>,
+    operations: Arc<Operations>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -50,6 +53,12 @@ impl FromRef<AppState> for LeptosOptions {
 impl FromRef<AppState> for Arc<Clusters> {
     fn from_ref(state: &AppState) -> Self {
         state.clusters.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Operations> {
+    fn from_ref(state: &AppState) -> Self {
+        state.operations.clone()
     }
 }
 
@@ -68,19 +77,40 @@ async fn home(State(clusters): State<Arc<Clusters>>, Extension(who): Extension<A
     }
 }
 
+/// Leptos answers every server function error with 500, including a request body it could not
+/// decode before the function ran; give such answers the status their `AppError` stands for.
+async fn api_error_status(request: axum::extract::Request, next: middleware::Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !api || response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 /// The whole HTTP app: pages, server functions, live streams, metrics, sign-in, static files and
 /// health. Every route passes the sign-in layer (`auth::guard`) first.
 pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
     let clusters = auth.clusters.clone();
     let backend: SharedBackend = clusters.clone();
     let accounts: SharedAccounts = auth.clone();
+    let operations = Arc::new(Operations::new(clusters.clone(), auth.audit.clone(), auth.store.clone()));
+    let writes: SharedOperations = operations.clone();
     let metrics = clusters.clone();
     let routes = generate_route_list(App);
     let body_limit = auth.config.body_limit;
-    let state = AppState { leptos_options: leptos_options.clone(), clusters, auth: auth.clone() };
+    let state = AppState { leptos_options: leptos_options.clone(), clusters, auth: auth.clone(), operations };
     let context = move || {
         provide_context(backend.clone());
         provide_context(accounts.clone());
+        provide_context(writes.clone());
         security::provide_request_nonce();
     };
     Router::<AppState>::new()
@@ -91,12 +121,14 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
             get(|State(clusters): State<Arc<Clusters>>| async move { metrics::exposition(clusters.encode_metrics()) }),
         )
         .route("/live/{cluster}/{view}", get(live::stream))
+        .route("/export/{cluster}/definitions", get(operations::download))
         .merge(auth::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn(api_error_status))
         .layer(middleware::from_fn_with_state(auth, auth::guard))
         .layer(middleware::from_fn(security::content_security_policy))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

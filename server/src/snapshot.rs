@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 
 use app::model::*;
+use app::policy::PolicyInfo;
 use app::routing::{self, Topology};
 use serde_json::{Map, Value};
 
@@ -35,6 +36,10 @@ pub struct Snapshot {
     pub exchanges: Vec<ExchangeEntry>,
     /// Sorted by (vhost, source, destination, routing key).
     pub bindings: Vec<BindingRow>,
+    /// Sorted by (vhost, name).
+    pub policies: Vec<PolicyInfo>,
+    /// Sorted by (vhost, name).
+    pub operator_policies: Vec<PolicyInfo>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -57,22 +62,26 @@ pub enum Patch {
     Queue { vhost: String, name: String, entry: Option<QueueEntry>, bindings: Vec<BindingRow> },
     /// `entry: None` when the exchange is gone. `bindings` are those it is source or destination of.
     Exchange { vhost: String, name: String, entry: Option<ExchangeEntry>, bindings: Vec<BindingRow> },
+    /// A vhost's policies and operator policies, all of them.
+    Policies { vhost: String, user: Vec<PolicyInfo>, operator: Vec<PolicyInfo> },
 }
 
 impl Snapshot {
-    /// Reads the whole cluster: six requests in parallel, each as slim as the pages allow.
+    /// Reads the whole cluster: eight requests in parallel, each as slim as the pages allow.
     pub async fn fetch(client: &BrokerClient) -> Result<Snapshot, BrokerError> {
         let window = sample_window();
         let columns = |list: &str| [("columns", list.to_string())];
         let (node_columns, vhost_columns) = (columns(NODE_COLUMNS), columns("name"));
         let (queue_columns, exchange_columns) = (columns(QUEUE_COLUMNS), columns(EXCHANGE_COLUMNS));
-        let (overview, nodes, vhosts, queues, exchanges, bindings) = tokio::try_join!(
+        let (overview, nodes, vhosts, queues, exchanges, bindings, policies, operator_policies) = tokio::try_join!(
             client.get_list::<json::Overview>("overview", "overview", &window),
             client.get_list::<Vec<json::Node>>("nodes", "nodes", &node_columns),
             client.get_list::<Vec<json::Vhost>>("vhosts", "vhosts", &vhost_columns),
             client.get_list::<Vec<json::Queue>>("queues", "queues", &queue_columns),
             client.get_list::<Vec<json::Exchange>>("exchanges", "exchanges", &exchange_columns),
             client.get_list::<Vec<json::Binding>>("bindings", "bindings", &[]),
+            client.get_list::<Vec<json::Policy>>("policies", "policies", &[]),
+            client.get_list::<Vec<json::Policy>>("operator_policies", "operator-policies", &[]),
         )?;
         let mut snapshot = Snapshot {
             overview: overview_model(overview, nodes),
@@ -80,11 +89,16 @@ impl Snapshot {
             queues: queues.into_iter().map(queue_entry).collect(),
             exchanges: exchanges.into_iter().map(exchange_entry).collect(),
             bindings: bindings.into_iter().map(binding_row).collect(),
+            policies: policies.into_iter().map(policy_info).collect(),
+            operator_policies: operator_policies.into_iter().map(policy_info).collect(),
         };
         snapshot.vhosts.sort();
         snapshot.queues.sort_by(|a, b| by_vhost_name(&a.row.vhost, &a.row.name, &b.row.vhost, &b.row.name));
         snapshot.exchanges.sort_by(|a, b| by_vhost_name(&a.row.vhost, &a.row.name, &b.row.vhost, &b.row.name));
         snapshot.bindings.sort_by(binding_order);
+        for list in [&mut snapshot.policies, &mut snapshot.operator_policies] {
+            list.sort_by(|a, b| by_vhost_name(&a.vhost, &a.name, &b.vhost, &b.name));
+        }
         Ok(snapshot)
     }
 
@@ -125,6 +139,14 @@ impl Snapshot {
                 });
                 self.bindings.extend(bindings.iter().cloned());
             }
+            Patch::Policies { vhost, user, operator } => {
+                for (list, new) in [(&mut self.policies, user), (&mut self.operator_policies, operator)] {
+                    list.retain(|p| p.vhost != *vhost);
+                    list.extend(new.iter().cloned());
+                    list.sort_by(|a, b| by_vhost_name(&a.vhost, &a.name, &b.vhost, &b.name));
+                }
+                return;
+            }
         }
         self.bindings.sort_by(binding_order);
     }
@@ -146,6 +168,18 @@ impl Patch {
         };
         let bindings = bindings.into_iter().map(binding_row).collect();
         Ok(Patch::Queue { vhost: vhost.into(), name: name.into(), entry, bindings })
+    }
+
+    /// Reads one vhost's policies and operator policies back from the broker.
+    pub async fn policies(client: &BrokerClient, vhost: &str) -> Result<Patch, BrokerError> {
+        let (user_path, operator_path) = (api_path(&["policies", vhost]), api_path(&["operator-policies", vhost]));
+        let (user, operator) = tokio::try_join!(
+            client.get::<Vec<json::Policy>>("policies", &user_path, &[]),
+            client.get::<Vec<json::Policy>>("operator_policies", &operator_path, &[]),
+        )?;
+        let (user, operator) =
+            (user.into_iter().map(policy_info).collect(), operator.into_iter().map(policy_info).collect());
+        Ok(Patch::Policies { vhost: vhost.into(), user, operator })
     }
 
     /// Reads one exchange and the bindings from and to it back from the broker.
@@ -283,6 +317,9 @@ pub fn overview_model(o: json::Overview, nodes: Vec<json::Node>) -> Overview {
 /// What a queue's page shows beyond its list row: asked of the broker per queue being viewed.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueueExtras {
+    /// The queue's counts as read with the extras: newer than the snapshot's row while a slow
+    /// broker stretches the interval and the queue is read on its own (see `Feed::refresh_watched`).
+    pub row: QueueRow,
     pub node: String,
     pub operator_policy: String,
     pub effective_policy: Vec<(String, String)>,
@@ -297,9 +334,10 @@ impl QueueExtras {
         Ok(queue_extras(queue))
     }
 
-    pub fn into_detail(self, entry: &QueueEntry, bindings: Vec<BindingRow>) -> QueueDetail {
+    /// `own_row`: show the counts read with these extras instead of the snapshot's.
+    pub fn into_detail(self, entry: &QueueEntry, bindings: Vec<BindingRow>, own_row: bool) -> QueueDetail {
         QueueDetail {
-            row: entry.row.clone(),
+            row: if own_row { self.row } else { entry.row.clone() },
             arguments: entry.arguments.clone(),
             node: self.node,
             operator_policy: self.operator_policy,
@@ -312,14 +350,18 @@ impl QueueExtras {
     }
 }
 
-fn queue_extras(q: json::Queue) -> QueueExtras {
+fn queue_extras(mut q: json::Queue) -> QueueExtras {
+    let consumers = std::mem::take(&mut q.consumer_details);
+    let (node, operator_policy, memory) =
+        (std::mem::take(&mut q.node), std::mem::take(&mut q.operator_policy), q.memory);
+    let (effective_policy, backlog) = (json_pairs(&q.effective_policy_definition), backlog(&q.counts));
     QueueExtras {
-        node: q.node,
-        operator_policy: q.operator_policy,
-        effective_policy: json_pairs(&q.effective_policy_definition),
-        memory: q.memory,
-        consumers: q
-            .consumer_details
+        row: queue_entry(q).row,
+        node,
+        operator_policy,
+        effective_policy,
+        memory,
+        consumers: consumers
             .into_iter()
             .map(|c| ConsumerInfo {
                 tag: c.consumer_tag,
@@ -330,7 +372,7 @@ fn queue_extras(q: json::Queue) -> QueueExtras {
                 active: c.active.unwrap_or(true),
             })
             .collect(),
-        backlog: backlog(&q.counts),
+        backlog,
     }
 }
 
@@ -409,6 +451,18 @@ fn binding_row(b: json::Binding) -> BindingRow {
         destination: b.destination,
         destination_type: b.destination_type,
         routing_key: b.routing_key,
+        properties_key: b.properties_key,
+    }
+}
+
+fn policy_info(p: json::Policy) -> PolicyInfo {
+    PolicyInfo {
+        vhost: p.vhost,
+        name: p.name,
+        pattern: p.pattern,
+        apply_to: p.apply_to,
+        priority: p.priority,
+        definition: p.definition,
     }
 }
 
@@ -449,7 +503,7 @@ mod tests {
             let queue: json::Queue = fixture(version, "queue");
             let entry = queue_entry(fixture(version, "queue"));
             let bindings: Vec<json::Binding> = fixture(version, "bindings");
-            let d = queue_extras(queue).into_detail(&entry, bindings.into_iter().map(binding_row).collect());
+            let d = queue_extras(queue).into_detail(&entry, bindings.into_iter().map(binding_row).collect(), false);
             assert_eq!(d.row.name, "订单 created/#1%", "{version}");
             assert_eq!(
                 (d.row.vhost.as_str(), d.row.kind.as_str(), d.row.policy.as_str()),

@@ -18,7 +18,8 @@ pub enum StoreError {
 }
 
 /// Schema migrations, applied in order; `PRAGMA user_version` counts how many have run.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE TABLE users (
         name          TEXT PRIMARY KEY,
         password_hash TEXT NOT NULL,
@@ -63,7 +64,17 @@ const MIGRATIONS: &[&str] = &[r#"
         user_agent  TEXT
     );
     CREATE INDEX audit_at ON audit (at_ms);
-"#];
+"#,
+    r#"
+    CREATE TABLE message_templates (
+        owner         TEXT NOT NULL,    -- "<source>:<name>" of who saved it
+        name          TEXT NOT NULL,
+        message       TEXT NOT NULL,    -- JSON of app::ops::Publish
+        updated_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (owner, name)
+    );
+"#,
+];
 
 /// A handle to the database; cheap to clone. Calls run on tokio's blocking pool, one at a time.
 #[derive(Clone)]

@@ -23,6 +23,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
                 AppError::UnknownCluster(_) => t.error_unknown_cluster,
                 AppError::NotFound(_) => t.error_not_found,
                 AppError::BadRequest(_) => t.error_bad_request,
+                AppError::Rejected { .. } => t.error_rejected,
                 AppError::Transport(_) => t.error_transport,
                 AppError::SignInRequired => t.error_sign_in,
                 AppError::Forbidden(_) => t.error_forbidden,
@@ -33,6 +34,11 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         }
     };
     let detail = error.to_string();
+    // The broker's words are kept verbatim; a plain line says what they usually mean.
+    let plain = match &error {
+        AppError::Rejected { reason, .. } => refusal_hint(reason),
+        _ => None,
+    };
     let sign_in = (error == AppError::SignInRequired).then(|| {
         let location = leptos_router::hooks::use_location();
         let here = move || {
@@ -48,8 +54,22 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
             <strong>{title}</strong>
             <span class="detail">{detail}</span>
             {is_fault.then(|| view! { <span class="hint">{move || t.get().fault_retrying}</span> })}
+            {plain.map(|hint| view! { <span class="hint" data-testid="error-hint">{move || hint(t.get())}</span> })}
             {sign_in}
         </div>
+    }
+}
+
+/// What a broker's refusal usually means, from the AMQP reply it quotes.
+fn refusal_hint(reason: &str) -> Option<fn(&'static crate::i18n::Texts) -> &'static str> {
+    if reason.contains("inequivalent arg") {
+        Some(|t| t.hint_inequivalent)
+    } else if reason.contains("PRECONDITION_FAILED") || reason.contains("precondition_failed") {
+        Some(|t| t.hint_precondition)
+    } else if reason.contains("ACCESS_REFUSED") || reason.contains("access_refused") {
+        Some(|t| t.hint_access)
+    } else {
+        None
     }
 }
 

@@ -5,8 +5,9 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-use crate::api::{list_clusters, list_vhosts, whoami};
-use crate::auth::{csrf_token, IdentityKind};
+use crate::api::{list_clusters, list_vhosts};
+use crate::auth::{csrf_token, IdentityKind, Role};
+use crate::components::forms::{use_me, IfRole};
 use crate::components::live::use_cluster;
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::urls;
@@ -41,6 +42,10 @@ pub fn Layout() -> impl IntoView {
                 <A href=section_href("queues")>{move || t.get().queues}</A>
                 <A href=section_href("exchanges")>{move || t.get().exchanges}</A>
                 <A href=section_href("bindings")>{move || t.get().bindings}</A>
+                <A href=section_href("policies")>{move || t.get().policies}</A>
+                <IfRole role=Role::Admin>
+                    <A href=section_href("definitions")>{move || t.get().definitions}</A>
+                </IfRole>
             </nav>
             <div class="pickers">
                 <ClusterPicker cluster/>
@@ -60,28 +65,20 @@ pub fn Layout() -> impl IntoView {
 #[component]
 fn UserMenu() -> impl IntoView {
     let t = use_texts();
-    let me = Resource::new(|| (), |_| whoami());
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let Ok(me) = me.await else { return ().into_any() };
-                let is_screen = me.kind == IdentityKind::Screen;
-                view! {
-                    <span class="user" data-testid="user" data-role=me.role.as_str()>
-                        {me.name.clone()} <span class="muted">" · " {me.role.as_str()}</span>
-                    </span>
-                    {me.is_admin().then(|| view! { <a href="/admin" data-testid="admin-link">{move || t.get().admin}</a> })}
-                    {(!is_screen).then(|| view! {
-                        <form method="post" action="/auth/signout" class="sign-out">
-                            <input type="hidden" name="csrf" value=csrf_token()/>
-                            <button type="submit" data-testid="sign-out">{move || t.get().sign_out}</button>
-                        </form>
-                    })}
-                }
-                .into_any()
-            })}
-        </Transition>
-    }
+    let Some(me) = use_me() else { return None };
+    let is_screen = me.kind == IdentityKind::Screen;
+    Some(view! {
+        <span class="user" data-testid="user" data-role=me.role.as_str()>
+            {me.name.clone()} <span class="muted">" · " {me.role.as_str()}</span>
+        </span>
+        {me.is_admin().then(|| view! { <a href="/admin" data-testid="admin-link">{move || t.get().admin}</a> })}
+        {(!is_screen).then(|| view! {
+            <form method="post" action="/auth/signout" class="sign-out">
+                <input type="hidden" name="csrf" value=csrf_token()/>
+                <button type="submit" data-testid="sign-out">{move || t.get().sign_out}</button>
+            </form>
+        })}
+    })
 }
 
 #[component]

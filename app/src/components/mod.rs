@@ -1,7 +1,9 @@
 pub mod backlog;
+pub mod create;
 pub mod fault;
+pub mod forms;
 pub mod layout;
 pub mod list;
 pub mod live;
 pub mod objects;
-pub mod route_preview;
+pub mod publish;

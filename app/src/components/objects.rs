@@ -2,9 +2,14 @@
 
 use leptos::prelude::*;
 
+use crate::api::RemoveBinding;
+use crate::auth::Role;
+use crate::components::fault::ErrorView;
+use crate::components::forms::{ConfirmButton, IfRole};
 use crate::components::live::use_cluster;
 use crate::i18n::use_texts;
 use crate::model::BindingRow;
+use crate::ops::BindingRef;
 use crate::urls;
 
 /// The value, or the word for "none" when it is empty.
@@ -30,10 +35,17 @@ pub fn KeyValues(pairs: Vec<(String, String)>) -> impl IntoView {
 
 /// Bindings with links to both ends; used on queue, exchange and bindings pages.
 #[component]
-pub fn BindingTable(bindings: Vec<BindingRow>, #[prop(optional)] show_vhost: bool) -> impl IntoView {
+pub fn BindingTable(
+    bindings: Vec<BindingRow>,
+    #[prop(optional)] show_vhost: bool,
+    /// Offer operators an "unbind" button per binding.
+    #[prop(optional)]
+    removable: bool,
+) -> impl IntoView {
     let t = use_texts();
     let cluster = use_cluster();
     let empty = bindings.is_empty();
+    let remove = ServerAction::<RemoveBinding>::new();
     view! {
         <div class="table-wrap">
             <table data-testid="bindings">
@@ -44,6 +56,7 @@ pub fn BindingTable(bindings: Vec<BindingRow>, #[prop(optional)] show_vhost: boo
                         <th>{move || t.get().destination}</th>
                         <th>{move || t.get().routing_key}</th>
                         <th>{move || t.get().arguments}</th>
+                        {removable.then(|| view! { <th></th> })}
                     </tr>
                 </thead>
                 <tbody>
@@ -76,6 +89,7 @@ pub fn BindingTable(bindings: Vec<BindingRow>, #[prop(optional)] show_vhost: boo
                                     </td>
                                     <td class="mono">{b.routing_key.clone()}</td>
                                     <td class="mono">{b.arguments.clone()}</td>
+                                    {removable.then(|| unbind_cell(&b, remove))}
                                 </tr>
                             }
                         })
@@ -83,6 +97,45 @@ pub fn BindingTable(bindings: Vec<BindingRow>, #[prop(optional)] show_vhost: boo
                 </tbody>
             </table>
             {empty.then(|| view! { <p class="muted">{move || t.get().none}</p> })}
+            {move || remove.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorView error/> })}
         </div>
     }
+}
+
+/// The "unbind" button of one binding; the default exchange's implicit bindings have none.
+fn unbind_cell(b: &BindingRow, remove: ServerAction<RemoveBinding>) -> impl IntoView {
+    let t = use_texts();
+    let cluster = use_cluster();
+    let binding = BindingRef {
+        vhost: b.vhost.clone(),
+        source: b.source.clone(),
+        to_queue: b.destination_type == "queue",
+        destination: b.destination.clone(),
+        properties_key: b.properties_key.clone(),
+    };
+    let question = format!("{} → {} ({:?})", b.source, b.destination, b.routing_key);
+    // The default exchange's bindings are implicit: nothing to remove.
+    let button = if b.source.is_empty() {
+        None
+    } else {
+        Some(view! {
+        <IfRole role=Role::Operator>
+            <ConfirmButton
+                label=Signal::derive(move || t.get().unbind.to_string())
+                question=Signal::derive({
+                    let question = question.clone();
+                    move || (t.get().confirm_unbind)(&question)
+                })
+                on_confirm=Callback::new({
+                    let binding = binding.clone();
+                    move |_| {
+                        remove.dispatch(RemoveBinding { cluster: cluster.get_untracked(), binding: binding.clone() });
+                    }
+                })
+                testid="unbind"
+            />
+        </IfRole>
+        })
+    };
+    view! { <td>{button}</td> }
 }

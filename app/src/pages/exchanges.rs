@@ -1,6 +1,9 @@
 use leptos::prelude::*;
 
 use crate::api::list_exchanges;
+use crate::auth::Role;
+use crate::components::create::CreateExchangeForm;
+use crate::components::forms::IfRole;
 use crate::components::list::{text, Features, Pager, SortHeader};
 use crate::components::live::use_cluster;
 use crate::format;
@@ -11,7 +14,13 @@ use crate::urls;
 
 #[component]
 pub fn ExchangesPage() -> impl IntoView {
-    list_page("exchanges", |t| t.exchanges, list_exchanges, |page, query| view! { <ExchangeTable page query/> })
+    view! {
+        {list_page("exchanges", |t| t.exchanges, list_exchanges, |page, query| view! { <ExchangeTable page query/> })}
+        // Below the list, where the broker's own UI has it too.
+        <IfRole role=Role::Operator>
+            <CreateExchangeForm/>
+        </IfRole>
+    }
 }
 
 #[component]

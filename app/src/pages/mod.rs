@@ -2,9 +2,11 @@
 
 pub mod admin;
 pub mod bindings;
+pub mod definitions;
 pub mod exchange;
 pub mod exchanges;
 pub mod overview;
+pub mod policies;
 pub mod queue;
 pub mod queues;
 pub mod signin;
@@ -66,11 +68,7 @@ where
 {
     let t = use_texts();
     let cluster = use_cluster();
-    let query = use_query_map();
-    let key = Memo::new(move |_| {
-        let q = query.read();
-        (q.get("vhost").unwrap_or_default(), q.get("name").unwrap_or_default())
-    });
+    let key = use_object_key();
     let first = Resource::new(move || (cluster.get(), key.get()), move |(c, (vhost, name))| fetch(c, vhost, name));
     let live = use_live(move || {
         let (vhost, name) = key.get();
@@ -93,6 +91,15 @@ where
         </h1>
         {with_live(first, live, body)}
     }
+}
+
+/// The object a detail page is about: `(vhost, name)` from `?vhost=…&name=…`.
+pub fn use_object_key() -> Memo<(String, String)> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        let q = query.read();
+        (q.get("vhost").unwrap_or_default(), q.get("name").unwrap_or_default())
+    })
 }
 
 #[component]

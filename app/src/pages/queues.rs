@@ -1,6 +1,9 @@
 use leptos::prelude::*;
 
 use crate::api::list_queues;
+use crate::auth::Role;
+use crate::components::create::CreateQueueForm;
+use crate::components::forms::IfRole;
 use crate::components::list::{text, Features, Pager, SortHeader};
 use crate::components::live::use_cluster;
 use crate::format;
@@ -11,7 +14,13 @@ use crate::urls;
 
 #[component]
 pub fn QueuesPage() -> impl IntoView {
-    list_page("queues", |t| t.queues, list_queues, |page, query| view! { <QueueTable page query/> })
+    view! {
+        {list_page("queues", |t| t.queues, list_queues, |page, query| view! { <QueueTable page query/> })}
+        // Below the list, where the broker's own UI has it too.
+        <IfRole role=Role::Operator>
+            <CreateQueueForm/>
+        </IfRole>
+    }
 }
 
 #[component]

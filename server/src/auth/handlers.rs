@@ -214,7 +214,7 @@ impl Auth {
         let password = Secret::new(password);
         let client = feed.client();
         let broker_failure = |e: BrokerError| match e {
-            BrokerError::Unauthorized(_) => SignInFailure::Credentials,
+            BrokerError::Unauthorized(..) => SignInFailure::Credentials,
             other => SignInFailure::Broker(format!("cluster {cluster}: {other}")),
         };
         let who: serde_json::Value =

@@ -118,6 +118,10 @@ impl Access for Principal {
             user_agent: self.user_agent.clone(),
         }
     }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
 }
 
 /// Everything the sign-in layer and its routes need.

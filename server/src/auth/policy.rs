@@ -35,7 +35,27 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         GetExchange::PATH,
         ListBindings::PATH,
         GetTopology::PATH,
+        ListPolicies::PATH,
+        PreviewPolicy::PATH,
     ];
+    // Publishing, reading messages, creating queues, exchanges and bindings, setting policies.
+    const OPERATE: &[&str] = &[
+        PublishMessage::PATH,
+        GetMessages::PATH,
+        PurgeQueue::PATH,
+        CreateQueue::PATH,
+        CreateExchange::PATH,
+        AddBinding::PATH,
+        RemoveBinding::PATH,
+        ListTemplates::PATH,
+        SaveTemplate::PATH,
+        DeleteTemplate::PATH,
+        // As RabbitMQ's policymaker tag allows.
+        SavePolicy::PATH,
+        DeletePolicy::PATH,
+    ];
+    // What cannot be undone (deleting a queue loses its messages) or may change anything.
+    const CONFIGURE: &[&str] = &[DeleteQueue::PATH, DeleteExchange::PATH, PreviewImport::PATH, ImportDefinitions::PATH];
     const ADMIN_READ: &[&str] = &[ListScreenTokens::PATH, ListUsers::PATH, ListAudit::PATH];
     const ADMIN_WRITE: &[&str] = &[CreateScreenToken::PATH, RevokeScreenToken::PATH];
     if path == SignInOptions::PATH {
@@ -44,8 +64,10 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         Some(Policy::Read)
     } else if ADMIN_READ.contains(&path) {
         Some(Policy::AdminRead)
-    } else if ADMIN_WRITE.contains(&path) {
+    } else if ADMIN_WRITE.contains(&path) || CONFIGURE.contains(&path) {
         Some(Policy::Write(Role::Admin))
+    } else if OPERATE.contains(&path) {
+        Some(Policy::Write(Role::Operator))
     } else {
         None
     }
@@ -65,6 +87,8 @@ pub fn of(method: &Method, path: &str) -> Option<Policy> {
         (_, p) if p.starts_with("/auth/") => None,
         (_, "/metrics") => Some(Policy::Everything),
         (_, "/admin/audit/export") => Some(Policy::AdminRead),
+        ("GET", p) if p.starts_with("/export/") => Some(Policy::AdminRead),
+        (_, p) if p.starts_with("/export/") => None,
         (_, p) if p == "/admin" || p.starts_with("/admin/") => Some(Policy::AdminRead),
         // Pages, live streams, and the 404 page for anything else: signed-in identities only.
         _ => Some(Policy::Read),
@@ -78,7 +102,8 @@ pub fn is_page(path: &str) -> bool {
         || path.starts_with("/live/")
         || path.starts_with("/auth/")
         || path == "/metrics"
-        || path == "/admin/audit/export")
+        || path == "/admin/audit/export"
+        || path.starts_with("/export/"))
 }
 
 #[cfg(test)]

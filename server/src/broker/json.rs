@@ -195,6 +195,23 @@ pub struct Binding {
     pub routing_key: String,
     #[serde(deserialize_with = "lenient")]
     pub arguments: Map<String, Value>,
+    /// How the API names this binding in a DELETE.
+    pub properties_key: String,
+}
+
+/// A policy or operator policy.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Policy {
+    pub vhost: String,
+    pub name: String,
+    pub pattern: String,
+    #[serde(rename = "apply-to")]
+    pub apply_to: String,
+    #[serde(deserialize_with = "lenient")]
+    pub priority: i64,
+    #[serde(deserialize_with = "lenient")]
+    pub definition: Map<String, Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
 
@@ -24,8 +24,9 @@ pub enum BrokerError {
     Unreachable(String),
     #[error("no node answered in time")]
     Timeout,
-    #[error("the broker refused the credentials (HTTP {0})")]
-    Unauthorized(u16),
+    /// The credentials were refused, or the user may not do this; with the broker's reason.
+    #[error("the broker refused the credentials (HTTP {0}: {1})")]
+    Unauthorized(u16, String),
     #[error("not found")]
     NotFound,
     #[error("the broker rejected the request: {0}")]
@@ -108,7 +109,8 @@ impl BrokerClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, BrokerError> {
-        self.request(endpoint, path, query, self.timeout, (&self.username, &self.password)).await
+        let call = Call { method: Method::GET, endpoint, path, query, body: None, timeout: self.timeout };
+        self.request(call, self.login(None)).await
     }
 
     /// GETs one object as another broker user: checks a broker sign-in, and what that user may see.
@@ -119,7 +121,8 @@ impl BrokerClient {
         endpoint: &'static str,
         path: &str,
     ) -> Result<T, BrokerError> {
-        self.request(endpoint, path, &[], self.timeout, (username, password)).await
+        let call = Call { method: Method::GET, endpoint, path, query: &[], body: None, timeout: self.timeout };
+        self.request(call, (username, password)).await
     }
 
     /// GETs a whole-cluster list, with the longer list timeout.
@@ -129,46 +132,75 @@ impl BrokerClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, BrokerError> {
-        self.request(endpoint, path, query, self.list_timeout, (&self.username, &self.password)).await
+        let call = Call { method: Method::GET, endpoint, path, query, body: None, timeout: self.list_timeout };
+        self.request(call, self.login(None)).await
     }
 
-    /// Tries the last node that answered, then the others in order; a node that cannot be
-    /// reached, times out or answers 5xx is skipped, any other answer is final.
-    async fn request<T: DeserializeOwned>(
+    /// A write (PUT, POST, DELETE), as `login` when given (a broker user acting in their own name,
+    /// so the broker applies their permissions), else as Warren's configured user. The reply body
+    /// is decoded when there is one (`publish`, `get`), else `T` gets JSON `null`.
+    pub async fn write<T: DeserializeOwned>(
         &self,
+        method: Method,
         endpoint: &'static str,
         path: &str,
         query: &[(&str, String)],
-        timeout: Duration,
+        body: Option<&serde_json::Value>,
+        login: Option<(&str, &Secret)>,
+    ) -> Result<T, BrokerError> {
+        let timeout = if endpoint == "definitions" { self.list_timeout } else { self.timeout };
+        self.request(Call { method, endpoint, path, query, body, timeout }, self.login(login)).await
+    }
+
+    fn login<'a>(&'a self, other: Option<(&'a str, &'a Secret)>) -> (&'a str, &'a Secret) {
+        other.unwrap_or((&self.username, &self.password))
+    }
+
+    /// Tries the last node that answered, then the others in order; a node that cannot be
+    /// reached, times out or answers 5xx is skipped, any other answer is final. A write moves on
+    /// only when its connection failed: one that may have reached a node is never sent twice.
+    async fn request<T: DeserializeOwned>(
+        &self,
+        call: Call<'_>,
         (username, password): (&str, &Secret),
     ) -> Result<T, BrokerError> {
         // `.` and `..` stay literal through percent-encoding and URL joining would resolve them,
         // reaching another API endpoint: such names cannot be addressed safely, so refuse them.
-        if path.split('/').any(|segment| segment == "." || segment == "..") {
+        if call.path.split('/').any(|segment| segment == "." || segment == "..") {
             return Err(BrokerError::BadRequest(
                 "names \".\" and \"..\" cannot be used in a management API path".into(),
             ));
         }
+        let read_only = call.method == Method::GET;
         let first = self.preferred.load(Ordering::Relaxed) % self.nodes.len();
         let mut failures = Vec::new();
         let mut all_timeouts = true;
         for i in (0..self.nodes.len()).map(|k| (first + k) % self.nodes.len()) {
             let node = &self.nodes[i];
-            let mut url = node.join(&format!("api/{path}")).map_err(|e| BrokerError::BadRequest(e.to_string()))?;
-            if !query.is_empty() {
-                url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+            let mut url =
+                node.join(&format!("api/{}", call.path)).map_err(|e| BrokerError::BadRequest(e.to_string()))?;
+            if !call.query.is_empty() {
+                url.query_pairs_mut().extend_pairs(call.query.iter().map(|(k, v)| (*k, v.as_str())));
             }
-            let sent = self.http.get(url).timeout(timeout).basic_auth(username, Some(password.expose())).send().await;
+            let mut request = self
+                .http
+                .request(call.method.clone(), url)
+                .timeout(call.timeout)
+                .basic_auth(username, Some(password.expose()));
+            if let Some(body) = call.body {
+                request = request.json(body);
+            }
+            let sent = request.send().await;
             let outcome = match &sent {
                 Ok(response) if response.status().is_success() => "ok",
                 Ok(response) if response.status().is_client_error() => "client_error",
                 Ok(_) => "server_error",
                 Err(_) => "failed",
             };
-            self.metrics.broker_request(&self.cluster, endpoint, outcome);
+            self.metrics.broker_request(&self.cluster, call.endpoint, outcome);
             // A node that fails before its whole reply has arrived is skipped like one that is down.
             let (status, body) = match sent {
-                Ok(response) if response.status().is_server_error() => {
+                Ok(response) if response.status().is_server_error() && read_only => {
                     all_timeouts = false;
                     failures.push(format!("{}: HTTP {}", host(node), response.status().as_u16()));
                     continue;
@@ -180,14 +212,20 @@ impl BrokerClient {
                         Err(error) => {
                             all_timeouts &= error.is_timeout();
                             failures.push(format!("{}: {}", host(node), describe(&error)));
-                            continue;
+                            if read_only {
+                                continue;
+                            }
+                            break;
                         }
                     }
                 }
                 Err(error) => {
                     all_timeouts &= error.is_timeout();
                     failures.push(format!("{}: {}", host(node), describe(&error)));
-                    continue;
+                    if read_only || error.is_connect() {
+                        continue;
+                    }
+                    break;
                 }
             };
             if i != first {
@@ -201,12 +239,30 @@ impl BrokerClient {
     }
 }
 
+/// One request to the management API.
+struct Call<'a> {
+    method: Method,
+    /// The kind of request, for the metrics.
+    endpoint: &'static str,
+    path: &'a str,
+    query: &'a [(&'a str, String)],
+    body: Option<&'a serde_json::Value>,
+    timeout: Duration,
+}
+
 fn read_reply<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, BrokerError> {
     match status {
-        StatusCode::OK => serde_json::from_slice(body).map_err(|e| BrokerError::BadBody(e.to_string())),
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(BrokerError::Unauthorized(status.as_u16())),
+        // Writes answer 201 or 204, usually without a body.
+        s if s.is_success() => {
+            let body = if body.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { body };
+            serde_json::from_slice(body).map_err(|e| BrokerError::BadBody(e.to_string()))
+        }
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+            Err(BrokerError::Unauthorized(status.as_u16(), reason(body)))
+        }
         StatusCode::NOT_FOUND => Err(BrokerError::NotFound),
-        StatusCode::BAD_REQUEST => Err(BrokerError::BadRequest(reason(body))),
+        // 400, and 405/409/415… a broker may answer to a write it refuses: its reason, verbatim.
+        s if s.is_client_error() => Err(BrokerError::BadRequest(reason(body))),
         other => Err(BrokerError::Status(other.as_u16())),
     }
 }
