@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ADMIN, brokerPassword, signIn, VIEWER } from './accounts';
+import { ODD_EXCHANGE, ODD_QUEUE, VHOST } from './broker';
 import { expect, hydrated, secrets, shot, test } from './helpers';
 
 test.describe('signed out', () => {
@@ -70,6 +71,13 @@ test.describe('a viewer', () => {
     });
     expect(result.status).toBe(403);
     expect(result.body).toHaveProperty('Forbidden');
+
+    // On an exchange page: the routing preview, without the publish, bind or delete forms.
+    await page.goto(`/c/local/exchange?vhost=${encodeURIComponent(VHOST)}&name=${encodeURIComponent(ODD_EXCHANGE)}`);
+    await expect(page.getByTestId('route-tester')).toHaveAttribute('data-ready', 'true');
+    await page.getByTestId('publish-key').fill('order.created');
+    await expect(page.getByTestId('preview-queue')).toHaveText([ODD_QUEUE]);
+    await expect(page.locator('[data-testid="publish"], [data-testid="bind"], [data-testid="unbind"]')).toHaveCount(0);
   });
 });
 

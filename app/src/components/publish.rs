@@ -81,9 +81,7 @@ pub fn PublishForm(vhost: String, exchange: String, #[prop(optional)] queue: Opt
             save.dispatch(SaveTemplate { name: template_name.get_untracked(), message: message() });
         }
     };
-    let header_values = Signal::derive(move || {
-        typed_map(&headers.get(), "headers").map(|map| map.into_iter().collect::<Vec<(String, Value)>>())
-    });
+    let header_values = header_values(headers);
     let done = move |p: &Published| {
         let t = t.get_untracked();
         (t.published)(p.copies, p.routed)
@@ -151,6 +149,36 @@ pub fn PublishForm(vhost: String, exchange: String, #[prop(optional)] queue: Opt
             {(!fixed_key).then(|| view! { <RoutePreview vhost=vhost.clone() exchange=exchange.clone() key=key.into() headers=header_values/> })}
         </section>
     }
+}
+
+/// The routing preview on its own, for those who may not publish: a routing key and typed
+/// headers in, the queues the message would reach out.
+#[component]
+pub fn RouteTester(vhost: String, exchange: String) -> impl IntoView {
+    let t = use_texts();
+    let key = RwSignal::new(String::new());
+    let headers = RwSignal::new(vec![TypedEntry::default()]);
+    let ready = use_ready();
+    view! {
+        <section class="card" data-testid="route-tester" data-ready=move || ready.get().to_string()>
+            <div class="inline-form">
+                <label>
+                    <span>{move || t.get().routing_key}</span>
+                    <input data-testid="publish-key" bind:value=key/>
+                </label>
+            </div>
+            <fieldset>
+                <legend>{move || t.get().headers}</legend>
+                <TypedRows rows=headers testid="publish-headers"/>
+            </fieldset>
+            <RoutePreview vhost exchange key=key.into() headers=header_values(headers)/>
+        </section>
+    }
+}
+
+/// Typed header rows as the JSON values routing compares, or what is wrong with them.
+fn header_values(headers: RwSignal<Vec<TypedEntry>>) -> Signal<Result<Vec<(String, Value)>, String>> {
+    Signal::derive(move || typed_map(&headers.get(), "headers").map(|map| map.into_iter().collect()))
 }
 
 /// The twelve AMQP properties, one signal each.

@@ -3,11 +3,11 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{get_exchange, AddBinding, DeleteExchange};
 use crate::auth::Role;
-use crate::components::forms::{outcome_view, use_ready, ConfirmButton, IfRole, TypedRows};
+use crate::components::forms::{outcome_view, use_me, use_ready, ConfirmButton, IfRole, TypedRows};
 use crate::components::list::{text, Features};
 use crate::components::live::use_cluster;
 use crate::components::objects::{or_none, BindingTable, KeyValues};
-use crate::components::publish::PublishForm;
+use crate::components::publish::{PublishForm, RouteTester};
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::ExchangeDetail;
@@ -18,16 +18,19 @@ use crate::urls;
 #[component]
 pub fn ExchangePage() -> impl IntoView {
     let key = use_object_key();
+    let operator = use_me().is_some_and(|me| me.may_write() && me.role >= Role::Operator);
     view! {
         {detail_page("exchange", |t| t.exchange, get_exchange, |d: ExchangeDetail| view! { <ExchangeBody d/> })}
         // Outside the live part: a live update must not reset a form being filled in.
-        <IfRole role=Role::Operator>
-            {move || {
-                let (vhost, name) = key.get();
-                let name = if name == "amq.default" { String::new() } else { name };
-                view! { <ExchangeActions vhost name/> }
-            }}
-        </IfRole>
+        {move || {
+            let (vhost, name) = key.get();
+            let name = if name == "amq.default" { String::new() } else { name };
+            if operator {
+                view! { <ExchangeActions vhost name/> }.into_any()
+            } else {
+                view! { <RouteTester vhost exchange=name/> }.into_any()
+            }
+        }}
     }
 }
 
