@@ -173,6 +173,33 @@ async fn publish_get_purge_create_bind_delete() {
         let (_, listed) = app.call("get_exchange", json!({"cluster": "it", "vhost": vhost, "name": events})).await;
         assert_eq!(listed["data"]["bindings_out"], json!([]), "{version}");
 
+        // Exchange to exchange, and back off again.
+        ok(
+            &app,
+            "ops/create_exchange",
+            json!({"cluster": "it", "exchange": {"vhost": vhost, "name": "hop", "kind": "fanout",
+            "durable": true, "auto_delete": false, "internal": false, "alternate_exchange": "", "arguments": []}}),
+        )
+        .await;
+        ok(&app, "ops/add_binding", json!({"cluster": "it", "binding": {"vhost": vhost, "source": events, "to_queue": false,
+            "destination": "hop", "routing_key": "#", "arguments": [{"key": "x-note", "kind": "Text", "value": "e2e"}]}})).await;
+        let into_hop =
+            admin.call(Method::GET, &format!("exchanges/{}/hop/bindings/destination", enc(&vhost)), None).await;
+        assert_eq!(into_hop[0]["source"], events, "{version}: {into_hop}");
+        let (_, listed) = app.call("get_exchange", json!({"cluster": "it", "vhost": vhost, "name": "hop"})).await;
+        let binding = &listed["data"]["bindings_in"][0];
+        assert_eq!(binding["arguments"], r#"{"x-note":"e2e"}"#, "{version}: {listed}");
+        ok(
+            &app,
+            "ops/remove_binding",
+            json!({"cluster": "it", "binding": {"vhost": vhost, "source": events, "to_queue": false,
+            "destination": "hop", "properties_key": binding["properties_key"]}}),
+        )
+        .await;
+        let into_hop =
+            admin.call(Method::GET, &format!("exchanges/{}/hop/bindings/destination", enc(&vhost)), None).await;
+        assert_eq!(into_hop, json!([]), "{version}");
+
         ok(&app, "ops/delete_queue", delete(true)).await;
         ok(
             &app,
