@@ -341,6 +341,7 @@ pub struct Texts {
     pub import_ignored: fn(&str) -> String,
     pub imported: fn(usize) -> String,
     pub policy_matches: fn(u64, u64, u64) -> String,
+    pub policy_skips: fn(&str, &str) -> String,
     pub published: fn(u32, u32) -> String,
 }
 
@@ -600,6 +601,7 @@ pub const EN: Texts = Texts {
     import_ignored: |k| format!("Not compared, passed to the broker as is: {k}"),
     imported: |n| format!("Imported: {n} change(s)."),
     policy_matches: |m, a, s| format!("The pattern matches {m} object(s); this policy would apply to {a}. Showing {s}."),
+    policy_skips: |kind, keys| format!("skipped: {kind} queues do not take {keys}"),
     published: |c, r| if r == c { format!("Published {c}; routed to at least one queue.") } else { format!("Published {c}; {r} routed, {} unroutable (dropped).", c - r) },
 };
 
@@ -857,6 +859,7 @@ pub const ZH: Texts = Texts {
     import_ignored: |k| format!("未比较，原样交给 broker：{k}"),
     imported: |n| format!("已导入：{n} 项变更。"),
     policy_matches: |m, a, s| format!("匹配 {m} 个对象；此策略将应用于其中 {a} 个。显示 {s} 个。"),
+    policy_skips: |kind, keys| format!("已跳过：{kind} 队列不支持 {keys}"),
     published: |c, r| {
         if r == c {
             format!("已发布 {c} 条；已路由到至少一个队列。")

@@ -323,14 +323,18 @@ impl app::api::Backend for Clusters {
 /// The largest preview: enough rows to see what a pattern catches, the counts cover the rest.
 const PREVIEW_ROWS: usize = 200;
 
-/// Compiles a policy pattern as RabbitMQ applies it: an unanchored, case-sensitive regex.
-/// Warren's regex engine lacks PCRE's look-around and back-references; such patterns are refused
-/// with a message rather than previewed wrong.
-pub(crate) fn compile_policy_pattern(pattern: &str) -> Result<regex::Regex, AppError> {
-    regex::RegexBuilder::new(pattern)
-        .size_limit(REGEX_SIZE_LIMIT)
+/// Compiles a policy pattern as RabbitMQ applies it: an unanchored, case-sensitive PCRE-style
+/// regex (fancy-regex: look-around and back-references, as RabbitMQ's `re` allows).
+pub(crate) fn compile_policy_pattern(pattern: &str) -> Result<fancy_regex::Regex, AppError> {
+    fancy_regex::RegexBuilder::new(pattern)
+        .delegate_size_limit(REGEX_SIZE_LIMIT)
         .build()
         .map_err(|e| AppError::BadRequest(format!("the pattern is not a regular expression Warren can check: {e}")))
+}
+
+/// A pattern that gives up (too much backtracking) matches nothing: the preview stays bounded.
+fn pattern_matches(pattern: &fancy_regex::Regex, name: &str) -> bool {
+    pattern.is_match(name).unwrap_or(false)
 }
 
 /// What a draft would do to its vhost: each queue and exchange its pattern matches, which user
@@ -369,8 +373,8 @@ fn policy_preview(snapshot: &Snapshot, draft: &PolicyDraft) -> PolicyPreview {
             }
             in_vhost
         };
-        let user = Matching::new(with_draft(&snapshot.policies, !draft.operator));
-        let operator = Matching::new(with_draft(&snapshot.operator_policies, draft.operator));
+        let user = Matching::new(with_draft(&snapshot.policies, !draft.operator), version);
+        let operator = Matching::new(with_draft(&snapshot.operator_policies, draft.operator), version);
         let mine_covers = ApplyTo::parse(&mine.apply_to).unwrap_or_default();
         let queues = snapshot.queues_in(Some(&draft.vhost)).iter().map(|q| (Some(q.row.kind.as_str()), &q.row.name));
         let exchanges = snapshot
@@ -379,7 +383,7 @@ fn policy_preview(snapshot: &Snapshot, draft: &PolicyDraft) -> PolicyPreview {
             .filter(|x| !x.row.name.is_empty())
             .map(|x| (None, &x.row.name));
         for (queue_type, name) in queues.chain(exchanges) {
-            if !mine_covers.covers(queue_type) || !pattern.is_match(name) {
+            if !mine_covers.covers(queue_type) || !pattern_matches(&pattern, name) {
                 continue;
             }
             preview.matched += 1;
@@ -401,6 +405,9 @@ fn policy_preview(snapshot: &Snapshot, draft: &PolicyDraft) -> PolicyPreview {
                     tie: user_winner.as_ref().is_some_and(|(_, tie)| *tie)
                         || operator_winner.as_ref().is_some_and(|(_, tie)| *tie),
                     draft_applies,
+                    keys_not_taken: queue_type
+                        .map(|t| app::policy::keys_not_taken(t, &checked.definition, version))
+                        .unwrap_or_default(),
                     effective: app::policy::definition_rows(&effective),
                 });
             }
@@ -412,12 +419,16 @@ fn policy_preview(snapshot: &Snapshot, draft: &PolicyDraft) -> PolicyPreview {
 
 /// A vhost's policies with their patterns compiled once; a pattern Warren cannot compile
 /// matches nothing here.
-struct Matching(Vec<(PolicyInfo, ApplyTo, Option<regex::Regex>)>);
+struct Matching {
+    policies: Vec<(PolicyInfo, ApplyTo, Option<fancy_regex::Regex>)>,
+    version: Version,
+}
 
 impl Matching {
-    fn new(policies: Vec<PolicyInfo>) -> Self {
-        Self(
-            policies
+    fn new(policies: Vec<PolicyInfo>, version: Version) -> Self {
+        Self {
+            version,
+            policies: policies
                 .into_iter()
                 .map(|p| {
                     let apply_to = ApplyTo::parse(&p.apply_to).unwrap_or_default();
@@ -425,12 +436,15 @@ impl Matching {
                     (p, apply_to, pattern)
                 })
                 .collect(),
-        )
+        }
     }
 
     fn winner(&self, queue_type: Option<&str>, name: &str) -> Option<(PolicyInfo, bool)> {
-        let matching = self.0.iter().filter(|(_, apply_to, pattern)| {
-            apply_to.covers(queue_type) && pattern.as_ref().is_some_and(|p| p.is_match(name))
+        let matching = self.policies.iter().filter(|(policy, apply_to, pattern)| {
+            apply_to.covers(queue_type)
+                && pattern.as_ref().is_some_and(|p| pattern_matches(p, name))
+                && queue_type
+                    .is_none_or(|t| app::policy::keys_not_taken(t, &policy.definition, self.version).is_empty())
         });
         app::policy::winner(matching.map(|(p, _, _)| p)).map(|(p, tie)| (p.clone(), tie))
     }

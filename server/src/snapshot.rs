@@ -266,7 +266,9 @@ impl Snapshot {
                     .iter()
                     .find(|(key, _)| key == "alternate-exchange")
                     // String arguments are kept as the text itself (`json_pairs`).
-                    .map(|(_, value)| value.clone()),
+                    .map(|(_, value)| value.clone())
+                    // As RabbitMQ does: the argument wins, else the policy the broker applied.
+                    .or_else(|| self.policy_alternate(vhost, &x.row.policy)),
             })
             .collect();
         let bindings = self
@@ -286,6 +288,14 @@ impl Snapshot {
             .collect();
         let queues = self.queues_in(Some(vhost)).iter().map(|q| q.row.name.clone()).collect();
         Topology { exchanges, bindings, queues }
+    }
+
+    fn policy_alternate(&self, vhost: &str, policy: &str) -> Option<String> {
+        if policy.is_empty() {
+            return None;
+        }
+        let applied = self.policies.iter().find(|p| p.vhost == vhost && p.name == policy)?;
+        applied.definition.get("alternate-exchange")?.as_str().map(str::to_string)
     }
 }
 

@@ -1,5 +1,5 @@
 //! The routing preview against real routing: a vhost with every exchange type, exchange-to-
-//! exchange bindings and an alternate exchange; each message is published to the real broker and
+//! exchange bindings and alternate exchanges (by argument and by policy); each message is published to the real broker and
 //! the queues that received it are compared with what the preview (computed from Warren's
 //! snapshot) says.
 
@@ -25,6 +25,8 @@ async fn previews_match_where_the_broker_routes() {
             ("hdr", "headers", json!({})),
             ("ae", "fanout", json!({})),
             ("hop", "topic", json!({})),
+            ("by-policy", "direct", json!({})),
+            ("ae2", "fanout", json!({})),
         ];
         for (name, kind, arguments) in &exchanges {
             admin
@@ -34,8 +36,19 @@ async fn previews_match_where_the_broker_routes() {
                 )
                 .await;
         }
-        let queues =
-            ["q star", "q hash", "q empty-word", "q all", "q any", "q direct", "q fan", "q ae", "q hop", "订单 #%"];
+        let queues = [
+            "q star",
+            "q hash",
+            "q empty-word",
+            "q all",
+            "q any",
+            "q direct",
+            "q fan",
+            "q ae",
+            "q hop",
+            "订单 #%",
+            "q ae2",
+        ];
         for q in queues {
             admin.put(&format!("queues/{v}/{}", enc(q)), json!({"durable": true})).await;
         }
@@ -57,9 +70,26 @@ async fn previews_match_where_the_broker_routes() {
             bind("hdr", "q", "q all", "", json!({"x-match": "all", "type": "order", "n": 5})),
             bind("hdr", "q", "q any", "", json!({"x-match": "any", "type": "invoice", "n": 5})),
             bind("ae", "q", "q ae", "", json!({})),
+            bind("ae2", "q", "q ae2", "", json!({})),
         ] {
             admin.post(&path, body).await;
         }
+        // An alternate exchange set by policy; on "in #1" its own argument must win over it.
+        admin
+            .put(
+                &format!("policies/{v}/ae-by-policy"),
+                json!({"pattern": "^(by-policy|in #1)$", "apply-to": "exchanges", "definition": {"alternate-exchange": "ae2"}}),
+            )
+            .await;
+        eventually("the policy applied to both exchanges", || async {
+            let mut applied = true;
+            for name in ["by-policy", "in #1"] {
+                let x = admin.call(reqwest::Method::GET, &format!("exchanges/{v}/{}", enc(name)), None).await;
+                applied &= x["policy"] == "ae-by-policy";
+            }
+            applied
+        })
+        .await;
         let cases: Vec<(&str, &str, Value)> = vec![
             ("in #1", "order.created", json!({})),
             ("in #1", "order", json!({})),
@@ -82,6 +112,7 @@ async fn previews_match_where_the_broker_routes() {
             ("hdr", "", json!({"n": 5})),
             ("hdr", "", json!({"type": "invoice"})),
             ("hdr", "", json!({})),
+            ("by-policy", "unbound", json!({})),
             ("amq.default", "q direct", json!({})),
             ("amq.default", "no such queue", json!({})),
         ];
@@ -116,7 +147,7 @@ async fn previews_match_where_the_broker_routes() {
             clusters
                 .topology(&who, "it", &vhost)
                 .await
-                .is_ok_and(|t| t.data.bindings.len() >= 13 && t.data.queues.len() == queues.len())
+                .is_ok_and(|t| t.data.bindings.len() >= 14 && t.data.queues.len() == queues.len())
         })
         .await;
         let topology = clusters.topology(&who, "it", &vhost).await.unwrap().data;

@@ -255,11 +255,16 @@ fn PreviewView(
         .map(|r| {
             let effective = r.effective.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
             let kind = if r.queue_type.is_empty() { "exchange".to_string() } else { r.queue_type.clone() };
+            // RabbitMQ skips a policy for a queue whose type does not take one of its keys.
+            let skipped = (!r.keys_not_taken.is_empty()).then(|| {
+                let (queue_type, keys) = (r.queue_type.clone(), r.keys_not_taken.join(", "));
+                view! { <div class="hint" data-testid="preview-skipped">{move || (t.get().policy_skips)(&queue_type, &keys)}</div> }
+            });
             view! {
                 <tr class:muted=!r.draft_applies data-testid="preview-row">
                     <td>{r.name.clone()}</td>
                     <td>{kind}</td>
-                    <td>{r.policy.clone()}{r.tie.then_some(" ⚠")}</td>
+                    <td>{r.policy.clone()}{r.tie.then_some(" ⚠")}{skipped}</td>
                     <td>{r.operator_policy.clone()}</td>
                     <td class="mono">{effective}</td>
                 </tr>
