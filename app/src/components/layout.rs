@@ -65,7 +65,7 @@ pub fn Layout() -> impl IntoView {
 #[component]
 fn UserMenu() -> impl IntoView {
     let t = use_texts();
-    let Some(me) = use_me() else { return None };
+    let me = use_me()?;
     let is_screen = me.kind == IdentityKind::Screen;
     Some(view! {
         <span class="user" data-testid="user" data-role=me.role.as_str()>
