@@ -13,6 +13,7 @@ use crate::auth::*;
 use crate::client::CsrfClient;
 use crate::definitions::{Import, ImportPreview};
 use crate::error::AppError;
+use crate::history::{Growth, History, Range, SeriesRef};
 use crate::model::*;
 use crate::ops::*;
 use crate::policy::{Policies, PolicyDraft, PolicyPreview, PolicyRef};
@@ -73,6 +74,22 @@ pub trait Backend: Send + Sync + 'static {
         cluster: &str,
         draft: &PolicyDraft,
     ) -> Result<PolicyPreview, AppError>;
+    /// One series' recorded history over a range.
+    async fn history(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        series: &SeriesRef,
+        range: Range,
+    ) -> Result<History, AppError>;
+    /// The queues whose backlog grew most over a range, of one vhost or all.
+    async fn top_growing(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: Option<String>,
+        range: Range,
+    ) -> Result<Vec<Growth>, AppError>;
 }
 
 /// Writes to a broker; implemented in the `server` crate. Each one is checked there again, made
@@ -219,6 +236,16 @@ pub async fn list_bindings(cluster: String, query: ListQuery) -> Result<Fresh<Pa
 #[server(input = Json, endpoint = "get_topology", client = CsrfClient)]
 pub async fn get_topology(cluster: String, vhost: String) -> Result<Fresh<Topology>, AppError> {
     answer(|b: SharedBackend, who| async move { b.topology(&*who, &cluster, &vhost).await }).await
+}
+
+#[server(input = Json, endpoint = "get_history", client = CsrfClient)]
+pub async fn get_history(cluster: String, series: SeriesRef, range: Range) -> Result<History, AppError> {
+    answer(|b: SharedBackend, who| async move { b.history(&*who, &cluster, &series, range).await }).await
+}
+
+#[server(input = Json, endpoint = "top_growing", client = CsrfClient)]
+pub async fn top_growing(cluster: String, vhost: Option<String>, range: Range) -> Result<Vec<Growth>, AppError> {
+    answer(|b: SharedBackend, who| async move { b.top_growing(&*who, &cluster, vhost, range).await }).await
 }
 
 #[server(input = Json, endpoint = "admin/list_screen_tokens", client = CsrfClient)]

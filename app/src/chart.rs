@@ -3,64 +3,140 @@
 
 use plotters::prelude::*;
 
+use plotters::coord::types::RangedCoordf64;
+
+use crate::history::HistoryPoint;
 use crate::model::{Backlog, Point};
 
 pub const WIDTH: u32 = 960;
 pub const HEIGHT: u32 = 260;
+const RATES_HEIGHT: u32 = 160;
+const MARGIN: u32 = 10;
+const Y_LABEL_AREA: u32 = 64;
+pub const PUBLISH_COLOR: RGBColor = RGBColor(0x10, 0xb9, 0x81);
+pub const DELIVER_COLOR: RGBColor = RGBColor(0xa8, 0x55, 0xf7);
 pub const READY_COLOR: RGBColor = RGBColor(0x3b, 0x82, 0xf6);
 pub const UNACKED_COLOR: RGBColor = RGBColor(0xf5, 0x9e, 0x0b);
 /// Mid grey reads on both the light and the dark theme.
 const AXIS_COLOR: RGBColor = RGBColor(0x8a, 0x8f, 0x98);
 
-/// Ready and unacked as stacked areas over time, with the x axis in minutes before the newest
+/// The x axis: time before the newest point, in a unit that suits the range.
+#[derive(Clone, Copy, Debug)]
+pub struct TimeAxis {
+    /// The whole range shown, so a young history does not stretch across the chart.
+    pub span_ms: f64,
+    pub unit_ms: f64,
+    /// "min ago", "h ago", "days ago".
+    pub label: &'static str,
+}
+
+/// Ready and unacked as stacked areas over time, with the x axis in time before the newest
 /// sample (time zones differ between server and browser; "minutes ago" does not).
 /// Returns `None` when there is nothing to draw.
-pub fn backlog_svg(backlog: &Backlog, x_label: &str) -> Option<String> {
+pub fn backlog_svg(backlog: &Backlog, axis: TimeAxis) -> Option<String> {
     let ready = sorted(&backlog.ready);
     let unacked = sorted(&backlog.unacked);
-    let newest = ready.last().or(unacked.last())?.ts_ms;
-    let oldest = ready.first().or(unacked.first())?.ts_ms;
-    let minutes = |p: &Point| (p.ts_ms - newest) as f64 / 60_000.0;
     // Stack by timestamp: the broker samples both series together.
     let unacked_at = |ts: i64| unacked.iter().find(|p| p.ts_ms == ts).map_or(0.0, |p| p.value);
-    let stacked: Vec<(f64, f64)> = ready.iter().map(|p| (minutes(p), p.value + unacked_at(p.ts_ms))).collect();
-    let ready_line: Vec<(f64, f64)> = ready.iter().map(|p| (minutes(p), p.value)).collect();
-    let top = stacked.iter().map(|(_, v)| *v).fold(0.0f64, f64::max);
-    let y_max = nice_ceiling(top);
-    let x_min = ((oldest - newest) as f64 / 60_000.0).min(-1.0);
+    let stacked: Vec<(i64, f64, f64)> =
+        ready.iter().map(|p| (p.ts_ms, p.value, p.value + unacked_at(p.ts_ms))).collect();
+    stacked_svg(&stacked, &[], axis)
+}
 
+/// A recorded history: ready and unacked stacked (each point's last value), and, where a point
+/// hid a spike, a thin line at its peak.
+pub fn history_svg(points: &[HistoryPoint], axis: TimeAxis) -> Option<String> {
+    let stacked: Vec<(i64, f64, f64)> =
+        points.iter().map(|p| (p.ts_ms, p.ready.last, p.ready.last + p.unacked.last)).collect();
+    let peaks: Vec<(i64, f64)> = points.iter().map(|p| (p.ts_ms, p.ready.max + p.unacked.max)).collect();
+    let hidden_spike = points.iter().any(|p| p.ready.max + p.unacked.max > p.backlog());
+    stacked_svg(&stacked, if hidden_spike { &peaks } else { &[] }, axis)
+}
+
+/// Publish and deliver rates as two lines.
+pub fn rates_svg(points: &[HistoryPoint], axis: TimeAxis) -> Option<String> {
+    let newest = points.last()?.ts_ms;
+    let oldest = points.first()?.ts_ms;
+    let x = |ts: i64| (ts - newest) as f64 / axis.unit_ms;
+    let top = points.iter().map(|p| p.publish_rate.last.max(p.deliver_rate.last)).fold(0.0f64, f64::max);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, RATES_HEIGHT)).into_drawing_area();
+        let mut chart = mesh(&root, x(oldest).min(-axis.span_ms / axis.unit_ms), nice_ceiling(top), axis)?;
+        let publish = points.iter().map(|p| (x(p.ts_ms), p.publish_rate.last));
+        let deliver = points.iter().map(|p| (x(p.ts_ms), p.deliver_rate.last));
+        chart.draw_series(LineSeries::new(publish, PUBLISH_COLOR.stroke_width(2))).ok()?;
+        chart.draw_series(LineSeries::new(deliver, DELIVER_COLOR.stroke_width(2))).ok()?;
+        root.present().ok()?;
+    }
+    Some(responsive(svg, RATES_HEIGHT))
+}
+
+/// `stacked` holds (time, ready, ready + unacked), oldest first.
+fn stacked_svg(stacked: &[(i64, f64, f64)], peaks: &[(i64, f64)], axis: TimeAxis) -> Option<String> {
+    let newest = stacked.last()?.0;
+    let oldest = stacked.first()?.0;
+    let x = |ts: i64| (ts - newest) as f64 / axis.unit_ms;
+    let top = stacked.iter().map(|p| p.2).chain(peaks.iter().map(|p| p.1)).fold(0.0f64, f64::max);
+    let total: Vec<(f64, f64)> = stacked.iter().map(|(ts, _, total)| (x(*ts), *total)).collect();
+    let ready_line: Vec<(f64, f64)> = stacked.iter().map(|(ts, ready, _)| (x(*ts), *ready)).collect();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        let text = ("sans-serif", 13).into_font().color(&AXIS_COLOR);
-        let mut chart = ChartBuilder::on(&root)
-            .margin(10)
-            .x_label_area_size(34)
-            .y_label_area_size(64)
-            .build_cartesian_2d(x_min..0.0, 0.0..y_max)
-            .ok()?;
-        chart
-            .configure_mesh()
-            .light_line_style(AXIS_COLOR.mix(0.12))
-            .bold_line_style(AXIS_COLOR.mix(0.25))
-            .axis_style(AXIS_COLOR.mix(0.6))
-            .label_style(text.clone())
-            .axis_desc_style(text)
-            .x_desc(x_label)
-            .x_labels(7)
-            .y_labels(5)
-            .x_label_formatter(&|m| format!("{:.0}", m.abs()))
-            .y_label_formatter(&|v| compact(*v))
-            .draw()
-            .ok()?;
+        let mut chart = mesh(&root, x(oldest).min(-axis.span_ms / axis.unit_ms), nice_ceiling(top), axis)?;
+        if !peaks.is_empty() {
+            let peak_line = peaks.iter().map(|(ts, v)| (x(*ts), *v));
+            chart.draw_series(LineSeries::new(peak_line, UNACKED_COLOR.mix(0.7).stroke_width(1))).ok()?;
+        }
         // Unacked is the band between the ready line and the total, so the colours never blend.
-        let band: Vec<(f64, f64)> = stacked.iter().copied().chain(ready_line.iter().rev().copied()).collect();
+        let band: Vec<(f64, f64)> = total.iter().copied().chain(ready_line.iter().rev().copied()).collect();
         chart.draw_series(std::iter::once(Polygon::new(band, UNACKED_COLOR.mix(0.45).filled()))).ok()?;
-        chart.draw_series(LineSeries::new(stacked, UNACKED_COLOR)).ok()?;
+        chart.draw_series(LineSeries::new(total, UNACKED_COLOR)).ok()?;
         chart.draw_series(AreaSeries::new(ready_line, 0.0, READY_COLOR.mix(0.45)).border_style(READY_COLOR)).ok()?;
         root.present().ok()?;
     }
-    Some(responsive(svg))
+    Some(responsive(svg, HEIGHT))
+}
+
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Axes, grid and labels, shared by every chart so they line up on a page.
+fn mesh<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    x_min: f64,
+    y_max: f64,
+    axis: TimeAxis,
+) -> Option<Chart<'a, 'b>> {
+    let text = ("sans-serif", 13).into_font().color(&AXIS_COLOR);
+    let mut chart = ChartBuilder::on(root)
+        .margin(MARGIN)
+        .x_label_area_size(34)
+        .y_label_area_size(Y_LABEL_AREA)
+        .build_cartesian_2d(x_min..0.0, 0.0..y_max)
+        .ok()?;
+    chart
+        .configure_mesh()
+        .light_line_style(AXIS_COLOR.mix(0.12))
+        .bold_line_style(AXIS_COLOR.mix(0.25))
+        .axis_style(AXIS_COLOR.mix(0.6))
+        .label_style(text.clone())
+        .axis_desc_style(text)
+        .x_desc(axis.label)
+        .x_labels(7)
+        .y_labels(5)
+        .x_label_formatter(&|m| compact(m.abs()))
+        .y_label_formatter(&|v| compact(*v))
+        .draw()
+        .ok()?;
+    Some(chart)
+}
+
+/// Where the plot area sits in the SVG's width, as fractions: the pointer readout maps a
+/// position over the chart to a time with it.
+pub fn plot_span() -> (f64, f64) {
+    let left = (MARGIN + Y_LABEL_AREA) as f64 / WIDTH as f64;
+    let right = 1.0 - MARGIN as f64 / WIDTH as f64;
+    (left, right)
 }
 
 fn sorted(points: &[Point]) -> Vec<Point> {
@@ -91,14 +167,16 @@ fn compact(value: f64) -> String {
 }
 
 /// Let CSS size the chart: keep the viewBox, drop the fixed pixel size.
-fn responsive(svg: String) -> String {
-    let fixed = format!("width=\"{WIDTH}\" height=\"{HEIGHT}\"");
+fn responsive(svg: String, height: u32) -> String {
+    let fixed = format!("width=\"{WIDTH}\" height=\"{height}\"");
     svg.replacen(&fixed, "preserveAspectRatio=\"none\" role=\"img\"", 1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const MINUTES: TimeAxis = TimeAxis { span_ms: 600_000.0, unit_ms: 60_000.0, label: "min ago" };
 
     fn series(values: &[f64]) -> Vec<Point> {
         // Newest first, as the broker sends them.
@@ -108,7 +186,7 @@ mod tests {
     #[test]
     fn draws_both_series_into_a_scalable_svg() {
         let backlog = Backlog { ready: series(&[10.0, 20.0, 30.0]), unacked: series(&[1.0, 2.0, 3.0]) };
-        let svg = backlog_svg(&backlog, "min ago").expect("an svg");
+        let svg = backlog_svg(&backlog, MINUTES).expect("an svg");
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("viewBox=\"0 0 960 260\""));
         assert!(!svg.contains("width=\"960\""));
@@ -118,7 +196,7 @@ mod tests {
 
     #[test]
     fn nothing_to_draw_without_samples() {
-        assert_eq!(backlog_svg(&Backlog::default(), "x"), None);
+        assert_eq!(backlog_svg(&Backlog::default(), MINUTES), None);
     }
 
     #[test]

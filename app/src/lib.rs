@@ -8,6 +8,7 @@ mod components;
 pub mod definitions;
 pub mod error;
 pub mod format;
+pub mod history;
 pub mod i18n;
 pub mod model;
 pub mod ops;

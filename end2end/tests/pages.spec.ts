@@ -15,8 +15,9 @@ test('overview shows totals, nodes and the backlog chart', async ({ page }) => {
   await expect(page.getByTestId('total-queues')).toBeVisible();
   await expect(page.getByTestId('nodes').locator('tbody tr')).toHaveCount(1);
   await expect(page.getByTestId('nodes')).toContainText('warren310@localhost');
-  // The chart is an SVG drawn by plotters (or the no-samples note on a broker just started).
-  await expect(page.getByTestId('backlog-chart')).toBeVisible();
+  // Warren's recorded history of the cluster, drawn by plotters, and the top-growing list.
+  await expect(page.getByTestId('history-chart')).toBeVisible();
+  await expect(page.getByTestId('top-growing')).toBeVisible();
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
   await shot(page, 'overview');
 });
@@ -41,7 +42,7 @@ test('a queue named with / # % space and unicode in vhost prod/eu opens its deta
   await expect(page.getByTestId('object-name')).toHaveText(ODD_QUEUE);
   await expect(page.getByTestId('queue-ready')).toHaveText('2');
   await expect(page.getByTestId('bindings')).toContainText(ODD_EXCHANGE);
-  await expect(page.getByTestId('backlog-chart')).toBeVisible();
+  await expect(page.getByTestId('history-chart')).toBeVisible();
   await shot(page, 'queue-detail');
 
   // Server-rendered too: a fresh load of the shared URL shows the same queue.

@@ -8,12 +8,14 @@ use std::sync::Arc;
 
 use app::auth::Access;
 use app::error::AppError;
+use app::history::{forecast, Growth, History, Range, SeriesRef};
 use app::model::*;
 use app::policy::{ApplyTo, Policies, PolicyDraft, PolicyInfo, PolicyPreview, PreviewRow, Version};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::ClusterConfig;
 use crate::feed::Feed;
+use crate::history::History as HistoryStore;
 use crate::metrics::Metrics;
 use crate::snapshot::Snapshot;
 
@@ -26,21 +28,35 @@ pub struct Clusters {
     order: Vec<String>,
     feeds: HashMap<String, Arc<Feed>>,
     metrics: Arc<Metrics>,
+    /// `None`: nothing is recorded (tests that do not look at history).
+    history: Option<Arc<HistoryStore>>,
     shutdown: CancellationToken,
 }
 
 impl Clusters {
-    /// Builds one feed per cluster and starts its poller on the current tokio runtime.
-    pub fn spawn(configs: &[ClusterConfig], metrics: Arc<Metrics>) -> anyhow::Result<Arc<Self>> {
+    /// Builds one feed per cluster and starts its poller, and its history recorder, on the
+    /// current tokio runtime.
+    pub fn spawn(
+        configs: &[ClusterConfig],
+        metrics: Arc<Metrics>,
+        history: Option<Arc<HistoryStore>>,
+    ) -> anyhow::Result<Arc<Self>> {
         let shutdown = CancellationToken::new();
         let mut feeds = HashMap::new();
         for config in configs {
             let feed = Arc::new(Feed::new(config, metrics.clone())?);
             tokio::spawn(feed.clone().run(shutdown.clone()));
+            if let Some(history) = &history {
+                tokio::spawn(crate::history::record_refreshes(feed.clone(), history.clone(), shutdown.clone()));
+            }
             feeds.insert(config.name.clone(), feed);
         }
         let order = configs.iter().map(|c| c.name.clone()).collect();
-        Ok(Arc::new(Self { order, feeds, metrics, shutdown }))
+        Ok(Arc::new(Self { order, feeds, metrics, history, shutdown }))
+    }
+
+    fn history_store(&self) -> Result<Arc<HistoryStore>, AppError> {
+        self.history.clone().ok_or_else(|| AppError::NotFound("history is not recorded on this server".into()))
     }
 
     pub fn first(&self) -> &str {
@@ -317,6 +333,111 @@ impl app::api::Backend for Clusters {
         let (snapshot, _) = self.current(who, cluster).await?;
         check_vhost(who, cluster, &draft.vhost)?;
         Ok(policy_preview(&snapshot, draft))
+    }
+
+    async fn history(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        series: &SeriesRef,
+        range: Range,
+    ) -> Result<History, AppError> {
+        self.feed(cluster)?;
+        if !who.may_see_cluster(cluster) {
+            return Err(AppError::Forbidden(format!("cluster {cluster:?} is not among yours")));
+        }
+        match series {
+            SeriesRef::Queue { vhost, .. } | SeriesRef::Vhost(vhost) => check_vhost(who, cluster, vhost)?,
+            SeriesRef::Cluster if !who.sees_every_vhost(cluster) => {
+                return Err(AppError::Forbidden("the cluster's totals cover vhosts that are not yours".into()))
+            }
+            SeriesRef::Cluster => {}
+        }
+        let store = self.history_store()?;
+        let max_length = match series {
+            SeriesRef::Queue { vhost, name } => {
+                let (snapshot, _) = self.current(who, cluster).await?;
+                Some(snapshot.queue(vhost, name).and_then(|q| max_length(&snapshot, q)))
+            }
+            _ => None,
+        };
+        let (name, series) = (cluster.to_string(), series.clone());
+        let (points, recent) = blocking(move || {
+            let now = crate::store::now_ms();
+            let points = store.read(&name, &series, range, now)?;
+            // The forecast looks at the last minutes at full resolution, whatever the range.
+            let recent = match (&max_length, range) {
+                (None, _) | (_, Range::TenMinutes) => None,
+                _ => Some(store.read(&name, &series, Range::TenMinutes, now)?),
+            };
+            Ok((points, recent))
+        })
+        .await?;
+        let forecast = max_length.and_then(|limit| forecast(recent.as_ref().unwrap_or(&points), limit));
+        Ok(History { range, source: "warren".into(), points, forecast })
+    }
+
+    async fn top_growing(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: Option<String>,
+        range: Range,
+    ) -> Result<Vec<Growth>, AppError> {
+        let (snapshot, _) = self.current(who, cluster).await?;
+        if let Some(vhost) = &vhost {
+            check_vhost(who, cluster, vhost)?;
+        }
+        let store = self.history_store()?;
+        let name = cluster.to_string();
+        let start = blocking(move || store.backlogs_at_start(&name, range, crate::store::now_ms())).await?;
+        let mut grown: Vec<Growth> = snapshot
+            .queues_in(vhost.as_deref())
+            .iter()
+            .filter(|q| who.may_see_vhost(cluster, &q.row.vhost))
+            .map(|q| {
+                let key = (q.row.vhost.clone(), q.row.name.clone());
+                let from = start.get(&key).copied().unwrap_or(0.0);
+                Growth { vhost: key.0, name: key.1, from, to: (q.row.ready + q.row.unacked) as f64 }
+            })
+            .filter(|g| g.grown() > 0.0)
+            .collect();
+        grown.sort_by(|a, b| {
+            b.grown().total_cmp(&a.grown()).then_with(|| (&a.vhost, &a.name).cmp(&(&b.vhost, &b.name)))
+        });
+        grown.truncate(TOP_GROWING);
+        Ok(grown)
+    }
+}
+
+/// A queue's `max-length`: the lower of its argument and its policy's, as RabbitMQ applies them.
+fn max_length(snapshot: &Snapshot, q: &crate::snapshot::QueueEntry) -> Option<u64> {
+    let argument = q.arguments.iter().find(|(k, _)| k == "x-max-length").and_then(|(_, v)| v.parse::<u64>().ok());
+    let policy = snapshot
+        .policies
+        .iter()
+        .find(|p| p.vhost == q.row.vhost && p.name == q.row.policy)
+        .and_then(|p| p.definition.get("max-length")?.as_u64());
+    argument.into_iter().chain(policy).min()
+}
+
+/// How many queues the top-growing list shows.
+const TOP_GROWING: usize = 10;
+
+/// Runs a history store call on the blocking pool; its errors stay in the log.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, crate::store::StoreError> + Send + 'static,
+) -> Result<T, AppError> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "history read failed");
+            Err(AppError::Internal)
+        }
+        Err(error) => {
+            tracing::error!(%error, "history task failed");
+            Err(AppError::Internal)
+        }
     }
 }
 

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
+
+pub use crate::history::HistoryConfig;
 use url::Url;
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +49,7 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub clusters: Vec<ClusterConfig>,
     pub auth: AuthConfig,
+    pub history: HistoryConfig,
 }
 
 /// Sessions and sign-in limits (`[auth]` in the file).
@@ -119,6 +122,42 @@ struct FileConfig {
     clusters: Vec<FileCluster>,
     #[serde(default)]
     auth: FileAuth,
+    #[serde(default)]
+    history: FileHistory,
+}
+
+/// `[history]`: how long the recorded backlog history is kept.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileHistory {
+    /// Every sample (one per refresh); default 60.
+    fine_retention_minutes: Option<f64>,
+    /// One-minute points (min, max, last); default 7.
+    coarse_retention_days: Option<f64>,
+}
+
+impl FileHistory {
+    fn resolve(self) -> Result<HistoryConfig, ConfigError> {
+        let d = HistoryConfig::default();
+        let span = |value: Option<f64>, unit: f64, key: &str, (min, max): (f64, f64), default: Duration| match value {
+            None => Ok(default),
+            Some(v) if v.is_finite() && v * unit >= min && v * unit <= max => Ok(Duration::from_secs_f64(v * unit)),
+            Some(_) => Err(ConfigError::Invalid(format!("history.{key} is out of range"))),
+        };
+        let fine =
+            span(self.fine_retention_minutes, 60.0, "fine_retention_minutes", (600.0, 86400.0), d.fine_retention)?;
+        let coarse = span(
+            self.coarse_retention_days,
+            86400.0,
+            "coarse_retention_days",
+            (3600.0, 400.0 * 86400.0),
+            d.coarse_retention,
+        )?;
+        if coarse < fine {
+            return Err(ConfigError::Invalid("history: the coarse retention is shorter than the fine one".into()));
+        }
+        Ok(HistoryConfig { fine_retention: fine, coarse_retention: coarse })
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -240,7 +279,8 @@ impl Config {
             return Err(ConfigError::Invalid(format!("cluster name {:?} is used twice", pair[0])));
         }
         let auth = file.auth.resolve()?;
-        Ok(Config { listen, data_dir, clusters, auth })
+        let history = file.history.resolve()?;
+        Ok(Config { listen, data_dir, clusters, auth, history })
     }
 }
 

@@ -9,6 +9,7 @@ pub mod broker;
 pub mod cli;
 pub mod config;
 pub mod feed;
+pub mod history;
 pub mod live;
 pub mod metrics;
 pub mod operations;

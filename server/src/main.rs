@@ -10,6 +10,7 @@ use warren::auth::Auth;
 use warren::backend::Clusters;
 use warren::cli::{Cli, Command};
 use warren::config::Config;
+use warren::history::History;
 use warren::metrics::Metrics;
 use warren::store::Store;
 
@@ -39,7 +40,9 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
         let nodes: Vec<&str> = cluster.urls.iter().map(|u| u.as_str()).collect();
         tracing::info!(cluster = %cluster.name, ?nodes, user = %cluster.username, "watching cluster");
     }
-    let clusters = Clusters::spawn(&config.clusters, Arc::new(Metrics::default()))?;
+    let history = History::open(&config.data_dir, config.history.clone())
+        .with_context(|| format!("opening the history in {}", config.data_dir.display()))?;
+    let clusters = Clusters::spawn(&config.clusters, Arc::new(Metrics::default()), Some(history))?;
     let auth = Auth::new(store, config.auth.clone(), clusters.clone());
     // With no user yet, the console is reachable from this machine only, through a one-time link.
     if let Some(code) = auth.first_run_code().await? {

@@ -13,6 +13,8 @@ pub enum StoreError {
     DataDir { path: PathBuf, source: std::io::Error },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
     #[error("database task failed: {0}")]
     Task(String),
 }

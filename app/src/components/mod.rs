@@ -1,7 +1,7 @@
-pub mod backlog;
 pub mod create;
 pub mod fault;
 pub mod forms;
+pub mod history;
 pub mod layout;
 pub mod list;
 pub mod live;

@@ -1,9 +1,10 @@
 use leptos::prelude::*;
 
 use crate::api::get_overview;
-use crate::components::backlog::BacklogChart;
+use crate::components::history::{HistoryChart, TopGrowing};
 use crate::components::live::{use_cluster, use_live, with_live};
 use crate::format;
+use crate::history::SeriesRef;
 use crate::i18n::use_texts;
 use crate::model::{NodeInfo, Overview};
 use crate::urls;
@@ -14,9 +15,14 @@ pub fn OverviewPage() -> impl IntoView {
     let cluster = use_cluster();
     let first = Resource::new(move || cluster.get(), get_overview);
     let live = use_live(move || urls::live(&cluster.get(), "overview", &[]));
+    let every_vhost: Signal<Option<String>> = Signal::stored(None);
     view! {
         <h1>{move || t.get().overview} " · " {move || cluster.get()}</h1>
         {with_live(first, live, move |o: Overview| view! { <OverviewBody o/> })}
+        // Outside the live part, so a live update does not redraw them from scratch. Someone
+        // limited to some vhosts gets no cluster-wide chart (the server refuses it).
+        <HistoryChart series=SeriesRef::Cluster/>
+        <TopGrowing vhost=every_vhost/>
     }
 }
 
@@ -53,7 +59,6 @@ fn OverviewBody(o: Overview) -> impl IntoView {
             {tile(|t| t.queues, format::count(ob.queues), "total-queues")}
             {tile(|t| t.consumers, format::count(ob.consumers), "total-consumers")}
         </section>
-        {(!limited).then(|| view! { <BacklogChart backlog=o.backlog.clone()/> })}
         <h2>{move || t.get().nodes}</h2>
         <NodesTable nodes=o.nodes/>
     }

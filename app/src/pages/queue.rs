@@ -3,13 +3,14 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{get_queue, DeleteQueue, GetMessages, PurgeQueue};
 use crate::auth::Role;
-use crate::components::backlog::BacklogChart;
 use crate::components::forms::{outcome_view, use_ready, ConfirmButton, IfRole};
+use crate::components::history::HistoryChart;
 use crate::components::list::{text, Features};
 use crate::components::live::use_cluster;
 use crate::components::objects::{or_none, BindingTable, KeyValues};
 use crate::components::publish::PublishForm;
 use crate::format;
+use crate::history::SeriesRef;
 use crate::i18n::use_texts;
 use crate::model::QueueDetail;
 use crate::ops::{AckMode, GetRequest, GotMessage, QueueDeletion, MAX_GET};
@@ -21,6 +22,10 @@ pub fn QueuePage() -> impl IntoView {
     let key = use_object_key();
     view! {
         {detail_page("queue", |t| t.queue, get_queue, |d: QueueDetail| view! { <QueueBody d/> })}
+        <HistoryChart series=Signal::derive(move || {
+            let (vhost, name) = key.get();
+            SeriesRef::Queue { vhost, name }
+        }) rates=true/>
         // Outside the live part: a live update must not reset a form being filled in.
         <IfRole role=Role::Operator>
             {move || {
@@ -236,7 +241,6 @@ fn QueueBody(d: QueueDetail) -> impl IntoView {
             <div class="tile"><span class="label">{move || t.get().deliver}</span><span class="value">{format::rate(q.deliver_rate)}</span></div>
             <div class="tile"><span class="label">{move || t.get().consumers}</span><span class="value">{format::count(q.consumers)}</span></div>
         </section>
-        <BacklogChart backlog=d.backlog.clone()/>
         <div class="columns">
             <section>
                 <h2>{move || t.get().properties}</h2>

@@ -37,6 +37,8 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         GetTopology::PATH,
         ListPolicies::PATH,
         PreviewPolicy::PATH,
+        GetHistory::PATH,
+        TopGrowing::PATH,
     ];
     // Publishing, reading messages, creating queues, exchanges and bindings, setting policies.
     const OPERATE: &[&str] = &[

@@ -88,7 +88,8 @@ impl TestApp {
 
     pub async fn with_auth(configs: &[ClusterConfig], config: AuthConfig) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let clusters = spawn(configs);
+        let history = warren::history::History::open(dir.path(), Default::default()).unwrap();
+        let clusters = Clusters::spawn(configs, Arc::new(Metrics::default()), Some(history)).unwrap();
         let auth = Auth::new(Store::open(dir.path()).unwrap(), config, clusters.clone());
         let router =
             warren::router(leptos::prelude::LeptosOptions::builder().output_name("warren").build(), auth.clone());
@@ -191,7 +192,7 @@ pub fn set_cookies(headers: &axum::http::HeaderMap) -> Vec<(String, String)> {
 
 /// Clusters with their pollers running.
 pub fn spawn(configs: &[ClusterConfig]) -> Arc<Clusters> {
-    Clusters::spawn(configs, Arc::new(Metrics::default())).unwrap()
+    Clusters::spawn(configs, Arc::new(Metrics::default()), None).unwrap()
 }
 
 /// A name no other test run uses.

@@ -1,0 +1,705 @@
+//! Backlog history that outlives the broker's ten minutes: every refresh of every cluster is
+//! recorded into `history.db` in the data directory (SQLite, a file of its own so the charts and
+//! the recorder never wait on sign-ins or the audit log).
+//!
+//! Two tiers. *Fine*: every sample (one per refresh), kept an hour by default. *Coarse*: one
+//! point a minute holding each metric's min, max and last, kept 7 days by default, so a spike
+//! stays visible at any zoom.
+//!
+//! Each refresh is written at once as one *frame* (all of a cluster's series at that instant),
+//! so a `kill -9` loses at most the refresh being written. When a window closes (5 minutes for
+//! fine, an hour for coarse) its frames are turned into one *chunk* per series, compressed with
+//! pcodec (delta encoding and bit packing chosen per chunk: an idle queue costs a few bytes an
+//! hour), in the same transaction that deletes the frames.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use app::history::{HistoryPoint, Range, SeriesRef, Span};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use tokio_util::sync::CancellationToken;
+
+use crate::feed::Feed;
+
+use crate::snapshot::Snapshot;
+use crate::store::StoreError;
+
+/// Ready, unacked, publish rate, deliver rate, consumers.
+pub const METRICS: usize = 5;
+/// Rates are kept in hundredths of a message per second: integers compress far better.
+const RATE_SCALE: f64 = 100.0;
+const FINE: i64 = 0;
+const COARSE: i64 = 1;
+/// Window lengths in each tier's own time unit (fine: seconds, coarse: minutes).
+const FINE_WINDOW_S: i64 = 300;
+const COARSE_WINDOW_MIN: i64 = 60;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryConfig {
+    /// How long every sample is kept.
+    pub fine_retention: Duration,
+    /// How long the one-minute points are kept.
+    pub coarse_retention: Duration,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig { fine_retention: Duration::from_secs(3600), coarse_retention: Duration::from_secs(7 * 86400) }
+    }
+}
+
+const SCHEMA: &str = r#"
+    CREATE TABLE IF NOT EXISTS series (
+        id      INTEGER PRIMARY KEY,
+        cluster TEXT NOT NULL,
+        kind    TEXT NOT NULL CHECK (kind IN ('queue', 'vhost', 'cluster')),
+        vhost   TEXT NOT NULL,
+        name    TEXT NOT NULL,
+        UNIQUE (cluster, kind, vhost, name)
+    );
+    -- One refresh (fine, ts in seconds) or one minute (coarse, ts in minutes) of a whole cluster.
+    CREATE TABLE IF NOT EXISTS frames (
+        cluster TEXT NOT NULL,
+        tier    INTEGER NOT NULL,
+        ts      INTEGER NOT NULL,
+        data    BLOB NOT NULL,
+        PRIMARY KEY (cluster, tier, ts)
+    ) WITHOUT ROWID;
+    -- One series over one closed window; keyed by window first so retention is a range delete.
+    CREATE TABLE IF NOT EXISTS chunks (
+        tier   INTEGER NOT NULL,
+        start  INTEGER NOT NULL,
+        series INTEGER NOT NULL,
+        data   BLOB NOT NULL,
+        PRIMARY KEY (tier, start, series)
+    ) WITHOUT ROWID;
+"#;
+
+/// What one series reads at one instant, in stored units.
+pub type Reading = [i64; METRICS];
+
+/// What a series is called in the store.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct SeriesKey {
+    kind: &'static str,
+    vhost: String,
+    name: String,
+}
+
+impl SeriesKey {
+    fn of(series: &SeriesRef) -> SeriesKey {
+        match series {
+            SeriesRef::Queue { vhost, name } => SeriesKey { kind: "queue", vhost: vhost.clone(), name: name.clone() },
+            SeriesRef::Vhost(vhost) => SeriesKey { kind: "vhost", vhost: vhost.clone(), name: String::new() },
+            SeriesRef::Cluster => SeriesKey { kind: "cluster", vhost: String::new(), name: String::new() },
+        }
+    }
+}
+
+/// The running minute of one cluster: each series' min, max and last of each metric so far.
+struct Minute {
+    minute: i64,
+    spans: HashMap<i64, [[i64; 3]; METRICS]>,
+}
+
+/// What the recorder keeps in memory per cluster: series ids and the running minute.
+#[derive(Default)]
+struct ClusterState {
+    ids: HashMap<SeriesKey, i64>,
+    minute: Option<Minute>,
+    loaded: bool,
+}
+
+pub struct History {
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+    config: HistoryConfig,
+    clusters: Mutex<HashMap<String, Arc<Mutex<ClusterState>>>>,
+}
+
+fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // WAL with NORMAL: a committed frame survives the process being killed (not a power cut).
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+impl History {
+    pub fn open(data_dir: &Path, config: HistoryConfig) -> Result<Arc<History>, StoreError> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|source| StoreError::DataDir { path: data_dir.to_path_buf(), source })?;
+        let path = data_dir.join("history.db");
+        let writer = open_connection(&path)?;
+        writer.execute_batch(SCHEMA)?;
+        let reader = open_connection(&path)?;
+        Ok(Arc::new(History {
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+            config,
+            clusters: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    fn cluster_state(&self, cluster: &str) -> Arc<Mutex<ClusterState>> {
+        self.clusters.lock().expect("history clusters").entry(cluster.to_string()).or_default().clone()
+    }
+
+    /// Records one refresh of `cluster`: each queue, each vhost's totals and the cluster's.
+    pub fn record_snapshot(&self, cluster: &str, ts_ms: i64, snapshot: &Snapshot) -> Result<(), StoreError> {
+        self.record(cluster, ts_ms, readings(snapshot))
+    }
+
+    /// Records one instant of `cluster`'s series. Blocking: call from a blocking thread.
+    pub fn record(&self, cluster: &str, ts_ms: i64, readings: Vec<(SeriesRef, Reading)>) -> Result<(), StoreError> {
+        let state = self.cluster_state(cluster);
+        let mut state = state.lock().expect("history cluster state");
+        let mut conn = self.writer.lock().expect("history writer");
+        let tx = conn.transaction()?;
+        if !state.loaded {
+            load_state(&tx, cluster, &mut state)?;
+        }
+        let ts = ts_ms.div_euclid(1000);
+        let mut frame: Vec<(i64, Reading)> = Vec::with_capacity(readings.len());
+        for (series, reading) in readings {
+            let key = SeriesKey::of(&series);
+            let id = match state.ids.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let id = series_id(&tx, cluster, &key)?;
+                    state.ids.insert(key, id);
+                    id
+                }
+            };
+            frame.push((id, reading));
+        }
+        frame.sort_unstable_by_key(|(id, _)| *id);
+        frame.dedup_by_key(|(id, _)| *id);
+
+        // A new minute closes the running one into a coarse frame.
+        let minute = ts.div_euclid(60);
+        if let Some(running) = state.minute.take_if(|m| m.minute < minute) {
+            write_coarse_frame(&tx, cluster, &running)?;
+        }
+        let running = state.minute.get_or_insert_with(|| Minute { minute, spans: HashMap::new() });
+        if running.minute == minute {
+            fold(running, &frame);
+        }
+        let ids: Vec<i64> = frame.iter().map(|(id, _)| *id).collect();
+        let columns: Vec<Vec<i64>> = (0..METRICS).map(|m| frame.iter().map(|(_, r)| r[m]).collect()).collect();
+        tx.execute(
+            "INSERT OR REPLACE INTO frames (cluster, tier, ts, data) VALUES (?1, ?2, ?3, ?4)",
+            params![cluster, FINE, ts, codec::encode(&ids, &columns)?],
+        )?;
+
+        // Close the windows that ended before this sample, then forget what is past retention.
+        seal(&tx, cluster, FINE, ts - ts.rem_euclid(FINE_WINDOW_S), FINE_WINDOW_S)?;
+        seal(&tx, cluster, COARSE, minute - minute.rem_euclid(COARSE_WINDOW_MIN), COARSE_WINDOW_MIN)?;
+        let fine_cutoff = ts - self.config.fine_retention.as_secs() as i64 - FINE_WINDOW_S;
+        let coarse_cutoff = minute - (self.config.coarse_retention.as_secs() / 60) as i64 - COARSE_WINDOW_MIN;
+        tx.execute("DELETE FROM chunks WHERE tier = ?1 AND start < ?2", params![FINE, fine_cutoff])?;
+        tx.execute("DELETE FROM chunks WHERE tier = ?1 AND start < ?2", params![COARSE, coarse_cutoff])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// One series over `range`, ending `now_ms`, merged to the range's step.
+    pub fn read(
+        &self,
+        cluster: &str,
+        series: &SeriesRef,
+        range: Range,
+        now_ms: i64,
+    ) -> Result<Vec<HistoryPoint>, StoreError> {
+        let conn = self.reader.lock().expect("history reader");
+        let key = SeriesKey::of(series);
+        let Some(id) = find_series(&conn, cluster, &key)? else {
+            return Ok(Vec::new());
+        };
+        let from_ms = now_ms - range.millis();
+        let fine = range.millis() <= self.config.fine_retention.as_millis() as i64;
+        let points = if fine {
+            let from = from_ms.div_euclid(1000);
+            read_tier(&conn, cluster, id, FINE, from, FINE_WINDOW_S, 1000)?
+        } else {
+            let from = from_ms.div_euclid(60_000);
+            read_tier(&conn, cluster, id, COARSE, from, COARSE_WINDOW_MIN, 60_000)?
+        };
+        Ok(merge_steps(points, range.step_ms()))
+    }
+
+    /// Each queue's backlog at the start of `range` before `now_ms`, for the top-growing list.
+    pub fn backlogs_at_start(
+        &self,
+        cluster: &str,
+        range: Range,
+        now_ms: i64,
+    ) -> Result<HashMap<(String, String), f64>, StoreError> {
+        let conn = self.reader.lock().expect("history reader");
+        let from_ms = now_ms - range.millis();
+        let fine = range.millis() <= self.config.fine_retention.as_millis() as i64;
+        let (tier, at, window) = if fine {
+            (FINE, from_ms.div_euclid(1000), FINE_WINDOW_S)
+        } else {
+            (COARSE, from_ms.div_euclid(60_000), COARSE_WINDOW_MIN)
+        };
+        let mut names: HashMap<i64, (String, String)> = HashMap::new();
+        let mut statement =
+            conn.prepare_cached("SELECT id, vhost, name FROM series WHERE cluster = ?1 AND kind = 'queue'")?;
+        for row in statement.query_map(params![cluster], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))? {
+            let (id, name) = row?;
+            names.insert(id, name);
+        }
+        // The first point at or after the start: from the chunks of the window holding it, else
+        // from the first frame after it (a window still open).
+        let mut first: HashMap<i64, (i64, f64)> = HashMap::new();
+        let start = at - at.rem_euclid(window);
+        let mut chunks =
+            conn.prepare_cached("SELECT series, data FROM chunks WHERE tier = ?1 AND start IN (?2, ?3)")?;
+        let rows = chunks.query_map(params![tier, start, start + window], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        for row in rows {
+            let (series, data): (i64, Vec<u8>) = row?;
+            if !names.contains_key(&series) {
+                continue;
+            }
+            let (times, columns) = codec::decode(&data)?;
+            if let Some(i) = times.iter().position(|t| *t >= at) {
+                let backlog = (columns[0][i] + columns[1][i]) as f64;
+                let entry = first.entry(series).or_insert((times[i], backlog));
+                if times[i] < entry.0 {
+                    *entry = (times[i], backlog);
+                }
+            }
+        }
+        let frame: Option<Vec<u8>> = conn
+            .query_row(
+                "SELECT data FROM frames WHERE cluster = ?1 AND tier = ?2 AND ts >= ?3 ORDER BY ts LIMIT 1",
+                params![cluster, tier, at],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(data) = frame {
+            let (ids, columns) = codec::decode(&data)?;
+            // Coarse frames hold min, max, last per metric: ready's last is column 2, unacked's 5.
+            let (ready, unacked) = if tier == FINE { (0, 1) } else { (2, 5) };
+            for (i, id) in ids.iter().enumerate() {
+                first.entry(*id).or_insert((i64::MAX, (columns[ready][i] + columns[unacked][i]) as f64));
+            }
+        }
+        Ok(first.into_iter().filter_map(|(id, (_, backlog))| Some((names.get(&id)?.clone(), backlog))).collect())
+    }
+
+    /// Bytes and counts, for the benchmark and the metrics.
+    pub fn usage(&self) -> Result<Usage, StoreError> {
+        let conn = self.reader.lock().expect("history reader");
+        let (chunks, chunk_bytes) =
+            conn.query_row("SELECT count(*), coalesce(sum(length(data)), 0) FROM chunks", [], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })?;
+        let (frames, frame_bytes) =
+            conn.query_row("SELECT count(*), coalesce(sum(length(data)), 0) FROM frames", [], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })?;
+        let page_size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+        let page_count: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
+        Ok(Usage { chunks, chunk_bytes, frames, frame_bytes, file_bytes: page_size * page_count })
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Usage {
+    pub chunks: i64,
+    pub chunk_bytes: i64,
+    pub frames: i64,
+    pub frame_bytes: i64,
+    /// The database file (without its WAL).
+    pub file_bytes: i64,
+}
+
+/// Records each refresh of `feed` until `shutdown`. A refresh that arrives while the previous
+/// one is still being written is skipped rather than queued: the store never falls behind.
+pub async fn record_refreshes(feed: Arc<Feed>, history: Arc<History>, shutdown: CancellationToken) {
+    let mut updates = feed.subscribe();
+    let mut recorded: Option<SystemTime> = None;
+    loop {
+        tokio::select! {
+            changed = updates.changed() => if changed.is_err() { return },
+            _ = shutdown.cancelled() => return,
+        }
+        let (snapshot, taken_at) = {
+            let state = updates.borrow_and_update();
+            match (&state.snapshot, state.taken_at) {
+                // Patches after a write change the snapshot but not `taken_at`: not a new sample.
+                (Some(snapshot), Some((_, wall))) if recorded != Some(wall) => (snapshot.clone(), wall),
+                _ => continue,
+            }
+        };
+        recorded = Some(taken_at);
+        let ts_ms = taken_at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        let (history, cluster) = (history.clone(), feed.name().to_string());
+        let written = tokio::task::spawn_blocking(move || history.record_snapshot(&cluster, ts_ms, &snapshot)).await;
+        match written {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::error!(cluster = feed.name(), %error, "recording history failed"),
+            Err(error) => tracing::error!(cluster = feed.name(), %error, "history task failed"),
+        }
+    }
+}
+
+/// Every queue, each vhost's totals and the cluster's totals, in stored units.
+pub fn readings(snapshot: &Snapshot) -> Vec<(SeriesRef, Reading)> {
+    let mut out = Vec::with_capacity(snapshot.queues.len() + snapshot.vhosts.len() + 1);
+    let mut vhosts: BTreeMap<&str, Reading> = BTreeMap::new();
+    let mut cluster = [0; METRICS];
+    for q in &snapshot.queues {
+        let r = &q.row;
+        let rate = |v: f64| (v * RATE_SCALE).round() as i64;
+        let reading =
+            [r.ready as i64, r.unacked as i64, rate(r.incoming_rate), rate(r.deliver_rate), r.consumers as i64];
+        let totals = vhosts.entry(&r.vhost).or_insert([0; METRICS]);
+        for m in 0..METRICS {
+            totals[m] += reading[m];
+            cluster[m] += reading[m];
+        }
+        out.push((SeriesRef::Queue { vhost: r.vhost.clone(), name: r.name.clone() }, reading));
+    }
+    for vhost in &snapshot.vhosts {
+        let totals = vhosts.get(vhost.as_str()).copied().unwrap_or([0; METRICS]);
+        out.push((SeriesRef::Vhost(vhost.clone()), totals));
+    }
+    out.push((SeriesRef::Cluster, cluster));
+    out
+}
+
+fn load_state(tx: &Transaction, cluster: &str, state: &mut ClusterState) -> rusqlite::Result<()> {
+    let mut statement = tx.prepare("SELECT id, kind, vhost, name FROM series WHERE cluster = ?1")?;
+    let rows = statement.query_map(params![cluster], |r| {
+        let kind: String = r.get(1)?;
+        Ok((r.get::<_, i64>(0)?, kind, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+    })?;
+    for row in rows {
+        let (id, kind, vhost, name) = row?;
+        let kind = match kind.as_str() {
+            "queue" => "queue",
+            "vhost" => "vhost",
+            _ => "cluster",
+        };
+        state.ids.insert(SeriesKey { kind, vhost, name }, id);
+    }
+    // After a restart, the running minute is rebuilt from the fine frames not yet in a coarse one.
+    let last_coarse: Option<i64> =
+        tx.query_row("SELECT max(ts) FROM frames WHERE cluster = ?1 AND tier = ?2", params![cluster, COARSE], |r| {
+            r.get(0)
+        })?;
+    let last_fine: Option<i64> =
+        tx.query_row("SELECT max(ts) FROM frames WHERE cluster = ?1 AND tier = ?2", params![cluster, FINE], |r| {
+            r.get(0)
+        })?;
+    if let Some(last_fine) = last_fine {
+        let minute = last_fine.div_euclid(60);
+        if last_coarse.is_none_or(|c| c < minute) {
+            let mut running = Minute { minute, spans: HashMap::new() };
+            let mut frames =
+                tx.prepare("SELECT data FROM frames WHERE cluster = ?1 AND tier = ?2 AND ts >= ?3 ORDER BY ts")?;
+            let rows = frames.query_map(params![cluster, FINE, minute * 60], |r| r.get::<_, Vec<u8>>(0))?;
+            for data in rows {
+                let (ids, columns) = codec::decode(&data?).map_err(to_sql)?;
+                let frame: Vec<(i64, Reading)> =
+                    ids.iter().enumerate().map(|(i, id)| (*id, std::array::from_fn(|m| columns[m][i]))).collect();
+                fold(&mut running, &frame);
+            }
+            state.minute = Some(running);
+        }
+    }
+    state.loaded = true;
+    Ok(())
+}
+
+fn series_id(tx: &Transaction, cluster: &str, key: &SeriesKey) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT OR IGNORE INTO series (cluster, kind, vhost, name) VALUES (?1, ?2, ?3, ?4)",
+        params![cluster, key.kind, key.vhost, key.name],
+    )?;
+    tx.query_row(
+        "SELECT id FROM series WHERE cluster = ?1 AND kind = ?2 AND vhost = ?3 AND name = ?4",
+        params![cluster, key.kind, key.vhost, key.name],
+        |r| r.get(0),
+    )
+}
+
+fn find_series(conn: &Connection, cluster: &str, key: &SeriesKey) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT id FROM series WHERE cluster = ?1 AND kind = ?2 AND vhost = ?3 AND name = ?4")?
+        .query_row(params![cluster, key.kind, key.vhost, key.name], |r| r.get(0))
+        .optional()
+}
+
+fn fold(running: &mut Minute, frame: &[(i64, Reading)]) {
+    for (id, reading) in frame {
+        let spans = running.spans.entry(*id).or_insert_with(|| std::array::from_fn(|m| [reading[m]; 3]));
+        for m in 0..METRICS {
+            let [min, max, last] = &mut spans[m];
+            *min = (*min).min(reading[m]);
+            *max = (*max).max(reading[m]);
+            *last = reading[m];
+        }
+    }
+}
+
+fn write_coarse_frame(tx: &Transaction, cluster: &str, running: &Minute) -> Result<(), StoreError> {
+    let mut ids: Vec<i64> = running.spans.keys().copied().collect();
+    ids.sort_unstable();
+    let columns: Vec<Vec<i64>> =
+        (0..METRICS * 3).map(|c| ids.iter().map(|id| running.spans[id][c / 3][c % 3]).collect()).collect();
+    tx.execute(
+        "INSERT OR REPLACE INTO frames (cluster, tier, ts, data) VALUES (?1, ?2, ?3, ?4)",
+        params![cluster, COARSE, running.minute, codec::encode(&ids, &columns)?],
+    )?;
+    Ok(())
+}
+
+/// One series' samples in a window: times, and one column per stored value.
+type Columns = (Vec<i64>, Vec<Vec<i64>>);
+
+/// Turns the frames of `cluster` in `tier` from before `before` into one chunk per series and
+/// window, merging with a chunk already there (frames that arrived after their window closed).
+fn seal(tx: &Transaction, cluster: &str, tier: i64, before: i64, window: i64) -> Result<(), StoreError> {
+    let frames: Vec<(i64, Vec<u8>)> = {
+        let mut statement =
+            tx.prepare_cached("SELECT ts, data FROM frames WHERE cluster = ?1 AND tier = ?2 AND ts < ?3 ORDER BY ts")?;
+        let rows = statement.query_map(params![cluster, tier, before], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if frames.is_empty() {
+        return Ok(());
+    }
+    let mut windows: BTreeMap<i64, HashMap<i64, Columns>> = BTreeMap::new();
+    for (ts, data) in &frames {
+        let (ids, columns) = codec::decode(data)?;
+        let series = windows.entry(ts - ts.rem_euclid(window)).or_default();
+        for (i, id) in ids.iter().enumerate() {
+            let (times, values) = series.entry(*id).or_insert_with(|| (Vec::new(), vec![Vec::new(); columns.len()]));
+            times.push(*ts);
+            for (c, column) in columns.iter().enumerate() {
+                values[c].push(column[i]);
+            }
+        }
+    }
+    let mut existing = tx.prepare_cached("SELECT series, data FROM chunks WHERE tier = ?1 AND start = ?2")?;
+    let mut insert =
+        tx.prepare_cached("INSERT OR REPLACE INTO chunks (tier, start, series, data) VALUES (?1, ?2, ?3, ?4)")?;
+    for (start, mut series) in windows {
+        let rows = existing.query_map(params![tier, start], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+        let earlier: Vec<(i64, Vec<u8>)> = rows.collect::<rusqlite::Result<_>>()?;
+        let wanted: HashSet<i64> = series.keys().copied().collect();
+        for (id, data) in earlier.into_iter().filter(|(id, _)| wanted.contains(id)) {
+            let (old_times, old_columns) = codec::decode(&data)?;
+            let (times, columns) = series.get_mut(&id).expect("wanted series");
+            *times = [old_times, std::mem::take(times)].concat();
+            for (column, old) in columns.iter_mut().zip(old_columns) {
+                *column = [old, std::mem::take(column)].concat();
+            }
+        }
+        for (id, (times, columns)) in series {
+            insert.execute(params![tier, start, id, codec::encode(&times, &columns)?])?;
+        }
+    }
+    tx.execute("DELETE FROM frames WHERE cluster = ?1 AND tier = ?2 AND ts < ?3", params![cluster, tier, before])?;
+    Ok(())
+}
+
+/// A series' points in one tier from `from` (in the tier's unit): closed windows from chunks,
+/// the open one from frames.
+fn read_tier(
+    conn: &Connection,
+    cluster: &str,
+    id: i64,
+    tier: i64,
+    from: i64,
+    window: i64,
+    unit_ms: i64,
+) -> Result<Vec<HistoryPoint>, StoreError> {
+    let mut points = Vec::new();
+    let mut chunk = conn.prepare_cached("SELECT data FROM chunks WHERE tier = ?1 AND start = ?2 AND series = ?3")?;
+    let newest_chunk: Option<i64> = conn
+        .prepare_cached("SELECT max(start) FROM chunks WHERE tier = ?1 AND series = ?2")?
+        .query_row(params![tier, id], |r| r.get(0))?;
+    let mut start = from - from.rem_euclid(window);
+    while newest_chunk.is_some_and(|newest| start <= newest) {
+        let data: Option<Vec<u8>> = chunk.query_row(params![tier, start, id], |r| r.get(0)).optional()?;
+        if let Some(data) = data {
+            let (times, columns) = codec::decode(&data)?;
+            for (i, ts) in times.iter().enumerate().filter(|(_, ts)| **ts >= from) {
+                points.push(point(tier, *ts * unit_ms, &columns, i));
+            }
+        }
+        start += window;
+    }
+    let mut frames =
+        conn.prepare_cached("SELECT ts, data FROM frames WHERE cluster = ?1 AND tier = ?2 AND ts >= ?3 ORDER BY ts")?;
+    let rows =
+        frames.query_map(params![cluster, tier, from], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+    for row in rows {
+        let (ts, data) = row?;
+        let (ids, columns) = codec::decode(&data)?;
+        if let Ok(i) = ids.binary_search(&id) {
+            points.push(point(tier, ts * unit_ms, &columns, i));
+        }
+    }
+    // A coarse point is stamped with the end of its minute.
+    if tier == COARSE {
+        for p in &mut points {
+            p.ts_ms += 60_000;
+        }
+    }
+    points.sort_by_key(|p| p.ts_ms);
+    Ok(points)
+}
+
+fn point(tier: i64, ts_ms: i64, columns: &[Vec<i64>], i: usize) -> HistoryPoint {
+    let span = |m: usize| -> Span {
+        let scale = if m == 2 || m == 3 { RATE_SCALE } else { 1.0 };
+        if tier == FINE {
+            Span::of(columns[m][i] as f64 / scale)
+        } else {
+            let [min, max, last] = [0, 1, 2].map(|k| columns[m * 3 + k][i] as f64 / scale);
+            Span { min, max, last }
+        }
+    };
+    HistoryPoint {
+        ts_ms,
+        ready: span(0),
+        unacked: span(1),
+        publish_rate: span(2),
+        deliver_rate: span(3),
+        consumers: span(4),
+    }
+}
+
+/// Merges points into steps of `step_ms` (0: keep every point), keeping min, max and last.
+fn merge_steps(points: Vec<HistoryPoint>, step_ms: i64) -> Vec<HistoryPoint> {
+    if step_ms == 0 {
+        return points;
+    }
+    let mut merged: Vec<(i64, HistoryPoint)> = Vec::new();
+    for p in points {
+        let bucket = (p.ts_ms - 1).div_euclid(step_ms);
+        match merged.last_mut() {
+            Some((b, acc)) if *b == bucket => *acc = acc.then(p),
+            _ => merged.push((bucket, p)),
+        }
+    }
+    merged.into_iter().map(|(_, p)| p).collect()
+}
+
+fn to_sql(e: StoreError) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string())))
+}
+
+/// Chunks and frames on disk: `keys` (times or series ids) and columns of the same length, as
+/// one pcodec-compressed array `[n, keys.., column 0.., column 1.., ...]`.
+mod codec {
+    use crate::store::StoreError;
+
+    pub fn encode(keys: &[i64], columns: &[Vec<i64>]) -> Result<Vec<u8>, StoreError> {
+        let mut flat = Vec::with_capacity(1 + keys.len() * (1 + columns.len()));
+        flat.push(keys.len() as i64);
+        flat.extend_from_slice(keys);
+        for column in columns {
+            debug_assert_eq!(column.len(), keys.len());
+            flat.extend_from_slice(column);
+        }
+        pco::standalone::simple_compress(&flat, &pco::ChunkConfig::default())
+            .map_err(|e| StoreError::Corrupt(format!("compressing history: {e}")))
+    }
+
+    pub fn decode(data: &[u8]) -> Result<(Vec<i64>, Vec<Vec<i64>>), StoreError> {
+        let flat: Vec<i64> = pco::standalone::simple_decompress(data)
+            .map_err(|e| StoreError::Corrupt(format!("reading history: {e}")))?;
+        let n = flat.first().copied().unwrap_or(0).max(0) as usize;
+        if n == 0 {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        if !(flat.len() - 1).is_multiple_of(n) {
+            return Err(StoreError::Corrupt("a history chunk of the wrong shape".into()));
+        }
+        let keys = flat[1..=n].to_vec();
+        let columns = flat[1 + n..].chunks(n).map(<[i64]>::to_vec).collect();
+        Ok((keys, columns))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queue(name: &str) -> SeriesRef {
+        SeriesRef::Queue { vhost: "/".into(), name: name.into() }
+    }
+
+    const T0: i64 = 1_800_000_000_000; // a whole hour
+
+    #[test]
+    fn records_seals_and_reads_back_across_restarts() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = HistoryConfig::default();
+        {
+            let history = History::open(dir.path(), config.clone()).unwrap();
+            // 12 minutes of samples every 5 s: two fine windows sealed, twelve minutes closed.
+            for i in 0..144 {
+                let ready = if i == 50 { 9_000 } else { i };
+                history
+                    .record("c", T0 + i * 5000, vec![(queue("a"), [ready, 1, 250, 0, 2]), (queue("b"), [0; 5])])
+                    .unwrap();
+            }
+            let usage = history.usage().unwrap();
+            assert!(usage.chunks >= 4, "{usage:?}");
+        }
+        // Reopened: everything is still there, and recording goes on where it stopped.
+        let history = History::open(dir.path(), config).unwrap();
+        history.record("c", T0 + 144 * 5000, vec![(queue("a"), [144, 1, 250, 0, 2])]).unwrap();
+        let now = T0 + 144 * 5000;
+        let fine = history.read("c", &queue("a"), Range::TenMinutes, now).unwrap();
+        assert_eq!(fine.len(), 121, "every sample of the last 10 minutes");
+        assert_eq!(fine.last().unwrap().ready.last, 144.0);
+        assert_eq!(fine.last().unwrap().publish_rate.last, 2.5);
+        let coarse = history.read("c", &queue("a"), Range::EightHours, now).unwrap();
+        assert_eq!(coarse.len(), 12, "one point per closed minute");
+        let spike = coarse.iter().find(|p| p.ready.max == 9_000.0).expect("the spike survives the minute");
+        assert_eq!(spike.ready.last, 59.0, "{spike:?}");
+        assert!(history.read("c", &queue("nope"), Range::Hour, now).unwrap().is_empty());
+        let start = history.backlogs_at_start("c", Range::TenMinutes, now).unwrap();
+        assert_eq!(start[&("/".to_string(), "a".to_string())], 24.0 + 1.0);
+    }
+
+    #[test]
+    fn retention_drops_old_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let config =
+            HistoryConfig { fine_retention: Duration::from_secs(600), coarse_retention: Duration::from_secs(3600) };
+        let history = History::open(dir.path(), config).unwrap();
+        let samples = 3 * 60 * 12;
+        for i in 0..samples {
+            history.record("c", T0 + i * 5000, vec![(queue("a"), [i, 0, 0, 0, 0])]).unwrap();
+        }
+        let now_s = (T0 + (samples - 1) * 5000) / 1000;
+        let oldest = |tier: i64| -> i64 {
+            let conn = history.reader.lock().unwrap();
+            conn.query_row("SELECT min(start) FROM chunks WHERE tier = ?1", [tier], |r| r.get(0)).unwrap()
+        };
+        let fine_age = now_s - oldest(FINE);
+        assert!((600..=600 + 2 * FINE_WINDOW_S).contains(&fine_age), "fine chunks reach back {fine_age} s");
+        let coarse_age = now_s / 60 - oldest(COARSE);
+        assert!((60..=60 + 2 * COARSE_WINDOW_MIN).contains(&coarse_age), "coarse chunks reach back {coarse_age} min");
+    }
+
+    #[test]
+    fn idle_series_cost_almost_nothing() {
+        let (times, columns) = ((0..60).map(|i| i * 5).collect::<Vec<i64>>(), vec![vec![7i64; 60]; METRICS]);
+        let data = codec::encode(&times, &columns).unwrap();
+        assert!(data.len() < 100, "{} bytes for 60 samples of 5 metrics", data.len());
+        assert_eq!(codec::decode(&data).unwrap(), (times, columns));
+    }
+}

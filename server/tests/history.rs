@@ -1,0 +1,179 @@
+//! Recorded history on a real broker: a publish shows up in the queue's, the vhost's and the
+//! cluster's history and in the top-growing list; the history outlives a console restart, a
+//! broker restart (whose own samples start over) and a `kill -9` of the console mid-write.
+//! Restarts the local 3.10 node with the project's script, so it is a test binary of its own.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use app::api::Backend;
+use app::history::{Range, SeriesRef};
+use common::{cluster, enc, eventually, everyone, Admin};
+use serde_json::json;
+use warren::backend::Clusters;
+use warren::history::{History, HistoryConfig};
+use warren::metrics::Metrics;
+
+const BROKER: &str = "http://127.0.0.1:15672";
+
+/// The tests stop brokers and processes: one at a time.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn broker(action: &str) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/broker.sh");
+    let status = Command::new(script).args([action, "3.10"]).status().expect("running scripts/broker.sh");
+    assert!(status.success(), "scripts/broker.sh {action} 3.10 failed");
+}
+
+/// Starts the broker again even when an assertion fails, so later tests find it running.
+struct Restart;
+
+impl Drop for Restart {
+    fn drop(&mut self) {
+        broker("start");
+    }
+}
+
+fn console(dir: &std::path::Path) -> Arc<Clusters> {
+    let history = History::open(dir, HistoryConfig::default()).unwrap();
+    let config = cluster("it", &[BROKER], "guest", Duration::from_secs(3));
+    Clusters::spawn(&[config], Arc::new(Metrics::default()), Some(history)).unwrap()
+}
+
+fn now_ms() -> i64 {
+    warren::store::now_ms()
+}
+
+#[tokio::test]
+async fn history_records_publishes_and_outlives_console_and_broker_restarts() {
+    let _serial = SERIAL.lock().await;
+    let admin = Admin::connect(BROKER).await;
+    let vhost = admin.vhost("warren-history").await;
+    let (v, queue) = (enc(&vhost), "backlog / #% 队列");
+    admin.put(&format!("queues/{v}/{}", enc(queue)), json!({"durable": true})).await;
+    let dir = tempfile::tempdir().unwrap();
+    let who = everyone();
+    let series = SeriesRef::Queue { vhost: vhost.clone(), name: queue.into() };
+    let ready_at = |clusters: Arc<Clusters>, series: SeriesRef, range: Range| {
+        let who = everyone();
+        async move {
+            let h = clusters.history(&who, "it", &series, range).await.unwrap();
+            h.points.iter().map(|p| p.ready.last).collect::<Vec<_>>()
+        }
+    };
+
+    let clusters = console(dir.path());
+    eventually("an empty queue in its history", || async {
+        ready_at(clusters.clone(), series.clone(), Range::TenMinutes).await.first() == Some(&0.0)
+    })
+    .await;
+    for i in 0..30 {
+        admin
+            .post(
+                &format!("exchanges/{v}/amq.default/publish"),
+                json!({"properties": {"delivery_mode": 2}, "routing_key": queue, "payload": format!("m{i}"), "payload_encoding": "string"}),
+            )
+            .await;
+    }
+    eventually("the publish in the queue's history", || async {
+        ready_at(clusters.clone(), series.clone(), Range::TenMinutes).await.last() == Some(&30.0)
+    })
+    .await;
+    for other in [SeriesRef::Vhost(vhost.clone()), SeriesRef::Cluster] {
+        let h = clusters.history(&who, "it", &other, Range::TenMinutes).await.unwrap();
+        assert!(h.points.last().unwrap().ready.last >= 30.0, "{other:?}: {:?}", h.points.last());
+    }
+    let grown = clusters.top_growing(&who, "it", Some(vhost.clone()), Range::TenMinutes).await.unwrap();
+    assert_eq!((grown[0].name.as_str(), grown[0].from, grown[0].to), (queue, 0.0, 30.0), "{grown:?}");
+    eventually("a forecast from a few samples", || async {
+        let h = clusters.history(&who, "it", &series, Range::TenMinutes).await.unwrap();
+        h.forecast.is_some_and(|f| f.net_rate >= 0.0)
+    })
+    .await;
+    // The chart ranges beyond an hour read minute points: the first one closes within a minute.
+    let before_restarts = now_ms();
+
+    // Console restart: a new process's view of the same data directory.
+    clusters.shutdown_token().cancel();
+    drop(clusters);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let clusters = console(dir.path());
+    let kept = clusters.history(&who, "it", &series, Range::TenMinutes).await.unwrap();
+    assert!(
+        kept.points.iter().any(|p| p.ts_ms < before_restarts && p.ready.last == 30.0),
+        "the samples before the restart are still there"
+    );
+
+    // Broker restart: the broker's own samples start over, Warren's do not.
+    let restart = Restart;
+    broker("stop");
+    drop(restart);
+    let back = Instant::now();
+    eventually("samples after the broker's return", || async {
+        let h = clusters.history(&who, "it", &series, Range::TenMinutes).await.unwrap();
+        h.points.iter().any(|p| p.ts_ms > before_restarts + back.elapsed().as_millis() as i64 - 1000)
+    })
+    .await;
+    let h = clusters.history(&who, "it", &series, Range::TenMinutes).await.unwrap();
+    assert!(h.points.iter().any(|p| p.ts_ms < before_restarts && p.ready.last == 30.0), "history kept");
+    assert_eq!(h.points.last().unwrap().ready.last, 30.0, "durable messages are back after the restart");
+
+    // The minute tier: after a minute boundary, the 8-hour range has the backlog too.
+    eventually("a closed minute", || async {
+        ready_at(clusters.clone(), series.clone(), Range::EightHours).await.contains(&30.0)
+    })
+    .await;
+    clusters.shutdown_token().cancel();
+    admin.delete(&format!("vhosts/{v}")).await;
+}
+
+#[tokio::test]
+async fn kill_9_loses_at_most_the_last_interval() {
+    let _serial = SERIAL.lock().await;
+    Admin::connect(BROKER).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("warren.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "data_dir = {:?}\n[[cluster]]\nname = \"it\"\nurls = [\"{BROKER}\"]\nusername = \"guest\"\npassword = \"guest\"\nrefresh_interval_secs = 1\n",
+            dir.path().join("data")
+        ),
+    )
+    .unwrap();
+    let start = |port: u16| {
+        Command::new(env!("CARGO_BIN_EXE_warren"))
+            .env("WARREN_CONFIG", &config)
+            .env("LEPTOS_OUTPUT_NAME", "warren")
+            .env("LEPTOS_SITE_ROOT", dir.path())
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting warren")
+    };
+    let last_sample = || -> Option<i64> {
+        let history = History::open(&dir.path().join("data"), HistoryConfig::default()).ok()?;
+        let h = history.read("it", &SeriesRef::Cluster, Range::TenMinutes, now_ms()).ok()?;
+        h.last().map(|p| p.ts_ms)
+    };
+
+    for round in 0..3 {
+        let mut child = start(47_310 + round);
+        // Let it record for a while, then kill it at an arbitrary moment of its interval.
+        tokio::time::sleep(Duration::from_millis(6_000 + 337 * u64::from(round))).await;
+        child.kill().expect("SIGKILL");
+        let killed_at = now_ms();
+        child.wait().unwrap();
+        let last = last_sample().expect("the store opens after kill -9 and has samples");
+        // One interval (1 s) plus the refresh and write under way when it died.
+        assert!(killed_at - last <= 2_500, "round {round}: last sample {} ms before the kill", killed_at - last);
+    }
+    let history = History::open(&dir.path().join("data"), HistoryConfig::default()).unwrap();
+    let points = history.read("it", &SeriesRef::Cluster, Range::TenMinutes, now_ms()).unwrap();
+    assert!(points.len() >= 12, "samples from all three runs: {}", points.len());
+}
