@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use app::api::Backend;
 use app::history::{Range, SeriesRef};
-use common::{cluster, enc, eventually, everyone, Admin};
+use common::{broker, cluster, enc, eventually, everyone, Admin, Restart};
 use serde_json::json;
 use warren::backend::Clusters;
 use warren::history::{History, HistoryConfig};
@@ -21,21 +21,6 @@ const BROKER: &str = "http://127.0.0.1:15672";
 
 /// The tests stop brokers and processes: one at a time.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn broker(action: &str) {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/broker.sh");
-    let status = Command::new(script).args([action, "3.10"]).status().expect("running scripts/broker.sh");
-    assert!(status.success(), "scripts/broker.sh {action} 3.10 failed");
-}
-
-/// Starts the broker again even when an assertion fails, so later tests find it running.
-struct Restart;
-
-impl Drop for Restart {
-    fn drop(&mut self) {
-        broker("start");
-    }
-}
 
 fn console(dir: &std::path::Path) -> Arc<Clusters> {
     let history = History::open(dir, HistoryConfig::default()).unwrap();

@@ -4,29 +4,13 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::Duration;
 
 use app::api::Backend;
 use app::error::AppError;
-use common::{cluster, eventually, spawn, Admin};
+use common::{broker, cluster, eventually, spawn, Admin, Restart};
 
 const BROKER: &str = "http://127.0.0.1:15672";
-
-fn broker(action: &str) {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/broker.sh");
-    let status = Command::new(script).args([action, "3.10"]).status().expect("running scripts/broker.sh");
-    assert!(status.success(), "scripts/broker.sh {action} 3.10 failed");
-}
-
-/// Starts the broker again even when an assertion fails, so later tests find it running.
-struct Restart;
-
-impl Drop for Restart {
-    fn drop(&mut self) {
-        broker("start");
-    }
-}
 
 #[tokio::test]
 async fn a_stopped_broker_leaves_a_stale_snapshot_and_its_return_goes_live() {

@@ -305,3 +305,19 @@ where
     }
     panic!("timed out waiting for {what}");
 }
+
+/// Runs `scripts/broker.sh <action> 3.10`: tests that stop the local node run in binaries of their own.
+pub fn broker(action: &str) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/broker.sh");
+    let status = std::process::Command::new(script).args([action, "3.10"]).status().expect("running scripts/broker.sh");
+    assert!(status.success(), "scripts/broker.sh {action} 3.10 failed");
+}
+
+/// Starts the broker again even when an assertion fails, so later tests find it running.
+pub struct Restart;
+
+impl Drop for Restart {
+    fn drop(&mut self) {
+        broker("start");
+    }
+}
