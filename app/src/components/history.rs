@@ -20,7 +20,8 @@ pub fn use_range() -> Memo<Range> {
     Memo::new(move |_| query.read().get("range").and_then(|r| Range::parse(&r)).unwrap_or_default())
 }
 
-/// Re-reads `fetch` every `period` in the browser, for as long as the component lives.
+/// A counter that goes up every `period` in the browser, for as long as the component lives:
+/// a resource that reads it re-fetches on each tick.
 fn use_ticker(period: impl Fn() -> std::time::Duration + Send + Sync + 'static) -> ReadSignal<u64> {
     let (tick, set_tick) = signal(0u64);
     #[cfg(feature = "hydrate")]
