@@ -5,9 +5,11 @@
 #   scripts/broker.sh stop  [3.10|4.0|all]   stop what this script started
 #   scripts/broker.sh status [3.10|4.0|all]
 #
-# 3.10 is Debian bookworm's rabbitmq-server, run natively:   AMQP 5672, management 15672.
+# 3.10 is Debian bookworm's rabbitmq-server, run natively:   AMQP 5672, management 15672,
+#                                                             Prometheus metrics 15692.
 # 4.0 is Debian trixie's, in a debootstrap root (built once, cached), run with chroot:
-#                                                             AMQP 5673, management 15673.
+#                                                             AMQP 5673, management 15673,
+#                                                             Prometheus metrics 15693.
 # Both use guest/guest. State lives in $WARREN_BROKER_DIR (default /var/tmp/warren-brokers).
 set -euo pipefail
 
@@ -15,21 +17,23 @@ BASE=${WARREN_BROKER_DIR:-/var/tmp/warren-brokers}
 TRIXIE_ROOT=${WARREN_TRIXIE_ROOT:-/var/cache/warren/trixie-root}
 log() { printf '[broker] %s\n' "$*" >&2; }
 
-# version -> node name, AMQP port, management port, distribution port
-node_of() { case $1 in 3.10) echo "warren310@localhost 5672 15672 25672" ;; 4.0) echo "warren40@localhost 5673 15673 25673" ;; esac; }
+# version -> node name, AMQP port, management port, distribution port, Prometheus port
+node_of() { case $1 in 3.10) echo "warren310@localhost 5672 15672 25672 15692" ;; 4.0) echo "warren40@localhost 5673 15673 25673 15693" ;; esac; }
 mgmt_port() { node_of "$1" | cut -d' ' -f3; }
 
 api_up() { curl -fsS -m 3 -u guest:guest "http://127.0.0.1:$(mgmt_port "$1")/api/overview" >/dev/null 2>&1; }
 
-write_config() { # dir amqp_port mgmt_port
+write_config() { # dir amqp_port mgmt_port prometheus_port
   mkdir -p "$1"
   cat > "$1/rabbitmq.conf" <<CONF
 listeners.tcp.default = 127.0.0.1:$2
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $3
+prometheus.tcp.ip = 127.0.0.1
+prometheus.tcp.port = $4
 log.file.level = warning
 CONF
-  echo '[rabbitmq_management].' > "$1/enabled_plugins"
+  echo '[rabbitmq_management,rabbitmq_prometheus].' > "$1/enabled_plugins"
 }
 
 # Runs a RabbitMQ command for a version: natively for 3.10, inside the trixie root for 4.0,
@@ -37,7 +41,7 @@ CONF
 in_root() { # version command...
   local version=$1; shift
   local node amqp mgmt dist dir
-  read -r node amqp mgmt dist <<<"$(node_of "$version")"
+  read -r node amqp mgmt dist _ <<<"$(node_of "$version")"
   if [ "$version" = 3.10 ]; then dir="$BASE/rabbit310"; else dir=/var/lib/warren40; fi
   local -a vars=(HOME="$dir" RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
     RABBITMQ_NODE_PORT="$amqp" RABBITMQ_DIST_PORT="$dist" RABBITMQ_MNESIA_BASE="$dir/mnesia"
@@ -84,16 +88,16 @@ start() {
   if api_up "$version"; then log "$version already running on :$(mgmt_port "$version")"; return; fi
   # A node whose API fails is restarted rather than left half-alive.
   if node_up "$version"; then stop "$version"; fi
-  read -r node amqp mgmt dist <<<"$(node_of "$version")"
+  read -r node amqp mgmt dist prom <<<"$(node_of "$version")"
   local dir
   if [ "$version" = 3.10 ]; then
     dir="$BASE/rabbit310"
-    write_config "$dir" "$amqp" "$mgmt"
+    write_config "$dir" "$amqp" "$mgmt" "$prom"
   else
     ensure_trixie_root
     mount_trixie
     dir="$TRIXIE_ROOT/var/lib/warren40"
-    write_config "$dir" "$amqp" "$mgmt"
+    write_config "$dir" "$amqp" "$mgmt" "$prom"
   fi
   log "starting RabbitMQ $version ($node, AMQP $amqp, management $mgmt)"
   # From its own directory: a node started from a directory that is later deleted (a CI clone)

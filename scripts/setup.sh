@@ -9,7 +9,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # Debian packages: the broker, the browser for e2e, debootstrap for the RabbitMQ 4.0 root,
 # CJK fonts so Chinese renders in screenshots, brotli for size measurements.
-apt_packages=(rabbitmq-server chromium fonts-noto-cjk debootstrap brotli curl ca-certificates)
+apt_packages=(rabbitmq-server prometheus chromium fonts-noto-cjk debootstrap brotli curl ca-certificates)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

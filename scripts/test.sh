@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, integration tests against real RabbitMQ 3.10 and 4.0, and the
-# Playwright suite in Debian's Chromium against a release build. Installs what is missing first.
+# Runs every test: unit tests, integration tests against real RabbitMQ 3.10 and 4.0 (and a real
+# Prometheus scraping them), and the Playwright suite in Debian's Chromium against a release build. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 scripts/setup.sh
 
-# Start the brokers that are not running yet, and stop only those again at the end.
+# Start the brokers (and the Prometheus scraping them) that are not running yet, and stop only
+# those again at the end.
 started=()
-cleanup() { for version in "${started[@]}"; do scripts/broker.sh stop "$version" || true; done; }
+cleanup() {
+  for what in "${started[@]}"; do
+    if [ "$what" = prometheus ]; then scripts/prometheus.sh stop || true; else scripts/broker.sh stop "$what" || true; fi
+  done
+}
 trap cleanup EXIT
 for version in 3.10 4.0; do
   if ! scripts/broker.sh status "$version" | grep -q running; then
@@ -17,6 +22,10 @@ for version in 3.10 4.0; do
     scripts/broker.sh start "$version"
   fi
 done
+if ! scripts/prometheus.sh status | grep -q running; then
+  started+=(prometheus)
+  scripts/prometheus.sh start
+fi
 
 export WARREN_TEST_BROKERS="3.10=http://127.0.0.1:15672,4.0=http://127.0.0.1:15673"
 

@@ -6,7 +6,6 @@ use plotters::prelude::*;
 use plotters::coord::types::RangedCoordf64;
 
 use crate::history::HistoryPoint;
-use crate::model::{Backlog, Point};
 
 pub const WIDTH: u32 = 960;
 pub const HEIGHT: u32 = 260;
@@ -28,19 +27,6 @@ pub struct TimeAxis {
     pub unit_ms: f64,
     /// "min ago", "h ago", "days ago".
     pub label: &'static str,
-}
-
-/// Ready and unacked as stacked areas over time, with the x axis in time before the newest
-/// sample (time zones differ between server and browser; "minutes ago" does not).
-/// Returns `None` when there is nothing to draw.
-pub fn backlog_svg(backlog: &Backlog, axis: TimeAxis) -> Option<String> {
-    let ready = sorted(&backlog.ready);
-    let unacked = sorted(&backlog.unacked);
-    // Stack by timestamp: the broker samples both series together.
-    let unacked_at = |ts: i64| unacked.iter().find(|p| p.ts_ms == ts).map_or(0.0, |p| p.value);
-    let stacked: Vec<(i64, f64, f64)> =
-        ready.iter().map(|p| (p.ts_ms, p.value, p.value + unacked_at(p.ts_ms))).collect();
-    stacked_svg(&stacked, &[], axis)
 }
 
 /// A recorded history: ready and unacked stacked (each point's last value), and, where a point
@@ -139,12 +125,6 @@ pub fn plot_span() -> (f64, f64) {
     (left, right)
 }
 
-fn sorted(points: &[Point]) -> Vec<Point> {
-    let mut points: Vec<Point> = points.iter().copied().filter(|p| p.value.is_finite()).collect();
-    points.sort_by_key(|p| p.ts_ms);
-    points
-}
-
 /// Scale tops at 1, 2 or 5 × 10ⁿ so the y labels are round numbers.
 fn nice_ceiling(value: f64) -> f64 {
     if value <= 1.0 {
@@ -178,15 +158,19 @@ mod tests {
 
     const MINUTES: TimeAxis = TimeAxis { span_ms: 600_000.0, unit_ms: 60_000.0, label: "min ago" };
 
-    fn series(values: &[f64]) -> Vec<Point> {
-        // Newest first, as the broker sends them.
-        values.iter().enumerate().map(|(i, v)| Point { ts_ms: 1_000_000 - i as i64 * 5000, value: *v }).collect()
-    }
-
     #[test]
     fn draws_both_series_into_a_scalable_svg() {
-        let backlog = Backlog { ready: series(&[10.0, 20.0, 30.0]), unacked: series(&[1.0, 2.0, 3.0]) };
-        let svg = backlog_svg(&backlog, MINUTES).expect("an svg");
+        let points: Vec<HistoryPoint> = [(10.0, 1.0), (20.0, 2.0), (30.0, 3.0)]
+            .iter()
+            .enumerate()
+            .map(|(i, (ready, unacked))| HistoryPoint {
+                ts_ms: 1_000_000 + i as i64 * 5000,
+                ready: crate::history::Span::of(*ready),
+                unacked: crate::history::Span::of(*unacked),
+                ..Default::default()
+            })
+            .collect();
+        let svg = history_svg(&points, MINUTES).expect("an svg");
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("viewBox=\"0 0 960 260\""));
         assert!(!svg.contains("width=\"960\""));
@@ -195,8 +179,8 @@ mod tests {
     }
 
     #[test]
-    fn nothing_to_draw_without_samples() {
-        assert_eq!(backlog_svg(&Backlog::default(), MINUTES), None);
+    fn nothing_to_draw_without_points() {
+        assert_eq!(history_svg(&[], MINUTES), None);
     }
 
     #[test]

@@ -118,12 +118,23 @@ impl HistoryPoint {
     }
 }
 
+/// Where a chart's points came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Source {
+    /// Warren's own store.
+    #[default]
+    Warren,
+    /// The Prometheus configured for the cluster.
+    Prometheus,
+    /// Prometheus is configured but did not answer: Warren's own store stands in.
+    WarrenInsteadOfPrometheus,
+}
+
 /// One series over a range, oldest point first.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct History {
     pub range: Range,
-    /// Where the points came from: "warren" (the embedded store) or "prometheus".
-    pub source: String,
+    pub source: Source,
     pub points: Vec<HistoryPoint>,
     /// For a queue: where its backlog is heading (from the last minutes, whatever the range).
     pub forecast: Option<Forecast>,

@@ -54,20 +54,6 @@ pub struct ClusterInfo {
     pub nodes: Vec<String>,
 }
 
-/// One point of a time series: milliseconds since the Unix epoch and a value.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Point {
-    pub ts_ms: i64,
-    pub value: f64,
-}
-
-/// The backlog of a queue, a vhost or a cluster over the broker's own sample window.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Backlog {
-    pub ready: Vec<Point>,
-    pub unacked: Vec<Point>,
-}
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MessageTotals {
     pub ready: u64,
@@ -111,7 +97,6 @@ pub struct Overview {
     pub messages: MessageTotals,
     pub objects: ObjectTotals,
     pub nodes: Vec<NodeInfo>,
-    pub backlog: Backlog,
     /// The totals cover only the vhosts this viewer may see; connections, channels and the
     /// cluster-wide chart are left out.
     #[serde(default)]
@@ -236,7 +221,6 @@ pub struct QueueDetail {
     pub memory: u64,
     pub consumers: Vec<ConsumerInfo>,
     pub bindings: Vec<BindingRow>,
-    pub backlog: Backlog,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

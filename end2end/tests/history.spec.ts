@@ -47,3 +47,27 @@ test('the queue chart shows recorded history, appends live and switches ranges',
     await api('DELETE', `queues/${enc(VHOST)}/${enc(queue)}`);
   }
 });
+
+test('the queue list filtered to a vhost charts that vhost and its growing queues', async ({ page }) => {
+  const queue = `e2e-vhost-history-${Date.now()}`;
+  await api('PUT', `queues/${enc(VHOST)}/${enc(queue)}`, { durable: true });
+  try {
+    // Recorded empty first (its chart has a point), so the publish below counts as growth.
+    await expect(async () => {
+      await page.goto(`/c/local/queue?vhost=${enc(VHOST)}&name=${enc(queue)}`);
+      await expect(page.getByTestId('history-svg')).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
+    await publishTo(VHOST, queue, 5);
+    await page.goto(`/c/local/queues?vhost=${enc(VHOST)}`);
+    await hydrated(page);
+    await expect(page.getByTestId('history-svg')).toBeVisible({ timeout: 30_000 });
+    // The queue grew from nothing within the last 10 minutes.
+    await expect(page.getByTestId('top-growing')).toContainText(queue, { timeout: 30_000 });
+    // Without a vhost filter there is no vhost to chart.
+    await page.goto('/c/local/queues');
+    await expect(page.getByTestId('queues')).toBeVisible();
+    await expect(page.getByTestId('history-chart')).toHaveCount(0);
+  } finally {
+    await api('DELETE', `queues/${enc(VHOST)}/${enc(queue)}`);
+  }
+});

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use app::auth::Access;
 use app::error::AppError;
-use app::history::{forecast, Growth, History, Range, SeriesRef};
+use app::history::{forecast, Growth, History, Range, SeriesRef, Source};
 use app::model::*;
 use app::policy::{ApplyTo, Policies, PolicyDraft, PolicyInfo, PolicyPreview, PreviewRow, Version};
 use tokio_util::sync::CancellationToken;
@@ -17,6 +17,7 @@ use crate::config::ClusterConfig;
 use crate::feed::Feed;
 use crate::history::History as HistoryStore;
 use crate::metrics::Metrics;
+use crate::prometheus::PrometheusSource;
 use crate::snapshot::Snapshot;
 
 /// The biggest compiled regex filter: a pattern of at most 1024 characters can still expand to a
@@ -30,6 +31,8 @@ pub struct Clusters {
     metrics: Arc<Metrics>,
     /// `None`: nothing is recorded (tests that do not look at history).
     history: Option<Arc<HistoryStore>>,
+    /// Clusters whose charts read from Prometheus.
+    prometheus: HashMap<String, PrometheusSource>,
     shutdown: CancellationToken,
 }
 
@@ -43,7 +46,11 @@ impl Clusters {
     ) -> anyhow::Result<Arc<Self>> {
         let shutdown = CancellationToken::new();
         let mut feeds = HashMap::new();
+        let mut prometheus = HashMap::new();
         for config in configs {
+            if let Some(p) = &config.prometheus {
+                prometheus.insert(config.name.clone(), PrometheusSource::new(p.clone())?);
+            }
             let feed = Arc::new(Feed::new(config, metrics.clone())?);
             tokio::spawn(feed.clone().run(shutdown.clone()));
             if let Some(history) = &history {
@@ -52,11 +59,25 @@ impl Clusters {
             feeds.insert(config.name.clone(), feed);
         }
         let order = configs.iter().map(|c| c.name.clone()).collect();
-        Ok(Arc::new(Self { order, feeds, metrics, history, shutdown }))
+        Ok(Arc::new(Self { order, feeds, metrics, history, prometheus, shutdown }))
     }
 
     fn history_store(&self) -> Result<Arc<HistoryStore>, AppError> {
         self.history.clone().ok_or_else(|| AppError::NotFound("history is not recorded on this server".into()))
+    }
+
+    /// Each queue's backlog when `range` began: from Prometheus when the cluster has one that
+    /// answers, else from Warren's own store.
+    async fn backlogs_at_start(&self, cluster: &str, range: Range) -> Result<HashMap<(String, String), f64>, AppError> {
+        let now = crate::store::now_ms();
+        if let Some(prometheus) = self.prometheus.get(cluster) {
+            match prometheus.backlogs_at(now - range.millis()).await {
+                Ok(start) => return Ok(start),
+                Err(error) => tracing::warn!(cluster, %error, "Prometheus failed; using Warren's own history"),
+            }
+        }
+        let (store, name) = (self.history_store()?, cluster.to_string());
+        blocking(move || store.backlogs_at_start(&name, range, now)).await
     }
 
     pub fn first(&self) -> &str {
@@ -180,7 +201,6 @@ fn scoped_overview(full: &Overview, snapshot: &Snapshot, who: &dyn Access, clust
             queues: queues.len() as u64,
             consumers: queues.iter().map(|q| q.consumers).sum(),
         },
-        backlog: Backlog::default(),
         limited_to_vhosts: true,
         ..full.clone()
     }
@@ -353,7 +373,6 @@ impl app::api::Backend for Clusters {
             }
             SeriesRef::Cluster => {}
         }
-        let store = self.history_store()?;
         let max_length = match series {
             SeriesRef::Queue { vhost, name } => {
                 let (snapshot, _) = self.current(who, cluster).await?;
@@ -361,20 +380,43 @@ impl app::api::Backend for Clusters {
             }
             _ => None,
         };
-        let (name, series) = (cluster.to_string(), series.clone());
-        let (points, recent) = blocking(move || {
-            let now = crate::store::now_ms();
-            let points = store.read(&name, &series, range, now)?;
-            // The forecast looks at the last minutes at full resolution, whatever the range.
-            let recent = match (&max_length, range) {
-                (None, _) | (_, Range::TenMinutes) => None,
-                _ => Some(store.read(&name, &series, Range::TenMinutes, now)?),
+        // The forecast looks at the last minutes at full resolution, whatever the range.
+        let wants_recent = max_length.is_some() && range != Range::TenMinutes;
+        let now = crate::store::now_ms();
+        let mut source = Source::Warren;
+        let mut read = None;
+        if let Some(prometheus) = self.prometheus.get(cluster) {
+            let recent = async {
+                match wants_recent {
+                    true => prometheus.read(series, Range::TenMinutes, now).await.map(Some),
+                    false => Ok(None),
+                }
             };
-            Ok((points, recent))
-        })
-        .await?;
+            match tokio::try_join!(prometheus.read(series, range, now), recent) {
+                Ok(points) => (source, read) = (Source::Prometheus, Some(points)),
+                Err(error) => {
+                    tracing::warn!(cluster, %error, "Prometheus failed; charting Warren's own history instead");
+                    source = Source::WarrenInsteadOfPrometheus;
+                }
+            }
+        }
+        let (points, recent) = match read {
+            Some(read) => read,
+            None => {
+                let (store, name, series) = (self.history_store()?, cluster.to_string(), series.clone());
+                blocking(move || {
+                    let points = store.read(&name, &series, range, now)?;
+                    let recent = match wants_recent {
+                        true => Some(store.read(&name, &series, Range::TenMinutes, now)?),
+                        false => None,
+                    };
+                    Ok((points, recent))
+                })
+                .await?
+            }
+        };
         let forecast = max_length.and_then(|limit| forecast(recent.as_ref().unwrap_or(&points), limit));
-        Ok(History { range, source: "warren".into(), points, forecast })
+        Ok(History { range, source, points, forecast })
     }
 
     async fn top_growing(
@@ -388,9 +430,7 @@ impl app::api::Backend for Clusters {
         if let Some(vhost) = &vhost {
             check_vhost(who, cluster, vhost)?;
         }
-        let store = self.history_store()?;
-        let name = cluster.to_string();
-        let start = blocking(move || store.backlogs_at_start(&name, range, crate::store::now_ms())).await?;
+        let start = self.backlogs_at_start(cluster, range).await?;
         let mut grown: Vec<Growth> = snapshot
             .queues_in(vhost.as_deref())
             .iter()

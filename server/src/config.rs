@@ -101,6 +101,39 @@ pub struct ClusterConfig {
     pub tls: TlsConfig,
     /// Lets this cluster's RabbitMQ users sign in to Warren with their own credentials.
     pub broker_sign_in: bool,
+    /// Where charts read long history instead of Warren's own store.
+    pub prometheus: Option<PrometheusConfig>,
+}
+
+/// `[cluster.prometheus]`: a Prometheus that scrapes this cluster's `rabbitmq_prometheus`
+/// plugin at `/metrics/detailed` (queue_coarse_metrics, queue_consumer_count,
+/// channel_queue_metrics, channel_queue_exchange_metrics).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrometheusConfig {
+    /// The Prometheus server, ending in `/`.
+    pub url: Url,
+    /// Label matchers that pick this cluster's targets, e.g. `job="rabbitmq-prod"`; empty when
+    /// the Prometheus scrapes only this cluster.
+    pub selector: String,
+    /// Prometheus' scrape interval for the broker: the finest step a chart asks for.
+    pub scrape_interval: Duration,
+    pub timeout: Duration,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePrometheus {
+    url: String,
+    #[serde(default)]
+    selector: String,
+    #[serde(default = "default_scrape_interval_secs")]
+    scrape_interval_secs: u64,
+    #[serde(default = "default_timeout_secs")]
+    timeout_secs: f64,
+}
+
+fn default_scrape_interval_secs() -> u64 {
+    15
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -231,6 +264,7 @@ struct FileCluster {
     tls: TlsConfig,
     #[serde(default)]
     broker_sign_in: bool,
+    prometheus: Option<FilePrometheus>,
 }
 
 fn default_timeout_secs() -> f64 {
@@ -310,6 +344,7 @@ fn local_default() -> ClusterConfig {
         refresh_interval: Duration::from_secs_f64(default_refresh_interval_secs()),
         tls: TlsConfig::default(),
         broker_sign_in: false,
+        prometheus: None,
     }
 }
 
@@ -343,7 +378,25 @@ fn resolve_cluster(c: FileCluster, env: &impl Fn(&str) -> Option<String>) -> Res
             .then(|| Duration::from_secs_f64(value))
             .ok_or_else(|| invalid(format!("{key} must be between {min} and {max} seconds")))
     };
+    let prometheus = match c.prometheus {
+        None => None,
+        Some(p) => Some(PrometheusConfig {
+            url: parse_node_url(&p.url).map_err(|e| invalid(format!("prometheus: {e}")))?,
+            // Matchers go inside `{…}` of every query: a brace would end them early.
+            selector: if p.selector.contains(['{', '}']) {
+                return Err(invalid(
+                    "prometheus.selector is label matchers without braces, like job=\"rabbitmq\"".into(),
+                ));
+            } else {
+                p.selector.trim().trim_matches(',').trim().to_string()
+            },
+            // Whole seconds: Prometheus durations in the queries are written in seconds.
+            scrape_interval: seconds(p.scrape_interval_secs as f64, "prometheus.scrape_interval_secs", 1.0, 3600.0)?,
+            timeout: seconds(p.timeout_secs, "prometheus.timeout_secs", 0.1, 300.0)?,
+        }),
+    };
     Ok(ClusterConfig {
+        prometheus,
         timeout: seconds(c.timeout_secs, "timeout_secs", 0.1, 300.0)?,
         list_timeout: seconds(c.list_timeout_secs, "list_timeout_secs", 0.1, 600.0)?,
         connect_timeout: seconds(c.connect_timeout_secs, "connect_timeout_secs", 0.1, 300.0)?,
@@ -428,6 +481,9 @@ mod tests {
             refresh_interval_secs = 10
             [cluster.tls]
             insecure_skip_verify = true
+            [cluster.prometheus]
+            url = "http://prom:9090"
+            selector = ', job="rabbitmq-prod", '
             [[cluster]]
             name = "lab"
             urls = ["http://lab:15672/"]
@@ -447,6 +503,16 @@ mod tests {
         assert_eq!(config.clusters[1].refresh_interval, Duration::from_secs(5));
         assert!(prod.tls.insecure_skip_verify);
         assert_eq!(config.clusters[1].connect_timeout, Duration::from_secs(2));
+        let prometheus = prod.prometheus.as_ref().unwrap();
+        assert_eq!(
+            (prometheus.url.as_str(), prometheus.selector.as_str()),
+            ("http://prom:9090/", r#"job="rabbitmq-prod""#)
+        );
+        assert_eq!(prometheus.scrape_interval, Duration::from_secs(15));
+        assert_eq!(config.clusters[1].prometheus, None);
+        let braces = "[[cluster]]\nname = \"a\"\nurls = [\"http://h:15672\"]\nusername = \"u\"\npassword = \"p\"\n\
+                      [cluster.prometheus]\nurl = \"http://prom:9090\"\nselector = '{job=\"x\"}'\n";
+        assert!(load(braces, &[]).unwrap_err().to_string().contains("without braces"));
     }
 
     #[test]

@@ -30,6 +30,29 @@ use crate::store::StoreError;
 pub const METRICS: usize = 5;
 /// Rates are kept in hundredths of a message per second: integers compress far better.
 const RATE_SCALE: f64 = 100.0;
+/// Rates keep this many significant digits: digits beyond are the broker's sampling noise, and
+/// storing them would cost more than every other metric together.
+const RATE_DIGITS: u32 = 3;
+
+/// Rounds a rate (in hundredths) to `RATE_DIGITS` significant digits.
+fn round_rate(hundredths: i64) -> i64 {
+    let digits = hundredths.unsigned_abs().checked_ilog10().map_or(0, |d| d + 1);
+    if digits <= RATE_DIGITS {
+        return hundredths;
+    }
+    let unit = 10i128.pow(digits - RATE_DIGITS);
+    let rounded = (i128::from(hundredths) + unit / 2).div_euclid(unit) * unit;
+    rounded.clamp(i64::MIN.into(), i64::MAX.into()) as i64
+}
+
+/// Stored values per series in a tier: each metric's value (fine), or its min, max and last.
+fn columns_in(tier: i64) -> usize {
+    if tier == FINE {
+        METRICS
+    } else {
+        3 * METRICS
+    }
+}
 const FINE: i64 = 0;
 const COARSE: i64 = 1;
 /// Window lengths in each tier's own time unit (fine: seconds, coarse: minutes).
@@ -174,7 +197,8 @@ impl History {
                     id
                 }
             };
-            frame.push((id, reading));
+            let [ready, unacked, publish, deliver, consumers] = reading;
+            frame.push((id, [ready, unacked, round_rate(publish), round_rate(deliver), consumers]));
         }
         frame.sort_unstable_by_key(|(id, _)| *id);
         frame.dedup_by_key(|(id, _)| *id);
@@ -194,8 +218,18 @@ impl History {
             "INSERT OR REPLACE INTO frames (cluster, tier, ts, data) VALUES (?1, ?2, ?3, ?4)",
             params![cluster, FINE, ts, codec::encode(&ids, &columns)?],
         )?;
+        tx.commit()?;
+        Ok(())
+    }
 
-        // Close the windows that ended before this sample, then forget what is past retention.
+    /// Closes `cluster`'s windows that ended before `ts_ms` into chunks and forgets what is past
+    /// retention. Kept out of `record` so an interval is durable before the hourly close (seconds
+    /// at 10,000 queues) starts; a crash in between only leaves frames to close next time.
+    pub fn maintain(&self, cluster: &str, ts_ms: i64) -> Result<(), StoreError> {
+        let mut conn = self.writer.lock().expect("history writer");
+        let tx = conn.transaction()?;
+        let ts = ts_ms.div_euclid(1000);
+        let minute = ts.div_euclid(60);
         seal(&tx, cluster, FINE, ts - ts.rem_euclid(FINE_WINDOW_S), FINE_WINDOW_S)?;
         seal(&tx, cluster, COARSE, minute - minute.rem_euclid(COARSE_WINDOW_MIN), COARSE_WINDOW_MIN)?;
         let fine_cutoff = ts - self.config.fine_retention.as_secs() as i64 - FINE_WINDOW_S;
@@ -265,7 +299,7 @@ impl History {
             if !names.contains_key(&series) {
                 continue;
             }
-            let (times, columns) = codec::decode(&data)?;
+            let (times, columns) = codec::decode(&data, columns_in(tier))?;
             if let Some(i) = times.iter().position(|t| *t >= at) {
                 let backlog = (columns[0][i] + columns[1][i]) as f64;
                 let entry = first.entry(series).or_insert((times[i], backlog));
@@ -282,7 +316,7 @@ impl History {
             )
             .optional()?;
         if let Some(data) = frame {
-            let (ids, columns) = codec::decode(&data)?;
+            let (ids, columns) = codec::decode(&data, columns_in(tier))?;
             // Coarse frames hold min, max, last per metric: ready's last is column 2, unacked's 5.
             let (ready, unacked) = if tier == FINE { (0, 1) } else { (2, 5) };
             for (i, id) in ids.iter().enumerate() {
@@ -295,17 +329,19 @@ impl History {
     /// Bytes and counts, for the benchmark and the metrics.
     pub fn usage(&self) -> Result<Usage, StoreError> {
         let conn = self.reader.lock().expect("history reader");
-        let (chunks, chunk_bytes) =
-            conn.query_row("SELECT count(*), coalesce(sum(length(data)), 0) FROM chunks", [], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-            })?;
+        let (chunks, chunk_bytes, minute_chunk_bytes) = conn.query_row(
+            "SELECT count(*), coalesce(sum(length(data)), 0),
+                    coalesce(sum(CASE WHEN tier = ?1 THEN length(data) END), 0) FROM chunks",
+            [COARSE],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)),
+        )?;
         let (frames, frame_bytes) =
             conn.query_row("SELECT count(*), coalesce(sum(length(data)), 0) FROM frames", [], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
             })?;
         let page_size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
         let page_count: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
-        Ok(Usage { chunks, chunk_bytes, frames, frame_bytes, file_bytes: page_size * page_count })
+        Ok(Usage { chunks, chunk_bytes, minute_chunk_bytes, frames, frame_bytes, file_bytes: page_size * page_count })
     }
 }
 
@@ -313,6 +349,8 @@ impl History {
 pub struct Usage {
     pub chunks: i64,
     pub chunk_bytes: i64,
+    /// Of `chunk_bytes`, the minute points'.
+    pub minute_chunk_bytes: i64,
     pub frames: i64,
     pub frame_bytes: i64,
     /// The database file (without its WAL).
@@ -340,7 +378,11 @@ pub async fn record_refreshes(feed: Arc<Feed>, history: Arc<History>, shutdown: 
         recorded = Some(taken_at);
         let ts_ms = taken_at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
         let (history, cluster) = (history.clone(), feed.name().to_string());
-        let written = tokio::task::spawn_blocking(move || history.record_snapshot(&cluster, ts_ms, &snapshot)).await;
+        let written = tokio::task::spawn_blocking(move || {
+            history.record_snapshot(&cluster, ts_ms, &snapshot)?;
+            history.maintain(&cluster, ts_ms)
+        })
+        .await;
         match written {
             Ok(Ok(())) => {}
             Ok(Err(error)) => tracing::error!(cluster = feed.name(), %error, "recording history failed"),
@@ -406,7 +448,7 @@ fn load_state(tx: &Transaction, cluster: &str, state: &mut ClusterState) -> rusq
                 tx.prepare("SELECT data FROM frames WHERE cluster = ?1 AND tier = ?2 AND ts >= ?3 ORDER BY ts")?;
             let rows = frames.query_map(params![cluster, FINE, minute * 60], |r| r.get::<_, Vec<u8>>(0))?;
             for data in rows {
-                let (ids, columns) = codec::decode(&data?).map_err(to_sql)?;
+                let (ids, columns) = codec::decode(&data?, METRICS).map_err(to_sql)?;
                 let frame: Vec<(i64, Reading)> =
                     ids.iter().enumerate().map(|(i, id)| (*id, std::array::from_fn(|m| columns[m][i]))).collect();
                 fold(&mut running, &frame);
@@ -477,7 +519,7 @@ fn seal(tx: &Transaction, cluster: &str, tier: i64, before: i64, window: i64) ->
     }
     let mut windows: BTreeMap<i64, HashMap<i64, Columns>> = BTreeMap::new();
     for (ts, data) in &frames {
-        let (ids, columns) = codec::decode(data)?;
+        let (ids, columns) = codec::decode(data, columns_in(tier))?;
         let series = windows.entry(ts - ts.rem_euclid(window)).or_default();
         for (i, id) in ids.iter().enumerate() {
             let (times, values) = series.entry(*id).or_insert_with(|| (Vec::new(), vec![Vec::new(); columns.len()]));
@@ -495,7 +537,7 @@ fn seal(tx: &Transaction, cluster: &str, tier: i64, before: i64, window: i64) ->
         let earlier: Vec<(i64, Vec<u8>)> = rows.collect::<rusqlite::Result<_>>()?;
         let wanted: HashSet<i64> = series.keys().copied().collect();
         for (id, data) in earlier.into_iter().filter(|(id, _)| wanted.contains(id)) {
-            let (old_times, old_columns) = codec::decode(&data)?;
+            let (old_times, old_columns) = codec::decode(&data, columns_in(tier))?;
             let (times, columns) = series.get_mut(&id).expect("wanted series");
             *times = [old_times, std::mem::take(times)].concat();
             for (column, old) in columns.iter_mut().zip(old_columns) {
@@ -530,7 +572,7 @@ fn read_tier(
     while newest_chunk.is_some_and(|newest| start <= newest) {
         let data: Option<Vec<u8>> = chunk.query_row(params![tier, start, id], |r| r.get(0)).optional()?;
         if let Some(data) = data {
-            let (times, columns) = codec::decode(&data)?;
+            let (times, columns) = codec::decode(&data, columns_in(tier))?;
             for (i, ts) in times.iter().enumerate().filter(|(_, ts)| **ts >= from) {
                 points.push(point(tier, *ts * unit_ms, &columns, i));
             }
@@ -543,7 +585,7 @@ fn read_tier(
         frames.query_map(params![cluster, tier, from], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
     for row in rows {
         let (ts, data) = row?;
-        let (ids, columns) = codec::decode(&data)?;
+        let (ids, columns) = codec::decode(&data, columns_in(tier))?;
         if let Ok(i) = ids.binary_search(&id) {
             points.push(point(tier, ts * unit_ms, &columns, i));
         }
@@ -598,36 +640,129 @@ fn to_sql(e: StoreError) -> rusqlite::Error {
     rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string())))
 }
 
-/// Chunks and frames on disk: `keys` (times or series ids) and columns of the same length, as
-/// one pcodec-compressed array `[n, keys.., column 0.., column 1.., ...]`.
+/// Chunks and frames on disk: a format byte, then pcodec's compression of `[n, segments..]`, or
+/// for a blob of constant steps, varints.
 mod codec {
     use crate::store::StoreError;
 
+    /// A blob's first byte says how the rest is stored.
+    const PCO: u8 = b'p';
+    /// Every segment a first value and one repeated step (an idle queue's hour): pcodec's own
+    /// header would be most of the blob, so these are written as a few varints instead.
+    const REGULAR: u8 = b'r';
+    /// More values than any real frame holds (a million series of 16 values): a damaged
+    /// length must not turn into a huge allocation.
+    const MAX_VALUES: usize = 1 << 24;
+
+    /// Keys (times or series ids) and columns of the same length. Each segment (the keys, then
+    /// each column) is stored as its first value and then the differences, so a constant or regularly spaced segment turns into one repeated number
+    /// and costs next to nothing, instead of pcodec's deltas running across segment borders.
     pub fn encode(keys: &[i64], columns: &[Vec<i64>]) -> Result<Vec<u8>, StoreError> {
-        let mut flat = Vec::with_capacity(1 + keys.len() * (1 + columns.len()));
-        flat.push(keys.len() as i64);
-        flat.extend_from_slice(keys);
-        for column in columns {
-            debug_assert_eq!(column.len(), keys.len());
-            flat.extend_from_slice(column);
+        let n = keys.len();
+        let mut flat = Vec::with_capacity(1 + n * (1 + columns.len()));
+        flat.push(n as i64);
+        for segment in std::iter::once(keys).chain(columns.iter().map(Vec::as_slice)) {
+            debug_assert_eq!(segment.len(), n);
+            let mut previous = 0i64;
+            for value in segment {
+                flat.push(value.wrapping_sub(previous));
+                previous = *value;
+            }
         }
-        pco::standalone::simple_compress(&flat, &pco::ChunkConfig::default())
-            .map_err(|e| StoreError::Corrupt(format!("compressing history: {e}")))
+        let regular = n >= 2 && flat[1..].chunks(n).all(|deltas| deltas[1..].iter().all(|d| *d == deltas[1]));
+        if regular {
+            let mut out = vec![REGULAR];
+            put_varint(&mut out, n as i64);
+            for deltas in flat[1..].chunks(n) {
+                put_varint(&mut out, deltas[0]);
+                put_varint(&mut out, deltas[1]);
+            }
+            return Ok(out);
+        }
+        let config = pco::ChunkConfig::default().with_delta_spec(pco::DeltaSpec::NoOp);
+        let mut out = vec![PCO];
+        out.extend(
+            pco::standalone::simple_compress(&flat, &config)
+                .map_err(|e| StoreError::Corrupt(format!("compressing history: {e}")))?,
+        );
+        Ok(out)
     }
 
-    pub fn decode(data: &[u8]) -> Result<(Vec<i64>, Vec<Vec<i64>>), StoreError> {
-        let flat: Vec<i64> = pco::standalone::simple_decompress(data)
-            .map_err(|e| StoreError::Corrupt(format!("reading history: {e}")))?;
-        let n = flat.first().copied().unwrap_or(0).max(0) as usize;
+    /// Reads a blob of `columns` columns besides the keys.
+    pub fn decode(data: &[u8], columns: usize) -> Result<(Vec<i64>, Vec<Vec<i64>>), StoreError> {
+        let corrupt = || StoreError::Corrupt("a history chunk of the wrong shape".into());
+        let segments = columns + 1;
+        let pco = |bytes: &[u8]| -> Result<Vec<i64>, StoreError> {
+            pco::standalone::simple_decompress(bytes).map_err(|e| StoreError::Corrupt(format!("reading history: {e}")))
+        };
+        let (flat, deltas) = match data.split_first() {
+            // Written before the format byte and the per-segment deltas: a bare pcodec array.
+            _ if data.starts_with(b"pco!") => (pco(data)?, false),
+            Some((&PCO, rest)) => (pco(rest)?, true),
+            Some((&REGULAR, mut rest)) => {
+                let n = take_varint(&mut rest).ok_or_else(corrupt)?;
+                let n =
+                    usize::try_from(n).ok().filter(|n| n.saturating_mul(segments) <= MAX_VALUES).ok_or_else(corrupt)?;
+                let mut flat = Vec::with_capacity(1 + n * segments);
+                flat.push(n as i64);
+                for _ in 0..segments {
+                    let first = take_varint(&mut rest).ok_or_else(corrupt)?;
+                    let step = take_varint(&mut rest).ok_or_else(corrupt)?;
+                    flat.push(first);
+                    flat.extend(std::iter::repeat_n(step, n.saturating_sub(1)));
+                }
+                if !rest.is_empty() {
+                    return Err(corrupt());
+                }
+                (flat, true)
+            }
+            _ => return Err(corrupt()),
+        };
+        let n = usize::try_from(flat.first().copied().unwrap_or(0)).map_err(|_| corrupt())?;
         if n == 0 {
-            return Ok((Vec::new(), Vec::new()));
+            return Ok((Vec::new(), vec![Vec::new(); columns]));
         }
-        if !(flat.len() - 1).is_multiple_of(n) {
-            return Err(StoreError::Corrupt("a history chunk of the wrong shape".into()));
+        if n.checked_mul(segments).and_then(|v| v.checked_add(1)) != Some(flat.len()) {
+            return Err(corrupt());
         }
-        let keys = flat[1..=n].to_vec();
-        let columns = flat[1 + n..].chunks(n).map(<[i64]>::to_vec).collect();
-        Ok((keys, columns))
+        let mut segments = flat[1..].chunks(n).map(|stored| {
+            if !deltas {
+                return stored.to_vec();
+            }
+            let mut value = 0i64;
+            stored
+                .iter()
+                .map(|d| {
+                    value = value.wrapping_add(*d);
+                    value
+                })
+                .collect::<Vec<i64>>()
+        });
+        let keys = segments.next().unwrap_or_default();
+        Ok((keys, segments.collect()))
+    }
+
+    /// Zigzag LEB128, as protobuf writes signed integers.
+    fn put_varint(out: &mut Vec<u8>, value: i64) {
+        let mut v = ((value << 1) ^ (value >> 63)) as u64;
+        while v >= 0x80 {
+            out.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+
+    fn take_varint(input: &mut &[u8]) -> Option<i64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&byte, rest) = input.split_first()?;
+            *input = rest;
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Some(((v >> 1) as i64) ^ -((v & 1) as i64));
+            }
+        }
+        None
     }
 }
 
@@ -641,6 +776,12 @@ mod tests {
 
     const T0: i64 = 1_800_000_000_000; // a whole hour
 
+    /// What the recorder does with each refresh.
+    fn sample(history: &History, ts_ms: i64, readings: Vec<(SeriesRef, Reading)>) {
+        history.record("c", ts_ms, readings).unwrap();
+        history.maintain("c", ts_ms).unwrap();
+    }
+
     #[test]
     fn records_seals_and_reads_back_across_restarts() {
         let dir = tempfile::tempdir().unwrap();
@@ -650,16 +791,14 @@ mod tests {
             // 12 minutes of samples every 5 s: two fine windows sealed, twelve minutes closed.
             for i in 0..144 {
                 let ready = if i == 50 { 9_000 } else { i };
-                history
-                    .record("c", T0 + i * 5000, vec![(queue("a"), [ready, 1, 250, 0, 2]), (queue("b"), [0; 5])])
-                    .unwrap();
+                sample(&history, T0 + i * 5000, vec![(queue("a"), [ready, 1, 250, 0, 2]), (queue("b"), [0; 5])]);
             }
             let usage = history.usage().unwrap();
             assert!(usage.chunks >= 4, "{usage:?}");
         }
         // Reopened: everything is still there, and recording goes on where it stopped.
         let history = History::open(dir.path(), config).unwrap();
-        history.record("c", T0 + 144 * 5000, vec![(queue("a"), [144, 1, 250, 0, 2])]).unwrap();
+        sample(&history, T0 + 144 * 5000, vec![(queue("a"), [144, 1, 250, 0, 2])]);
         let now = T0 + 144 * 5000;
         let fine = history.read("c", &queue("a"), Range::TenMinutes, now).unwrap();
         assert_eq!(fine.len(), 121, "every sample of the last 10 minutes");
@@ -682,7 +821,7 @@ mod tests {
         let history = History::open(dir.path(), config).unwrap();
         let samples = 3 * 60 * 12;
         for i in 0..samples {
-            history.record("c", T0 + i * 5000, vec![(queue("a"), [i, 0, 0, 0, 0])]).unwrap();
+            sample(&history, T0 + i * 5000, vec![(queue("a"), [i, 0, 0, 0, 0])]);
         }
         let now_s = (T0 + (samples - 1) * 5000) / 1000;
         let oldest = |tier: i64| -> i64 {
@@ -696,10 +835,39 @@ mod tests {
     }
 
     #[test]
+    fn rates_keep_three_significant_digits() {
+        assert_eq!(
+            [0, 7, 999, 1_234, 12_345, 99_960, -1_234].map(round_rate),
+            [0, 7, 999, 1_230, 12_300, 100_000, -1_230]
+        );
+        // The extremes (a saturated `f64 as i64`) round without overflowing.
+        assert_eq!(round_rate(i64::MAX), 9_220_000_000_000_000_000);
+        assert_eq!(round_rate(i64::MIN), -9_220_000_000_000_000_000);
+    }
+
+    #[test]
     fn idle_series_cost_almost_nothing() {
-        let (times, columns) = ((0..60).map(|i| i * 5).collect::<Vec<i64>>(), vec![vec![7i64; 60]; METRICS]);
+        let times: Vec<i64> = (0..60).map(|i| 1_800_000_000 + i * 5).collect();
+        let columns = vec![vec![7i64; 60], vec![0; 60], vec![-3; 60], vec![i64::MAX; 60], vec![i64::MIN; 60]];
         let data = codec::encode(&times, &columns).unwrap();
-        assert!(data.len() < 100, "{} bytes for 60 samples of 5 metrics", data.len());
-        assert_eq!(codec::decode(&data).unwrap(), (times, columns));
+        assert!(data.len() < 40, "{} bytes for 60 samples of 5 metrics", data.len());
+        assert_eq!(codec::decode(&data, METRICS).unwrap(), (times.clone(), columns.clone()));
+        // One change anywhere and it is a pcodec blob, still read back exactly.
+        let mut busy = columns;
+        busy[0][30] = 8;
+        let data = codec::encode(&times, &busy).unwrap();
+        assert_eq!(codec::decode(&data, METRICS).unwrap(), (times.clone(), busy.clone()));
+        // Damaged blobs are errors, never panics or huge allocations.
+        let mut huge = vec![b'r'];
+        huge.extend([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+        huge.extend([0; 12]);
+        for bad in [&b"r\x7f"[..], b"x", b"", &huge, &data[..data.len() / 2]] {
+            assert!(codec::decode(bad, METRICS).is_err(), "{bad:?}");
+        }
+        assert!(codec::decode(&data, 3 * METRICS).is_err(), "a fine chunk read as a coarse one");
+        // Written before the per-segment deltas (a bare pcodec array): still readable.
+        let flat: Vec<i64> = [vec![60], times.clone(), busy.concat()].concat();
+        let legacy = pco::standalone::simple_compress(&flat, &pco::ChunkConfig::default()).unwrap();
+        assert_eq!(codec::decode(&legacy, METRICS).unwrap(), (times, busy));
     }
 }

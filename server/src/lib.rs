@@ -13,6 +13,7 @@ pub mod history;
 pub mod live;
 pub mod metrics;
 pub mod operations;
+pub mod prometheus;
 pub mod security;
 pub mod snapshot;
 pub mod store;

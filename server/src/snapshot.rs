@@ -19,12 +19,6 @@ message_stats.publish_in_details.rate,message_stats.publish_out_details.rate";
 const NODE_COLUMNS: &str = "name,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,\
 fd_used,fd_total,sockets_used,sockets_total,uptime";
 
-/// The broker's own sample window for charts: its default retention keeps 5 s samples for
-/// 10 minutes.
-pub fn sample_window() -> Vec<(&'static str, String)> {
-    vec![("lengths_age", "600".into()), ("lengths_incr", "5".into())]
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     pub overview: Overview,
@@ -69,12 +63,11 @@ pub enum Patch {
 impl Snapshot {
     /// Reads the whole cluster: eight requests in parallel, each as slim as the pages allow.
     pub async fn fetch(client: &BrokerClient) -> Result<Snapshot, BrokerError> {
-        let window = sample_window();
         let columns = |list: &str| [("columns", list.to_string())];
         let (node_columns, vhost_columns) = (columns(NODE_COLUMNS), columns("name"));
         let (queue_columns, exchange_columns) = (columns(QUEUE_COLUMNS), columns(EXCHANGE_COLUMNS));
         let (overview, nodes, vhosts, queues, exchanges, bindings, policies, operator_policies) = tokio::try_join!(
-            client.get_list::<json::Overview>("overview", "overview", &window),
+            client.get_list::<json::Overview>("overview", "overview", &[]),
             client.get_list::<Vec<json::Node>>("nodes", "nodes", &node_columns),
             client.get_list::<Vec<json::Vhost>>("vhosts", "vhosts", &vhost_columns),
             client.get_list::<Vec<json::Queue>>("queues", "queues", &queue_columns),
@@ -318,7 +311,6 @@ pub fn overview_model(o: json::Overview, nodes: Vec<json::Node>) -> Overview {
             queues: o.object_totals.queues,
             consumers: o.object_totals.consumers,
         },
-        backlog: backlog(&o.queue_totals),
         nodes: nodes.into_iter().map(node_info).collect(),
         limited_to_vhosts: false,
     }
@@ -335,12 +327,11 @@ pub struct QueueExtras {
     pub effective_policy: Vec<(String, String)>,
     pub memory: u64,
     pub consumers: Vec<ConsumerInfo>,
-    pub backlog: Backlog,
 }
 
 impl QueueExtras {
     pub async fn fetch(client: &BrokerClient, vhost: &str, name: &str) -> Result<QueueExtras, BrokerError> {
-        let queue: json::Queue = client.get("queue", &api_path(&["queues", vhost, name]), &sample_window()).await?;
+        let queue: json::Queue = client.get("queue", &api_path(&["queues", vhost, name]), &[]).await?;
         Ok(queue_extras(queue))
     }
 
@@ -355,7 +346,6 @@ impl QueueExtras {
             memory: self.memory,
             consumers: self.consumers,
             bindings,
-            backlog: self.backlog,
         }
     }
 }
@@ -364,7 +354,7 @@ fn queue_extras(mut q: json::Queue) -> QueueExtras {
     let consumers = std::mem::take(&mut q.consumer_details);
     let (node, operator_policy, memory) =
         (std::mem::take(&mut q.node), std::mem::take(&mut q.operator_policy), q.memory);
-    let (effective_policy, backlog) = (json_pairs(&q.effective_policy_definition), backlog(&q.counts));
+    let effective_policy = json_pairs(&q.effective_policy_definition);
     QueueExtras {
         row: queue_entry(q).row,
         node,
@@ -382,16 +372,7 @@ fn queue_extras(mut q: json::Queue) -> QueueExtras {
                 active: c.active.unwrap_or(true),
             })
             .collect(),
-        backlog,
     }
-}
-
-fn points(details: &json::Details) -> Vec<Point> {
-    details.samples.iter().map(|s| Point { ts_ms: s.timestamp, value: s.sample }).collect()
-}
-
-fn backlog(counts: &json::Counts) -> Backlog {
-    Backlog { ready: points(&counts.messages_ready_details), unacked: points(&counts.messages_unacknowledged_details) }
 }
 
 fn node_info(n: json::Node) -> NodeInfo {
@@ -500,7 +481,6 @@ mod tests {
             let o = overview_model(fixture(version, "overview"), fixture(version, "nodes"));
             assert!(o.rabbitmq_version.starts_with(prefix), "{version}");
             assert!(o.objects.exchanges > 0 && o.objects.queues > 0, "{version}: {:?}", o.objects);
-            assert!(o.backlog.ready.len() > 10, "{version}: samples of the 10-minute window");
             assert_eq!(o.nodes.len(), 1);
             let node = &o.nodes[0];
             assert!(node.running && node.mem_limit > 0 && node.fd_total > 0 && node.uptime_ms > 0, "{version}");
@@ -522,7 +502,6 @@ mod tests {
             assert!(d.row.total >= 1 && d.row.durable && d.row.has_arguments, "{version}");
             assert!(d.arguments.contains(&("x-max-length".into(), "1000".into())), "{version}");
             assert_eq!(d.effective_policy, vec![("message-ttl".to_string(), "60000".to_string())], "{version}");
-            assert!(!d.backlog.ready.is_empty(), "{version}");
             assert!(d.bindings.iter().any(|b| b.source == "orders#x" && b.routing_key == "order.#"), "{version}");
         }
     }

@@ -58,7 +58,7 @@ async fn cleanup(admin: &Admin, vhost: &str) {
 }
 
 #[tokio::test]
-async fn overview_totals_nodes_and_backlog() {
+async fn overview_totals_and_nodes() {
     for (version, url) in brokers() {
         let admin = Admin::connect(&url).await;
         let vhost = arrange(&admin).await;
@@ -77,11 +77,6 @@ async fn overview_totals_nodes_and_backlog() {
             "{version}: {node:?}"
         );
         assert!(o.objects.exchanges >= 2 && o.objects.connections == o.objects.connections);
-        eventually("the broker to have backlog samples", || async {
-            let o = b.overview(&common::everyone(), CLUSTER).await.unwrap().data;
-            !o.backlog.ready.is_empty() && o.backlog.ready.iter().all(|p| p.ts_ms > 1_600_000_000_000)
-        })
-        .await;
         cleanup(&admin, &vhost).await;
     }
 }

@@ -55,14 +55,7 @@ async fn history_records_publishes_and_outlives_console_and_broker_restarts() {
         ready_at(clusters.clone(), series.clone(), Range::TenMinutes).await.first() == Some(&0.0)
     })
     .await;
-    for i in 0..30 {
-        admin
-            .post(
-                &format!("exchanges/{v}/amq.default/publish"),
-                json!({"properties": {"delivery_mode": 2}, "routing_key": queue, "payload": format!("m{i}"), "payload_encoding": "string"}),
-            )
-            .await;
-    }
+    admin.publish(&vhost, "", queue, 30).await;
     eventually("the publish in the queue's history", || async {
         ready_at(clusters.clone(), series.clone(), Range::TenMinutes).await.last() == Some(&30.0)
     })

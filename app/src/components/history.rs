@@ -10,7 +10,7 @@ use crate::chart::{history_svg, rates_svg, TimeAxis};
 use crate::components::live::use_cluster;
 use crate::error::AppError;
 use crate::format;
-use crate::history::{Forecast, History, HistoryPoint, Outlook, Range, SeriesRef};
+use crate::history::{Forecast, History, HistoryPoint, Outlook, Range, SeriesRef, Source};
 use crate::i18n::{use_texts, Texts};
 use crate::urls;
 
@@ -151,7 +151,13 @@ fn HistoryView(h: History, rates: bool, pointed: RwSignal<Option<usize>>) -> imp
     };
     let empty = points.with_value(Vec::is_empty);
     let forecast = h.forecast;
+    let source = move || match h.source {
+        Source::Warren => None,
+        Source::Prometheus => Some(("muted", t.get().history_from_prometheus)),
+        Source::WarrenInsteadOfPrometheus => Some(("banner warn", t.get().history_prometheus_down)),
+    };
     view! {
+        {move || source().map(|(class, text)| view! { <p class=class data-testid="history-source">{text}</p> })}
         {rates.then(|| view! { <ForecastLine forecast/> })}
         {empty.then(|| view! { <p class="muted" data-testid="history-empty">{move || t.get().history_empty}</p> })}
         {(!empty).then(|| view! {

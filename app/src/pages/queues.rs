@@ -4,9 +4,11 @@ use crate::api::list_queues;
 use crate::auth::Role;
 use crate::components::create::CreateQueueForm;
 use crate::components::forms::IfRole;
-use crate::components::list::{text, Features, Pager, SortHeader};
+use crate::components::history::{HistoryChart, TopGrowing};
+use crate::components::list::{text, use_list_query, Features, Pager, SortHeader};
 use crate::components::live::use_cluster;
 use crate::format;
+use crate::history::SeriesRef;
 use crate::i18n::use_texts;
 use crate::model::{ListQuery, Page, QueueRow};
 use crate::pages::list_page;
@@ -14,8 +16,15 @@ use crate::urls;
 
 #[component]
 pub fn QueuesPage() -> impl IntoView {
+    let query = use_list_query();
+    let vhost = Signal::derive(move || query.read().vhost.clone());
     view! {
         {list_page("queues", |t| t.queues, list_queues, |page, query| view! { <QueueTable page query/> })}
+        // Filtered to one vhost: that vhost's backlog history and its fastest growing queues.
+        <Show when=move || vhost.read().is_some()>
+            <HistoryChart series=Signal::derive(move || SeriesRef::Vhost(vhost.get().unwrap_or_default()))/>
+            <TopGrowing vhost/>
+        </Show>
         // Below the list, where the broker's own UI has it too.
         <IfRole role=Role::Operator>
             <CreateQueueForm/>

@@ -12,21 +12,12 @@ fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(d: D) -> Re
     Ok(T::deserialize(value).unwrap_or_default())
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct Sample {
-    pub sample: f64,
-    pub timestamp: i64,
-}
-
-/// `*_details`: a rate and, when a sample window was asked for, the samples (newest first).
+/// `*_details`: the rate over the broker's last sample interval.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Details {
     #[serde(deserialize_with = "lenient")]
     pub rate: f64,
-    #[serde(deserialize_with = "lenient")]
-    pub samples: Vec<Sample>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -52,10 +43,6 @@ pub struct Counts {
     pub messages_ready: u64,
     #[serde(deserialize_with = "lenient")]
     pub messages_unacknowledged: u64,
-    #[serde(deserialize_with = "lenient")]
-    pub messages_ready_details: Details,
-    #[serde(deserialize_with = "lenient")]
-    pub messages_unacknowledged_details: Details,
 }
 
 #[derive(Debug, Default, Deserialize)]

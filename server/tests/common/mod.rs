@@ -45,6 +45,7 @@ pub fn cluster(name: &str, urls: &[&str], password: &str, timeout: Duration) -> 
         refresh_interval: Duration::from_secs(1),
         tls: TlsConfig::default(),
         broker_sign_in: false,
+        prometheus: None,
     }
 }
 
@@ -278,12 +279,13 @@ impl Admin {
         vhost
     }
 
+    /// Publishes `count` persistent messages (they outlive a broker restart in a durable queue).
     pub async fn publish(&self, vhost: &str, exchange: &str, routing_key: &str, count: usize) {
         for i in 0..count {
             let reply = self
                 .post(
                     &format!("exchanges/{}/{}/publish", enc(vhost), enc(exchange)),
-                    serde_json::json!({"properties": {}, "routing_key": routing_key, "payload": format!("m{i}"), "payload_encoding": "string"}),
+                    serde_json::json!({"properties": {"delivery_mode": 2}, "routing_key": routing_key, "payload": format!("m{i}"), "payload_encoding": "string"}),
                 )
                 .await;
             assert_eq!(reply["routed"], true, "message to {routing_key:?} was not routed");
