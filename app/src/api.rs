@@ -11,6 +11,7 @@ use leptos::server_fn::codec::Json;
 
 use crate::auth::*;
 use crate::client::CsrfClient;
+use crate::dashboard::{Dashboard, DashboardSpec};
 use crate::definitions::{Import, ImportPreview};
 use crate::error::AppError;
 use crate::history::{Growth, History, Range, SeriesRef};
@@ -147,6 +148,29 @@ pub trait Accounts: Send + Sync + 'static {
     fn broker_sign_in_clusters(&self) -> Vec<String>;
 }
 
+/// Wall-screen dashboards, kept in Warren's store; implemented in the `server` crate. Anyone
+/// signed in reads those whose clusters they may see; admins save, delete and import.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait Dashboards: Send + Sync + 'static {
+    async fn dashboards(&self, who: &dyn Access) -> Result<Vec<Dashboard>, AppError>;
+    async fn dashboard(&self, who: &dyn Access, id: i64) -> Result<Dashboard, AppError>;
+    /// `id: None` creates one. `rev` is the revision the editor started from: a save over
+    /// someone else's newer one is refused rather than silently undoing it.
+    async fn save_dashboard(
+        &self,
+        who: &dyn Access,
+        id: Option<i64>,
+        rev: u64,
+        spec: DashboardSpec,
+    ) -> Result<Dashboard, AppError>;
+    async fn delete_dashboard(&self, who: &dyn Access, id: i64) -> Result<(), AppError>;
+    /// Creates or replaces (by name) every dashboard of an export, all or none.
+    async fn import_dashboards(&self, who: &dyn Access, specs: Vec<DashboardSpec>) -> Result<Vec<Dashboard>, AppError>;
+}
+
+#[cfg(feature = "ssr")]
+pub type SharedDashboards = std::sync::Arc<dyn Dashboards>;
 #[cfg(feature = "ssr")]
 pub type SharedBackend = std::sync::Arc<dyn Backend>;
 #[cfg(feature = "ssr")]
@@ -361,4 +385,29 @@ pub async fn save_template(name: String, message: Publish) -> Result<(), AppErro
 #[server(input = Json, endpoint = "ops/delete_template", client = CsrfClient)]
 pub async fn delete_template(name: String) -> Result<(), AppError> {
     answer(|o: SharedOperations, who| async move { o.delete_template(&*who, &name).await }).await
+}
+
+#[server(input = Json, endpoint = "list_dashboards", client = CsrfClient)]
+pub async fn list_dashboards() -> Result<Vec<Dashboard>, AppError> {
+    answer(|d: SharedDashboards, who| async move { d.dashboards(&*who).await }).await
+}
+
+#[server(input = Json, endpoint = "get_dashboard", client = CsrfClient)]
+pub async fn get_dashboard(id: i64) -> Result<Dashboard, AppError> {
+    answer(|d: SharedDashboards, who| async move { d.dashboard(&*who, id).await }).await
+}
+
+#[server(input = Json, endpoint = "admin/save_dashboard", client = CsrfClient)]
+pub async fn save_dashboard(id: Option<i64>, rev: u64, spec: DashboardSpec) -> Result<Dashboard, AppError> {
+    answer(|d: SharedDashboards, who| async move { d.save_dashboard(&*who, id, rev, spec).await }).await
+}
+
+#[server(input = Json, endpoint = "admin/delete_dashboard", client = CsrfClient)]
+pub async fn delete_dashboard(id: i64) -> Result<(), AppError> {
+    answer(|d: SharedDashboards, who| async move { d.delete_dashboard(&*who, id).await }).await
+}
+
+#[server(input = Json, endpoint = "admin/import_dashboards", client = CsrfClient)]
+pub async fn import_dashboards(specs: Vec<DashboardSpec>) -> Result<Vec<Dashboard>, AppError> {
+    answer(|d: SharedDashboards, who| async move { d.import_dashboards(&*who, specs).await }).await
 }

@@ -25,6 +25,9 @@ pub enum AppError {
     NotFound(String),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The request clashes with the current state (a name in use, an edit over a newer one).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The broker refused a write; `reason` is its own words, verbatim.
     #[error("cluster {cluster:?} refused the request: {reason}")]
     Rejected { cluster: String, reason: String },
@@ -65,6 +68,7 @@ impl AppError {
         match self {
             Self::UnknownCluster(_) | Self::NotFound(_) => S::NOT_FOUND,
             Self::BadRequest(_) | Self::Rejected { .. } => S::BAD_REQUEST,
+            Self::Conflict(_) => S::CONFLICT,
             Self::SignInRequired => S::UNAUTHORIZED,
             Self::Forbidden(_) | Self::CsrfRejected => S::FORBIDDEN,
             Self::TooManyAttempts { .. } => S::TOO_MANY_REQUESTS,

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod chart;
 mod client;
 mod components;
+pub mod dashboard;
 pub mod definitions;
 pub mod error;
 pub mod format;

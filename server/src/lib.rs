@@ -8,6 +8,7 @@ pub mod backend;
 pub mod broker;
 pub mod cli;
 pub mod config;
+pub mod dashboards;
 pub mod feed;
 pub mod history;
 pub mod live;
@@ -20,7 +21,7 @@ pub mod store;
 
 use std::sync::Arc;
 
-use app::api::{SharedAccounts, SharedBackend, SharedOperations};
+use app::api::{SharedAccounts, SharedBackend, SharedDashboards, SharedOperations};
 use app::{shell, App};
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue};
@@ -36,6 +37,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::Auth;
 use crate::backend::Clusters;
+use crate::dashboards::DashboardStore;
 use crate::operations::Operations;
 
 #[derive(Clone)]
@@ -44,6 +46,13 @@ struct AppState {
     clusters: Arc<Clusters>,
     auth: Arc<Auth>,
     operations: Arc<Operations>,
+    dashboards: Arc<DashboardStore>,
+}
+
+impl FromRef<AppState> for Arc<DashboardStore> {
+    fn from_ref(state: &AppState) -> Self {
+        state.dashboards.clone()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -105,14 +114,18 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
     let accounts: SharedAccounts = auth.clone();
     let operations = Arc::new(Operations::new(clusters.clone(), auth.audit.clone(), auth.store.clone()));
     let writes: SharedOperations = operations.clone();
+    let dashboards = Arc::new(DashboardStore::new(auth.store.clone(), auth.audit.clone(), clusters.clone()));
+    let boards: SharedDashboards = dashboards.clone();
     let metrics = clusters.clone();
     let routes = generate_route_list(App);
     let body_limit = auth.config.body_limit;
-    let state = AppState { leptos_options: leptos_options.clone(), clusters, auth: auth.clone(), operations };
+    let state =
+        AppState { leptos_options: leptos_options.clone(), clusters, auth: auth.clone(), operations, dashboards };
     let context = move || {
         provide_context(backend.clone());
         provide_context(accounts.clone());
         provide_context(writes.clone());
+        provide_context(boards.clone());
         security::provide_request_nonce();
     };
     Router::<AppState>::new()
@@ -124,6 +137,7 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
         )
         .route("/live/{cluster}/{view}", get(live::stream))
         .route("/export/{cluster}/definitions", get(operations::download))
+        .route("/export/dashboards", get(dashboards::download))
         .merge(auth::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();

@@ -76,6 +76,16 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (owner, name)
     );
 "#,
+    r#"
+    CREATE TABLE dashboards (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE,
+        spec          TEXT NOT NULL,    -- JSON of app::dashboard::DashboardSpec
+        rev           INTEGER NOT NULL, -- goes up with every save
+        updated_by    TEXT NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+    );
+"#,
 ];
 
 /// A handle to the database; cheap to clone. Calls run on tokio's blocking pool, one at a time.

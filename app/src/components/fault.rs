@@ -23,6 +23,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
                 AppError::UnknownCluster(_) => t.error_unknown_cluster,
                 AppError::NotFound(_) => t.error_not_found,
                 AppError::BadRequest(_) => t.error_bad_request,
+                AppError::Conflict(_) => t.error_conflict,
                 AppError::Rejected { .. } => t.error_rejected,
                 AppError::Transport(_) => t.error_transport,
                 AppError::SignInRequired => t.error_sign_in,

@@ -39,6 +39,8 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         PreviewPolicy::PATH,
         GetHistory::PATH,
         TopGrowing::PATH,
+        ListDashboards::PATH,
+        GetDashboard::PATH,
     ];
     // Publishing, reading messages, creating queues, exchanges and bindings, setting policies.
     const OPERATE: &[&str] = &[
@@ -59,7 +61,13 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
     // What cannot be undone (deleting a queue loses its messages) or may change anything.
     const CONFIGURE: &[&str] = &[DeleteQueue::PATH, DeleteExchange::PATH, PreviewImport::PATH, ImportDefinitions::PATH];
     const ADMIN_READ: &[&str] = &[ListScreenTokens::PATH, ListUsers::PATH, ListAudit::PATH];
-    const ADMIN_WRITE: &[&str] = &[CreateScreenToken::PATH, RevokeScreenToken::PATH];
+    const ADMIN_WRITE: &[&str] = &[
+        CreateScreenToken::PATH,
+        RevokeScreenToken::PATH,
+        SaveDashboard::PATH,
+        DeleteDashboard::PATH,
+        ImportDashboards::PATH,
+    ];
     if path == SignInOptions::PATH {
         Some(Policy::Public)
     } else if READ.contains(&path) {

@@ -1,0 +1,309 @@
+//! Wall-screen dashboards: a named set of tiles, each showing one thing about one cluster, with
+//! colour thresholds. Shared by the editor, the kiosk page and the server that fills the tiles,
+//! so all three agree on what a valid dashboard is.
+
+use serde::{Deserialize, Serialize};
+
+use crate::history::Range;
+
+/// The version of the JSON an export holds; an import of another version is refused.
+pub const SPEC_VERSION: u32 = 1;
+const MAX_TILES: usize = 24;
+const MAX_LIST: u8 = 50;
+const MAX_TEXT: usize = 200;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub id: i64,
+    /// Goes up with every save: a kiosk showing an older one redraws its layout.
+    pub rev: u64,
+    pub spec: DashboardSpec,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DashboardSpec {
+    pub version: u32,
+    /// Unique; what the screen shows at the top.
+    pub name: String,
+    pub tiles: Vec<Tile>,
+}
+
+/// (Unknown keys are refused by `TileKind`, which sees every key `Tile` does not take: serde
+/// cannot deny them on a struct with a flattened field.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tile {
+    /// Empty: a title made from the kind and its target.
+    #[serde(default)]
+    pub title: String,
+    pub cluster: String,
+    #[serde(flatten)]
+    pub kind: TileKind,
+    #[serde(default)]
+    pub thresholds: Vec<Threshold>,
+    /// Grid columns spanned, 1 to 4: the most important numbers get the most room.
+    #[serde(default = "one")]
+    pub width: u8,
+}
+
+fn one() -> u8 {
+    1
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TileKind {
+    /// Nodes up out of all, and any memory or disk alarm. (Braces on the field-less kinds: only
+    /// struct variants refuse keys they do not know.)
+    ClusterStatus {},
+    /// Ready, unacked and rates, of one vhost or the whole cluster.
+    Totals {
+        #[serde(default)]
+        vhost: Option<String>,
+    },
+    /// The summed backlog of a set of queues over a range.
+    Backlog { queues: QueueSet, range: Range },
+    /// The queues with the largest backlog, or the largest growth over a range.
+    TopQueues { queues: QueueSet, by: TopBy, limit: u8 },
+    /// Queues holding messages that nobody consumes.
+    NoConsumers { queues: QueueSet, limit: u8 },
+    /// What could lose messages on this cluster, when there is anything.
+    Warnings {},
+}
+
+/// Queues picked by vhost, by exact names, by a name pattern (a regex), or all of them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueSet {
+    #[serde(default)]
+    pub vhost: Option<String>,
+    #[serde(default)]
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub pattern: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TopBy {
+    Backlog,
+    Growth(Range),
+}
+
+/// What a threshold looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    Ready,
+    Unacked,
+    Backlog,
+    PublishRate,
+    DeliverRate,
+    Consumers,
+    NodesDown,
+    Alarms,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    pub metric: Metric,
+    #[serde(default)]
+    pub amber: Option<f64>,
+    #[serde(default)]
+    pub red: Option<f64>,
+    /// Lower is worse (too few consumers, a rate that stopped): amber and red are floors.
+    #[serde(default)]
+    pub below: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    #[default]
+    Ok,
+    Amber,
+    Red,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Ok => "ok",
+            Level::Amber => "amber",
+            Level::Red => "red",
+        }
+    }
+}
+
+impl Threshold {
+    pub fn level(&self, value: f64) -> Level {
+        let past = |limit: Option<f64>| limit.is_some_and(|l| if self.below { value < l } else { value > l });
+        if past(self.red) {
+            Level::Red
+        } else if past(self.amber) {
+            Level::Amber
+        } else {
+            Level::Ok
+        }
+    }
+}
+
+/// The worst level any threshold on `metric` gives `value`.
+pub fn level_of(thresholds: &[Threshold], metric: Metric, value: f64) -> Level {
+    thresholds.iter().filter(|t| t.metric == metric).map(|t| t.level(value)).max().unwrap_or_default()
+}
+
+impl TileKind {
+    /// Thresholds a new tile of this kind starts with: a backlog of 10,000 is worth a look,
+    /// 100,000 an alarm; a node down or an alarm is red at once.
+    pub fn default_thresholds(&self) -> Vec<Threshold> {
+        let above = |metric, amber, red| Threshold { metric, amber: Some(amber), red: Some(red), below: false };
+        match self {
+            TileKind::ClusterStatus {} => vec![above(Metric::NodesDown, 0.0, 0.0), above(Metric::Alarms, 0.0, 0.0)],
+            TileKind::Totals { .. } | TileKind::Backlog { .. } | TileKind::TopQueues { .. } => {
+                vec![above(Metric::Ready, 10_000.0, 100_000.0)]
+            }
+            TileKind::NoConsumers { .. } => vec![above(Metric::Backlog, 0.0, 10_000.0)],
+            TileKind::Warnings {} => Vec::new(),
+        }
+    }
+}
+
+impl DashboardSpec {
+    /// Every problem, each naming the tile it is in; `clusters` are the configured ones.
+    pub fn problems(&self, clusters: &[String]) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.version != SPEC_VERSION {
+            out.push(format!("version {} is not {SPEC_VERSION}, the one this Warren reads", self.version));
+        }
+        if self.name.trim().is_empty() || self.name.chars().count() > MAX_TEXT {
+            out.push(format!("the name must be 1 to {MAX_TEXT} characters"));
+        }
+        if self.tiles.is_empty() || self.tiles.len() > MAX_TILES {
+            out.push(format!("a dashboard has 1 to {MAX_TILES} tiles"));
+        }
+        for (i, tile) in self.tiles.iter().enumerate() {
+            let mut problem = |what: String| out.push(format!("tile {}: {what}", i + 1));
+            if !clusters.contains(&tile.cluster) {
+                problem(format!("no cluster named {:?} is configured", tile.cluster));
+            }
+            if tile.title.chars().count() > MAX_TEXT {
+                problem(format!("the title is longer than {MAX_TEXT} characters"));
+            }
+            if !(1..=4).contains(&tile.width) {
+                problem("the width is 1 to 4 columns".into());
+            }
+            match &tile.kind {
+                TileKind::TopQueues { limit, .. } | TileKind::NoConsumers { limit, .. }
+                    if !(1..=MAX_LIST).contains(limit) =>
+                {
+                    problem(format!("the list shows 1 to {MAX_LIST} queues"));
+                }
+                _ => {}
+            }
+            if let TileKind::Backlog { queues, .. }
+            | TileKind::TopQueues { queues, .. }
+            | TileKind::NoConsumers { queues, .. } = &tile.kind
+            {
+                if queues.pattern.as_ref().is_some_and(|p| p.is_empty() || p.len() > 1024) {
+                    problem("the name pattern is 1 to 1024 characters".into());
+                }
+            }
+            for t in &tile.thresholds {
+                let finite = [t.amber, t.red].iter().flatten().all(|v| v.is_finite());
+                let ordered = match (t.amber, t.red) {
+                    (Some(amber), Some(red)) => {
+                        if t.below {
+                            amber >= red
+                        } else {
+                            amber <= red
+                        }
+                    }
+                    _ => true,
+                };
+                if !finite || !ordered {
+                    problem(format!(
+                        "the {:?} threshold needs numbers with amber {} red",
+                        t.metric,
+                        if t.below { "above" } else { "below" }
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(json: &str) -> DashboardSpec {
+        serde_json::from_str(json).unwrap()
+    }
+
+    const TEAM: &str = r#"{"version": 1, "name": "Orders team", "tiles": [
+        {"cluster": "prod", "kind": "cluster_status"},
+        {"cluster": "prod", "kind": "totals", "vhost": "orders", "width": 2,
+         "thresholds": [{"metric": "ready", "amber": 10000, "red": 100000}]},
+        {"cluster": "prod", "kind": "backlog", "queues": {"vhost": "orders", "pattern": "^orders\\."}, "range": "Hour"},
+        {"cluster": "prod", "kind": "top_queues", "queues": {}, "by": {"growth": "Day"}, "limit": 5},
+        {"cluster": "prod", "kind": "no_consumers", "queues": {"vhost": "orders"}, "limit": 10,
+         "thresholds": [{"metric": "consumers", "amber": 2, "red": 1, "below": true}]},
+        {"cluster": "prod", "kind": "warnings"}
+    ]}"#;
+
+    #[test]
+    fn a_team_dashboard_reads_and_round_trips() {
+        let s = spec(TEAM);
+        assert!(s.problems(&["prod".into()]).is_empty(), "{:?}", s.problems(&["prod".into()]));
+        assert_eq!(s.tiles[1].width, 2);
+        assert_eq!(s.tiles[0].width, 1, "width defaults to one column");
+        assert!(matches!(s.tiles[3].kind, TileKind::TopQueues { by: TopBy::Growth(Range::Day), limit: 5, .. }));
+        let again: DashboardSpec = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(again, s);
+    }
+
+    #[test]
+    fn bad_dashboards_say_what_is_wrong_in_which_tile() {
+        let s = spec(TEAM);
+        let problems = s.problems(&["staging".into()]);
+        assert_eq!(problems.len(), 6, "every tile names an unknown cluster: {problems:?}");
+        assert!(problems[0].starts_with("tile 1: no cluster named \"prod\""));
+
+        let mut s = spec(TEAM);
+        s.version = 2;
+        s.tiles[1].thresholds[0].amber = Some(200_000.0);
+        s.tiles[3].kind = TileKind::TopQueues { queues: QueueSet::default(), by: TopBy::Backlog, limit: 0 };
+        s.tiles[5].width = 9;
+        let problems = s.problems(&["prod".into()]);
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("tile 2: the Ready threshold")));
+
+        assert!(serde_json::from_str::<DashboardSpec>(r#"{"version":1,"name":"x","tiles":[],"extra":1}"#).is_err());
+        assert!(serde_json::from_str::<DashboardSpec>(
+            r#"{"version":1,"name":"x","tiles":[{"cluster":"prod","kind":"pie_chart"}]}"#
+        )
+        .is_err());
+        assert!(serde_json::from_str::<DashboardSpec>(
+            r#"{"version":1,"name":"x","tiles":[{"cluster":"prod","kind":"warnings","colour":"red"}]}"#
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn thresholds_colour_values() {
+        let ready = Threshold { metric: Metric::Ready, amber: Some(10_000.0), red: Some(100_000.0), below: false };
+        assert_eq!(
+            [9_999.0, 10_000.0, 10_001.0, 100_001.0].map(|v| ready.level(v)),
+            [Level::Ok, Level::Ok, Level::Amber, Level::Red]
+        );
+        let consumers = Threshold { metric: Metric::Consumers, amber: Some(2.0), red: Some(1.0), below: true };
+        assert_eq!([3.0, 1.0, 0.0].map(|v| consumers.level(v)), [Level::Ok, Level::Amber, Level::Red]);
+        let nodes = TileKind::ClusterStatus {}.default_thresholds();
+        assert_eq!(level_of(&nodes, Metric::NodesDown, 1.0), Level::Red);
+        assert_eq!(level_of(&nodes, Metric::NodesDown, 0.0), Level::Ok);
+        assert_eq!(level_of(&nodes, Metric::Ready, 1e9), Level::Ok, "no threshold on ready here");
+    }
+}

@@ -1,0 +1,238 @@
+//! Wall-screen dashboards in Warren's store (`app::api::Dashboards`): checked against the
+//! configured clusters on every save, audited, and exported/imported as JSON.
+
+use std::sync::Arc;
+
+use app::auth::Access;
+use app::dashboard::{Dashboard, DashboardSpec};
+use app::error::AppError;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use rusqlite::{params, OptionalExtension};
+
+use crate::accounts::internal;
+use crate::audit::{Audit, Outcome, Target};
+use crate::backend::Clusters;
+use crate::store::{now_ms, Store};
+
+/// Most dashboards one import may hold.
+const MAX_IMPORT: usize = 200;
+
+pub struct DashboardStore {
+    store: Store,
+    audit: Audit,
+    clusters: Arc<Clusters>,
+}
+
+impl DashboardStore {
+    pub fn new(store: Store, audit: Audit, clusters: Arc<Clusters>) -> Self {
+        Self { store, audit, clusters }
+    }
+
+    async fn all(&self) -> Result<Vec<Dashboard>, AppError> {
+        let rows = self
+            .store
+            .call(|c| {
+                let mut statement = c.prepare("SELECT id, rev, spec FROM dashboards ORDER BY name")?;
+                let rows = statement
+                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await
+            .map_err(internal)?;
+        // A dashboard the current code cannot read is left out (and logged) rather than failing all.
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, rev, spec)| match serde_json::from_str(&spec) {
+                Ok(spec) => Some(Dashboard { id, rev: rev as u64, spec }),
+                Err(error) => {
+                    tracing::warn!(id, %error, "a stored dashboard cannot be read");
+                    None
+                }
+            })
+            .collect())
+    }
+
+    /// Refuses a spec with problems, naming each one.
+    fn check(&self, spec: &DashboardSpec) -> Result<(), AppError> {
+        let problems = spec.problems(self.clusters.names());
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(AppError::BadRequest(format!("dashboard {:?}: {}", spec.name, problems.join("; ")))),
+        }
+    }
+
+    async fn audited<T>(
+        &self,
+        who: &dyn Access,
+        action: &str,
+        name: &str,
+        result: Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let target = Target { object: Some(format!("dashboard {name:?}")), ..Default::default() };
+        let (outcome, detail) = match &result {
+            Ok(_) => (Outcome::Ok, None),
+            Err(error) => (Outcome::Failed, Some(error.to_string())),
+        };
+        self.audit.record(&who.actor(), action, target, outcome, detail).await;
+        result
+    }
+}
+
+/// Whether `who` may see every cluster the dashboard's tiles show.
+fn visible(who: &dyn Access, dashboard: &Dashboard) -> bool {
+    dashboard.spec.tiles.iter().all(|t| who.may_see_cluster(&t.cluster))
+}
+
+#[async_trait::async_trait]
+impl app::api::Dashboards for DashboardStore {
+    async fn dashboards(&self, who: &dyn Access) -> Result<Vec<Dashboard>, AppError> {
+        Ok(self.all().await?.into_iter().filter(|d| visible(who, d)).collect())
+    }
+
+    async fn dashboard(&self, who: &dyn Access, id: i64) -> Result<Dashboard, AppError> {
+        let dashboard = self.all().await?.into_iter().find(|d| d.id == id);
+        match dashboard {
+            Some(d) if visible(who, &d) => Ok(d),
+            Some(_) => Err(AppError::Forbidden("this dashboard shows clusters that are not yours".into())),
+            None => Err(AppError::NotFound(format!("no dashboard {id}"))),
+        }
+    }
+
+    async fn save_dashboard(
+        &self,
+        who: &dyn Access,
+        id: Option<i64>,
+        rev: u64,
+        spec: DashboardSpec,
+    ) -> Result<Dashboard, AppError> {
+        let name = spec.name.clone();
+        let result = async {
+            self.check(&spec)?;
+            let (text, by) = (serde_json::to_string(&spec).map_err(|_| AppError::Internal)?, who.actor().name);
+            let (name, at) = (spec.name.clone(), now_ms());
+            let saved = self
+                .store
+                .call(move |c| {
+                    let tx = c.transaction()?;
+                    let clash: Option<i64> = tx
+                        .query_row("SELECT id FROM dashboards WHERE name = ?1", [&name], |r| r.get(0))
+                        .optional()?;
+                    if clash.is_some_and(|other| Some(other) != id) {
+                        return Ok(Err(AppError::Conflict(format!("a dashboard named {name:?} exists"))));
+                    }
+                    let saved = match id {
+                        None => {
+                            tx.execute(
+                                "INSERT INTO dashboards (name, spec, rev, updated_by, updated_at_ms) VALUES (?1, ?2, 1, ?3, ?4)",
+                                params![name, text, by, at],
+                            )?;
+                            Ok((tx.last_insert_rowid(), 1))
+                        }
+                        Some(id) => {
+                            let current: Option<i64> =
+                                tx.query_row("SELECT rev FROM dashboards WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+                            match current {
+                                None => Err(AppError::NotFound(format!("no dashboard {id}"))),
+                                Some(current) if current as u64 != rev => Err(AppError::Conflict(format!(
+                                    "someone saved this dashboard since you opened it (revision {current}, yours {rev}); reload it"
+                                ))),
+                                Some(current) => {
+                                    tx.execute(
+                                        "UPDATE dashboards SET name = ?2, spec = ?3, rev = ?4, updated_by = ?5, updated_at_ms = ?6 WHERE id = ?1",
+                                        params![id, name, text, current + 1, by, at],
+                                    )?;
+                                    Ok((id, current + 1))
+                                }
+                            }
+                        }
+                    };
+                    tx.commit()?;
+                    Ok(saved)
+                })
+                .await
+                .map_err(internal)??;
+            Ok(Dashboard { id: saved.0, rev: saved.1 as u64, spec })
+        }
+        .await;
+        self.audited(who, "save_dashboard", &name, result).await
+    }
+
+    async fn delete_dashboard(&self, who: &dyn Access, id: i64) -> Result<(), AppError> {
+        let name = self.all().await?.into_iter().find(|d| d.id == id).map(|d| d.spec.name);
+        let result = match &name {
+            None => Err(AppError::NotFound(format!("no dashboard {id}"))),
+            Some(_) => self
+                .store
+                .call(move |c| c.execute("DELETE FROM dashboards WHERE id = ?1", [id]))
+                .await
+                .map(|_| ())
+                .map_err(internal),
+        };
+        self.audited(who, "delete_dashboard", &name.unwrap_or_else(|| id.to_string()), result).await
+    }
+
+    async fn import_dashboards(&self, who: &dyn Access, specs: Vec<DashboardSpec>) -> Result<Vec<Dashboard>, AppError> {
+        let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
+        let result = async {
+            if specs.is_empty() || specs.len() > MAX_IMPORT {
+                return Err(AppError::BadRequest(format!("an import holds 1 to {MAX_IMPORT} dashboards")));
+            }
+            let mut seen = std::collections::HashSet::new();
+            if let Some(twice) = names.iter().find(|n| !seen.insert(n.as_str())) {
+                return Err(AppError::BadRequest(format!("the import names {twice:?} twice")));
+            }
+            // Every one checked before any is written: an import lands whole or not at all.
+            specs.iter().try_for_each(|s| self.check(s))?;
+            let (by, at) = (who.actor().name, now_ms());
+            let texts: Vec<(String, String)> = specs
+                .iter()
+                .map(|s| Ok((s.name.clone(), serde_json::to_string(s).map_err(|_| AppError::Internal)?)))
+                .collect::<Result<_, AppError>>()?;
+            let saved = self
+                .store
+                .call(move |c| {
+                    let tx = c.transaction()?;
+                    let mut out = Vec::new();
+                    for (name, text) in texts {
+                        let (id, rev): (i64, i64) = tx.query_row(
+                            "INSERT INTO dashboards (name, spec, rev, updated_by, updated_at_ms) VALUES (?1, ?2, 1, ?3, ?4)
+                             ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, rev = rev + 1,
+                                 updated_by = excluded.updated_by, updated_at_ms = excluded.updated_at_ms
+                             RETURNING id, rev",
+                            params![name, text, by, at],
+                            |r| Ok((r.get(0)?, r.get(1)?)),
+                        )?;
+                        out.push((id, rev as u64));
+                    }
+                    tx.commit()?;
+                    Ok(out)
+                })
+                .await
+                .map_err(internal)?;
+            Ok(saved.into_iter().zip(specs).map(|((id, rev), spec)| Dashboard { id, rev, spec }).collect())
+        }
+        .await;
+        self.audited(who, "import_dashboards", &names.join(", "), result).await
+    }
+}
+
+/// `GET /export/dashboards`: every dashboard's spec, as the import takes them.
+pub async fn download(State(dashboards): State<Arc<DashboardStore>>) -> Response {
+    match dashboards.all().await {
+        Ok(all) => {
+            let specs: Vec<DashboardSpec> = all.into_iter().map(|d| d.spec).collect();
+            let body = serde_json::to_string_pretty(&specs).unwrap_or_default();
+            (
+                [
+                    (header::CONTENT_TYPE, "application/json"),
+                    (header::CONTENT_DISPOSITION, "attachment; filename=\"warren-dashboards.json\""),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(error) => (error.status(), error.to_string()).into_response(),
+    }
+}
