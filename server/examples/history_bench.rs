@@ -230,7 +230,12 @@ fn main() {
         mb(usage.minute_chunk_bytes),
         usage.minute_chunk_bytes as f64 / closed_minutes as f64
     );
-    println!("  disk: database {:.1} MB + WAL {:.1} MB", mb(usage.file_bytes), mb(wal as i64));
+    println!(
+        "  disk: database {:.1} MB ({:.1} MB of it free pages) + WAL {:.1} MB",
+        mb(usage.file_bytes),
+        mb(usage.free_bytes),
+        mb(wal as i64)
+    );
     println!(
         "  bytes per stored value: {:.3} ({} fine samples + {} minute values)",
         stored / (fine_samples + coarse_values) as f64,

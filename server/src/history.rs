@@ -341,7 +341,16 @@ impl History {
             })?;
         let page_size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
         let page_count: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
-        Ok(Usage { chunks, chunk_bytes, minute_chunk_bytes, frames, frame_bytes, file_bytes: page_size * page_count })
+        let free_pages: i64 = conn.pragma_query_value(None, "freelist_count", |r| r.get(0))?;
+        Ok(Usage {
+            chunks,
+            chunk_bytes,
+            minute_chunk_bytes,
+            frames,
+            frame_bytes,
+            file_bytes: page_size * page_count,
+            free_bytes: page_size * free_pages,
+        })
     }
 }
 
@@ -355,6 +364,8 @@ pub struct Usage {
     pub frame_bytes: i64,
     /// The database file (without its WAL).
     pub file_bytes: i64,
+    /// Of `file_bytes`, pages freed by retention and not yet reused.
+    pub free_bytes: i64,
 }
 
 /// Records each refresh of `feed` until `shutdown`. A refresh that arrives while the previous
