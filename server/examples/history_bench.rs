@@ -1,7 +1,7 @@
 //! History store benchmark: realistic backlog series for N queues recorded through the same
 //! path the console uses, for the full retention, then measured.
 //!
-//!   cargo run --release -p warren --example history_bench -- [--queues 10000] [--days 7]
+//!   cargo run --release -p warren --example history_bench -- [--queues 10000] [--days 7] [--keep]
 //!
 //! Queues are a mix seen on real brokers: 60 % idle (empty or a constant backlog), 20 % steady
 //! (consumers keep up, noisy rates), 10 % bursty (spikes that drain within minutes), 10 % growing
@@ -18,12 +18,18 @@ const INTERVAL_MS: i64 = 5_000;
 struct Args {
     queues: usize,
     days: f64,
+    /// Leave the database in place (its path is printed) to inspect it, e.g. with sqlite3.
+    keep: bool,
 }
 
 fn args() -> Args {
-    let mut out = Args { queues: 10_000, days: 7.0 };
+    let mut out = Args { queues: 10_000, days: 7.0, keep: false };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--keep" {
+            out.keep = true;
+            continue;
+        }
         let value = it.next().unwrap_or_default();
         match flag.as_str() {
             "--queues" => out.queues = value.parse().expect("--queues N"),
@@ -247,6 +253,9 @@ fn main() {
         stored / raw_samples as f64
     );
     println!("  RSS: {:.1} MB now, {:.1} MB peak", rss.0 as f64 / 1024.0, rss.1 as f64 / 1024.0);
+    if args.keep {
+        println!("  kept: {}", dir.keep().join("history.db").display());
+    }
 }
 
 fn ms(d: Duration) -> f64 {
