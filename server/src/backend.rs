@@ -451,7 +451,7 @@ impl app::api::Backend for Clusters {
 }
 
 /// A queue's `max-length`: the lower of its argument and its policy's, as RabbitMQ applies them.
-fn max_length(snapshot: &Snapshot, q: &crate::snapshot::QueueEntry) -> Option<u64> {
+pub(crate) fn max_length(snapshot: &Snapshot, q: &crate::snapshot::QueueEntry) -> Option<u64> {
     let argument = q.arguments.iter().find(|(k, _)| k == "x-max-length").and_then(|(_, v)| v.parse::<u64>().ok());
     let policy = snapshot
         .policies

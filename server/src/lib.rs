@@ -18,6 +18,7 @@ pub mod prometheus;
 pub mod security;
 pub mod snapshot;
 pub mod store;
+pub mod tiles;
 
 use std::sync::Arc;
 
