@@ -11,7 +11,7 @@ use leptos::server_fn::codec::Json;
 
 use crate::auth::*;
 use crate::client::CsrfClient;
-use crate::dashboard::{Dashboard, DashboardSpec};
+use crate::dashboard::{Dashboard, DashboardSpec, TileData, TileKind};
 use crate::definitions::{Import, ImportPreview};
 use crate::error::AppError;
 use crate::history::{Growth, History, Range, SeriesRef};
@@ -91,6 +91,14 @@ pub trait Backend: Send + Sync + 'static {
         vhost: Option<String>,
         range: Range,
     ) -> Result<Vec<Growth>, AppError>;
+    /// Dashboard tiles on one cluster, each with its own result: one bad tile does not blank
+    /// the others.
+    async fn tiles(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        kinds: &[TileKind],
+    ) -> Result<Fresh<Vec<Result<TileData, AppError>>>, AppError>;
 }
 
 /// Writes to a broker; implemented in the `server` crate. Each one is checked there again, made
@@ -410,4 +418,12 @@ pub async fn delete_dashboard(id: i64) -> Result<(), AppError> {
 #[server(input = Json, endpoint = "admin/import_dashboards", client = CsrfClient)]
 pub async fn import_dashboards(specs: Vec<DashboardSpec>) -> Result<Vec<Dashboard>, AppError> {
     answer(|d: SharedDashboards, who| async move { d.import_dashboards(&*who, specs).await }).await
+}
+
+#[server(input = Json, endpoint = "get_tiles", client = CsrfClient)]
+pub async fn get_tiles(
+    cluster: String,
+    kinds: Vec<TileKind>,
+) -> Result<Fresh<Vec<Result<TileData, AppError>>>, AppError> {
+    answer(|b: SharedBackend, who| async move { b.tiles(&*who, &cluster, &kinds).await }).await
 }

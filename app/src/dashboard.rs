@@ -8,7 +8,7 @@ use crate::history::Range;
 
 /// The version of the JSON an export holds; an import of another version is refused.
 pub const SPEC_VERSION: u32 = 1;
-const MAX_TILES: usize = 24;
+pub const MAX_TILES: usize = 24;
 const MAX_LIST: u8 = 50;
 const MAX_TEXT: usize = 200;
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use app::auth::Access;
+use app::dashboard::{QueueSet, TileData, TileKind, TopBy};
 use app::error::AppError;
 use app::history::{forecast, Growth, History, Range, SeriesRef, Source};
 use app::model::*;
@@ -19,6 +20,7 @@ use crate::history::History as HistoryStore;
 use crate::metrics::Metrics;
 use crate::prometheus::PrometheusSource;
 use crate::snapshot::Snapshot;
+use crate::tiles;
 
 /// The biggest compiled regex filter: a pattern of at most 1024 characters can still expand to a
 /// huge automaton (`\w{1000}`); refuse those rather than spend memory and time on them.
@@ -431,22 +433,79 @@ impl app::api::Backend for Clusters {
             check_vhost(who, cluster, vhost)?;
         }
         let start = self.backlogs_at_start(cluster, range).await?;
-        let mut grown: Vec<Growth> = snapshot
-            .queues_in(vhost.as_deref())
-            .iter()
-            .filter(|q| who.may_see_vhost(cluster, &q.row.vhost))
-            .map(|q| {
-                let key = (q.row.vhost.clone(), q.row.name.clone());
-                let from = start.get(&key).copied().unwrap_or(0.0);
-                Growth { vhost: key.0, name: key.1, from, to: (q.row.ready + q.row.unacked) as f64 }
-            })
-            .filter(|g| g.grown() > 0.0)
-            .collect();
-        grown.sort_by(|a, b| {
-            b.grown().total_cmp(&a.grown()).then_with(|| (&a.vhost, &a.name).cmp(&(&b.vhost, &b.name)))
-        });
+        let set = QueueSet { vhost, ..Default::default() };
+        let mut grown = tiles::grown(&tiles::queue_set(&snapshot, who, cluster, &set)?, &start);
         grown.truncate(TOP_GROWING);
         Ok(grown)
+    }
+
+    async fn tiles(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        kinds: &[TileKind],
+    ) -> Result<Fresh<Vec<Result<TileData, AppError>>>, AppError> {
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        let mut data = Vec::with_capacity(kinds.len());
+        for kind in kinds {
+            data.push(self.tile(&snapshot, who, cluster, kind).await);
+        }
+        Ok(Fresh { data, freshness })
+    }
+}
+
+impl Clusters {
+    /// One tile's numbers; an error here (a bad pattern, a vhost not yours) is that tile's alone.
+    async fn tile(
+        &self,
+        snapshot: &Snapshot,
+        who: &dyn Access,
+        cluster: &str,
+        kind: &TileKind,
+    ) -> Result<TileData, AppError> {
+        let set = |queues: &QueueSet| {
+            if let Some(vhost) = &queues.vhost {
+                check_vhost(who, cluster, vhost)?;
+            }
+            tiles::queue_set(snapshot, who, cluster, queues)
+        };
+        let everything = QueueSet::default();
+        Ok(match kind {
+            TileKind::ClusterStatus {} => tiles::cluster_status(snapshot),
+            TileKind::Totals { vhost } => {
+                tiles::totals(&set(&QueueSet { vhost: vhost.clone(), ..Default::default() })?)
+            }
+            TileKind::Backlog { queues, range } => {
+                let series = match (&queues.vhost, queues.names.as_slice(), &queues.pattern) {
+                    (None, [], None) => SeriesRef::Cluster,
+                    (Some(vhost), [], None) => SeriesRef::Vhost(vhost.clone()),
+                    (Some(vhost), [name], None) => SeriesRef::Queue { vhost: vhost.clone(), name: name.clone() },
+                    _ => {
+                        return Err(AppError::BadRequest(
+                            "a backlog chart shows the cluster, one vhost, or one queue of a vhost".into(),
+                        ))
+                    }
+                };
+                TileData::Backlog(app::api::Backend::history(self, who, cluster, &series, *range).await?)
+            }
+            TileKind::TopQueues { queues, by: TopBy::Backlog, limit } => {
+                tiles::top_by_backlog(&set(queues)?, *limit as usize)
+            }
+            TileKind::TopQueues { queues, by: TopBy::Growth(range), limit } => {
+                let (members, start) = (set(queues)?, self.backlogs_at_start(cluster, *range).await?);
+                let rows = tiles::grown(&members, &start).into_iter().take(*limit as usize);
+                let by_name: HashMap<(&str, &str), &&crate::snapshot::QueueEntry> =
+                    members.iter().map(|q| ((q.row.vhost.as_str(), q.row.name.as_str()), q)).collect();
+                TileData::Queues(
+                    rows.filter_map(|g| {
+                        Some(tiles::row(by_name.get(&(g.vhost.as_str(), g.name.as_str()))?, Some(g.grown())))
+                    })
+                    .collect(),
+                )
+            }
+            TileKind::NoConsumers { queues, limit } => tiles::no_consumers(&set(queues)?, *limit as usize),
+            TileKind::Warnings {} => TileData::Warnings(tiles::warnings(snapshot, &set(&everything)?)),
+        })
     }
 }
 

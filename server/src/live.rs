@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use app::api::Backend;
 use app::auth::Access;
+use app::dashboard::TileKind;
 use app::error::AppError;
 use app::model::ListQuery;
 use axum::extract::{Path, Query, State};
@@ -33,10 +34,18 @@ use crate::metrics::LiveClientGuard;
 pub enum View {
     Overview,
     Queues(ListQuery),
-    Queue { vhost: String, name: String },
+    Queue {
+        vhost: String,
+        name: String,
+    },
     Exchanges(ListQuery),
-    Exchange { vhost: String, name: String },
+    Exchange {
+        vhost: String,
+        name: String,
+    },
     Bindings(ListQuery),
+    /// A kiosk's tiles on this cluster, as JSON in the `tiles` parameter.
+    Tiles(Vec<TileKind>),
 }
 
 impl View {
@@ -51,6 +60,11 @@ impl View {
             "bindings" => View::Bindings(list()),
             "queue" => object().map(|(vhost, name)| View::Queue { vhost, name })?,
             "exchange" => object().map(|(vhost, name)| View::Exchange { vhost, name })?,
+            "tiles" => {
+                let kinds: Vec<TileKind> = serde_json::from_str(params.get("tiles")?).ok()?;
+                // As many as a dashboard may hold: a stream is no way around that limit.
+                (kinds.len() <= app::dashboard::MAX_TILES).then_some(View::Tiles(kinds))?
+            }
             _ => return None,
         })
     }
@@ -74,6 +88,7 @@ impl View {
             View::Exchanges(query) => json(clusters.exchanges(who, cluster, query).await),
             View::Exchange { vhost, name } => json(clusters.exchange(who, cluster, vhost, name).await),
             View::Bindings(query) => json(clusters.bindings(who, cluster, query).await),
+            View::Tiles(kinds) => json(clusters.tiles(who, cluster, kinds).await),
         }
     }
 }

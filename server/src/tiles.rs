@@ -2,9 +2,12 @@
 //! tile gets the same numbers and tests need no broker. Tiles that need history (a backlog
 //! chart, growth) combine these with the history store in `backend`.
 
+use std::collections::HashMap;
+
 use app::auth::Access;
 use app::dashboard::{QueueSet, Risk, TileData, TileQueue, Warning};
 use app::error::AppError;
+use app::history::Growth;
 
 use crate::snapshot::{QueueEntry, Snapshot};
 
@@ -84,6 +87,22 @@ pub fn top_by_backlog(queues: &[&QueueEntry], limit: usize) -> TileData {
         b.row.total.cmp(&a.row.total).then_with(|| (&a.row.vhost, &a.row.name).cmp(&(&b.row.vhost, &b.row.name)))
     });
     TileData::Queues(sorted.into_iter().take(limit).map(|q| row(q, None)).collect())
+}
+
+/// The queues whose backlog grew since `start` (each queue's backlog then; absent: none), most
+/// first, ties by name.
+pub fn grown(queues: &[&QueueEntry], start: &HashMap<(String, String), f64>) -> Vec<Growth> {
+    let mut grown: Vec<Growth> = queues
+        .iter()
+        .map(|q| {
+            let key = (q.row.vhost.clone(), q.row.name.clone());
+            let from = start.get(&key).copied().unwrap_or(0.0);
+            Growth { vhost: key.0, name: key.1, from, to: (q.row.ready + q.row.unacked) as f64 }
+        })
+        .filter(|g| g.grown() > 0.0)
+        .collect();
+    grown.sort_by(|a, b| b.grown().total_cmp(&a.grown()).then_with(|| (&a.vhost, &a.name).cmp(&(&b.vhost, &b.name))));
+    grown
 }
 
 /// Queues holding messages that nobody consumes, largest backlog first.

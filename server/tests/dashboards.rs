@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use app::auth::Role;
 use axum::http::StatusCode;
-use common::{brokers, cluster, TestApp};
+use common::{brokers, cluster, enc, Admin, TestApp};
 use serde_json::{json, Value};
 
 fn spec(name: &str, cluster: &str) -> Value {
@@ -102,4 +102,44 @@ async fn admins_edit_dashboards_and_everyone_signed_in_reads_them() {
     assert_eq!(code, StatusCode::OK);
     let (code, _) = app.call("get_dashboard", json!({"id": id})).await;
     assert_eq!(code, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn tiles_show_a_vhost_on_the_real_broker() {
+    let url = brokers()[0].1.clone();
+    let admin = Admin::connect(&url).await;
+    let vhost = admin.vhost("warren-tiles").await;
+    for queue in ["orders.eu 订单", "orders.us", "audit"] {
+        admin.put(&format!("queues/{}/{}", enc(&vhost), enc(queue)), json!({"durable": queue != "audit"})).await;
+    }
+    admin.publish(&vhost, "", "orders.eu 订单", 5).await;
+    admin.publish(&vhost, "", "audit", 2).await;
+    let app = console().await;
+    let orders = json!({"vhost": vhost, "pattern": "^orders\\."});
+    let kinds = json!([
+        {"kind": "cluster_status"},
+        {"kind": "totals", "vhost": vhost},
+        {"kind": "top_queues", "queues": orders, "by": "backlog", "limit": 5},
+        {"kind": "no_consumers", "queues": {"vhost": vhost}, "limit": 5},
+        {"kind": "warnings"},
+        {"kind": "backlog", "queues": {"vhost": vhost}, "range": "TenMinutes"},
+        {"kind": "top_queues", "queues": {"vhost": vhost, "pattern": "("}, "by": "backlog", "limit": 5}
+    ]);
+    let read = || async { app.call("get_tiles", json!({"cluster": "it", "kinds": kinds})).await.1["data"].clone() };
+    common::eventually("the published messages in the tiles", || async {
+        read().await[1]["Ok"]["Totals"]["ready"] == 7
+    })
+    .await;
+    let tiles = read().await;
+    assert_eq!(tiles[0]["Ok"]["ClusterStatus"]["nodes_up"], 1);
+    let top = &tiles[2]["Ok"]["Queues"];
+    assert_eq!((top.as_array().map(Vec::len), top[0]["name"].as_str()), (Some(1), Some("orders.eu 订单")), "{top}");
+    let idle: Vec<&str> =
+        tiles[3]["Ok"]["Queues"].as_array().unwrap().iter().map(|q| q["name"].as_str().unwrap()).collect();
+    assert_eq!(idle, ["orders.eu 订单", "audit"], "most messages first");
+    let warnings = tiles[4]["Ok"]["Warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w["risk"] == "TransientQueue" && w["object"] == "audit"), "{warnings:?}");
+    assert!(tiles[5]["Ok"]["Backlog"]["points"].is_array());
+    assert!(tiles[6]["Err"]["BadRequest"].as_str().unwrap().contains("pattern"), "a bad tile errs alone: {}", tiles[6]);
+    admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
 }

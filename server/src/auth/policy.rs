@@ -41,6 +41,7 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         TopGrowing::PATH,
         ListDashboards::PATH,
         GetDashboard::PATH,
+        GetTiles::PATH,
     ];
     // Publishing, reading messages, creating queues, exchanges and bindings, setting policies.
     const OPERATE: &[&str] = &[
