@@ -30,13 +30,15 @@ impl DashboardStore {
         Self { store, audit, clusters }
     }
 
-    async fn all(&self) -> Result<Vec<Dashboard>, AppError> {
+    /// Every dashboard (`only: None`), or the one with that id.
+    async fn read(&self, only: Option<i64>) -> Result<Vec<Dashboard>, AppError> {
         let rows = self
             .store
-            .call(|c| {
-                let mut statement = c.prepare("SELECT id, rev, spec FROM dashboards ORDER BY name")?;
+            .call(move |c| {
+                let mut statement =
+                    c.prepare("SELECT id, rev, spec FROM dashboards WHERE ?1 IS NULL OR id = ?1 ORDER BY name")?;
                 let rows = statement
-                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))?;
+                    .query_map([only], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()
             })
             .await
@@ -88,11 +90,11 @@ fn visible(who: &dyn Access, dashboard: &Dashboard) -> bool {
 #[async_trait::async_trait]
 impl app::api::Dashboards for DashboardStore {
     async fn dashboards(&self, who: &dyn Access) -> Result<Vec<Dashboard>, AppError> {
-        Ok(self.all().await?.into_iter().filter(|d| visible(who, d)).collect())
+        Ok(self.read(None).await?.into_iter().filter(|d| visible(who, d)).collect())
     }
 
     async fn dashboard(&self, who: &dyn Access, id: i64) -> Result<Dashboard, AppError> {
-        let dashboard = self.all().await?.into_iter().find(|d| d.id == id);
+        let dashboard = self.read(Some(id)).await?.pop();
         match dashboard {
             Some(d) if visible(who, &d) => Ok(d),
             Some(_) => Err(AppError::Forbidden("this dashboard shows clusters that are not yours".into())),
@@ -160,7 +162,7 @@ impl app::api::Dashboards for DashboardStore {
     }
 
     async fn delete_dashboard(&self, who: &dyn Access, id: i64) -> Result<(), AppError> {
-        let name = self.all().await?.into_iter().find(|d| d.id == id).map(|d| d.spec.name);
+        let name = self.read(Some(id)).await?.pop().map(|d| d.spec.name);
         let result = match &name {
             None => Err(AppError::NotFound(format!("no dashboard {id}"))),
             Some(_) => self
@@ -220,7 +222,7 @@ impl app::api::Dashboards for DashboardStore {
 
 /// `GET /export/dashboards`: every dashboard's spec, as the import takes them.
 pub async fn download(State(dashboards): State<Arc<DashboardStore>>) -> Response {
-    match dashboards.all().await {
+    match dashboards.read(None).await {
         Ok(all) => {
             let specs: Vec<DashboardSpec> = all.into_iter().map(|d| d.spec).collect();
             let body = serde_json::to_string_pretty(&specs).unwrap_or_default();
