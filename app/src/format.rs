@@ -53,11 +53,7 @@ pub fn duration_ms(ms: u64) -> String {
 
 /// Share of a limit in whole percent, 0 when the limit is unknown.
 pub fn percent(used: u64, limit: u64) -> u64 {
-    if limit == 0 {
-        0
-    } else {
-        (used.saturating_mul(100) / limit).min(999)
-    }
+    used.saturating_mul(100).checked_div(limit).map_or(0, |share| share.min(999))
 }
 
 #[cfg(test)]

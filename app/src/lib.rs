@@ -26,7 +26,8 @@ use leptos_router::path;
 use crate::components::layout::Layout;
 use crate::i18n::Lang;
 use crate::pages::{
-    admin, bindings, definitions as definitions_page, exchange, exchanges, overview, policies, queue, queues, signin,
+    admin, bindings, dashboards, definitions as definitions_page, exchange, exchanges, kiosk, overview, policies,
+    queue, queues, signin,
 };
 
 /// The HTML document around the app; rendered on the server only.
@@ -80,6 +81,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=signin::SignInPage/>
                 <Route path=path!("/setup") view=signin::SetupPage/>
                 <Route path=path!("/admin") view=admin::AdminPage/>
+                <Route path=path!("/admin/dashboards") view=dashboards::DashboardsPage/>
+                <Route path=path!("/kiosk/:id") view=kiosk::KioskPage/>
                 <ParentRoute path=path!("/c/:cluster") view=Layout>
                     <Route path=path!("") view=overview::OverviewPage/>
                     <Route path=path!("queues") view=queues::QueuesPage/>

@@ -1,7 +1,7 @@
 //! History store benchmark: realistic backlog series for N queues recorded through the same
 //! path the console uses, for the full retention, then measured.
 //!
-//!   cargo run --release -p warren --example history_bench -- [--queues 10000] [--days 7] [--keep]
+//!   cargo run --release -p warren --example history_bench -- [--queues 10000] [--days 8] [--keep]
 //!
 //! Queues are a mix seen on real brokers: 60 % idle (empty or a constant backlog), 20 % steady
 //! (consumers keep up, noisy rates), 10 % bursty (spikes that drain within minutes), 10 % growing
@@ -23,7 +23,7 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut out = Args { queues: 10_000, days: 7.0, keep: false };
+    let mut out = Args { queues: 10_000, days: 8.0, keep: false };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--keep" {
@@ -137,7 +137,10 @@ fn main() {
         .collect();
 
     let intervals = (args.days * 86_400_000.0 / INTERVAL_MS as f64) as i64;
-    let start_ms: i64 = 1_800_000_000_000 - intervals * INTERVAL_MS;
+    // The run ends just before midnight, when the store is largest: after 8 days, the 7 days
+    // kept plus the day's 23 hours not yet merged into one chunk per series.
+    let end_ms: i64 = 1_800_057_600_000 - INTERVAL_MS;
+    let start_ms: i64 = end_ms - (intervals - 1) * INTERVAL_MS;
     let mut writes = Vec::with_capacity(intervals as usize);
     let mut closes = Vec::new();
     let began = Instant::now();

@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::ClusterConfig;
 use crate::feed::Feed;
-use crate::history::History as HistoryStore;
+use crate::history::{Backlogs, History as HistoryStore};
 use crate::metrics::Metrics;
 use crate::prometheus::PrometheusSource;
 use crate::snapshot::Snapshot;
@@ -70,11 +70,11 @@ impl Clusters {
 
     /// Each queue's backlog when `range` began: from Prometheus when the cluster has one that
     /// answers, else from Warren's own store.
-    async fn backlogs_at_start(&self, cluster: &str, range: Range) -> Result<HashMap<(String, String), f64>, AppError> {
+    async fn backlogs_at_start(&self, cluster: &str, range: Range) -> Result<Arc<Backlogs>, AppError> {
         let now = crate::store::now_ms();
         if let Some(prometheus) = self.prometheus.get(cluster) {
             match prometheus.backlogs_at(now - range.millis()).await {
-                Ok(start) => return Ok(start),
+                Ok(start) => return Ok(Arc::new(start)),
                 Err(error) => tracing::warn!(cluster, %error, "Prometheus failed; using Warren's own history"),
             }
         }

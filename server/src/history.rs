@@ -9,8 +9,10 @@
 //! Each refresh is written at once as one *frame* (all of a cluster's series at that instant),
 //! so a `kill -9` loses at most the refresh being written. When a window closes (5 minutes for
 //! fine, an hour for coarse) its frames are turned into one *chunk* per series, compressed with
-//! pcodec (delta encoding and bit packing chosen per chunk: an idle queue costs a few bytes an
-//! hour), in the same transaction that deletes the frames.
+//! pcodec (delta encoding and bit packing chosen per column: an idle queue costs a few bytes an
+//! hour), in the same transaction that deletes the frames. A finished day's hourly chunks are
+//! then merged into one chunk per series: pcodec's headers are paid once a day instead of every
+//! hour, which halves the bulk of the store.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -55,9 +57,18 @@ fn columns_in(tier: i64) -> usize {
 }
 const FINE: i64 = 0;
 const COARSE: i64 = 1;
-/// Window lengths in each tier's own time unit (fine: seconds, coarse: minutes).
+/// Coarse points of a whole day (merged from `COARSE` chunks once the day is over).
+const DAY: i64 = 2;
+/// Window lengths in each tier's own time unit (fine: seconds, coarse and day: minutes).
 const FINE_WINDOW_S: i64 = 300;
 const COARSE_WINDOW_MIN: i64 = 60;
+const DAY_WINDOW_MIN: i64 = 1440;
+/// Series ids whose day is merged per `maintain` call: a day of 10,000 queues is spread over a
+/// few refreshes instead of holding the writer for seconds.
+const MERGE_BATCH: i64 = 1000;
+/// Big pages: a day of a busy queue (a few KB) stays on its page. With 4 KB pages, chunks
+/// between 1 and 4 KB spill into half-empty overflow pages that cost more than the data.
+const PAGE_SIZE: i64 = 65_536;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistoryConfig {
@@ -90,7 +101,8 @@ const SCHEMA: &str = r#"
         data    BLOB NOT NULL,
         PRIMARY KEY (cluster, tier, ts)
     ) WITHOUT ROWID;
-    -- One series over one closed window; keyed by window first so retention is a range delete.
+    -- One series over one closed window (5 minutes, an hour or a day); keyed by window first so
+    -- retention is a range delete and a finished day is appended at the end.
     CREATE TABLE IF NOT EXISTS chunks (
         tier   INTEGER NOT NULL,
         start  INTEGER NOT NULL,
@@ -140,15 +152,53 @@ pub struct History {
     reader: Mutex<Connection>,
     config: HistoryConfig,
     clusters: Mutex<HashMap<String, Arc<Mutex<ClusterState>>>>,
+    /// The last `backlogs_at_start` of each cluster and range, with the start it was read at.
+    starts: Mutex<HashMap<(String, &'static str), (i64, Arc<Backlogs>)>>,
 }
 
-fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+/// Each queue's backlog (ready + unacked), by vhost and name.
+pub type Backlogs = HashMap<(String, String), f64>;
+
+/// `writer`: the first connection, which sets the file up.
+fn open_connection(path: &Path, writer: bool) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    if writer {
+        use_big_pages(&conn);
+    }
     conn.pragma_update(None, "journal_mode", "WAL")?;
+    // Checkpoint every 8 MiB and truncate the WAL back to that size: it would otherwise stay
+    // as large as the largest transaction (an hour closing) ever made it.
+    conn.pragma_update(None, "wal_autocheckpoint", (8 << 20) / PAGE_SIZE)?;
+    conn.pragma_update(None, "journal_size_limit", 8 << 20)?;
+    conn.pragma_update(None, "cache_size", -8192)?;
     // WAL with NORMAL: a committed frame survives the process being killed (not a power cut).
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.busy_timeout(Duration::from_secs(10))?;
     Ok(conn)
+}
+
+/// Gives a new file `PAGE_SIZE` pages at once, and rewrites one from an earlier version (4 KiB
+/// pages) once. Neither works in WAL mode. If it cannot be done (another process has the file
+/// open, no room for the copy VACUUM makes), the store goes on with the pages it has.
+fn use_big_pages(conn: &Connection) {
+    let converted = (|| -> rusqlite::Result<bool> {
+        let page_size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+        if page_size == PAGE_SIZE {
+            return Ok(true);
+        }
+        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("delete") {
+            return Ok(false);
+        }
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+        conn.execute_batch("VACUUM")?;
+        Ok(true)
+    })();
+    match converted {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!("the history store is in use elsewhere; it keeps its page size"),
+        Err(error) => tracing::warn!(%error, "the history store keeps its page size"),
+    }
 }
 
 impl History {
@@ -156,15 +206,24 @@ impl History {
         std::fs::create_dir_all(data_dir)
             .map_err(|source| StoreError::DataDir { path: data_dir.to_path_buf(), source })?;
         let path = data_dir.join("history.db");
-        let writer = open_connection(&path)?;
+        let writer = open_connection(&path, true)?;
         writer.execute_batch(SCHEMA)?;
-        let reader = open_connection(&path)?;
+        let reader = open_connection(&path, false)?;
         Ok(Arc::new(History {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
             config,
             clusters: Mutex::new(HashMap::new()),
+            starts: Mutex::new(HashMap::new()),
         }))
+    }
+
+    fn layers(&self, range: Range) -> Layers {
+        if range.millis() <= self.config.fine_retention.as_millis() as i64 {
+            Layers { chunks: &[(FINE, FINE_WINDOW_S)], frames: FINE, unit_ms: 1000 }
+        } else {
+            Layers { chunks: &[(DAY, DAY_WINDOW_MIN), (COARSE, COARSE_WINDOW_MIN)], frames: COARSE, unit_ms: 60_000 }
+        }
     }
 
     fn cluster_state(&self, cluster: &str) -> Arc<Mutex<ClusterState>> {
@@ -227,15 +286,26 @@ impl History {
     /// at 10,000 queues) starts; a crash in between only leaves frames to close next time.
     pub fn maintain(&self, cluster: &str, ts_ms: i64) -> Result<(), StoreError> {
         let mut conn = self.writer.lock().expect("history writer");
-        let tx = conn.transaction()?;
+        let mut tx = conn.transaction()?;
         let ts = ts_ms.div_euclid(1000);
         let minute = ts.div_euclid(60);
         seal(&tx, cluster, FINE, ts - ts.rem_euclid(FINE_WINDOW_S), FINE_WINDOW_S)?;
         seal(&tx, cluster, COARSE, minute - minute.rem_euclid(COARSE_WINDOW_MIN), COARSE_WINDOW_MIN)?;
         let fine_cutoff = ts - self.config.fine_retention.as_secs() as i64 - FINE_WINDOW_S;
         let coarse_cutoff = minute - (self.config.coarse_retention.as_secs() / 60) as i64 - COARSE_WINDOW_MIN;
-        tx.execute("DELETE FROM chunks WHERE tier = ?1 AND start < ?2", params![FINE, fine_cutoff])?;
-        tx.execute("DELETE FROM chunks WHERE tier = ?1 AND start < ?2", params![COARSE, coarse_cutoff])?;
+        // A merge that fails leaves its hours as they are; sealing and retention go on.
+        {
+            let merge = tx.savepoint()?;
+            match merge_day(&merge, minute - minute.rem_euclid(COARSE_WINDOW_MIN)) {
+                Ok(()) => merge.commit()?,
+                Err(error) => tracing::error!(%error, "merging a day of history failed"),
+            }
+        }
+        // A day is dropped once all of it is past retention.
+        let day_cutoff = coarse_cutoff + COARSE_WINDOW_MIN - DAY_WINDOW_MIN;
+        for (tier, cutoff) in [(FINE, fine_cutoff), (COARSE, coarse_cutoff), (DAY, day_cutoff)] {
+            tx.execute("DELETE FROM chunks WHERE tier = ?1 AND start < ?2", params![tier, cutoff])?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -248,38 +318,40 @@ impl History {
         range: Range,
         now_ms: i64,
     ) -> Result<Vec<HistoryPoint>, StoreError> {
-        let conn = self.reader.lock().expect("history reader");
+        let mut conn = self.reader.lock().expect("history reader");
+        // One snapshot: a day merged between reading its chunks and its hours would show twice.
+        let tx = conn.transaction()?;
         let key = SeriesKey::of(series);
-        let Some(id) = find_series(&conn, cluster, &key)? else {
+        let Some(id) = find_series(&tx, cluster, &key)? else {
             return Ok(Vec::new());
         };
-        let from_ms = now_ms - range.millis();
-        let fine = range.millis() <= self.config.fine_retention.as_millis() as i64;
-        let points = if fine {
-            let from = from_ms.div_euclid(1000);
-            read_tier(&conn, cluster, id, FINE, from, FINE_WINDOW_S, 1000)?
-        } else {
-            let from = from_ms.div_euclid(60_000);
-            read_tier(&conn, cluster, id, COARSE, from, COARSE_WINDOW_MIN, 60_000)?
-        };
+        let layers = self.layers(range);
+        let unit_ms = layers.unit_ms;
+        let (from, to) = ((now_ms - range.millis()).div_euclid(unit_ms), now_ms.div_euclid(unit_ms));
+        let points = read_layers(&tx, cluster, id, &layers, from, to)?;
         Ok(merge_steps(points, range.step_ms()))
     }
 
     /// Each queue's backlog at the start of `range` before `now_ms`, for the top-growing list.
-    pub fn backlogs_at_start(
-        &self,
-        cluster: &str,
-        range: Range,
-        now_ms: i64,
-    ) -> Result<HashMap<(String, String), f64>, StoreError> {
-        let conn = self.reader.lock().expect("history reader");
-        let from_ms = now_ms - range.millis();
-        let fine = range.millis() <= self.config.fine_retention.as_millis() as i64;
-        let (tier, at, window) = if fine {
-            (FINE, from_ms.div_euclid(1000), FINE_WINDOW_S)
-        } else {
-            (COARSE, from_ms.div_euclid(60_000), COARSE_WINDOW_MIN)
-        };
+    /// Read once per start (a minute for the coarse ranges), however many tiles and pages ask:
+    /// a day's start means decoding every queue's day chunk.
+    pub fn backlogs_at_start(&self, cluster: &str, range: Range, now_ms: i64) -> Result<Arc<Backlogs>, StoreError> {
+        let at = (now_ms - range.millis()).div_euclid(self.layers(range).unit_ms);
+        let key = (cluster.to_string(), range.as_str());
+        if let Some((cached_at, backlogs)) = self.starts.lock().expect("history starts").get(&key) {
+            if *cached_at == at {
+                return Ok(backlogs.clone());
+            }
+        }
+        let backlogs = Arc::new(self.read_backlogs_at(cluster, range, at)?);
+        self.starts.lock().expect("history starts").insert(key, (at, backlogs.clone()));
+        Ok(backlogs)
+    }
+
+    fn read_backlogs_at(&self, cluster: &str, range: Range, at: i64) -> Result<Backlogs, StoreError> {
+        let mut conn = self.reader.lock().expect("history reader");
+        let conn = conn.transaction()?;
+        let layers = self.layers(range);
         let mut names: HashMap<i64, (String, String)> = HashMap::new();
         let mut statement =
             conn.prepare_cached("SELECT id, vhost, name FROM series WHERE cluster = ?1 AND kind = 'queue'")?;
@@ -287,40 +359,43 @@ impl History {
             let (id, name) = row?;
             names.insert(id, name);
         }
-        // The first point at or after the start: from the chunks of the window holding it, else
-        // from the first frame after it (a window still open).
+        // The first point at or after the start: from the chunks of the window holding it or
+        // the next one, else from the first frame after it (a window still open).
+        let frame_tier = layers.frames;
+        // Coarse points hold min, max, last per metric: ready's last is column 2, unacked's 5.
+        let backlog_columns = if frame_tier == FINE { [0, 1] } else { [2, 5] };
         let mut first: HashMap<i64, (i64, f64)> = HashMap::new();
-        let start = at - at.rem_euclid(window);
         let mut chunks =
             conn.prepare_cached("SELECT series, data FROM chunks WHERE tier = ?1 AND start IN (?2, ?3)")?;
-        let rows = chunks.query_map(params![tier, start, start + window], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        for row in rows {
-            let (series, data): (i64, Vec<u8>) = row?;
-            if !names.contains_key(&series) {
-                continue;
-            }
-            let (times, columns) = codec::decode(&data, columns_in(tier))?;
-            if let Some(i) = times.iter().position(|t| *t >= at) {
-                let backlog = (columns[0][i] + columns[1][i]) as f64;
-                let entry = first.entry(series).or_insert((times[i], backlog));
-                if times[i] < entry.0 {
-                    *entry = (times[i], backlog);
+        for &(tier, window) in layers.chunks {
+            let start = at - at.rem_euclid(window);
+            let rows = chunks.query_map(params![tier, start, start + window], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            for row in rows {
+                let (series, data): (i64, Vec<u8>) = row?;
+                if !names.contains_key(&series) {
+                    continue;
+                }
+                let (times, columns) = codec::decode_some(&data, columns_in(tier), &backlog_columns)?;
+                if let Some(i) = times.iter().position(|t| *t >= at) {
+                    let backlog = (columns[0][i] + columns[1][i]) as f64;
+                    let entry = first.entry(series).or_insert((times[i], backlog));
+                    if times[i] < entry.0 {
+                        *entry = (times[i], backlog);
+                    }
                 }
             }
         }
         let frame: Option<Vec<u8>> = conn
             .query_row(
                 "SELECT data FROM frames WHERE cluster = ?1 AND tier = ?2 AND ts >= ?3 ORDER BY ts LIMIT 1",
-                params![cluster, tier, at],
+                params![cluster, frame_tier, at],
                 |r| r.get(0),
             )
             .optional()?;
         if let Some(data) = frame {
-            let (ids, columns) = codec::decode(&data, columns_in(tier))?;
-            // Coarse frames hold min, max, last per metric: ready's last is column 2, unacked's 5.
-            let (ready, unacked) = if tier == FINE { (0, 1) } else { (2, 5) };
+            let (ids, columns) = codec::decode_some(&data, columns_in(frame_tier), &backlog_columns)?;
             for (i, id) in ids.iter().enumerate() {
-                first.entry(*id).or_insert((i64::MAX, (columns[ready][i] + columns[unacked][i]) as f64));
+                first.entry(*id).or_insert((i64::MAX, (columns[0][i] + columns[1][i]) as f64));
             }
         }
         Ok(first.into_iter().filter_map(|(id, (_, backlog))| Some((names.get(&id)?.clone(), backlog))).collect())
@@ -331,8 +406,8 @@ impl History {
         let conn = self.reader.lock().expect("history reader");
         let (chunks, chunk_bytes, minute_chunk_bytes) = conn.query_row(
             "SELECT count(*), coalesce(sum(length(data)), 0),
-                    coalesce(sum(CASE WHEN tier = ?1 THEN length(data) END), 0) FROM chunks",
-            [COARSE],
+                    coalesce(sum(CASE WHEN tier != ?1 THEN length(data) END), 0) FROM chunks",
+            [FINE],
             |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)),
         )?;
         let (frames, frame_bytes) =
@@ -563,46 +638,53 @@ fn seal(tx: &Transaction, cluster: &str, tier: i64, before: i64, window: i64) ->
     Ok(())
 }
 
-/// A series' points in one tier from `from` (in the tier's unit): closed windows from chunks,
-/// the open one from frames.
-fn read_tier(
+/// Where a range's points are: chunk tiers with their windows (longest first) and the tier
+/// whose frames hold the open window, all in one time unit.
+struct Layers {
+    chunks: &'static [(i64, i64)],
+    frames: i64,
+    unit_ms: i64,
+}
+
+/// A series' points from `from` to `to` (in the layers' unit): closed windows from chunks, the
+/// open one from frames. Every layer is looked up over the whole range: an hour sealed after its
+/// day was merged stays hourly until the next merge, and no minute is in two places at once.
+fn read_layers(
     conn: &Connection,
     cluster: &str,
     id: i64,
-    tier: i64,
+    layers: &Layers,
     from: i64,
-    window: i64,
-    unit_ms: i64,
+    to: i64,
 ) -> Result<Vec<HistoryPoint>, StoreError> {
     let mut points = Vec::new();
     let mut chunk = conn.prepare_cached("SELECT data FROM chunks WHERE tier = ?1 AND start = ?2 AND series = ?3")?;
-    let newest_chunk: Option<i64> = conn
-        .prepare_cached("SELECT max(start) FROM chunks WHERE tier = ?1 AND series = ?2")?
-        .query_row(params![tier, id], |r| r.get(0))?;
-    let mut start = from - from.rem_euclid(window);
-    while newest_chunk.is_some_and(|newest| start <= newest) {
-        let data: Option<Vec<u8>> = chunk.query_row(params![tier, start, id], |r| r.get(0)).optional()?;
-        if let Some(data) = data {
-            let (times, columns) = codec::decode(&data, columns_in(tier))?;
-            for (i, ts) in times.iter().enumerate().filter(|(_, ts)| **ts >= from) {
-                points.push(point(tier, *ts * unit_ms, &columns, i));
+    for &(tier, window) in layers.chunks {
+        let mut start = from - from.rem_euclid(window);
+        while start <= to {
+            let data: Option<Vec<u8>> = chunk.query_row(params![tier, start, id], |r| r.get(0)).optional()?;
+            if let Some(data) = data {
+                let (times, columns) = codec::decode(&data, columns_in(tier))?;
+                for (i, ts) in times.iter().enumerate().filter(|(_, ts)| **ts >= from) {
+                    points.push(point(tier, *ts * layers.unit_ms, &columns, i));
+                }
             }
+            start += window;
         }
-        start += window;
     }
     let mut frames =
         conn.prepare_cached("SELECT ts, data FROM frames WHERE cluster = ?1 AND tier = ?2 AND ts >= ?3 ORDER BY ts")?;
-    let rows =
-        frames.query_map(params![cluster, tier, from], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+    let rows = frames
+        .query_map(params![cluster, layers.frames, from], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
     for row in rows {
         let (ts, data) = row?;
-        let (ids, columns) = codec::decode(&data, columns_in(tier))?;
+        let (ids, columns) = codec::decode(&data, columns_in(layers.frames))?;
         if let Ok(i) = ids.binary_search(&id) {
-            points.push(point(tier, ts * unit_ms, &columns, i));
+            points.push(point(layers.frames, ts * layers.unit_ms, &columns, i));
         }
     }
     // A coarse point is stamped with the end of its minute.
-    if tier == COARSE {
+    if layers.frames != FINE {
         for p in &mut points {
             p.ts_ms += 60_000;
         }
@@ -647,110 +729,233 @@ fn merge_steps(points: Vec<HistoryPoint>, step_ms: i64) -> Vec<HistoryPoint> {
     merged.into_iter().map(|(_, p)| p).collect()
 }
 
+/// Merges the hourly chunks of the oldest finished day into one chunk per series, for the next
+/// `MERGE_BATCH` series ids. `sealed_before`: the start of the hour still open.
+fn merge_day(tx: &Connection, sealed_before: i64) -> Result<(), StoreError> {
+    let oldest: Option<i64> = tx.query_row("SELECT min(start) FROM chunks WHERE tier = ?1", [COARSE], |r| r.get(0))?;
+    let Some(oldest) = oldest else {
+        return Ok(());
+    };
+    let day = oldest - oldest.rem_euclid(DAY_WINDOW_MIN);
+    if day + DAY_WINDOW_MIN > sealed_before {
+        return Ok(());
+    }
+    let hours: Vec<i64> = (day..day + DAY_WINDOW_MIN).step_by(COARSE_WINDOW_MIN as usize).collect();
+    // The lowest series id left in the day: each hour's first key, so no scan of the whole day.
+    let mut first_in_hour = tx.prepare_cached("SELECT min(series) FROM chunks WHERE tier = ?1 AND start = ?2")?;
+    let mut lowest = i64::MAX;
+    for hour in &hours {
+        let first: Option<i64> = first_in_hour.query_row(params![COARSE, hour], |r| r.get(0))?;
+        lowest = lowest.min(first.unwrap_or(i64::MAX));
+    }
+    let batch = (lowest, lowest.saturating_add(MERGE_BATCH));
+    let mut select = tx.prepare_cached(
+        "SELECT series, data FROM chunks WHERE tier = ?1 AND start = ?2 AND series >= ?3 AND series < ?4",
+    )?;
+    let mut merged: BTreeMap<i64, Columns> = BTreeMap::new();
+    // A day merged before holds what came first; an hour sealed after it is merged into it.
+    for (tier, start) in std::iter::once((DAY, day)).chain(hours.iter().map(|hour| (COARSE, *hour))) {
+        let rows = select.query_map(params![tier, start, batch.0, batch.1], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        for row in rows {
+            let (series, data): (i64, Vec<u8>) = row?;
+            // An unreadable chunk is lost already; it must not hold up every later day.
+            let (times, columns) = match codec::decode(&data, columns_in(tier)) {
+                Ok(decoded) => decoded,
+                Err(error) => {
+                    tracing::error!(%error, series, start, "dropping an unreadable history chunk");
+                    continue;
+                }
+            };
+            let (day_times, day_columns) =
+                merged.entry(series).or_insert_with(|| (Vec::new(), vec![Vec::new(); columns.len()]));
+            day_times.extend(times);
+            for (day_column, column) in day_columns.iter_mut().zip(columns) {
+                day_column.extend(column);
+            }
+        }
+    }
+    let mut insert =
+        tx.prepare_cached("INSERT OR REPLACE INTO chunks (tier, start, series, data) VALUES (?1, ?2, ?3, ?4)")?;
+    for (series, columns) in merged {
+        let (times, columns) = sorted_by_time(columns);
+        insert.execute(params![DAY, day, series, codec::encode(&times, &columns)?])?;
+    }
+    let mut delete =
+        tx.prepare_cached("DELETE FROM chunks WHERE tier = ?1 AND start = ?2 AND series >= ?3 AND series < ?4")?;
+    for hour in hours {
+        delete.execute(params![COARSE, hour, batch.0, batch.1])?;
+    }
+    Ok(())
+}
+
+fn sorted_by_time((times, columns): Columns) -> Columns {
+    if times.is_sorted() {
+        return (times, columns);
+    }
+    let mut order: Vec<usize> = (0..times.len()).collect();
+    order.sort_by_key(|i| times[*i]);
+    let reorder = |values: &[i64]| order.iter().map(|i| values[*i]).collect();
+    (reorder(&times), columns.iter().map(|c| reorder(c)).collect())
+}
+
 fn to_sql(e: StoreError) -> rusqlite::Error {
     rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string())))
 }
 
-/// Chunks and frames on disk: a format byte, then pcodec's compression of `[n, segments..]`, or
-/// for a blob of constant steps, varints.
+/// Chunks and frames on disk. A blob's first byte says how the rest is stored; new blobs are
+/// `REGULAR` or `SEGMENTS`, the others are read for stores written by earlier versions.
 mod codec {
     use crate::store::StoreError;
 
-    /// A blob's first byte says how the rest is stored.
-    const PCO: u8 = b'p';
-    /// Every segment a first value and one repeated step (an idle queue's hour): pcodec's own
-    /// header would be most of the blob, so these are written as a few varints instead.
+    /// Every segment (the keys, then each column) a first value and one repeated step, as
+    /// varints after the length: an idle queue's window in a few dozen bytes.
     const REGULAR: u8 = b'r';
+    /// Each segment on its own after the length: `REGULAR` and a first value and step, or
+    /// `PCO` and a pcodec array after its byte length. pcodec picks the delta order per segment
+    /// (none for noisy rates, one for a growing backlog), and a reader skips what it does not need.
+    const SEGMENTS: u8 = b's';
+    /// One pcodec array of `[n, segment deltas..]` (before `SEGMENTS`).
+    const PCO: u8 = b'p';
     /// More values than any real frame holds (a million series of 16 values): a damaged
     /// length must not turn into a huge allocation.
     const MAX_VALUES: usize = 1 << 24;
 
-    /// Keys (times or series ids) and columns of the same length. Each segment (the keys, then
-    /// each column) is stored as its first value and then the differences, so a constant or regularly spaced segment turns into one repeated number
-    /// and costs next to nothing, instead of pcodec's deltas running across segment borders.
+    /// Keys (times or series ids) and columns of the same length.
     pub fn encode(keys: &[i64], columns: &[Vec<i64>]) -> Result<Vec<u8>, StoreError> {
         let n = keys.len();
-        let mut flat = Vec::with_capacity(1 + n * (1 + columns.len()));
-        flat.push(n as i64);
-        for segment in std::iter::once(keys).chain(columns.iter().map(Vec::as_slice)) {
-            debug_assert_eq!(segment.len(), n);
-            let mut previous = 0i64;
-            for value in segment {
-                flat.push(value.wrapping_sub(previous));
-                previous = *value;
+        let segments: Vec<&[i64]> = std::iter::once(keys).chain(columns.iter().map(Vec::as_slice)).collect();
+        debug_assert!(segments.iter().all(|s| s.len() == n));
+        let steps: Vec<Option<i64>> = segments.iter().map(|s| regular_step(s)).collect();
+        let all_regular = steps.iter().all(Option::is_some);
+        let mut out = vec![if all_regular { REGULAR } else { SEGMENTS }];
+        put_varint(&mut out, n as i64);
+        for (segment, step) in segments.iter().zip(steps) {
+            match step {
+                Some(step) => {
+                    if !all_regular {
+                        out.push(REGULAR);
+                    }
+                    put_varint(&mut out, segment.first().copied().unwrap_or(0));
+                    put_varint(&mut out, step);
+                }
+                None => {
+                    let packed = pco::standalone::simple_compress(segment, &pco::ChunkConfig::default())
+                        .map_err(|e| StoreError::Corrupt(format!("compressing history: {e}")))?;
+                    out.push(PCO);
+                    put_varint(&mut out, packed.len() as i64);
+                    out.extend(packed);
+                }
             }
         }
-        let regular = n >= 2 && flat[1..].chunks(n).all(|deltas| deltas[1..].iter().all(|d| *d == deltas[1]));
-        if regular {
-            let mut out = vec![REGULAR];
-            put_varint(&mut out, n as i64);
-            for deltas in flat[1..].chunks(n) {
-                put_varint(&mut out, deltas[0]);
-                put_varint(&mut out, deltas[1]);
-            }
-            return Ok(out);
-        }
-        let config = pco::ChunkConfig::default().with_delta_spec(pco::DeltaSpec::NoOp);
-        let mut out = vec![PCO];
-        out.extend(
-            pco::standalone::simple_compress(&flat, &config)
-                .map_err(|e| StoreError::Corrupt(format!("compressing history: {e}")))?,
-        );
         Ok(out)
+    }
+
+    /// The step between every two neighbours, if there is one (0 for fewer than two values).
+    fn regular_step(segment: &[i64]) -> Option<i64> {
+        let step = match segment {
+            [first, second, ..] => second.wrapping_sub(*first),
+            _ => 0,
+        };
+        segment.windows(2).all(|w| w[1].wrapping_sub(w[0]) == step).then_some(step)
     }
 
     /// Reads a blob of `columns` columns besides the keys.
     pub fn decode(data: &[u8], columns: usize) -> Result<(Vec<i64>, Vec<Vec<i64>>), StoreError> {
+        let all: Vec<usize> = (0..columns).collect();
+        decode_some(data, columns, &all)
+    }
+
+    /// Reads the keys and the `wanted` columns (in that order) of a blob of `columns` columns.
+    pub fn decode_some(data: &[u8], columns: usize, wanted: &[usize]) -> Result<(Vec<i64>, Vec<Vec<i64>>), StoreError> {
         let corrupt = || StoreError::Corrupt("a history chunk of the wrong shape".into());
         let segments = columns + 1;
-        let pco = |bytes: &[u8]| -> Result<Vec<i64>, StoreError> {
-            pco::standalone::simple_decompress(bytes).map_err(|e| StoreError::Corrupt(format!("reading history: {e}")))
-        };
-        let (flat, deltas) = match data.split_first() {
-            // Written before the format byte and the per-segment deltas: a bare pcodec array.
-            _ if data.starts_with(b"pco!") => (pco(data)?, false),
-            Some((&PCO, rest)) => (pco(rest)?, true),
-            Some((&REGULAR, mut rest)) => {
+        let mut out: Vec<Option<Vec<i64>>> = vec![None; segments];
+        match data.split_first() {
+            Some((&kind @ (REGULAR | SEGMENTS), mut rest)) => {
                 let n = take_varint(&mut rest).ok_or_else(corrupt)?;
                 let n =
                     usize::try_from(n).ok().filter(|n| n.saturating_mul(segments) <= MAX_VALUES).ok_or_else(corrupt)?;
-                let mut flat = Vec::with_capacity(1 + n * segments);
-                flat.push(n as i64);
-                for _ in 0..segments {
-                    let first = take_varint(&mut rest).ok_or_else(corrupt)?;
-                    let step = take_varint(&mut rest).ok_or_else(corrupt)?;
-                    flat.push(first);
-                    flat.extend(std::iter::repeat_n(step, n.saturating_sub(1)));
+                for (s, slot) in out.iter_mut().enumerate() {
+                    let needed = s == 0 || wanted.contains(&(s - 1));
+                    let tag = if kind == REGULAR { REGULAR } else { take_byte(&mut rest).ok_or_else(corrupt)? };
+                    let values = match tag {
+                        REGULAR => {
+                            let first = take_varint(&mut rest).ok_or_else(corrupt)?;
+                            let step = take_varint(&mut rest).ok_or_else(corrupt)?;
+                            let mut value = first;
+                            needed.then(|| {
+                                (0..n)
+                                    .map(|i| {
+                                        if i > 0 {
+                                            value = value.wrapping_add(step);
+                                        }
+                                        value
+                                    })
+                                    .collect()
+                            })
+                        }
+                        PCO => {
+                            let len =
+                                take_varint(&mut rest).and_then(|l| usize::try_from(l).ok()).ok_or_else(corrupt)?;
+                            let (packed, after) = rest.split_at_checked(len).ok_or_else(corrupt)?;
+                            rest = after;
+                            if needed {
+                                let values = pco_values(packed)?;
+                                if values.len() != n {
+                                    return Err(corrupt());
+                                }
+                                Some(values)
+                            } else {
+                                None
+                            }
+                        }
+                        _ => return Err(corrupt()),
+                    };
+                    *slot = values;
                 }
                 if !rest.is_empty() {
                     return Err(corrupt());
                 }
-                (flat, true)
             }
+            // Earlier versions: one pcodec array, with per-segment deltas (`PCO`) or without
+            // (a bare array, which starts with pcodec's own magic bytes).
+            _ if data.starts_with(b"pco!") => out = legacy(pco_values(data)?, segments, false).ok_or_else(corrupt)?,
+            Some((&PCO, rest)) => out = legacy(pco_values(rest)?, segments, true).ok_or_else(corrupt)?,
             _ => return Err(corrupt()),
-        };
-        let n = usize::try_from(flat.first().copied().unwrap_or(0)).map_err(|_| corrupt())?;
+        }
+        let keys = out[0].take().ok_or_else(corrupt)?;
+        let columns = wanted.iter().map(|c| out.get_mut(c + 1).and_then(Option::take).ok_or_else(corrupt));
+        Ok((keys, columns.collect::<Result<_, _>>()?))
+    }
+
+    fn pco_values(packed: &[u8]) -> Result<Vec<i64>, StoreError> {
+        pco::standalone::simple_decompress(packed).map_err(|e| StoreError::Corrupt(format!("reading history: {e}")))
+    }
+
+    /// Splits `[n, segment..]` into its segments, summing the deltas back if they are deltas.
+    fn legacy(flat: Vec<i64>, segments: usize, deltas: bool) -> Option<Vec<Option<Vec<i64>>>> {
+        let n = usize::try_from(flat.first().copied().unwrap_or(0)).ok()?;
         if n == 0 {
-            return Ok((Vec::new(), vec![Vec::new(); columns]));
+            return Some(vec![Some(Vec::new()); segments]);
         }
-        if n.checked_mul(segments).and_then(|v| v.checked_add(1)) != Some(flat.len()) {
-            return Err(corrupt());
+        if n.checked_mul(segments)?.checked_add(1)? != flat.len() {
+            return None;
         }
-        let mut segments = flat[1..].chunks(n).map(|stored| {
-            if !deltas {
-                return stored.to_vec();
-            }
+        let split = flat[1..].chunks(n).map(|stored| {
             let mut value = 0i64;
-            stored
-                .iter()
-                .map(|d| {
-                    value = value.wrapping_add(*d);
-                    value
-                })
-                .collect::<Vec<i64>>()
+            let values = stored.iter().map(|d| {
+                value = if deltas { value.wrapping_add(*d) } else { *d };
+                value
+            });
+            Some(values.collect())
         });
-        let keys = segments.next().unwrap_or_default();
-        Ok((keys, segments.collect()))
+        Some(split.collect())
+    }
+
+    fn take_byte(input: &mut &[u8]) -> Option<u8> {
+        let (&byte, rest) = input.split_first()?;
+        *input = rest;
+        Some(byte)
     }
 
     /// Zigzag LEB128, as protobuf writes signed integers.
@@ -766,8 +971,7 @@ mod codec {
     fn take_varint(input: &mut &[u8]) -> Option<i64> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
-            let (&byte, rest) = input.split_first()?;
-            *input = rest;
+            let byte = take_byte(input)?;
             v |= u64::from(byte & 0x7f) << shift;
             if byte < 0x80 {
                 return Some(((v >> 1) as i64) ^ -((v & 1) as i64));
@@ -846,6 +1050,59 @@ mod tests {
     }
 
     #[test]
+    fn a_finished_day_is_merged_into_one_chunk_per_series() {
+        let dir = tempfile::tempdir().unwrap();
+        let history = History::open(dir.path(), HistoryConfig::default()).unwrap();
+        // One sample a minute from 08:00 to 10:30 the next day (T0 is 08:00).
+        let minutes = 26 * 60 + 30;
+        let ready = |i: i64| (i * 7) % 1000;
+        for i in 0..minutes {
+            let readings = (0..3).map(|q| (queue(&format!("q{q}")), [ready(i) + q, q, 100 * i, 0, 1])).collect();
+            sample(&history, T0 + i * 60_000, readings);
+        }
+        let tier_count = |tier: i64| -> i64 {
+            let conn = history.reader.lock().unwrap();
+            conn.query_row("SELECT count(*) FROM chunks WHERE tier = ?1", [tier], |r| r.get(0)).unwrap()
+        };
+        // Three queues, one day chunk each.
+        assert_eq!(tier_count(DAY), 3);
+        assert_eq!(tier_count(COARSE), 10 * 3, "only today's ten closed hours are still hourly");
+        let now = T0 + (minutes - 1) * 60_000;
+        let day = history.read("c", &queue("q2"), Range::Day, now).unwrap();
+        // Two-minute steps over the day, from yesterday's merged chunk, today's hours and frames.
+        assert!((715..=721).contains(&day.len()), "{} points", day.len());
+        // (The first and the last step may be partial ones.)
+        let inner = &day[1..day.len() - 1];
+        let steps: Vec<i64> = inner.windows(2).map(|w| w[1].ts_ms - w[0].ts_ms).filter(|d| *d != 120_000).collect();
+        assert!(steps.is_empty(), "no gaps or repeats at midnight: {steps:?}");
+        let last = day.last().unwrap();
+        assert_eq!(last.ready.last, (ready(minutes - 2) + 2) as f64);
+        let first_i = minutes - 1 - 24 * 60;
+        let start = history.backlogs_at_start("c", Range::Day, now).unwrap();
+        assert_eq!(start[&("/".to_string(), "q1".to_string())], (ready(first_i) + 1 + 1) as f64);
+    }
+
+    #[test]
+    fn a_store_with_small_pages_is_rewritten_with_big_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join("history.db")).unwrap();
+            conn.pragma_update(None, "page_size", 4096).unwrap();
+            conn.execute_batch(SCHEMA).unwrap();
+        }
+        {
+            let history = History::open(dir.path(), HistoryConfig::default()).unwrap();
+            sample(&history, T0, vec![(queue("a"), [5, 0, 0, 0, 0])]);
+        }
+        let history = History::open(dir.path(), HistoryConfig::default()).unwrap();
+        let conn = history.reader.lock().unwrap();
+        let page_size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0)).unwrap();
+        assert_eq!(page_size, PAGE_SIZE);
+        drop(conn);
+        assert_eq!(history.read("c", &queue("a"), Range::TenMinutes, T0).unwrap()[0].ready.last, 5.0);
+    }
+
+    #[test]
     fn rates_keep_three_significant_digits() {
         assert_eq!(
             [0, 7, 999, 1_234, 12_345, 99_960, -1_234].map(round_rate),
@@ -863,11 +1120,17 @@ mod tests {
         let data = codec::encode(&times, &columns).unwrap();
         assert!(data.len() < 40, "{} bytes for 60 samples of 5 metrics", data.len());
         assert_eq!(codec::decode(&data, METRICS).unwrap(), (times.clone(), columns.clone()));
-        // One change anywhere and it is a pcodec blob, still read back exactly.
+        // One change anywhere and that column is a pcodec array, still read back exactly, also
+        // on its own.
         let mut busy = columns;
         busy[0][30] = 8;
         let data = codec::encode(&times, &busy).unwrap();
+        assert!(data.len() < 80, "{} bytes with one busy column", data.len());
         assert_eq!(codec::decode(&data, METRICS).unwrap(), (times.clone(), busy.clone()));
+        assert_eq!(
+            codec::decode_some(&data, METRICS, &[3, 0]).unwrap(),
+            (times.clone(), vec![busy[3].clone(), busy[0].clone()])
+        );
         // Damaged blobs are errors, never panics or huge allocations.
         let mut huge = vec![b'r'];
         huge.extend([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
@@ -879,6 +1142,13 @@ mod tests {
         // Written before the per-segment deltas (a bare pcodec array): still readable.
         let flat: Vec<i64> = [vec![60], times.clone(), busy.concat()].concat();
         let legacy = pco::standalone::simple_compress(&flat, &pco::ChunkConfig::default()).unwrap();
+        assert_eq!(codec::decode(&legacy, METRICS).unwrap(), (times.clone(), busy.clone()));
+        // Written with per-segment deltas in one pcodec array: still readable.
+        let deltas =
+            |s: &[i64]| -> Vec<i64> { s.iter().scan(0, |prev, v| Some(v - std::mem::replace(prev, *v))).collect() };
+        let flat: Vec<i64> = [vec![60], deltas(&times), busy.iter().flat_map(|c| deltas(c)).collect()].concat();
+        let config = pco::ChunkConfig::default().with_delta_spec(pco::DeltaSpec::NoOp);
+        let legacy = [&b"p"[..], &pco::standalone::simple_compress(&flat, &config).unwrap()].concat();
         assert_eq!(codec::decode(&legacy, METRICS).unwrap(), (times, busy));
     }
 }

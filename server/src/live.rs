@@ -96,7 +96,10 @@ impl View {
 /// The renderings of one cluster's views for its current snapshot version, one per view and
 /// per scope (viewers limited to the same vhosts share one).
 #[derive(Default)]
-pub struct ViewCache(Mutex<(u64, HashMap<String, Arc<OnceCell<Arc<str>>>>)>);
+pub struct ViewCache(Mutex<(u64, Renderings)>);
+
+/// Each view's rendering (JSON) for one snapshot version, made once however many streams ask.
+type Renderings = HashMap<String, Arc<OnceCell<Arc<str>>>>;
 
 impl ViewCache {
     async fn get(&self, version: u64, view: &View, clusters: &Clusters, who: &dyn Access, cluster: &str) -> Arc<str> {

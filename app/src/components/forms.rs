@@ -240,3 +240,35 @@ pub fn outcome_view<T: Clone + Send + Sync + 'static>(
         }
     }
 }
+
+/// Reads a chosen file into the text area (the browser reads it; nothing is sent yet).
+#[component]
+pub fn FilePicker(text: RwSignal<String>) -> impl IntoView {
+    let t = use_texts();
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let file = ev
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|input| input.files())
+                .and_then(|files| files.get(0));
+            if let Some(file) = file {
+                leptos::task::spawn_local(async move {
+                    if let Ok(content) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                        text.set(content.as_string().unwrap_or_default());
+                    }
+                });
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, text);
+    };
+    view! {
+        <label>
+            <span>{move || t.get().file}</span>
+            <input type="file" accept=".json,application/json" on:change=on_change data-testid="import-file"/>
+        </label>
+    }
+}

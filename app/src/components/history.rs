@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::{get_history, top_growing};
 use crate::chart::{history_svg, rates_svg, TimeAxis};
-use crate::components::live::use_cluster;
+use crate::components::live::{use_cluster, use_ticker};
 use crate::error::AppError;
 use crate::format;
 use crate::history::{Forecast, History, HistoryPoint, Outlook, Range, SeriesRef, Source};
@@ -20,27 +20,12 @@ pub fn use_range() -> Memo<Range> {
     Memo::new(move |_| query.read().get("range").and_then(|r| Range::parse(&r)).unwrap_or_default())
 }
 
-/// A counter that goes up every `period` in the browser, for as long as the component lives:
-/// a resource that reads it re-fetches on each tick.
-fn use_ticker(period: impl Fn() -> std::time::Duration + Send + Sync + 'static) -> ReadSignal<u64> {
-    let (tick, set_tick) = signal(0u64);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(move || set_tick.update(|t| *t += 1), period()) {
-            on_cleanup(move || handle.clear());
-        }
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (period, set_tick);
-    tick
-}
-
 /// Fine ranges follow every refresh; coarse ones gain a point a minute.
 fn refetch_period(range: Range) -> std::time::Duration {
     std::time::Duration::from_secs(if range.step_ms() == 0 { 5 } else { 60 })
 }
 
-fn axis(range: Range, t: &'static Texts) -> TimeAxis {
+pub fn axis(range: Range, t: &'static Texts) -> TimeAxis {
     let span_ms = range.millis() as f64;
     match range {
         Range::TenMinutes | Range::Hour => TimeAxis { span_ms, unit_ms: 60_000.0, label: t.minutes_ago },

@@ -24,6 +24,13 @@ pub fn use_cluster() -> Memo<String> {
 #[derive(Clone, Copy)]
 pub struct Clock(RwSignal<f64>);
 
+impl Clock {
+    /// Now, in ms since the epoch (0 on the server and until hydration), tracked.
+    pub fn get(&self) -> f64 {
+        self.0.get()
+    }
+}
+
 pub fn provide_clock() {
     let now = RwSignal::new(0.0);
     provide_context(Clock(now));
@@ -34,9 +41,27 @@ pub fn provide_clock() {
     });
 }
 
+/// A counter that goes up every `period` in the browser, for as long as the component lives:
+/// a resource that reads it re-fetches on each tick.
+pub fn use_ticker(period: impl Fn() -> std::time::Duration + Send + Sync + 'static) -> ReadSignal<u64> {
+    let (tick, set_tick) = signal(0u64);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(move || set_tick.update(|t| *t += 1), period()) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (period, set_tick);
+    tick
+}
+
+/// A stream's newest value and the browser time it arrived; `None` before the first.
+type Latest<T> = Option<(Result<Fresh<T>, AppError>, f64)>;
+
 /// The newest value a live stream brought (with the browser time it arrived) and the stream's state.
 pub struct Live<T: Send + Sync + 'static> {
-    latest: RwSignal<Option<(Result<Fresh<T>, AppError>, f64)>>,
+    latest: RwSignal<Latest<T>>,
     /// True from a stream error until the next event arrives.
     reconnecting: RwSignal<bool>,
 }
@@ -47,6 +72,18 @@ impl<T: Send + Sync + 'static> Clone for Live<T> {
     }
 }
 impl<T: Send + Sync + 'static> Copy for Live<T> {}
+
+impl<T: Send + Sync + 'static> Live<T> {
+    /// Reads the newest value and the browser time it arrived (`None` before the first), tracked.
+    pub fn with_latest<R>(&self, read: impl FnOnce(Option<&(Result<Fresh<T>, AppError>, f64)>) -> R) -> R {
+        self.latest.with(|latest| read(latest.as_ref()))
+    }
+
+    /// True from a stream error until the next event arrives, tracked.
+    pub fn reconnecting(&self) -> bool {
+        self.reconnecting.get()
+    }
+}
 
 /// Follows the live stream at `url` for as long as the calling component lives; a new URL (another
 /// page of the list, another filter) closes the old stream and opens the new one.

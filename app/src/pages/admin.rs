@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{create_screen_token, list_audit, list_clusters, list_screen_tokens, list_users, revoke_screen_token};
+use crate::api::{
+    create_screen_token, list_audit, list_clusters, list_dashboards, list_screen_tokens, list_users,
+    revoke_screen_token,
+};
 use crate::auth::{AuditQuery, NewScreenToken};
 use crate::components::fault::{fetched, ErrorView};
 use crate::format::timestamp;
@@ -21,6 +24,7 @@ pub fn AdminPage() -> impl IntoView {
             <nav aria-label="sections">
                 <a href="/">{move || t.get().overview}</a>
                 <a href="/admin" aria-current="page">{move || t.get().admin}</a>
+                <a href="/admin/dashboards">{move || t.get().dashboards}</a>
             </nav>
         </header>
         <main>
@@ -55,12 +59,13 @@ fn ScreenTokens() -> impl IntoView {
         let clusters = (!chosen.is_empty()).then(|| vec![chosen]);
         create.dispatch((label.get_untracked(), clusters));
     };
-    let kiosk_url = |token: &str| {
+    let dashboards = Resource::new(|| (), |_| list_dashboards());
+    let kiosk_url = |path: &str, token: &str| {
         #[cfg(feature = "hydrate")]
         let origin = window().location().origin().unwrap_or_default();
         #[cfg(not(feature = "hydrate"))]
         let origin = String::new();
-        format!("{origin}/?token={token}")
+        urls::with_query(&format!("{origin}{path}"), &[("token", token)])
     };
     view! {
         <section class="card" data-testid="screen-tokens">
@@ -94,7 +99,20 @@ fn ScreenTokens() -> impl IntoView {
                     <strong>{move || t.get().token_shown_once}</strong>
                     <code class="secret">{new.token.clone()}</code>
                     <span>{move || t.get().kiosk_url}</span>
-                    <code class="secret">{kiosk_url(&new.token)}</code>
+                    <code class="secret">{kiosk_url("/", &new.token)}</code>
+                    <span>{move || t.get().kiosk_links_for_token}</span>
+                    <Transition fallback=|| ()>
+                        {let token = new.token.clone(); move || {
+                            let token = token.clone();
+                            Suspend::new(async move {
+                                dashboards.await.unwrap_or_default().into_iter().map(|d| view! {
+                                    <code class="secret" data-testid="token-kiosk-link">
+                                        {d.spec.name} ": " {kiosk_url(&format!("/kiosk/{}", d.id), &token)}
+                                    </code>
+                                }).collect_view()
+                            })
+                        }}
+                    </Transition>
                 </div>
             })}
             {fetched(tokens, move |list| view! {

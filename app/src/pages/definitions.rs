@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::{list_vhosts, ImportDefinitions, PreviewImport};
 use crate::auth::Role;
-use crate::components::forms::{outcome_view, use_ready, ConfirmButton, IfRole};
+use crate::components::forms::{outcome_view, use_ready, ConfirmButton, FilePicker, IfRole};
 use crate::components::layout::use_vhost_filter;
 use crate::components::live::use_cluster;
 use crate::definitions::{Import, ImportPreview};
@@ -107,38 +107,6 @@ fn ImportForm() -> impl IntoView {
             </div>
             {outcome_view(import.value(), import.pending(), move |p: &ImportPreview| (t.get_untracked().imported)(p.changes()), "import-result")}
         </section>
-    }
-}
-
-/// Reads a chosen file into the text area (the browser reads it; nothing is sent yet).
-#[component]
-fn FilePicker(text: RwSignal<String>) -> impl IntoView {
-    let t = use_texts();
-    let on_change = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let file = ev
-                .target()
-                .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .and_then(|input| input.files())
-                .and_then(|files| files.get(0));
-            if let Some(file) = file {
-                leptos::task::spawn_local(async move {
-                    if let Ok(content) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                        text.set(content.as_string().unwrap_or_default());
-                    }
-                });
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, text);
-    };
-    view! {
-        <label>
-            <span>{move || t.get().file}</span>
-            <input type="file" accept=".json,application/json" on:change=on_change data-testid="import-file"/>
-        </label>
     }
 }
 

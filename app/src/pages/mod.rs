@@ -2,9 +2,11 @@
 
 pub mod admin;
 pub mod bindings;
+pub mod dashboards;
 pub mod definitions;
 pub mod exchange;
 pub mod exchanges;
+pub mod kiosk;
 pub mod overview;
 pub mod policies;
 pub mod queue;

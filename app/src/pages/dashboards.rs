@@ -1,0 +1,245 @@
+//! Admin: wall-screen dashboards. The list, with each one's kiosk link; an editor of one
+//! dashboard's JSON (the JSON the export holds), which the server checks on save: a mistake is
+//! named with its tile and changes nothing; export and import of them all. `?edit=3` opens
+//! dashboard 3 in the editor, `?edit=new` a new one.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{delete_dashboard, import_dashboards, list_clusters, list_dashboards, save_dashboard};
+use crate::components::fault::fetched;
+use crate::components::forms::{outcome_view, ConfirmButton, FilePicker};
+use crate::dashboard::{Dashboard, DashboardSpec, Tile, TileKind, TopBy, SPEC_VERSION};
+use crate::error::AppError;
+use crate::i18n::use_texts;
+use crate::urls;
+
+#[component]
+pub fn DashboardsPage() -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let editing = Memo::new(move |_| query.read().get("edit"));
+    let save = Action::new(|(id, rev, text): &(Option<i64>, u64, String)| {
+        let (id, rev, text) = (*id, *rev, text.clone());
+        async move {
+            let spec: DashboardSpec = serde_json::from_str(&text)
+                .map_err(|e| AppError::BadRequest(format!("the dashboard is not valid JSON of a dashboard: {e}")))?;
+            save_dashboard(id, rev, spec).await
+        }
+    });
+    let delete = Action::new(|id: &i64| delete_dashboard(*id));
+    let import = Action::new(|text: &String| {
+        let text = text.clone();
+        async move {
+            let specs: Vec<DashboardSpec> = serde_json::from_str(&text)
+                .map_err(|e| AppError::BadRequest(format!("the file is not an export of dashboards: {e}")))?;
+            import_dashboards(specs).await
+        }
+    });
+    let list = Resource::new(
+        move || (save.version().get(), delete.version().get(), import.version().get()),
+        |_| list_dashboards(),
+    );
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Warren"</a>
+            <nav aria-label="sections">
+                <a href="/">{move || t.get().overview}</a>
+                <a href="/admin">{move || t.get().admin}</a>
+                <a href="/admin/dashboards" aria-current="page">{move || t.get().dashboards}</a>
+            </nav>
+        </header>
+        <main>
+            <h1>{move || t.get().dashboards}</h1>
+            <p class="muted">{move || t.get().dashboards_hint}</p>
+            <section class="card" data-testid="dashboards">
+                <p class="inline-form">
+                    <a href="/admin/dashboards?edit=new" data-testid="new-dashboard">{move || t.get().new_dashboard}</a>
+                    <a href="/export/dashboards" download data-testid="export-dashboards">{move || t.get().export_json}</a>
+                </p>
+                {fetched(list, move |all| view! { <DashboardList all editing/> })}
+                {outcome_view(delete.value(), delete.pending(), move |_| t.get_untracked().deleted.to_string(), "dashboard-deleted")}
+            </section>
+            {move || editing.get().map(|which| {
+                let id = which.parse::<i64>().ok();
+                view! { <Editor id list save delete/> }
+            })}
+            <section class="card">
+                <h2>{move || t.get().import_dashboards}</h2>
+                <ImportForm import/>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn DashboardList(all: Vec<Dashboard>, editing: Memo<Option<String>>) -> impl IntoView {
+    let t = use_texts();
+    if all.is_empty() {
+        return view! { <p class="muted" data-testid="no-dashboards">{move || t.get().no_dashboards}</p> }.into_any();
+    }
+    let rows = all
+        .into_iter()
+        .map(|d| {
+            let id = d.id;
+            let edit = format!("/admin/dashboards?edit={id}");
+            let current = move || editing.get().as_deref() == Some(id.to_string().as_str());
+            view! {
+                <tr data-testid="dashboard-row" aria-current=move || current().then_some("true")>
+                    <td>{id}</td>
+                    <td>{d.spec.name}</td>
+                    <td>{d.spec.tiles.len()}</td>
+                    <td><a href=format!("/kiosk/{id}") data-testid="open-kiosk">{format!("/kiosk/{id}")}</a></td>
+                    <td><a href=edit data-testid="edit-dashboard">{move || t.get().edit}</a></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="grid">
+            <thead><tr>
+                <th>"#"</th>
+                <th>{move || t.get().name}</th>
+                <th>{move || t.get().tiles}</th>
+                <th>{move || t.get().kiosk_link}</th>
+                <th></th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+type SaveAction = Action<(Option<i64>, u64, String), Result<Dashboard, AppError>>;
+
+/// The JSON of one dashboard (or a starting point for a new one), saved with the revision it
+/// was loaded at: a save over someone else's newer one is refused, not silently undone.
+#[component]
+fn Editor(
+    id: Option<i64>,
+    list: Resource<Result<Vec<Dashboard>, AppError>>,
+    save: SaveAction,
+    delete: Action<i64, Result<(), AppError>>,
+) -> impl IntoView {
+    let t = use_texts();
+    let clusters = Resource::new(|| (), |_| list_clusters());
+    let loaded = Resource::new(
+        move || (),
+        move |_| async move {
+            match id {
+                Some(id) => {
+                    let all = list.await?;
+                    let found = all.into_iter().find(|d| d.id == id);
+                    found.map(|d| (d.rev, d.spec)).ok_or_else(|| AppError::NotFound(format!("dashboard {id}")))
+                }
+                None => {
+                    let first = clusters.await?.into_iter().next().map(|c| c.name).unwrap_or_default();
+                    Ok((0, starter(first)))
+                }
+            }
+        },
+    );
+    view! {
+        <section class="card" data-testid="dashboard-editor">
+            <h2>{move || match id { Some(id) => (t.get().edit_dashboard)(id), None => t.get().new_dashboard.to_string() }}</h2>
+            {fetched(loaded, move |(rev, spec)| {
+                let text = RwSignal::new(serde_json::to_string_pretty(&spec).unwrap_or_default());
+                let rev = RwSignal::new(rev);
+                let navigate = leptos_router::hooks::use_navigate();
+                // After a save the editor goes on from the saved revision (a new one gets its id);
+                // after a delete it closes. Only for actions of this editor: the page's actions
+                // keep the outcome of one made in an editor opened before.
+                let (saves, deletes) = (save.version().get_untracked(), delete.version().get_untracked());
+                Effect::new(move |_| {
+                    if save.version().get() > saves {
+                        if let Some(Ok(saved)) = save.value().get_untracked() {
+                            rev.set(saved.rev);
+                            if id.is_none() {
+                                let url = urls::with_query("/admin/dashboards", &[("edit", &saved.id.to_string())]);
+                                navigate(&url, Default::default());
+                            }
+                        }
+                    }
+                    if delete.version().get() > deletes && matches!(delete.value().get_untracked(), Some(Ok(()))) {
+                        navigate("/admin/dashboards", Default::default());
+                    }
+                });
+                let on_submit = move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    save.dispatch((id, rev.get_untracked(), text.get_untracked()));
+                };
+                view! {
+                    <form on:submit=on_submit class="stack">
+                        <label>
+                            <span>{move || t.get().dashboard_json}</span>
+                            <textarea rows="24" spellcheck="false" class="mono" data-testid="dashboard-json"
+                                prop:value=move || text.get() on:input:target=move |ev| text.set(ev.target().value())></textarea>
+                        </label>
+                        <p class="muted">{move || t.get().dashboard_json_hint}</p>
+                        <p class="inline-form">
+                            <button type="submit" data-testid="save-dashboard" disabled=move || save.pending().get()>
+                                {move || t.get().save}
+                            </button>
+                            {id.map(|id| view! {
+                                <a href=format!("/kiosk/{id}") target="_blank">{move || t.get().open_kiosk}</a>
+                                <ConfirmButton
+                                    label=Signal::derive(move || t.get().delete.to_string())
+                                    question=Signal::derive(move || t.get().confirm_delete_dashboard.to_string())
+                                    on_confirm=Callback::new(move |_| { delete.dispatch(id); })
+                                    testid="delete-dashboard"/>
+                            })}
+                        </p>
+                        {outcome_view(
+                            Signal::derive(move || if save.version().get() > saves { save.value().get() } else { None }),
+                            save.pending(),
+                            move |d: &Dashboard| (t.get_untracked().dashboard_saved)(d.id, d.rev),
+                            "dashboard-saved",
+                        )}
+                    </form>
+                }
+            })}
+        </section>
+    }
+}
+
+/// A new dashboard's starting point: the tiles most teams want, on the first cluster.
+fn starter(cluster: String) -> DashboardSpec {
+    let tile = |kind: TileKind, width: u8| Tile {
+        title: String::new(),
+        cluster: cluster.clone(),
+        thresholds: kind.default_thresholds(),
+        kind,
+        width,
+    };
+    DashboardSpec {
+        version: SPEC_VERSION,
+        name: String::new(),
+        tiles: vec![
+            tile(TileKind::ClusterStatus {}, 1),
+            tile(TileKind::Totals { vhost: None }, 2),
+            tile(TileKind::Warnings {}, 1),
+            tile(TileKind::TopQueues { queues: Default::default(), by: TopBy::Backlog, limit: 8 }, 2),
+            tile(TileKind::NoConsumers { queues: Default::default(), limit: 8 }, 2),
+        ],
+    }
+}
+
+#[component]
+fn ImportForm(import: Action<String, Result<Vec<Dashboard>, AppError>>) -> impl IntoView {
+    let t = use_texts();
+    let text = RwSignal::new(String::new());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        import.dispatch(text.get_untracked());
+    };
+    view! {
+        <form on:submit=on_submit class="stack">
+            <FilePicker text/>
+            <p class="muted">{move || t.get().import_dashboards_hint}</p>
+            <button type="submit" data-testid="import-dashboards" disabled=move || text.get().is_empty() || import.pending().get()>
+                {move || t.get().import}
+            </button>
+            {outcome_view(import.value(), import.pending(), move |all: &Vec<Dashboard>| (t.get_untracked().dashboards_imported)(all.len()), "dashboards-imported")}
+        </form>
+    }
+}

@@ -1,0 +1,176 @@
+// Wall screens: an admin composes a dashboard in the editor and a screen token opens its kiosk
+// page in a browser of its own. Numbers are live, a publish changes its tile, a stopped broker
+// fills the screen with the unreachable state and a restarted one recovers without a reload;
+// 1920×1080, 3840×2160 and a portrait screen show every tile without scrolling.
+import { Browser, Page } from '@playwright/test';
+import { api, broker, publishTo, VHOST } from './broker';
+import { expect, expectSameDocument, hydrated, markDocument, shot, test } from './helpers';
+
+const enc = encodeURIComponent;
+
+/** Saves a new dashboard through the editor and returns its id. */
+async function createDashboard(page: Page, spec: object): Promise<number> {
+  await page.goto('/admin/dashboards?edit=new');
+  await hydrated(page);
+  const editor = page.getByTestId('dashboard-json');
+  await expect(editor).toHaveValue(/"cluster_status"/);
+  await editor.fill(JSON.stringify(spec, null, 2));
+  await page.getByTestId('save-dashboard').click();
+  await expect(page.getByTestId('dashboard-saved')).toBeVisible();
+  await expect(page).toHaveURL(/edit=\d+/);
+  return Number(new URL(page.url()).searchParams.get('edit'));
+}
+
+/** A screen token made in the admin page: what an admin gives a TV. */
+async function screenToken(page: Page): Promise<string> {
+  await page.goto('/admin');
+  await hydrated(page);
+  await page.getByTestId('token-label').fill(`kiosk ${Date.now()}`);
+  await page.getByTestId('create-token').click();
+  const secret = page.getByTestId('new-token').locator('code').first();
+  await expect(secret).toHaveText(/^wrn_/);
+  await expect(page.getByTestId('token-kiosk-link').first()).toContainText('/kiosk/');
+  return (await secret.textContent())!;
+}
+
+async function openScreen(browser: Browser, url: string, width: number, height: number): Promise<Page> {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] }, viewport: { width, height } });
+  const screen = await context.newPage();
+  await screen.goto(url);
+  await hydrated(screen);
+  return screen;
+}
+
+/** Every tile inside the viewport, and nothing to scroll. */
+async function expectFits(screen: Page) {
+  const fit = await screen.evaluate(() => {
+    const tiles = [...document.querySelectorAll('[data-testid="tile"]')].map((t) => t.getBoundingClientRect());
+    return {
+      tiles: tiles.length,
+      outside: tiles.filter((r) => r.bottom > innerHeight + 1 || r.right > innerWidth + 1 || r.height < 40).length,
+      scrolls: document.documentElement.scrollHeight > innerHeight + 1 || document.documentElement.scrollWidth > innerWidth + 1,
+    };
+  });
+  expect(fit).toEqual({ tiles: fit.tiles, outside: 0, scrolls: false });
+}
+
+test('a kiosk shows live tiles at 1080p, 4K and portrait, and rides out a broker restart without reloading', async ({ page, browser }) => {
+  const queue = `e2e-kiosk-${Date.now()} #1`;
+  await api('PUT', `queues/${enc(VHOST)}/${enc(queue)}`, { durable: true });
+  try {
+    const id = await createDashboard(page, {
+      version: 1,
+      name: `Orders wall ${Date.now()}`,
+      tiles: [
+        { cluster: 'local', kind: 'cluster_status' },
+        { cluster: 'local', kind: 'totals', vhost: VHOST, width: 2 },
+        { cluster: 'local', kind: 'warnings' },
+        {
+          cluster: 'local', kind: 'top_queues', title: 'Kiosk queue', width: 2, limit: 5,
+          queues: { vhost: VHOST, names: [queue] }, by: 'backlog',
+          thresholds: [{ metric: 'backlog', amber: 5, red: 1000 }],
+        },
+        { cluster: 'local', kind: 'backlog', queues: { vhost: VHOST }, range: 'TenMinutes', width: 2 },
+        { cluster: 'local', kind: 'no_consumers', queues: { vhost: VHOST }, limit: 6, width: 2 },
+        { cluster: 'rabbit4', kind: 'cluster_status', width: 2 },
+      ],
+    });
+    const token = await screenToken(page);
+
+    // The token opens a screen session; the page then drops it from the address.
+    const screen = await openScreen(browser, `/kiosk/${id}?token=${token}`, 1920, 1080);
+    await expect(screen).toHaveURL(new RegExp(`/kiosk/${id}$`));
+    await expect(screen.getByTestId('tile')).toHaveCount(7);
+    await expect(screen.locator('.topbar, nav')).toHaveCount(0);
+    await expect(screen.getByTestId('kiosk-clock')).toHaveText(/^\d\d:\d\d$/);
+    await expect(screen.getByTestId('kiosk-updated')).toHaveText(/Updated \d+ s ago/);
+    const status = screen.locator('[data-kind="cluster_status"]').first();
+    await expect(status.getByTestId('tile-value')).toHaveText('1/1');
+    const kioskQueue = screen.getByTestId('tile').filter({ hasText: 'Kiosk queue' });
+    await expect(kioskQueue).toContainText('No queue holds messages.');
+    await expectFits(screen);
+    await markDocument(screen);
+
+    // A publish reaches the tile with the next refresh, amber by its threshold.
+    await publishTo(VHOST, queue, 7);
+    await expect(kioskQueue.getByTestId('tile-queue')).toContainText('7', { timeout: 30_000 });
+    await expect(kioskQueue).toHaveAttribute('data-level', 'amber');
+    await shot(screen, 'kiosk-1920x1080');
+
+    await screen.setViewportSize({ width: 3840, height: 2160 });
+    await expectFits(screen);
+    await shot(screen, 'kiosk-3840x2160');
+    await screen.setViewportSize({ width: 1080, height: 1920 });
+    await expectFits(screen);
+    await shot(screen, 'kiosk-portrait-1080x1920');
+    await screen.setViewportSize({ width: 1920, height: 1080 });
+
+    try {
+      broker('stop');
+      const down = screen.getByTestId('kiosk-unreachable');
+      await expect(down).toBeVisible({ timeout: 30_000 });
+      await expect(down).toContainText('local is unreachable');
+      await expect(down).not.toContainText('rabbit4');
+      await shot(screen, 'kiosk-broker-down');
+    } finally {
+      broker('start');
+    }
+    await expect(screen.getByTestId('kiosk-unreachable')).toHaveCount(0, { timeout: 60_000 });
+    await expect(kioskQueue.getByTestId('tile-queue')).toContainText('7');
+    await expectSameDocument(screen);
+    await screen.context().close();
+  } finally {
+    await api('DELETE', `queues/${enc(VHOST)}/${enc(queue)}`);
+  }
+});
+
+test('a kiosk rotates through dashboards in place, and an admin deletes one', async ({ page }) => {
+  const first = await createDashboard(page, {
+    version: 1, name: `Rotation A ${Date.now()}`, tiles: [{ cluster: 'local', kind: 'cluster_status' }],
+  });
+  const second = await createDashboard(page, {
+    version: 1, name: `Rotation B ${Date.now()}`, tiles: [{ cluster: 'rabbit4', kind: 'warnings' }],
+  });
+  // As an admin (signed in): a screen token is not the only way onto a kiosk page.
+  const screen = await page.context().newPage();
+  await screen.goto(`/kiosk/${first}?rotate=${first},${second}&every=10`);
+  await hydrated(screen);
+  await markDocument(screen);
+  const entries = await screen.evaluate(() => history.length);
+  await expect(screen.locator('.kiosk-bar h1')).toContainText('Rotation A');
+  await expect(screen).toHaveURL(new RegExp(`/kiosk/${second}\\?`), { timeout: 25_000 });
+  await expect(screen.locator('.kiosk-bar h1')).toContainText('Rotation B');
+  await expect(screen.locator('[data-kind="warnings"]')).toBeVisible();
+  await expect(screen).toHaveURL(new RegExp(`/kiosk/${first}\\?`), { timeout: 25_000 });
+  // Rotating replaces the history entry: days of it leave no trail.
+  expect(await screen.evaluate(() => history.length)).toBe(entries);
+  await expectSameDocument(screen);
+  await screen.close();
+
+  // The export holds both; deleting one in the editor removes it from the list.
+  const exported = await (await page.request.get('/export/dashboards')).json();
+  expect(exported.map((d: { name: string }) => d.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^Rotation A/)]));
+  await page.goto(`/admin/dashboards?edit=${second}`);
+  await hydrated(page);
+  await page.getByTestId('delete-dashboard').click();
+  await page.getByTestId('delete-dashboard-confirm').click();
+  await expect(page).toHaveURL(/\/admin\/dashboards$/);
+  await expect(page.getByTestId('dashboard-row').filter({ hasText: 'Rotation B' })).toHaveCount(0);
+  await shot(page, 'admin-dashboards');
+});
+
+test('a dashboard with a mistake is refused with the tile named, and nothing is saved', async ({ page }) => {
+  await page.goto('/admin/dashboards?edit=new');
+  await hydrated(page);
+  const rows = await page.getByTestId('dashboard-row').count();
+  await page.getByTestId('dashboard-json').fill(JSON.stringify({
+    version: 1, name: 'Broken', tiles: [{ cluster: 'local', kind: 'cluster_status' }, { cluster: 'nowhere', kind: 'warnings' }],
+  }));
+  await page.getByTestId('save-dashboard').click();
+  await expect(page.getByText(/tile 2: no cluster named "nowhere"/)).toBeVisible();
+  await page.getByTestId('dashboard-json').fill('{"version": 1, "name": "Broken", "tiles": [');
+  await page.getByTestId('save-dashboard').click();
+  await expect(page.getByText(/not valid JSON/)).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('dashboard-row')).toHaveCount(rows);
+});

@@ -1,0 +1,39 @@
+# Sourced by test.sh and soak.sh: starting what a test run needs and making up its secrets.
+
+# Starts the brokers (and the Prometheus scraping them) named in the arguments that are not
+# running yet, and stops only those again when the script exits.
+started=()
+e2e_data=""
+stop_what_we_started() {
+  for what in "${started[@]}"; do
+    if [ "$what" = prometheus ]; then scripts/prometheus.sh stop || true; else scripts/broker.sh stop "$what" || true; fi
+  done
+  if [ -n "$e2e_data" ]; then rm -rf "$e2e_data"; fi
+}
+trap stop_what_we_started EXIT
+ensure_running() {
+  for what in "$@"; do
+    if [ "$what" = prometheus ]; then
+      scripts/prometheus.sh status | grep -q running && continue
+      started+=(prometheus)
+      scripts/prometheus.sh start
+    else
+      scripts/broker.sh status "$what" | grep -q running && continue
+      started+=("$what")
+      scripts/broker.sh start "$what"
+    fi
+  done
+}
+
+# The environment of a browser run against the release build: a fresh store and made-up
+# passwords every time (the suite checks that no page, call or live event ever carries the
+# broker password), and the e2e config (both brokers as two clusters), whatever warren.toml says.
+browser_test_env() {
+  e2e_data="$(mktemp -d /tmp/warren-e2e-data.XXXXXX)"
+  made_up() { echo "$1-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"; }
+  export WARREN_DATA_DIR="$e2e_data"
+  export WARREN_E2E_BROKER_PASSWORD="$(made_up e2e-broker)"
+  export WARREN_E2E_ADMIN_PASSWORD="$(made_up e2e-admin)"
+  export WARREN_E2E_VIEWER_PASSWORD="$(made_up e2e-viewer)"
+  export WARREN_CONFIG="$PWD/end2end/warren.e2e.toml"
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The kiosk soak: one kiosk page of the release build through 10,000 live updates (SOAK_UPDATES=N
+# for another count) against the local brokers, in Debian's Chromium. Prints the JS heap after
+# warm-up and at the end, DOM nodes, and script time per update; fails if the heap grew > 10 %.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+source scripts/lib.sh
+
+scripts/setup.sh
+ensure_running 3.10 4.0
+browser_test_env
+LEPTOS_END2END_CMD="npx playwright test -c playwright.soak.config.ts" cargo leptos end-to-end --release
