@@ -3,6 +3,7 @@
 // fills the screen with the unreachable state and a restarted one recovers without a reload;
 // 1920×1080, 3840×2160 and a portrait screen show every tile without scrolling.
 import { Browser, Page } from '@playwright/test';
+import net from 'node:net';
 import { api, broker, publishTo, VHOST } from './broker';
 import { expect, expectSameDocument, hydrated, markDocument, shot, test } from './helpers';
 
@@ -54,73 +55,130 @@ async function expectFits(screen: Page) {
   expect(fit).toEqual({ tiles: fit.tiles, outside: 0, scrolls: false });
 }
 
-test('a kiosk shows live tiles at 1080p, 4K and portrait, and rides out a broker restart without reloading', async ({ page, browser }) => {
-  const queue = `e2e-kiosk-${Date.now()} #1`;
-  await api('PUT', `queues/${enc(VHOST)}/${enc(queue)}`, { durable: true });
+/** A dashboard of every tile kind, one of them listing only `queue` (amber from 5 messages). */
+function wall(queue: string) {
+  return {
+    version: 1,
+    name: `Orders wall ${Date.now()}`,
+    tiles: [
+      { cluster: 'local', kind: 'cluster_status' },
+      { cluster: 'local', kind: 'totals', vhost: VHOST, width: 2 },
+      { cluster: 'local', kind: 'warnings' },
+      {
+        cluster: 'local', kind: 'top_queues', title: 'Kiosk queue', width: 2, limit: 5,
+        queues: { vhost: VHOST, names: [queue] }, by: 'backlog',
+        thresholds: [{ metric: 'backlog', amber: 5, red: 1000 }],
+      },
+      { cluster: 'local', kind: 'backlog', queues: { vhost: VHOST }, range: 'TenMinutes', width: 2 },
+      { cluster: 'local', kind: 'no_consumers', queues: { vhost: VHOST }, limit: 6, width: 2 },
+      { cluster: 'rabbit4', kind: 'cluster_status', width: 2 },
+    ],
+  };
+}
+
+for (const [width, height] of [[1920, 1080], [3840, 2160]]) {
+  test(`a kiosk at ${width}×${height} shows live tiles, follows a publish, and rides out a broker restart without reloading`, async ({ page, browser }) => {
+    const queue = `e2e-kiosk-${Date.now()} #1`;
+    await api('PUT', `queues/${enc(VHOST)}/${enc(queue)}`, { durable: true });
+    try {
+      const id = await createDashboard(page, wall(queue));
+      const token = await screenToken(page);
+
+      // The token opens a screen session; the page then drops it from the address.
+      const screen = await openScreen(browser, `/kiosk/${id}?token=${token}`, width, height);
+      await expect(screen).toHaveURL(new RegExp(`/kiosk/${id}$`));
+      await expect(screen.getByTestId('tile')).toHaveCount(7);
+      await expect(screen.locator('.topbar, nav')).toHaveCount(0);
+      await expect(screen.getByTestId('kiosk-clock')).toHaveText(/^\d\d:\d\d$/);
+      await expect(screen.getByTestId('kiosk-updated')).toHaveText(/Updated \d+ s ago/);
+      await expect(screen.locator('[data-kind="cluster_status"]').first().getByTestId('tile-value')).toHaveText('1/1');
+      const kioskQueue = screen.getByTestId('tile').filter({ hasText: 'Kiosk queue' });
+      await expect(kioskQueue).toContainText('No queue holds messages.');
+      await expectFits(screen);
+      await markDocument(screen);
+
+      // A publish reaches the tile with the next refresh, amber by its threshold.
+      await publishTo(VHOST, queue, 7);
+      await expect(kioskQueue.getByTestId('tile-queue')).toContainText('7', { timeout: 30_000 });
+      await expect(kioskQueue).toHaveAttribute('data-level', 'amber');
+      await shot(screen, `kiosk-${width}x${height}`);
+
+      try {
+        broker('stop');
+        const down = screen.getByTestId('kiosk-unreachable');
+        await expect(down).toBeVisible({ timeout: 30_000 });
+        await expect(down).toContainText('local is unreachable');
+        await expect(down).not.toContainText('rabbit4');
+        await shot(screen, `kiosk-${width}x${height}-broker-down`);
+      } finally {
+        broker('start');
+      }
+      await expect(screen.getByTestId('kiosk-unreachable')).toHaveCount(0, { timeout: 60_000 });
+      await expect(kioskQueue.getByTestId('tile-queue')).toContainText('7');
+      await expectSameDocument(screen);
+      await screen.context().close();
+    } finally {
+      await api('DELETE', `queues/${enc(VHOST)}/${enc(queue)}`);
+    }
+  });
+}
+
+/**
+ * A TCP relay to the console that can drop every connection and refuse new ones, as a network
+ * outage or a restarting server does. (Chromium's offline mode leaves an open stream alone.)
+ */
+async function relay(target: URL) {
+  const sockets = new Set<net.Socket>();
+  let up = true;
+  const server = net.createServer((client) => {
+    if (!up) return client.destroy();
+    const upstream = net.connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    cut() {
+      up = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      up = true;
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+test('a portrait kiosk fits, and reconnects by itself after the network drops', async ({ page, browser, baseURL }) => {
+  const id = await createDashboard(page, wall(`e2e-kiosk-portrait-${Date.now()}`));
+  const network = await relay(new URL(baseURL!));
   try {
-    const id = await createDashboard(page, {
-      version: 1,
-      name: `Orders wall ${Date.now()}`,
-      tiles: [
-        { cluster: 'local', kind: 'cluster_status' },
-        { cluster: 'local', kind: 'totals', vhost: VHOST, width: 2 },
-        { cluster: 'local', kind: 'warnings' },
-        {
-          cluster: 'local', kind: 'top_queues', title: 'Kiosk queue', width: 2, limit: 5,
-          queues: { vhost: VHOST, names: [queue] }, by: 'backlog',
-          thresholds: [{ metric: 'backlog', amber: 5, red: 1000 }],
-        },
-        { cluster: 'local', kind: 'backlog', queues: { vhost: VHOST }, range: 'TenMinutes', width: 2 },
-        { cluster: 'local', kind: 'no_consumers', queues: { vhost: VHOST }, limit: 6, width: 2 },
-        { cluster: 'rabbit4', kind: 'cluster_status', width: 2 },
-      ],
-    });
-    const token = await screenToken(page);
-
-    // The token opens a screen session; the page then drops it from the address.
-    const screen = await openScreen(browser, `/kiosk/${id}?token=${token}`, 1920, 1080);
-    await expect(screen).toHaveURL(new RegExp(`/kiosk/${id}$`));
+    const screen = await openScreen(browser, `${network.origin}/kiosk/${id}?token=${await screenToken(page)}`, 1080, 1920);
     await expect(screen.getByTestId('tile')).toHaveCount(7);
-    await expect(screen.locator('.topbar, nav')).toHaveCount(0);
-    await expect(screen.getByTestId('kiosk-clock')).toHaveText(/^\d\d:\d\d$/);
-    await expect(screen.getByTestId('kiosk-updated')).toHaveText(/Updated \d+ s ago/);
-    const status = screen.locator('[data-kind="cluster_status"]').first();
-    await expect(status.getByTestId('tile-value')).toHaveText('1/1');
-    const kioskQueue = screen.getByTestId('tile').filter({ hasText: 'Kiosk queue' });
-    await expect(kioskQueue).toContainText('No queue holds messages.');
-    await expectFits(screen);
-    await markDocument(screen);
-
-    // A publish reaches the tile with the next refresh, amber by its threshold.
-    await publishTo(VHOST, queue, 7);
-    await expect(kioskQueue.getByTestId('tile-queue')).toContainText('7', { timeout: 30_000 });
-    await expect(kioskQueue).toHaveAttribute('data-level', 'amber');
-    await shot(screen, 'kiosk-1920x1080');
-
-    await screen.setViewportSize({ width: 3840, height: 2160 });
-    await expectFits(screen);
-    await shot(screen, 'kiosk-3840x2160');
-    await screen.setViewportSize({ width: 1080, height: 1920 });
+    const updated = screen.getByTestId('kiosk-updated');
+    await expect(updated).toHaveText(/Updated \d+ s ago/);
     await expectFits(screen);
     await shot(screen, 'kiosk-portrait-1080x1920');
-    await screen.setViewportSize({ width: 1920, height: 1080 });
+    await markDocument(screen);
 
-    try {
-      broker('stop');
-      const down = screen.getByTestId('kiosk-unreachable');
-      await expect(down).toBeVisible({ timeout: 30_000 });
-      await expect(down).toContainText('local is unreachable');
-      await expect(down).not.toContainText('rabbit4');
-      await shot(screen, 'kiosk-broker-down');
-    } finally {
-      broker('start');
-    }
-    await expect(screen.getByTestId('kiosk-unreachable')).toHaveCount(0, { timeout: 60_000 });
-    await expect(kioskQueue.getByTestId('tile-queue')).toContainText('7');
+    network.cut();
+    await expect(updated).toHaveAttribute('data-state', 'reconnecting', { timeout: 30_000 });
+    await expect(updated).toContainText('reconnecting');
+    await shot(screen, 'kiosk-reconnecting');
+    network.restore();
+    await expect(updated).toHaveAttribute('data-state', 'live', { timeout: 60_000 });
+    const updates = async () => Number(await screen.locator('.kiosk-screen').getAttribute('data-updates'));
+    const before = await updates();
+    await expect.poll(updates, { timeout: 30_000 }).toBeGreaterThan(before);
     await expectSameDocument(screen);
     await screen.context().close();
   } finally {
-    await api('DELETE', `queues/${enc(VHOST)}/${enc(queue)}`);
+    await network.close();
   }
 });
 

@@ -190,7 +190,14 @@ fn Editor(
                             })}
                         </p>
                         {outcome_view(
-                            Signal::derive(move || if save.version().get() > saves { save.value().get() } else { None }),
+                            // This editor's own saves, and the save that created this dashboard.
+                            Signal::derive(move || {
+                                let own = save.version().get() > saves;
+                                save.value().get().filter(|result| match result {
+                                    Ok(saved) => own || Some(saved.id) == id,
+                                    Err(_) => own,
+                                })
+                            }),
                             save.pending(),
                             move |d: &Dashboard| (t.get_untracked().dashboard_saved)(d.id, d.rev),
                             "dashboard-saved",

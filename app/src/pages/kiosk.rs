@@ -447,7 +447,7 @@ fn TileView(tile: Tile, data: Memo<Option<Result<TileData, AppError>>>) -> impl 
     };
     let (width, kind, cluster) = tile.with_value(|tile| (tile.width, kind_name(&tile.kind), tile.cluster.clone()));
     view! {
-        <section class="tile" data-width=width data-level=level data-kind=kind data-testid="tile">
+        <section class="kiosk-tile" data-width=width data-level=level data-kind=kind data-testid="tile">
             <header>
                 <h2>{title}</h2>
                 <span class="tile-cluster">{cluster}</span>
