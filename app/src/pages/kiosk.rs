@@ -464,6 +464,7 @@ fn TileView(tile: Tile, data: Memo<Option<Result<TileData, AppError>>>) -> impl 
 }
 
 fn tile_body(tile: &Tile, data: TileData, t: &'static Texts) -> AnyView {
+    let now = numbers(&data);
     match data {
         TileData::ClusterStatus { nodes_up, nodes, alarms } => {
             let down = Numbers { nodes_down: Some(nodes.saturating_sub(nodes_up) as f64), ..Default::default() };
@@ -481,9 +482,8 @@ fn tile_body(tile: &Tile, data: TileData, t: &'static Texts) -> AnyView {
             }
             .into_any()
         }
-        TileData::Totals { .. } => numbers_view(tile, &numbers(&data), t, true).into_any(),
+        TileData::Totals { .. } => numbers_view(tile, &now, t, true).into_any(),
         TileData::Backlog(history) => {
-            let now = numbers(&TileData::Backlog(history.clone()));
             let svg = history_svg(&history.points, axis(history.range, t));
             // The chart is the point of this tile: the backlog now above it, nothing else.
             view! {
