@@ -142,6 +142,7 @@ async fn kill_9_loses_at_most_the_last_interval() {
         h.last().map(|p| p.ts_ms)
     };
 
+    let mut rounds = Vec::new();
     for round in 0..3 {
         let started = now_ms();
         let mut child = start(47_310 + round);
@@ -158,8 +159,13 @@ async fn kill_9_loses_at_most_the_last_interval() {
         let last = last_sample().expect("the store opens after kill -9 and has samples");
         // One interval (1 s) plus the refresh and write under way when it died.
         assert!(killed_at - last <= 2_500, "round {round}: last sample {} ms before the kill", killed_at - last);
+        rounds.push(started..=killed_at);
     }
+    // Each run's samples outlive the kills after it; how many a run records depends on the machine's speed.
     let history = History::open(&dir.path().join("data"), HistoryConfig::default()).unwrap();
     let points = history.read("it", &SeriesRef::Cluster, Range::TenMinutes, now_ms()).unwrap();
-    assert!(points.len() >= 12, "samples from all three runs: {}", points.len());
+    for (round, window) in rounds.iter().enumerate() {
+        let kept = points.iter().filter(|p| window.contains(&p.ts_ms)).count();
+        assert!(kept >= 2, "round {round}: {kept} samples kept from a run of over 3 s at 1 s intervals");
+    }
 }
