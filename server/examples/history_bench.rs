@@ -255,7 +255,7 @@ fn main() {
         "  bytes per recorded sample over the retention (every 5 s sample of each metric): {:.4}",
         stored / raw_samples as f64
     );
-    println!("  RSS: {:.1} MB now, {:.1} MB peak", rss.0 as f64 / 1024.0, rss.1 as f64 / 1024.0);
+    println!("  RSS: {:.1} MiB now, {:.1} MiB peak (VmHWM)", rss.0 as f64 / 1024.0, rss.1 as f64 / 1024.0);
     if args.keep {
         println!("  kept: {}", dir.keep().join("history.db").display());
     }
