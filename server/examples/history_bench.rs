@@ -22,19 +22,24 @@ struct Args {
     keep: bool,
 }
 
+const USAGE: &str = "usage: history_bench [--queues N] [--days D] [--keep]";
+
 fn args() -> Args {
     let mut out = Args { queues: 10_000, days: 8.0, keep: false };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        if flag == "--keep" {
-            out.keep = true;
-            continue;
-        }
-        let value = it.next().unwrap_or_default();
-        match flag.as_str() {
-            "--queues" => out.queues = value.parse().expect("--queues N"),
-            "--days" => out.days = value.parse().expect("--days D"),
-            other => panic!("unknown flag {other}"),
+        let parsed = match flag.as_str() {
+            "--keep" => {
+                out.keep = true;
+                true
+            }
+            "--queues" => it.next().and_then(|v| v.parse().ok()).map(|n| out.queues = n).is_some(),
+            "--days" => it.next().and_then(|v| v.parse().ok()).map(|d| out.days = d).is_some(),
+            _ => false,
+        };
+        if !parsed {
+            eprintln!("{USAGE}");
+            std::process::exit(if flag == "--help" { 0 } else { 2 });
         }
     }
     out
