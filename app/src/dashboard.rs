@@ -155,6 +155,70 @@ pub fn level_of(thresholds: &[Threshold], metric: Metric, value: f64) -> Level {
 }
 
 impl TileKind {
+    /// The `kind` of each tile in the JSON, in the order the editor offers them.
+    pub const NAMES: [&'static str; 6] =
+        ["cluster_status", "totals", "backlog", "top_queues", "no_consumers", "warnings"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            TileKind::ClusterStatus {} => "cluster_status",
+            TileKind::Totals { .. } => "totals",
+            TileKind::Backlog { .. } => "backlog",
+            TileKind::TopQueues { .. } => "top_queues",
+            TileKind::NoConsumers { .. } => "no_consumers",
+            TileKind::Warnings {} => "warnings",
+        }
+    }
+
+    /// A tile of the kind called `name` that keeps what it can of this one (its vhost or queue
+    /// set, range and list length), so changing a tile's kind in the editor loses little.
+    pub fn converted(&self, name: &str) -> Option<TileKind> {
+        let queues = match self {
+            TileKind::Backlog { queues, .. }
+            | TileKind::TopQueues { queues, .. }
+            | TileKind::NoConsumers { queues, .. } => queues.clone(),
+            TileKind::Totals { vhost } => QueueSet { vhost: vhost.clone(), ..Default::default() },
+            _ => QueueSet::default(),
+        };
+        let range = match self {
+            TileKind::Backlog { range, .. } | TileKind::TopQueues { by: TopBy::Growth(range), .. } => *range,
+            _ => Range::Hour,
+        };
+        let limit = match self {
+            TileKind::TopQueues { limit, .. } | TileKind::NoConsumers { limit, .. } => *limit,
+            _ => 8,
+        };
+        Some(match name {
+            "cluster_status" => TileKind::ClusterStatus {},
+            "totals" => TileKind::Totals { vhost: queues.vhost },
+            "backlog" => TileKind::Backlog { queues, range },
+            "top_queues" => TileKind::TopQueues { queues, by: TopBy::Backlog, limit },
+            "no_consumers" => TileKind::NoConsumers { queues, limit },
+            "warnings" => TileKind::Warnings {},
+            _ => return None,
+        })
+    }
+
+    /// The numbers a tile of this kind shows, which are what its thresholds can colour.
+    pub fn metrics(&self) -> &'static [Metric] {
+        match self {
+            TileKind::ClusterStatus {} => &[Metric::NodesDown, Metric::Alarms],
+            TileKind::Totals { .. } => &[
+                Metric::Ready,
+                Metric::Unacked,
+                Metric::Backlog,
+                Metric::PublishRate,
+                Metric::DeliverRate,
+                Metric::Consumers,
+            ],
+            TileKind::Backlog { .. } => &[Metric::Ready, Metric::Unacked, Metric::Backlog],
+            TileKind::TopQueues { .. } | TileKind::NoConsumers { .. } => {
+                &[Metric::Ready, Metric::Unacked, Metric::Backlog, Metric::Consumers]
+            }
+            TileKind::Warnings {} => &[],
+        }
+    }
+
     /// Thresholds a new tile of this kind starts with: a backlog of 10,000 is worth a look,
     /// 100,000 an alarm; a node down or an alarm is red at once.
     pub fn default_thresholds(&self) -> Vec<Threshold> {
@@ -211,6 +275,9 @@ impl DashboardSpec {
                 }
             }
             for t in &tile.thresholds {
+                if !tile.kind.metrics().contains(&t.metric) {
+                    problem(format!("a {} tile shows no {:?} for a threshold to colour", tile.kind.name(), t.metric));
+                }
                 let finite = [t.amber, t.red].iter().flatten().all(|v| v.is_finite());
                 let ordered = match (t.amber, t.red) {
                     (Some(amber), Some(red)) => {
@@ -335,6 +402,29 @@ mod tests {
             r#"{"version":1,"name":"x","tiles":[{"cluster":"prod","kind":"warnings","colour":"red"}]}"#
         )
         .is_err());
+    }
+
+    #[test]
+    fn changing_a_tiles_kind_keeps_its_queues_and_a_threshold_must_fit_the_kind() {
+        let s = spec(TEAM);
+        let backlog = &s.tiles[2].kind;
+        let Some(TileKind::TopQueues { queues, by: TopBy::Backlog, limit: 8 }) = backlog.converted("top_queues") else {
+            panic!("a backlog tile becomes a top list")
+        };
+        assert_eq!(queues.pattern.as_deref(), Some("^orders\\."));
+        assert_eq!(backlog.converted("totals"), Some(TileKind::Totals { vhost: Some("orders".into()) }));
+        assert!(matches!(s.tiles[3].kind.converted("backlog"), Some(TileKind::Backlog { range: Range::Day, .. })));
+        assert_eq!(backlog.converted("pie_chart"), None);
+        for name in TileKind::NAMES {
+            assert_eq!(backlog.converted(name).map(|k| k.name()), Some(name));
+        }
+
+        let mut s = spec(TEAM);
+        s.tiles[0].thresholds = vec![Threshold { metric: Metric::Ready, amber: Some(1.0), red: None, below: false }];
+        assert_eq!(
+            s.problems(&["prod".into()]),
+            ["tile 1: a cluster_status tile shows no Ready for a threshold to colour"]
+        );
     }
 
     #[test]

@@ -9,17 +9,23 @@ import { expect, expectSameDocument, hydrated, markDocument, shot, test } from '
 
 const enc = encodeURIComponent;
 
-/** Saves a new dashboard through the editor and returns its id. */
+/** The id of the dashboard a save in a new editor created. */
+async function savedId(page: Page): Promise<number> {
+  await expect(page.getByTestId('dashboard-saved')).toBeVisible();
+  await expect(page).toHaveURL(/edit=\d+/);
+  return Number(new URL(page.url()).searchParams.get('edit'));
+}
+
+/** Saves a new dashboard through the editor's JSON view and returns its id. */
 async function createDashboard(page: Page, spec: object): Promise<number> {
   await page.goto('/admin/dashboards?edit=new');
   await hydrated(page);
+  await page.getByTestId('edit-as-json').click();
   const editor = page.getByTestId('dashboard-json');
   await expect(editor).toHaveValue(/"cluster_status"/);
   await editor.fill(JSON.stringify(spec, null, 2));
   await page.getByTestId('save-dashboard').click();
-  await expect(page.getByTestId('dashboard-saved')).toBeVisible();
-  await expect(page).toHaveURL(/edit=\d+/);
-  return Number(new URL(page.url()).searchParams.get('edit'));
+  return savedId(page);
 }
 
 /** A screen token made in the admin page: what an admin gives a TV. */
@@ -217,10 +223,90 @@ test('a kiosk rotates through dashboards in place, and an admin deletes one', as
   await shot(page, 'admin-dashboards');
 });
 
+test('an admin composes a dashboard in the form, and its kiosk shows it', async ({ page }) => {
+  const queue = `e2e-form-${Date.now()} #1`;
+  await api('PUT', `queues/${enc(VHOST)}/${enc(queue)}`, { durable: true });
+  try {
+    await page.goto('/admin/dashboards?edit=new');
+    await hydrated(page);
+    // The starting point: the usual five tiles, and no name yet.
+    await expect(page.getByTestId('tile-form')).toHaveCount(5);
+    const problems = page.getByTestId('dashboard-problems');
+    await expect(problems).toContainText('the name must be');
+    await page.getByTestId('dashboard-name').fill(`Form wall ${Date.now()}`);
+    await expect(problems).toHaveCount(0);
+
+    // Tile 4 (top queues) lists only the queue, amber from 5 messages in it.
+    await page.getByTestId('tile-4-title').fill('Form queue');
+    await page.getByTestId('tile-4-vhost').fill(VHOST);
+    await page.getByTestId('tile-4-names').fill(queue);
+    await page.getByTestId('tile-4-threshold-1-metric').selectOption({ label: 'Backlog (ready + unacked)' });
+    await page.getByTestId('tile-4-threshold-1-amber').fill('5');
+    await page.getByTestId('tile-4-threshold-1-red').fill('1000');
+    // Tile 5 becomes the vhost's backlog chart over 10 minutes, with the thresholds of its kind
+    // in place of the one typed for the old kind.
+    await page.getByTestId('tile-5-threshold-1-amber').fill('3');
+    await page.getByTestId('tile-5-kind').selectOption('backlog');
+    await expect(page.getByTestId('tile-5-kind')).toBeFocused();
+    await expect(page.getByTestId('tile-5-threshold-1-amber')).toHaveValue('10000');
+    await page.getByTestId('tile-5-range').selectOption('10m');
+    // A mistake is named while typing, before any save.
+    await page.getByTestId('tile-2-threshold-1-amber').fill('200000');
+    await expect(problems).toContainText('tile 2: the Ready threshold');
+    await page.getByTestId('tile-2-threshold-1-amber').fill('10000');
+    await expect(problems).toHaveCount(0);
+    // Remove tile 3, add one for the other cluster.
+    await page.getByTestId('tile-3-remove').click();
+    await expect(page.getByTestId('tile-form')).toHaveCount(4);
+    // The fields show the tiles that moved up, not what was typed where they now are.
+    await expect(page.getByTestId('tile-3-title')).toHaveValue('Form queue');
+    await expect(page.getByTestId('tile-4-title')).toHaveValue('');
+    await expect(page.getByTestId('add-tile')).toBeFocused();
+    // Moved down and back by keyboard; the focus follows the tile.
+    await page.getByTestId('tile-3-down').press('Enter');
+    await expect(page.getByTestId('tile-4-title')).toHaveValue('Form queue');
+    await expect(page.getByTestId('tile-4-up')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('tile-3-title')).toHaveValue('Form queue');
+    await expect(page.getByTestId('tile-3-up')).toBeFocused();
+    await page.getByTestId('add-tile').click();
+    await page.getByTestId('tile-5-cluster').selectOption('rabbit4');
+    await page.getByTestId('tile-5-kind').selectOption('cluster_status');
+    await shot(page, 'dashboard-form');
+
+    // The JSON view holds what the form made; back in the form, Enter saves.
+    await page.getByTestId('edit-as-json').click();
+    const spec = JSON.parse(await page.getByTestId('dashboard-json').inputValue());
+    expect(spec.tiles.map((tile: { kind: string }) => tile.kind)).toEqual(['cluster_status', 'totals', 'top_queues', 'backlog', 'cluster_status']);
+    expect(spec.tiles[2]).toMatchObject({
+      title: 'Form queue', queues: { vhost: VHOST, names: [queue] }, thresholds: [{ metric: 'backlog', amber: 5, red: 1000 }],
+    });
+    expect(spec.tiles[3]).toMatchObject({ range: 'TenMinutes' });
+    expect(spec.tiles[4]).toMatchObject({ cluster: 'rabbit4' });
+    await page.getByTestId('edit-as-form').click();
+    await page.getByTestId('dashboard-name').press('Enter');
+    const id = await savedId(page);
+
+    await publishTo(VHOST, queue, 6);
+    const screen = await page.context().newPage();
+    await screen.goto(`/kiosk/${id}`);
+    await hydrated(screen);
+    const tile = screen.getByTestId('tile').filter({ hasText: 'Form queue' });
+    await expect(tile.getByTestId('tile-queue')).toContainText('6', { timeout: 30_000 });
+    await expect(tile).toHaveAttribute('data-level', 'amber');
+    await expect(screen.locator('[data-kind="backlog"] svg')).toBeVisible();
+    await shot(screen, 'kiosk-from-form');
+    await screen.close();
+  } finally {
+    await api('DELETE', `queues/${enc(VHOST)}/${enc(queue)}`);
+  }
+});
+
 test('a dashboard with a mistake is refused with the tile named, and nothing is saved', async ({ page }) => {
   await page.goto('/admin/dashboards?edit=new');
   await hydrated(page);
   const rows = await page.getByTestId('dashboard-row').count();
+  await page.getByTestId('edit-as-json').click();
   await page.getByTestId('dashboard-json').fill(JSON.stringify({
     version: 1, name: 'Broken', tiles: [{ cluster: 'local', kind: 'cluster_status' }, { cluster: 'nowhere', kind: 'warnings' }],
   }));
@@ -229,6 +315,10 @@ test('a dashboard with a mistake is refused with the tile named, and nothing is 
   await page.getByTestId('dashboard-json').fill('{"version": 1, "name": "Broken", "tiles": [');
   await page.getByTestId('save-dashboard').click();
   await expect(page.getByText(/not valid JSON/)).toBeVisible();
+  // Unreadable JSON keeps the JSON view open rather than losing the text.
+  await page.getByTestId('edit-as-form').click();
+  await expect(page.getByTestId('dashboard-unreadable')).toContainText('not valid JSON');
+  await expect(page.getByTestId('dashboard-json')).toHaveValue(/"tiles": \[$/);
   await page.reload();
   await expect(page.getByTestId('dashboard-row')).toHaveCount(rows);
 });

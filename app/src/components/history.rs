@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::{get_history, top_growing};
-use crate::chart::{history_svg, rates_svg, TimeAxis};
+use crate::chart::{history_svg, rates_svg, Frame, TimeAxis};
 use crate::components::live::{use_cluster, use_ticker};
 use crate::error::AppError;
 use crate::format;
@@ -104,7 +104,7 @@ fn HistoryView(h: History, rates: bool, pointed: RwSignal<Option<usize>>) -> imp
     let t = use_texts();
     let axis_of = move || axis(h.range, t.get());
     let points = StoredValue::new(h.points);
-    let backlog = move || points.with_value(|p| history_svg(p, axis_of()));
+    let backlog = move || points.with_value(|p| history_svg(p, axis_of(), Frame::PAGE));
     let rate_chart = move || points.with_value(|p| rates_svg(p, axis_of()));
     let on_move = move |ev: leptos::ev::MouseEvent| {
         #[cfg(feature = "hydrate")]

@@ -1,4 +1,5 @@
 pub mod create;
+pub mod dashboard_form;
 pub mod fault;
 pub mod forms;
 pub mod history;

@@ -1,12 +1,13 @@
 //! Admin: wall-screen dashboards. The list, with each one's kiosk link; an editor of one
-//! dashboard's JSON (the JSON the export holds), which the server checks on save: a mistake is
-//! named with its tile and changes nothing; export and import of them all. `?edit=3` opens
+//! dashboard, as a form or as the JSON the export holds, which the server checks on save: a
+//! mistake is named with its tile and changes nothing; export and import of them all. `?edit=3` opens
 //! dashboard 3 in the editor, `?edit=new` a new one.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{delete_dashboard, import_dashboards, list_clusters, list_dashboards, save_dashboard};
+use crate::components::dashboard_form::DashboardForm;
 use crate::components::fault::fetched;
 use crate::components::forms::{outcome_view, ConfirmButton, FilePicker};
 use crate::dashboard::{Dashboard, DashboardSpec, Tile, TileKind, TopBy, SPEC_VERSION};
@@ -21,11 +22,7 @@ pub fn DashboardsPage() -> impl IntoView {
     let editing = Memo::new(move |_| query.read().get("edit"));
     let save = Action::new(|(id, rev, text): &(Option<i64>, u64, String)| {
         let (id, rev, text) = (*id, *rev, text.clone());
-        async move {
-            let spec: DashboardSpec = serde_json::from_str(&text)
-                .map_err(|e| AppError::BadRequest(format!("the dashboard is not valid JSON of a dashboard: {e}")))?;
-            save_dashboard(id, rev, spec).await
-        }
+        async move { save_dashboard(id, rev, read_spec(&text)?).await }
     });
     let delete = Action::new(|id: &i64| delete_dashboard(*id));
     let import = Action::new(|text: &String| {
@@ -126,24 +123,41 @@ fn Editor(
     let loaded = Resource::new(
         move || (),
         move |_| async move {
-            match id {
+            let clusters: Vec<String> = clusters.await?.into_iter().map(|c| c.name).collect();
+            let (rev, spec) = match id {
                 Some(id) => {
                     let all = list.await?;
                     let found = all.into_iter().find(|d| d.id == id);
-                    found.map(|d| (d.rev, d.spec)).ok_or_else(|| AppError::NotFound(format!("dashboard {id}")))
+                    found.map(|d| (d.rev, d.spec)).ok_or_else(|| AppError::NotFound(format!("dashboard {id}")))?
                 }
-                None => {
-                    let first = clusters.await?.into_iter().next().map(|c| c.name).unwrap_or_default();
-                    Ok((0, starter(first)))
-                }
-            }
+                None => (0, starter(clusters.first().cloned().unwrap_or_default())),
+            };
+            Ok((rev, spec, clusters))
         },
     );
     view! {
         <section class="card" data-testid="dashboard-editor">
             <h2>{move || match id { Some(id) => (t.get().edit_dashboard)(id), None => t.get().new_dashboard.to_string() }}</h2>
-            {fetched(loaded, move |(rev, spec)| {
-                let text = RwSignal::new(serde_json::to_string_pretty(&spec).unwrap_or_default());
+            {fetched(loaded, move |(rev, spec, clusters)| {
+                let spec = RwSignal::new(spec);
+                // The JSON view's text, taken from the form when it opens; back in the form only
+                // if it reads as a dashboard.
+                let text = RwSignal::new(String::new());
+                let json_view = RwSignal::new(false);
+                let unreadable = RwSignal::new(None::<String>);
+                let show_json = move |_| {
+                    text.set(serde_json::to_string_pretty(&spec.get_untracked()).unwrap_or_default());
+                    unreadable.set(None);
+                    json_view.set(true);
+                };
+                let show_form = move |_| match read_spec(&text.get_untracked()) {
+                    Ok(read) => {
+                        spec.set(read);
+                        unreadable.set(None);
+                        json_view.set(false);
+                    }
+                    Err(e) => unreadable.set(Some(e.to_string())),
+                };
                 let rev = RwSignal::new(rev);
                 let navigate = leptos_router::hooks::use_navigate();
                 // After a save the editor goes on from the saved revision (a new one gets its id);
@@ -166,16 +180,38 @@ fn Editor(
                 });
                 let on_submit = move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
-                    save.dispatch((id, rev.get_untracked(), text.get_untracked()));
+                    let current = if json_view.get_untracked() {
+                        text.get_untracked()
+                    } else {
+                        serde_json::to_string(&spec.get_untracked()).unwrap_or_default()
+                    };
+                    save.dispatch((id, rev.get_untracked(), current));
                 };
+                let clusters = StoredValue::new(clusters);
                 view! {
                     <form on:submit=on_submit class="stack">
-                        <label>
-                            <span>{move || t.get().dashboard_json}</span>
-                            <textarea rows="24" spellcheck="false" class="mono" data-testid="dashboard-json"
-                                prop:value=move || text.get() on:input:target=move |ev| text.set(ev.target().value())></textarea>
-                        </label>
-                        <p class="muted">{move || t.get().dashboard_json_hint}</p>
+                        <p class="segmented" role="group">
+                            <button type="button" data-testid="edit-as-form" aria-pressed=move || (!json_view.get()).to_string() on:click=show_form>
+                                {move || t.get().edit_as_form}
+                            </button>
+                            <button type="button" data-testid="edit-as-json" aria-pressed=move || json_view.get().to_string() on:click=show_json>
+                                {move || t.get().edit_as_json}
+                            </button>
+                        </p>
+                        {move || unreadable.get().map(|e| view! { <p class="banner error" role="alert" data-testid="dashboard-unreadable">{e}</p> })}
+                        {move || if json_view.get() {
+                            view! {
+                                <label>
+                                    <span>{move || t.get().dashboard_json}</span>
+                                    <textarea rows="24" spellcheck="false" class="mono" data-testid="dashboard-json"
+                                        prop:value=move || text.get() on:input:target=move |ev| text.set(ev.target().value())></textarea>
+                                </label>
+                                <p class="muted">{move || t.get().dashboard_json_hint}</p>
+                            }
+                            .into_any()
+                        } else {
+                            view! { <DashboardForm spec clusters=clusters.get_value()/> }.into_any()
+                        }}
                         <p class="inline-form">
                             <button type="submit" data-testid="save-dashboard" disabled=move || save.pending().get()>
                                 {move || t.get().save}
@@ -207,6 +243,11 @@ fn Editor(
             })}
         </section>
     }
+}
+
+fn read_spec(text: &str) -> Result<DashboardSpec, AppError> {
+    serde_json::from_str(text)
+        .map_err(|e| AppError::BadRequest(format!("the dashboard is not valid JSON of a dashboard: {e}")))
 }
 
 /// A new dashboard's starting point: the tiles most teams want, on the first cluster.

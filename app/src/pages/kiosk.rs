@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::get_dashboard;
-use crate::chart::history_svg;
+use crate::chart::{history_svg, Frame};
 use crate::components::history::axis;
 use crate::components::live::{use_live, use_ticker, Clock, Live};
 use crate::dashboard::{level_of, Dashboard, Level, Metric, Risk, Tile, TileData, TileKind, TileQueue, TopBy};
@@ -397,7 +397,8 @@ fn numbers(data: &TileData) -> Numbers {
 }
 
 /// What a tile is called when its title is left empty.
-fn default_title(tile: &Tile, t: &'static Texts) -> String {
+/// What a tile is called when its title is empty; the editor shows it as the placeholder.
+pub fn default_title(tile: &Tile, t: &'static Texts) -> String {
     let set = |queues: &crate::dashboard::QueueSet| {
         let mut parts: Vec<String> = Vec::new();
         parts.extend(queues.vhost.clone());
@@ -420,17 +421,6 @@ fn default_title(tile: &Tile, t: &'static Texts) -> String {
     }
 }
 
-fn kind_name(kind: &TileKind) -> &'static str {
-    match kind {
-        TileKind::ClusterStatus {} => "cluster_status",
-        TileKind::Totals { .. } => "totals",
-        TileKind::Backlog { .. } => "backlog",
-        TileKind::TopQueues { .. } => "top_queues",
-        TileKind::NoConsumers { .. } => "no_consumers",
-        TileKind::Warnings {} => "warnings",
-    }
-}
-
 #[component]
 fn TileView(tile: Tile, data: Memo<Option<Result<TileData, AppError>>>) -> impl IntoView {
     let t = use_texts();
@@ -445,7 +435,7 @@ fn TileView(tile: Tile, data: Memo<Option<Result<TileData, AppError>>>) -> impl 
         })
         .as_str()
     };
-    let (width, kind, cluster) = tile.with_value(|tile| (tile.width, kind_name(&tile.kind), tile.cluster.clone()));
+    let (width, kind, cluster) = tile.with_value(|tile| (tile.width, tile.kind.name(), tile.cluster.clone()));
     view! {
         <section class="kiosk-tile" data-width=width data-level=level data-kind=kind data-testid="tile">
             <header>
@@ -484,7 +474,7 @@ fn tile_body(tile: &Tile, data: TileData, t: &'static Texts) -> AnyView {
         }
         TileData::Totals { .. } => numbers_view(tile, &now, t, true).into_any(),
         TileData::Backlog(history) => {
-            let svg = history_svg(&history.points, axis(history.range, t));
+            let svg = history_svg(&history.points, axis(history.range, t), Frame::WALL);
             // The chart is the point of this tile: the backlog now above it, nothing else.
             view! {
                 {numbers_view(tile, &now, t, false)}
