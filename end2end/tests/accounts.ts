@@ -17,11 +17,11 @@ export const VIEWER = { name: 'e2e-viewer', password: () => required('WARREN_E2E
 export const ADMIN_STATE = path.resolve(__dirname, '../.auth/admin.json');
 
 // The release binary cargo-leptos built for this run (CI keeps its target dir outside the clone).
-const BINARY = path.join(process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, '../../target'), 'release/warren');
+export const BINARY = path.join(process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, '../../target'), 'release/warren');
 
 /** Adds the user with the `warren` binary, or resets its password if it exists. */
-export function ensureUser(user: typeof ADMIN) {
-  const run = (args: string[]) => execFileSync(BINARY, args, { input: `${user.password()}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+export function ensureUser(user: typeof ADMIN, env: NodeJS.ProcessEnv = process.env) {
+  const run = (args: string[]) => execFileSync(BINARY, args, { env, input: `${user.password()}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
   try {
     run(['user', 'add', user.name, '--role', user.role]);
   } catch {

@@ -3,7 +3,12 @@
 // fills the screen with the unreachable state and a restarted one recovers without a reload;
 // 1920×1080, 3840×2160 and a portrait screen show every tile without scrolling.
 import { Browser, Page } from '@playwright/test';
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ADMIN, BINARY, ensureUser, signIn } from './accounts';
 import { api, broker, publishTo, VHOST } from './broker';
 import { expect, expectSameDocument, hydrated, markDocument, shot, test } from './helpers';
 
@@ -185,6 +190,87 @@ test('a portrait kiosk fits, and reconnects by itself after the network drops', 
     await screen.context().close();
   } finally {
     await network.close();
+  }
+});
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * A console of this build of its own, on its own port and data directory, that a test can stop
+ * and start as an admin restarts Warren (SIGTERM, then the same binary on the same store).
+ */
+async function ownConsole() {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-restart-'));
+  const env = {
+    ...process.env,
+    WARREN_DATA_DIR: dataDir,
+    WARREN_LISTEN: `127.0.0.1:${port}`,
+    LEPTOS_OUTPUT_NAME: 'warren',
+    LEPTOS_SITE_ROOT: path.resolve(__dirname, '../../target/site'),
+    LEPTOS_SITE_PKG_DIR: 'pkg',
+    LEPTOS_ENV: 'PROD',
+  };
+  const origin = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+  const stop = async () => {
+    if (!running()) return;
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    child!.kill('SIGTERM');
+    await exited;
+  };
+  return {
+    origin,
+    env,
+    async start() {
+      child = spawn(BINARY, [], { env, stdio: 'ignore' });
+      const health = () => fetch(`${origin}/healthz`).then((r) => r.status, () => 0);
+      await expect.poll(health, { timeout: 30_000 }).toBe(200);
+    },
+    stop,
+    async dispose() {
+      await stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+test('a kiosk rides out a restart of Warren itself and goes on without a reload', async ({ browser }) => {
+  const warren = await ownConsole();
+  try {
+    ensureUser(ADMIN, warren.env);
+    await warren.start();
+    const admin = await browser.newContext({ baseURL: warren.origin, storageState: { cookies: [], origins: [] } });
+    const page = await admin.newPage();
+    await signIn(page, ADMIN);
+    const id = await createDashboard(page, wall(`e2e-kiosk-restart-${Date.now()}`));
+    const screen = await openScreen(browser, `${warren.origin}/kiosk/${id}?token=${await screenToken(page)}`, 1920, 1080);
+    const updated = screen.getByTestId('kiosk-updated');
+    await expect(updated).toHaveAttribute('data-state', 'live');
+    await expect(screen.locator('[data-kind="cluster_status"]').first().getByTestId('tile-value')).toHaveText('1/1');
+    await markDocument(screen);
+
+    await warren.stop();
+    await expect(updated).toHaveAttribute('data-state', 'reconnecting', { timeout: 30_000 });
+    await warren.start();
+    // The screen's session is in the store, so the restarted console takes the screen back.
+    await expect(updated).toHaveAttribute('data-state', 'live', { timeout: 60_000 });
+    const updates = async () => Number(await screen.locator('.kiosk-screen').getAttribute('data-updates'));
+    const before = await updates();
+    await expect.poll(updates, { timeout: 30_000 }).toBeGreaterThan(before);
+    await expect(screen.getByTestId('tile')).toHaveCount(7);
+    await expectSameDocument(screen);
+    await screen.context().close();
+    await admin.close();
+  } finally {
+    await warren.dispose();
   }
 });
 
