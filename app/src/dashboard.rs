@@ -104,6 +104,19 @@ pub enum Metric {
     Alarms,
 }
 
+impl Metric {
+    pub const ALL: [Metric; 8] = [
+        Metric::Ready,
+        Metric::Unacked,
+        Metric::Backlog,
+        Metric::PublishRate,
+        Metric::DeliverRate,
+        Metric::Consumers,
+        Metric::NodesDown,
+        Metric::Alarms,
+    ];
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
@@ -171,7 +184,8 @@ impl TileKind {
     }
 
     /// A tile of the kind called `name` that keeps what it can of this one (its vhost or queue
-    /// set, range and list length), so changing a tile's kind in the editor loses little.
+    /// set, range and list length), so changing a tile's kind in the editor loses little; its
+    /// thresholds are `kept_thresholds`.
     pub fn converted(&self, name: &str) -> Option<TileKind> {
         let queues = match self {
             TileKind::Backlog { queues, .. }
@@ -199,11 +213,24 @@ impl TileKind {
         })
     }
 
+    /// The thresholds of a tile of another kind that fit this one, or this kind's defaults if
+    /// none does.
+    pub fn kept_thresholds(&self, thresholds: &[Threshold]) -> Vec<Threshold> {
+        let fitting: Vec<Threshold> =
+            thresholds.iter().filter(|t| self.metrics().contains(&t.metric)).cloned().collect();
+        if fitting.is_empty() {
+            self.default_thresholds()
+        } else {
+            fitting
+        }
+    }
+
     /// The numbers a tile of this kind shows, which are what its thresholds can colour.
     pub fn metrics(&self) -> &'static [Metric] {
         match self {
             TileKind::ClusterStatus {} => &[Metric::NodesDown, Metric::Alarms],
-            TileKind::Totals { .. } => &[
+            // A backlog tile's newest point carries the rates and consumers too.
+            TileKind::Totals { .. } | TileKind::Backlog { .. } => &[
                 Metric::Ready,
                 Metric::Unacked,
                 Metric::Backlog,
@@ -211,7 +238,6 @@ impl TileKind {
                 Metric::DeliverRate,
                 Metric::Consumers,
             ],
-            TileKind::Backlog { .. } => &[Metric::Ready, Metric::Unacked, Metric::Backlog],
             TileKind::TopQueues { .. } | TileKind::NoConsumers { .. } => {
                 &[Metric::Ready, Metric::Unacked, Metric::Backlog, Metric::Consumers]
             }
@@ -415,6 +441,16 @@ mod tests {
         assert_eq!(backlog.converted("totals"), Some(TileKind::Totals { vhost: Some("orders".into()) }));
         assert!(matches!(s.tiles[3].kind.converted("backlog"), Some(TileKind::Backlog { range: Range::Day, .. })));
         assert_eq!(backlog.converted("pie_chart"), None);
+        let consumers = &s.tiles[4].thresholds;
+        assert_eq!(
+            TileKind::Totals { vhost: None }.kept_thresholds(consumers),
+            *consumers,
+            "a consumer floor fits totals"
+        );
+        assert_eq!(
+            TileKind::ClusterStatus {}.kept_thresholds(consumers),
+            TileKind::ClusterStatus {}.default_thresholds()
+        );
         for name in TileKind::NAMES {
             assert_eq!(backlog.converted(name).map(|k| k.name()), Some(name));
         }

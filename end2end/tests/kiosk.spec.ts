@@ -110,7 +110,7 @@ for (const [width, height] of [[1920, 1080], [3840, 2160]]) {
 
       // A publish reaches the tile with the next refresh, amber by its threshold.
       await publishTo(VHOST, queue, 7);
-      await expect(kioskQueue.getByTestId('tile-queue')).toContainText('7', { timeout: 30_000 });
+      await expect(kioskQueue.getByTestId('tile-queue').locator('.value')).toHaveText('7', { timeout: 30_000 });
       await expect(kioskQueue).toHaveAttribute('data-level', 'amber');
       await shot(screen, `kiosk-${width}x${height}`);
 
@@ -125,7 +125,7 @@ for (const [width, height] of [[1920, 1080], [3840, 2160]]) {
         broker('start');
       }
       await expect(screen.getByTestId('kiosk-unreachable')).toHaveCount(0, { timeout: 60_000 });
-      await expect(kioskQueue.getByTestId('tile-queue')).toContainText('7');
+      await expect(kioskQueue.getByTestId('tile-queue').locator('.value')).toHaveText('7');
       await expectSameDocument(screen);
       await screen.context().close();
     } finally {
@@ -329,18 +329,23 @@ test('an admin composes a dashboard in the form, and its kiosk shows it', async 
     await page.getByTestId('tile-4-threshold-1-metric').selectOption({ label: 'Backlog (ready + unacked)' });
     await page.getByTestId('tile-4-threshold-1-amber').fill('5');
     await page.getByTestId('tile-4-threshold-1-red').fill('1000');
-    // Tile 5 becomes the vhost's backlog chart over 10 minutes, with the thresholds of its kind
-    // in place of the one typed for the old kind.
+    // Tile 5 becomes the vhost's backlog chart over 10 minutes, keeping the threshold typed for
+    // the old kind, which fits the new one.
     await page.getByTestId('tile-5-threshold-1-amber').fill('3');
     await page.getByTestId('tile-5-kind').selectOption('backlog');
     await expect(page.getByTestId('tile-5-kind')).toBeFocused();
-    await expect(page.getByTestId('tile-5-threshold-1-amber')).toHaveValue('10000');
+    await expect(page.getByTestId('tile-5-threshold-1-amber')).toHaveValue('3');
+    await expect(page.getByTestId('tile-5-threshold-1-metric').locator('option:checked')).toHaveText('Backlog (ready + unacked)');
     await page.getByTestId('tile-5-range').selectOption('10m');
-    // A mistake is named while typing, before any save.
+    // A mistake is named while typing, and Save waits until it is fixed.
     await page.getByTestId('tile-2-threshold-1-amber').fill('200000');
     await expect(problems).toContainText('tile 2: the Ready threshold');
+    await expect(page.getByTestId('save-dashboard')).toBeDisabled();
+    await page.getByTestId('tile-2-threshold-1-amber').fill('1e');
+    await expect(problems).toContainText('tile 2: the Ready threshold needs numbers');
     await page.getByTestId('tile-2-threshold-1-amber').fill('10000');
     await expect(problems).toHaveCount(0);
+    await expect(page.getByTestId('save-dashboard')).toBeEnabled();
     // Remove tile 3, add one for the other cluster.
     await page.getByTestId('tile-3-remove').click();
     await expect(page.getByTestId('tile-form')).toHaveCount(4);
@@ -369,16 +374,32 @@ test('an admin composes a dashboard in the form, and its kiosk shows it', async 
     });
     expect(spec.tiles[3]).toMatchObject({ range: 'TenMinutes' });
     expect(spec.tiles[4]).toMatchObject({ cluster: 'rabbit4' });
+    // Pressing the view already open changes nothing.
+    await page.getByTestId('dashboard-json').fill(JSON.stringify({ ...spec, name: `${spec.name} edited` }, null, 2));
+    await page.getByTestId('edit-as-json').click();
+    await expect(page.getByTestId('dashboard-json')).toHaveValue(/ edited"/);
     await page.getByTestId('edit-as-form').click();
+    await expect(page.getByTestId('dashboard-name')).toHaveValue(/ edited$/);
+    await page.getByTestId('edit-as-form').click();
+    await expect(page.getByTestId('dashboard-unreadable')).toHaveCount(0);
     await page.getByTestId('dashboard-name').press('Enter');
     const id = await savedId(page);
+
+    // A refused save of the saved dashboard leaves the edit on screen, with the reason.
+    await expect(page.getByTestId('dashboard-editor').locator('h2')).toHaveText(`Dashboard ${id}`);
+    await page.getByTestId('edit-as-json').click();
+    const json = page.getByTestId('dashboard-json');
+    await json.fill((await json.inputValue()).replace('"rabbit4"', '"nowhere"'));
+    await page.getByTestId('save-dashboard').click();
+    await expect(page.getByText(/no cluster named "nowhere"/)).toBeVisible();
+    await expect(json).toHaveValue(/"nowhere"/);
 
     await publishTo(VHOST, queue, 6);
     const screen = await page.context().newPage();
     await screen.goto(`/kiosk/${id}`);
     await hydrated(screen);
     const tile = screen.getByTestId('tile').filter({ hasText: 'Form queue' });
-    await expect(tile.getByTestId('tile-queue')).toContainText('6', { timeout: 30_000 });
+    await expect(tile.getByTestId('tile-queue').locator('.value')).toHaveText('6', { timeout: 30_000 });
     await expect(tile).toHaveAttribute('data-level', 'amber');
     await expect(screen.locator('[data-kind="backlog"] svg')).toBeVisible();
     await shot(screen, 'kiosk-from-form');

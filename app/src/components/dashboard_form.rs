@@ -16,14 +16,24 @@ use crate::history::Range;
 use crate::i18n::{use_texts, Texts};
 use crate::pages::kiosk::default_title;
 
+/// `problems` are the spec's, which the editor also keeps a save from being sent with.
 #[component]
-pub fn DashboardForm(spec: RwSignal<DashboardSpec>, clusters: Vec<String>) -> impl IntoView {
+pub fn DashboardForm(
+    spec: RwSignal<DashboardSpec>,
+    clusters: Vec<String>,
+    problems: Memo<Vec<String>>,
+) -> impl IntoView {
     let t = use_texts();
     let generation = RwSignal::new(0u32);
+    let vhost_lists = clusters
+        .iter()
+        .enumerate()
+        .map(|(i, cluster)| view! { <VhostOptions id=vhost_list_id(i) cluster=cluster.clone()/> })
+        .collect_view();
     let clusters = StoredValue::new(clusters);
-    let problems = Memo::new(move |_| spec.with(|s| clusters.with_value(|c| s.problems(c))));
     let add_tile = move |_| {
-        restructure(spec, generation, "add-tile".into(), |tiles| {
+        let new_tile = field_id(spec.with_untracked(|s| s.tiles.len()), "kind");
+        restructure(spec, generation, new_tile, |tiles| {
             let cluster = tiles.last().map(|tile| tile.cluster.clone());
             let cluster = cluster.or_else(|| clusters.with_value(|c| c.first().cloned())).unwrap_or_default();
             let kind = TileKind::Totals { vhost: None };
@@ -41,6 +51,7 @@ pub fn DashboardForm(spec: RwSignal<DashboardSpec>, clusters: Vec<String>) -> im
                 <input required maxlength="200" data-testid="dashboard-name" value=spec.with_untracked(|s| s.name.clone())
                     on:input:target=move |ev| spec.update(|s| s.name = ev.target().value())/>
             </label>
+            {vhost_lists}
             <For each=tiles key=|key| *key let:((_, index))>
                 <TileFields spec generation index clusters/>
             </For>
@@ -112,8 +123,11 @@ fn TileFields(
 ) -> impl IntoView {
     let t = use_texts();
     let (kind, chosen_cluster, width) = read(spec, index, |tile| (tile.kind.name(), tile.cluster.clone(), tile.width));
-    let cluster =
-        Memo::new(move |_| spec.with(|s| s.tiles.get(index).map(|tile| tile.cluster.clone()).unwrap_or_default()));
+    // The vhosts offered are the tile's cluster's, whichever cluster is picked.
+    let vhost_list = Memo::new(move |_| {
+        let cluster = spec.with(|s| s.tiles.get(index).map(|tile| tile.cluster.clone()).unwrap_or_default());
+        clusters.with_value(|c| c.iter().position(|name| *name == cluster)).map(vhost_list_id).unwrap_or_default()
+    });
     let last = spec.with_untracked(|s| s.tiles.len()).saturating_sub(1);
     let testid = |what: &str| field_id(index, what);
     // The focus stays on the button pressed, unless the tile has reached the end it moved to.
@@ -133,7 +147,7 @@ fn TileFields(
             if let Some((tile, kind)) =
                 tiles.get_mut(index).and_then(|tile| tile.kind.converted(&name).map(|k| (tile, k)))
             {
-                tile.thresholds = kind.default_thresholds();
+                tile.thresholds = kind.kept_thresholds(&tile.thresholds);
                 tile.kind = kind;
             }
         })
@@ -158,7 +172,7 @@ fn TileFields(
                     <span>{move || t.get().cluster}</span>
                     <select data-testid=testid("cluster")
                         on:change=move |ev| write(spec, index, |tile| tile.cluster = event_target_value(&ev))>
-                        {clusters.get_value().into_iter().map(|name| {
+                        {with_current(clusters.get_value(), chosen_cluster.clone()).into_iter().map(|name| {
                             let selected = name == chosen_cluster;
                             let label = name.clone();
                             view! { <option value=name selected=selected>{label}</option> }
@@ -174,11 +188,13 @@ fn TileFields(
                     <span>{move || t.get().tile_width}</span>
                     <select data-testid=testid("width")
                         on:change=move |ev| write(spec, index, |tile| tile.width = event_target_value(&ev).parse().unwrap_or(1))>
-                        {(1..=4u8).map(|w| view! { <option value=w.to_string() selected=w == width>{w}</option> }).collect_view()}
+                        {with_current((1..=4u8).collect(), width).into_iter().map(|w| view! {
+                            <option value=w.to_string() selected=w == width>{w}</option>
+                        }).collect_view()}
                     </select>
                 </label>
             </div>
-            <KindFields spec index cluster/>
+            <KindFields spec index vhost_list/>
             <ThresholdRows spec generation index/>
             <p class="inline-form">
                 <button type="button" disabled=index == 0 data-testid=testid("up") on:click=move |_| move_to(index - 1)>
@@ -200,6 +216,19 @@ fn TileFields(
     }
 }
 
+/// A select's choices, and the current value if it is not one of them (a cluster no longer
+/// configured, a width typed in the JSON): shown as chosen, so picking any listed one is a change.
+fn with_current<T: PartialEq>(mut choices: Vec<T>, current: T) -> Vec<T> {
+    if !choices.contains(&current) {
+        choices.push(current);
+    }
+    choices
+}
+
+fn vhost_list_id(cluster_index: usize) -> String {
+    format!("vhosts-of-cluster-{cluster_index}")
+}
+
 fn kind_label(name: &str, t: &Texts) -> &'static str {
     TileKind::NAMES.iter().position(|n| *n == name).map(|i| t.tile_kinds[i]).unwrap_or_default()
 }
@@ -207,17 +236,15 @@ fn kind_label(name: &str, t: &Texts) -> &'static str {
 /// What the tile looks at: a vhost for the totals; a set of queues, a range or a ranking and a
 /// list length for the others.
 #[component]
-fn KindFields(spec: RwSignal<DashboardSpec>, index: usize, cluster: Memo<String>) -> impl IntoView {
+fn KindFields(spec: RwSignal<DashboardSpec>, index: usize, vhost_list: Memo<String>) -> impl IntoView {
     let t = use_texts();
     let testid = |what: &str| field_id(index, what);
     let kind = read(spec, index, |tile| Some(tile.kind.clone()));
-    let vhosts_list = field_id(index, "vhosts");
     let vhost_field = |vhost: Option<String>| {
-        let list = vhosts_list.clone();
         view! {
             <label>
                 <span>{move || t.get().vhost}</span>
-                <input list=list data-testid=testid("vhost") value=vhost.unwrap_or_default()
+                <input list=move || vhost_list.get() data-testid=testid("vhost") value=vhost.unwrap_or_default()
                     placeholder=move || t.get().all_vhosts
                     on:input:target=move |ev| {
                         let vhost = Some(ev.target().value()).filter(|v| !v.is_empty());
@@ -230,7 +257,6 @@ fn KindFields(spec: RwSignal<DashboardSpec>, index: usize, cluster: Memo<String>
                         })
                     }/>
             </label>
-            <VhostOptions id=vhosts_list.clone() cluster/>
         }
     };
     let queue_fields = |queues: &crate::dashboard::QueueSet| {
@@ -238,15 +264,17 @@ fn KindFields(spec: RwSignal<DashboardSpec>, index: usize, cluster: Memo<String>
             {vhost_field(queues.vhost.clone())}
             <label class="wide">
                 <span>{move || t.get().queue_names}</span>
-                <textarea rows="2" spellcheck="false" data-testid=testid("names") prop:value=queues.names.join("\n")
+                // Trimmed: a name pasted with a trailing space would never match its queue.
+                <textarea rows="2" spellcheck="false" data-testid=testid("names")
                     on:input:target=move |ev| {
-                        let names: Vec<String> = ev.target().value().lines().filter(|l| !l.is_empty()).map(String::from).collect();
+                        let names: Vec<String> =
+                            ev.target().value().lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
                         write(spec, index, |tile| {
                             if let Some(queues) = queue_set(&mut tile.kind) {
                                 queues.names = names
                             }
                         })
-                    }></textarea>
+                    }>{queues.names.join("\n")}</textarea>
             </label>
             <label class="wide">
                 <span>{move || t.get().name_pattern}</span>
@@ -327,8 +355,8 @@ fn queue_set(kind: &mut TileKind) -> Option<&mut crate::dashboard::QueueSet> {
 /// The cluster's vhosts, offered while typing one (any name can still be typed: a vhost made
 /// later, or one this user cannot list).
 #[component]
-fn VhostOptions(id: String, cluster: Memo<String>) -> impl IntoView {
-    let vhosts = Resource::new(move || cluster.get(), list_vhosts);
+fn VhostOptions(id: String, cluster: String) -> impl IntoView {
+    let vhosts = Resource::new(move || cluster.clone(), list_vhosts);
     view! {
         <datalist id=id>
             <Transition fallback=|| ()>
@@ -357,7 +385,12 @@ fn ThresholdRows(spec: RwSignal<DashboardSpec>, generation: RwSignal<u32>, index
         })
     };
     let number = |value: Option<f64>| value.map(|v| v.to_string()).unwrap_or_default();
-    let parse = |text: String| text.trim().parse::<f64>().ok();
+    // Empty is no limit; anything else that is not a number is kept as NaN, which `problems`
+    // names, rather than quietly dropping the limit.
+    let parse = |text: String| {
+        let text = text.trim();
+        (!text.is_empty()).then(|| text.parse::<f64>().unwrap_or(f64::NAN))
+    };
     let add_id = field_id(index, "add-threshold");
     let rows = thresholds
         .into_iter()
@@ -370,24 +403,24 @@ fn ThresholdRows(spec: RwSignal<DashboardSpec>, generation: RwSignal<u32>, index
                     <label>
                         <span>{move || t.get().metric}</span>
                         <select data-testid=testid("metric") on:change=move |ev| {
-                            let chosen = event_target_value(&ev).parse::<usize>().ok().and_then(|i| metrics.get(i).copied());
+                            let chosen = event_target_value(&ev).parse::<usize>().ok().and_then(|i| Metric::ALL.get(i).copied());
                             if let Some(metric) = chosen {
                                 write_threshold(row, &|th| th.metric = metric);
                             }
                         }>
-                            {metrics.iter().enumerate().map(|(i, m)| view! {
+                            {Metric::ALL.iter().enumerate().filter(|(_, m)| metrics.contains(m) || **m == threshold.metric).map(|(i, m)| view! {
                                 <option value=i.to_string() selected=*m == threshold.metric>{move || metric_label(*m, t.get())}</option>
                             }).collect_view()}
                         </select>
                     </label>
                     <label>
                         <span>{move || t.get().amber}</span>
-                        <input type="number" step="any" data-testid=testid("amber") value=number(threshold.amber)
+                        <input inputmode="decimal" data-testid=testid("amber") value=number(threshold.amber)
                             on:input:target=move |ev| { let v = parse(ev.target().value()); write_threshold(row, &|th| th.amber = v) }/>
                     </label>
                     <label>
                         <span>{move || t.get().red}</span>
-                        <input type="number" step="any" data-testid=testid("red") value=number(threshold.red)
+                        <input inputmode="decimal" data-testid=testid("red") value=number(threshold.red)
                             on:input:target=move |ev| { let v = parse(ev.target().value()); write_threshold(row, &|th| th.red = v) }/>
                     </label>
                     <label class="check">

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{delete_dashboard, import_dashboards, list_clusters, list_dashboards, save_dashboard};
+use crate::api::{delete_dashboard, get_dashboard, import_dashboards, list_clusters, list_dashboards, save_dashboard};
 use crate::components::dashboard_form::DashboardForm;
 use crate::components::fault::fetched;
 use crate::components::forms::{outcome_view, ConfirmButton, FilePicker};
@@ -59,7 +59,7 @@ pub fn DashboardsPage() -> impl IntoView {
             </section>
             {move || editing.get().map(|which| {
                 let id = which.parse::<i64>().ok();
-                view! { <Editor id list save delete/> }
+                view! { <Editor id save delete/> }
             })}
             <section class="card">
                 <h2>{move || t.get().import_dashboards}</h2>
@@ -112,24 +112,17 @@ type SaveAction = Action<(Option<i64>, u64, String), Result<Dashboard, AppError>
 /// The JSON of one dashboard (or a starting point for a new one), saved with the revision it
 /// was loaded at: a save over someone else's newer one is refused, not silently undone.
 #[component]
-fn Editor(
-    id: Option<i64>,
-    list: Resource<Result<Vec<Dashboard>, AppError>>,
-    save: SaveAction,
-    delete: Action<i64, Result<(), AppError>>,
-) -> impl IntoView {
+fn Editor(id: Option<i64>, save: SaveAction, delete: Action<i64, Result<(), AppError>>) -> impl IntoView {
     let t = use_texts();
     let clusters = Resource::new(|| (), |_| list_clusters());
     let loaded = Resource::new(
         move || (),
         move |_| async move {
             let clusters: Vec<String> = clusters.await?.into_iter().map(|c| c.name).collect();
+            // Read on its own, not from the list: the list is fetched again after every save, and
+            // the editor must not be rebuilt then (a refused save would lose the edit it refused).
             let (rev, spec) = match id {
-                Some(id) => {
-                    let all = list.await?;
-                    let found = all.into_iter().find(|d| d.id == id);
-                    found.map(|d| (d.rev, d.spec)).ok_or_else(|| AppError::NotFound(format!("dashboard {id}")))?
-                }
+                Some(id) => get_dashboard(id).await.map(|d| (d.rev, d.spec))?,
                 None => (0, starter(clusters.first().cloned().unwrap_or_default())),
             };
             Ok((rev, spec, clusters))
@@ -146,18 +139,27 @@ fn Editor(
                 let json_view = RwSignal::new(false);
                 let unreadable = RwSignal::new(None::<String>);
                 let show_json = move |_| {
-                    text.set(serde_json::to_string_pretty(&spec.get_untracked()).unwrap_or_default());
-                    unreadable.set(None);
-                    json_view.set(true);
-                };
-                let show_form = move |_| match read_spec(&text.get_untracked()) {
-                    Ok(read) => {
-                        spec.set(read);
-                        unreadable.set(None);
-                        json_view.set(false);
+                    if !json_view.get_untracked() {
+                        text.set(serde_json::to_string_pretty(&spec.get_untracked()).unwrap_or_default());
+                        json_view.set(true);
                     }
-                    Err(e) => unreadable.set(Some(e.to_string())),
                 };
+                let show_form = move |_| {
+                    if json_view.get_untracked() {
+                        match read_spec(&text.get_untracked()) {
+                            Ok(read) => {
+                                spec.set(read);
+                                unreadable.set(None);
+                                json_view.set(false);
+                            }
+                            Err(e) => unreadable.set(Some(e.to_string())),
+                        }
+                    }
+                };
+                let clusters = StoredValue::new(clusters);
+                // The form's problems: a save is not sent while there are any (the server would
+                // refuse most of them; a number the form cannot read it would not see).
+                let problems = Memo::new(move |_| spec.with(|s| clusters.with_value(|c| s.problems(c))));
                 let rev = RwSignal::new(rev);
                 let navigate = leptos_router::hooks::use_navigate();
                 // After a save the editor goes on from the saved revision (a new one gets its id);
@@ -182,12 +184,13 @@ fn Editor(
                     ev.prevent_default();
                     let current = if json_view.get_untracked() {
                         text.get_untracked()
-                    } else {
+                    } else if problems.with_untracked(Vec::is_empty) {
                         serde_json::to_string(&spec.get_untracked()).unwrap_or_default()
+                    } else {
+                        return;
                     };
                     save.dispatch((id, rev.get_untracked(), current));
                 };
-                let clusters = StoredValue::new(clusters);
                 view! {
                     <form on:submit=on_submit class="stack">
                         <p class="segmented" role="group">
@@ -210,10 +213,11 @@ fn Editor(
                             }
                             .into_any()
                         } else {
-                            view! { <DashboardForm spec clusters=clusters.get_value()/> }.into_any()
+                            view! { <DashboardForm spec clusters=clusters.get_value() problems/> }.into_any()
                         }}
                         <p class="inline-form">
-                            <button type="submit" data-testid="save-dashboard" disabled=move || save.pending().get()>
+                            <button type="submit" data-testid="save-dashboard"
+                                disabled=move || save.pending().get() || (!json_view.get() && !problems.with(Vec::is_empty))>
                                 {move || t.get().save}
                             </button>
                             {id.map(|id| view! {

@@ -396,8 +396,7 @@ fn numbers(data: &TileData) -> Numbers {
     }
 }
 
-/// What a tile is called when its title is left empty.
-/// What a tile is called when its title is empty; the editor shows it as the placeholder.
+/// What a tile is called when its title is left empty; the editor shows it as the placeholder.
 pub fn default_title(tile: &Tile, t: &'static Texts) -> String {
     let set = |queues: &crate::dashboard::QueueSet| {
         let mut parts: Vec<String> = Vec::new();
