@@ -105,6 +105,7 @@ pub enum Metric {
 }
 
 impl Metric {
+    /// The queues' numbers first (a totals tile has all six), then the cluster's.
     pub const ALL: [Metric; 8] = [
         Metric::Ready,
         Metric::Unacked,
@@ -230,14 +231,7 @@ impl TileKind {
         match self {
             TileKind::ClusterStatus {} => &[Metric::NodesDown, Metric::Alarms],
             // A backlog tile's newest point carries the rates and consumers too.
-            TileKind::Totals { .. } | TileKind::Backlog { .. } => &[
-                Metric::Ready,
-                Metric::Unacked,
-                Metric::Backlog,
-                Metric::PublishRate,
-                Metric::DeliverRate,
-                Metric::Consumers,
-            ],
+            TileKind::Totals { .. } | TileKind::Backlog { .. } => &Metric::ALL[..6],
             TileKind::TopQueues { .. } | TileKind::NoConsumers { .. } => {
                 &[Metric::Ready, Metric::Unacked, Metric::Backlog, Metric::Consumers]
             }
