@@ -12,6 +12,9 @@ import { expect, hydrated, test } from '../tests/helpers';
 
 const enc = encodeURIComponent;
 const UPDATES = Number(process.env.SOAK_UPDATES ?? 10_000);
+// SOAK_CPU_SLOWDOWN=4 runs the screen's main thread 4 times slower (CDP CPU throttling), about
+// a TV's browser next to a desktop's.
+const CPU_SLOWDOWN = Number(process.env.SOAK_CPU_SLOWDOWN ?? 1);
 const WARM_UP = Math.min(500, Math.ceil(UPDATES / 10));
 const QUEUES = 24;
 const soakQueue = (i: number) => `soak-${i} #${'%'}`;
@@ -56,6 +59,7 @@ test('a kiosk page stays flat in memory through many live updates', async ({ pag
   await expect(screen.getByTestId('tile-value').first()).toBeVisible();
   const cdp = await screen.context().newCDPSession(screen);
   await cdp.send('Performance.enable');
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
   const updates = async () => Number(await screen.locator('.kiosk-screen').getAttribute('data-updates'));
   const measure = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
@@ -99,7 +103,8 @@ test('a kiosk page stays flat in memory through many live updates', async ({ pag
   const growth = (end.heap / warm.heap - 1) * 100;
   console.log(
     [
-      `kiosk soak: ${n} live updates after ${warm.updates} of warm-up, ${minutes.toFixed(1)} min, ${step} writes through Warren`,
+      `kiosk soak: ${n} live updates after ${warm.updates} of warm-up, ${minutes.toFixed(1)} min, ${step} writes through Warren` +
+        (CPU_SLOWDOWN > 1 ? `, CPU ${CPU_SLOWDOWN}x slower` : ''),
       `  JS heap after warm-up ${mb(warm.heap)} MB, at the end ${mb(end.heap)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %)`,
       `  DOM nodes ${warm.nodes} -> ${end.nodes}, event listeners ${warm.listeners} -> ${end.listeners}`,
       `  script time per update ${(((end.script - warm.script) * 1000) / n).toFixed(2)} ms, ` +
