@@ -137,12 +137,13 @@ pub trait Operations: Send + Sync + 'static {
     async fn delete_template(&self, who: &dyn Access, name: &str) -> Result<(), AppError>;
 }
 
-/// Screen tokens, users and the audit log; implemented in the `server` crate. The sign-in layer
-/// lets only admins reach these functions.
+/// Screen tokens, users and the audit log; implemented in the `server` crate. Admins only (the
+/// sign-in layer and each function check); an admin limited to some clusters or vhosts sees,
+/// hands out and revokes only what lies within those limits.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait Accounts: Send + Sync + 'static {
-    async fn screen_tokens(&self) -> Result<Vec<ScreenToken>, AppError>;
+    async fn screen_tokens(&self, who: &dyn Access) -> Result<Vec<ScreenToken>, AppError>;
     async fn create_screen_token(
         &self,
         who: &dyn Access,
@@ -150,8 +151,8 @@ pub trait Accounts: Send + Sync + 'static {
         clusters: Option<Vec<String>>,
     ) -> Result<NewScreenToken, AppError>;
     async fn revoke_screen_token(&self, who: &dyn Access, id: i64) -> Result<(), AppError>;
-    async fn users(&self) -> Result<Vec<UserInfo>, AppError>;
-    async fn audit(&self, query: &AuditQuery) -> Result<AuditPage, AppError>;
+    async fn users(&self, who: &dyn Access) -> Result<Vec<UserInfo>, AppError>;
+    async fn audit(&self, who: &dyn Access, query: &AuditQuery) -> Result<AuditPage, AppError>;
     /// Clusters whose RabbitMQ users may sign in; asked before anyone is signed in.
     fn broker_sign_in_clusters(&self) -> Vec<String>;
 }
@@ -189,7 +190,7 @@ pub type SharedOperations = std::sync::Arc<dyn Operations>;
 /// Runs `call` with the backend and who is asking; a failure also sets the HTTP status that says
 /// what went wrong (404, 403, 502…), so the JSON API is as clear as the pages.
 #[cfg(feature = "ssr")]
-async fn answer<B, T, F>(call: impl FnOnce(B, SharedAccess) -> F) -> Result<T, AppError>
+async fn answer<B, T, F>(need: Need, call: impl FnOnce(B, SharedAccess) -> F) -> Result<T, AppError>
 where
     B: Clone + Send + Sync + 'static,
     F: std::future::Future<Output = Result<T, AppError>>,
@@ -200,7 +201,15 @@ where
             Err(AppError::Internal)
         }
         (_, Err(e)) => Err(e),
-        (Some(backend), Ok(who)) => call(backend, who).await,
+        (Some(_), Ok(who)) if !who.me().may(need) => Err(AppError::Forbidden(match who.me().kind {
+            IdentityKind::Screen => "screen tokens are read-only".into(),
+            _ => "your role may not do this".into(),
+        })),
+        // Viewers learn that a broker is down, not the addresses and OS errors behind it.
+        (Some(backend), Ok(who)) => {
+            let admin = who.me().is_admin();
+            call(backend, who).await.map_err(|e| if admin { e } else { e.redacted() })
+        }
     };
     if let (Err(error), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {
         // A page about a broker that is down is still a page the console served: it says so in a
@@ -227,197 +236,252 @@ pub async fn whoami() -> Result<Me, AppError> {
 
 #[server(input = Json, endpoint = "list_clusters", client = CsrfClient)]
 pub async fn list_clusters() -> Result<Vec<ClusterInfo>, AppError> {
-    answer(|b: SharedBackend, who| async move { Ok(b.clusters(&*who)) }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { Ok(b.clusters(&*who)) }).await
 }
 
 #[server(input = Json, endpoint = "list_vhosts", client = CsrfClient)]
 pub async fn list_vhosts(cluster: String) -> Result<Vec<String>, AppError> {
-    answer(|b: SharedBackend, who| async move { b.vhosts(&*who, &cluster).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.vhosts(&*who, &cluster).await }).await
 }
 
 #[server(input = Json, endpoint = "get_overview", client = CsrfClient)]
 pub async fn get_overview(cluster: String) -> Result<Fresh<Overview>, AppError> {
-    answer(|b: SharedBackend, who| async move { b.overview(&*who, &cluster).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.overview(&*who, &cluster).await }).await
 }
 
 #[server(input = Json, endpoint = "list_queues", client = CsrfClient)]
 pub async fn list_queues(cluster: String, query: ListQuery) -> Result<Fresh<Page<QueueRow>>, AppError> {
-    answer(|b: SharedBackend, who| async move { b.queues(&*who, &cluster, &query).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.queues(&*who, &cluster, &query).await }).await
 }
 
 #[server(input = Json, endpoint = "get_queue", client = CsrfClient)]
 pub async fn get_queue(cluster: String, vhost: String, name: String) -> Result<Fresh<QueueDetail>, AppError> {
-    answer(|b: SharedBackend, who| async move { b.queue(&*who, &cluster, &vhost, &name).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.queue(&*who, &cluster, &vhost, &name).await }).await
 }
 
 #[server(input = Json, endpoint = "list_exchanges", client = CsrfClient)]
 pub async fn list_exchanges(cluster: String, query: ListQuery) -> Result<Fresh<Page<ExchangeRow>>, AppError> {
-    answer(|b: SharedBackend, who| async move { b.exchanges(&*who, &cluster, &query).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.exchanges(&*who, &cluster, &query).await }).await
 }
 
 #[server(input = Json, endpoint = "get_exchange", client = CsrfClient)]
 pub async fn get_exchange(cluster: String, vhost: String, name: String) -> Result<Fresh<ExchangeDetail>, AppError> {
-    answer(|b: SharedBackend, who| async move { b.exchange(&*who, &cluster, &vhost, &name).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.exchange(&*who, &cluster, &vhost, &name).await }).await
 }
 
 #[server(input = Json, endpoint = "list_bindings", client = CsrfClient)]
 pub async fn list_bindings(cluster: String, query: ListQuery) -> Result<Fresh<Page<BindingRow>>, AppError> {
-    answer(|b: SharedBackend, who| async move { b.bindings(&*who, &cluster, &query).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.bindings(&*who, &cluster, &query).await }).await
 }
 
 #[server(input = Json, endpoint = "get_topology", client = CsrfClient)]
 pub async fn get_topology(cluster: String, vhost: String) -> Result<Fresh<Topology>, AppError> {
-    answer(|b: SharedBackend, who| async move { b.topology(&*who, &cluster, &vhost).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.topology(&*who, &cluster, &vhost).await }).await
 }
 
 #[server(input = Json, endpoint = "get_history", client = CsrfClient)]
 pub async fn get_history(cluster: String, series: SeriesRef, range: Range) -> Result<History, AppError> {
-    answer(|b: SharedBackend, who| async move { b.history(&*who, &cluster, &series, range).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.history(&*who, &cluster, &series, range).await }).await
 }
 
 #[server(input = Json, endpoint = "top_growing", client = CsrfClient)]
 pub async fn top_growing(cluster: String, vhost: Option<String>, range: Range) -> Result<Vec<Growth>, AppError> {
-    answer(|b: SharedBackend, who| async move { b.top_growing(&*who, &cluster, vhost, range).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.top_growing(&*who, &cluster, vhost, range).await }).await
 }
 
 #[server(input = Json, endpoint = "admin/list_screen_tokens", client = CsrfClient)]
 pub async fn list_screen_tokens() -> Result<Vec<ScreenToken>, AppError> {
-    answer(|a: SharedAccounts, _| async move { a.screen_tokens().await }).await
+    answer(Need::Role(Role::Admin), |a: SharedAccounts, who| async move { a.screen_tokens(&*who).await }).await
 }
 
 #[server(input = Json, endpoint = "admin/create_screen_token", client = CsrfClient)]
 pub async fn create_screen_token(label: String, clusters: Option<Vec<String>>) -> Result<NewScreenToken, AppError> {
-    answer(|a: SharedAccounts, who| async move { a.create_screen_token(&*who, &label, clusters).await }).await
+    answer(Need::Role(Role::Admin), |a: SharedAccounts, who| async move {
+        a.create_screen_token(&*who, &label, clusters).await
+    })
+    .await
 }
 
 #[server(input = Json, endpoint = "admin/revoke_screen_token", client = CsrfClient)]
 pub async fn revoke_screen_token(id: i64) -> Result<(), AppError> {
-    answer(|a: SharedAccounts, who| async move { a.revoke_screen_token(&*who, id).await }).await
+    answer(Need::Role(Role::Admin), |a: SharedAccounts, who| async move { a.revoke_screen_token(&*who, id).await })
+        .await
 }
 
 #[server(input = Json, endpoint = "admin/list_users", client = CsrfClient)]
 pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
-    answer(|a: SharedAccounts, _| async move { a.users().await }).await
+    answer(Need::Role(Role::Admin), |a: SharedAccounts, who| async move { a.users(&*who).await }).await
 }
 
 #[server(input = Json, endpoint = "admin/list_audit", client = CsrfClient)]
 pub async fn list_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
-    answer(|a: SharedAccounts, _| async move { a.audit(&query).await }).await
+    answer(Need::Role(Role::Admin), |a: SharedAccounts, who| async move { a.audit(&*who, &query).await }).await
 }
 
 #[server(input = Json, endpoint = "list_policies", client = CsrfClient)]
 pub async fn list_policies(cluster: String, vhost: Option<String>) -> Result<Fresh<Policies>, AppError> {
-    answer(|b: SharedBackend, who| async move { b.policies(&*who, &cluster, vhost).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.policies(&*who, &cluster, vhost).await }).await
 }
 
 #[server(input = Json, endpoint = "preview_policy", client = CsrfClient)]
 pub async fn preview_policy(cluster: String, draft: PolicyDraft) -> Result<PolicyPreview, AppError> {
-    answer(|b: SharedBackend, who| async move { b.preview_policy(&*who, &cluster, &draft).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.preview_policy(&*who, &cluster, &draft).await }).await
 }
 
 #[server(input = Json, endpoint = "ops/publish", client = CsrfClient)]
 pub async fn publish_message(cluster: String, message: Publish) -> Result<Published, AppError> {
-    answer(|o: SharedOperations, who| async move { o.publish(&*who, &cluster, &message).await }).await
+    answer(
+        Need::Role(Role::Operator),
+        |o: SharedOperations, who| async move { o.publish(&*who, &cluster, &message).await },
+    )
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/get_messages", client = CsrfClient)]
 pub async fn get_messages(cluster: String, get: GetRequest) -> Result<Vec<GotMessage>, AppError> {
-    answer(|o: SharedOperations, who| async move { o.get_messages(&*who, &cluster, &get).await }).await
+    answer(
+        Need::Role(Role::Operator),
+        |o: SharedOperations, who| async move { o.get_messages(&*who, &cluster, &get).await },
+    )
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/purge_queue", client = CsrfClient)]
 pub async fn purge_queue(cluster: String, vhost: String, name: String) -> Result<(), AppError> {
-    answer(|o: SharedOperations, who| async move { o.purge(&*who, &cluster, &vhost, &name).await }).await
+    answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
+        o.purge(&*who, &cluster, &vhost, &name).await
+    })
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/create_queue", client = CsrfClient)]
 pub async fn create_queue(cluster: String, queue: NewQueue) -> Result<(), AppError> {
-    answer(|o: SharedOperations, who| async move { o.create_queue(&*who, &cluster, &queue).await }).await
+    answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
+        o.create_queue(&*who, &cluster, &queue).await
+    })
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/delete_queue", client = CsrfClient)]
 pub async fn delete_queue(cluster: String, delete: QueueDeletion) -> Result<(), AppError> {
-    answer(|o: SharedOperations, who| async move { o.delete_queue(&*who, &cluster, &delete).await }).await
+    answer(
+        Need::Role(Role::Admin),
+        |o: SharedOperations, who| async move { o.delete_queue(&*who, &cluster, &delete).await },
+    )
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/create_exchange", client = CsrfClient)]
 pub async fn create_exchange(cluster: String, exchange: NewExchange) -> Result<(), AppError> {
-    answer(|o: SharedOperations, who| async move { o.create_exchange(&*who, &cluster, &exchange).await }).await
+    answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
+        o.create_exchange(&*who, &cluster, &exchange).await
+    })
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/delete_exchange", client = CsrfClient)]
 pub async fn delete_exchange(cluster: String, delete: ExchangeDeletion) -> Result<(), AppError> {
-    answer(|o: SharedOperations, who| async move { o.delete_exchange(&*who, &cluster, &delete).await }).await
+    answer(Need::Role(Role::Admin), |o: SharedOperations, who| async move {
+        o.delete_exchange(&*who, &cluster, &delete).await
+    })
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/add_binding", client = CsrfClient)]
 pub async fn add_binding(cluster: String, binding: NewBinding) -> Result<(), AppError> {
-    answer(|o: SharedOperations, who| async move { o.add_binding(&*who, &cluster, &binding).await }).await
+    answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
+        o.add_binding(&*who, &cluster, &binding).await
+    })
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/remove_binding", client = CsrfClient)]
 pub async fn remove_binding(cluster: String, binding: BindingRef) -> Result<(), AppError> {
-    answer(|o: SharedOperations, who| async move { o.remove_binding(&*who, &cluster, &binding).await }).await
+    answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
+        o.remove_binding(&*who, &cluster, &binding).await
+    })
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/save_policy", client = CsrfClient)]
 pub async fn save_policy(cluster: String, draft: PolicyDraft) -> Result<(), AppError> {
-    answer(|o: SharedOperations, who| async move { o.save_policy(&*who, &cluster, &draft).await }).await
+    answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
+        o.save_policy(&*who, &cluster, &draft).await
+    })
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/delete_policy", client = CsrfClient)]
 pub async fn delete_policy(cluster: String, policy: PolicyRef) -> Result<(), AppError> {
-    answer(|o: SharedOperations, who| async move { o.delete_policy(&*who, &cluster, &policy).await }).await
+    answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
+        o.delete_policy(&*who, &cluster, &policy).await
+    })
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/preview_import", client = CsrfClient)]
 pub async fn preview_import(cluster: String, import: Import) -> Result<ImportPreview, AppError> {
-    answer(|o: SharedOperations, who| async move { o.preview_import(&*who, &cluster, &import).await }).await
+    answer(Need::Role(Role::Admin), |o: SharedOperations, who| async move {
+        o.preview_import(&*who, &cluster, &import).await
+    })
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/import_definitions", client = CsrfClient)]
 pub async fn import_definitions(cluster: String, import: Import) -> Result<ImportPreview, AppError> {
-    answer(|o: SharedOperations, who| async move { o.import_definitions(&*who, &cluster, &import).await }).await
+    answer(Need::Role(Role::Admin), |o: SharedOperations, who| async move {
+        o.import_definitions(&*who, &cluster, &import).await
+    })
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/list_templates", client = CsrfClient)]
 pub async fn list_templates() -> Result<Vec<Template>, AppError> {
-    answer(|o: SharedOperations, who| async move { o.templates(&*who).await }).await
+    answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move { o.templates(&*who).await }).await
 }
 
 #[server(input = Json, endpoint = "ops/save_template", client = CsrfClient)]
 pub async fn save_template(name: String, message: Publish) -> Result<(), AppError> {
-    answer(|o: SharedOperations, who| async move { o.save_template(&*who, &name, &message).await }).await
+    answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
+        o.save_template(&*who, &name, &message).await
+    })
+    .await
 }
 
 #[server(input = Json, endpoint = "ops/delete_template", client = CsrfClient)]
 pub async fn delete_template(name: String) -> Result<(), AppError> {
-    answer(|o: SharedOperations, who| async move { o.delete_template(&*who, &name).await }).await
+    answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move { o.delete_template(&*who, &name).await })
+        .await
 }
 
 #[server(input = Json, endpoint = "list_dashboards", client = CsrfClient)]
 pub async fn list_dashboards() -> Result<Vec<Dashboard>, AppError> {
-    answer(|d: SharedDashboards, who| async move { d.dashboards(&*who).await }).await
+    answer(Need::Read, |d: SharedDashboards, who| async move { d.dashboards(&*who).await }).await
 }
 
 #[server(input = Json, endpoint = "get_dashboard", client = CsrfClient)]
 pub async fn get_dashboard(id: i64) -> Result<Dashboard, AppError> {
-    answer(|d: SharedDashboards, who| async move { d.dashboard(&*who, id).await }).await
+    answer(Need::Read, |d: SharedDashboards, who| async move { d.dashboard(&*who, id).await }).await
 }
 
 #[server(input = Json, endpoint = "admin/save_dashboard", client = CsrfClient)]
 pub async fn save_dashboard(id: Option<i64>, rev: u64, spec: DashboardSpec) -> Result<Dashboard, AppError> {
-    answer(|d: SharedDashboards, who| async move { d.save_dashboard(&*who, id, rev, spec).await }).await
+    answer(
+        Need::Role(Role::Admin),
+        |d: SharedDashboards, who| async move { d.save_dashboard(&*who, id, rev, spec).await },
+    )
+    .await
 }
 
 #[server(input = Json, endpoint = "admin/delete_dashboard", client = CsrfClient)]
 pub async fn delete_dashboard(id: i64) -> Result<(), AppError> {
-    answer(|d: SharedDashboards, who| async move { d.delete_dashboard(&*who, id).await }).await
+    answer(Need::Role(Role::Admin), |d: SharedDashboards, who| async move { d.delete_dashboard(&*who, id).await }).await
 }
 
 #[server(input = Json, endpoint = "admin/import_dashboards", client = CsrfClient)]
 pub async fn import_dashboards(specs: Vec<DashboardSpec>) -> Result<Vec<Dashboard>, AppError> {
-    answer(|d: SharedDashboards, who| async move { d.import_dashboards(&*who, specs).await }).await
+    answer(Need::Role(Role::Admin), |d: SharedDashboards, who| async move { d.import_dashboards(&*who, specs).await })
+        .await
 }
 
 #[server(input = Json, endpoint = "get_tiles", client = CsrfClient)]
@@ -425,5 +489,5 @@ pub async fn get_tiles(
     cluster: String,
     kinds: Vec<TileKind>,
 ) -> Result<Fresh<Vec<Result<TileData, AppError>>>, AppError> {
-    answer(|b: SharedBackend, who| async move { b.tiles(&*who, &cluster, &kinds).await }).await
+    answer(Need::Read, |b: SharedBackend, who| async move { b.tiles(&*who, &cluster, &kinds).await }).await
 }

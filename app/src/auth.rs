@@ -74,6 +74,23 @@ impl Me {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin && self.kind != IdentityKind::Screen
     }
+
+    pub fn may(&self, need: Need) -> bool {
+        match need {
+            Need::Read => true,
+            Need::Role(role) => self.kind != IdentityKind::Screen && self.role >= role,
+        }
+    }
+}
+
+/// What a server function needs of its caller. The sign-in layer's route table checks it before
+/// the function runs, and the function checks it again: one table must not be the only gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// Any identity, screens included; what it sees is limited to its clusters and vhosts.
+    Read,
+    /// A signed-in person (never a screen) with at least this role.
+    Role(Role),
 }
 
 /// The cookie holding the CSRF token: readable by the page's script (not HttpOnly), which echoes it
@@ -88,6 +105,9 @@ pub struct ScreenToken {
     pub label: String,
     /// `None`: every cluster.
     pub clusters: Option<Vec<String>>,
+    /// The regex a vhost must match to be seen through this token; `None`: every vhost.
+    #[serde(default)]
+    pub vhost_pattern: Option<String>,
     pub created_by: String,
     pub created_at_ms: i64,
     pub last_used_at_ms: Option<i64>,
@@ -243,10 +263,16 @@ pub(crate) fn csrf_from_cookie() -> Option<String> {
     {
         use wasm_bindgen::JsCast;
         let doc = leptos::prelude::document().dyn_into::<web_sys::HtmlDocument>().ok()?;
-        doc.cookie().ok()?.split(';').find_map(|pair| {
-            let (key, value) = pair.trim().split_once('=')?;
-            (key == CSRF_COOKIE).then(|| value.to_string())
-        })
+        // Over TLS the server names it with the `__Host-` prefix; a cookie from before that
+        // may linger under the plain name, so the prefixed one wins.
+        let cookies = doc.cookie().ok()?;
+        let find = |name: &str| {
+            cookies.split(';').find_map(|pair| {
+                let (key, value) = pair.trim().split_once('=')?;
+                (key == name).then(|| value.to_string())
+            })
+        };
+        find(&format!("__Host-{CSRF_COOKIE}")).or_else(|| find(CSRF_COOKIE))
     }
     #[cfg(not(feature = "hydrate"))]
     None

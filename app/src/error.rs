@@ -25,6 +25,9 @@ pub enum AppError {
     NotFound(String),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A call whose body is not the JSON the function takes (wrong types, missing fields).
+    #[error("the request is not what this call takes: {0}")]
+    Undecodable(String),
     /// The request clashes with the current state (a name in use, an edit over a newer one).
     #[error("conflict: {0}")]
     Conflict(String),
@@ -45,12 +48,26 @@ pub enum AppError {
     CsrfRejected,
     #[error("too many failed sign-ins; try again in {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// A bounded resource is in use up to its limit (live streams, for one identity or all).
+    #[error("too many at once: {0}")]
+    Busy(String),
     /// Something broke inside Warren; the details are in its log.
     #[error("internal error in Warren; see its log")]
     Internal,
 }
 
 impl AppError {
+    /// The error as someone who is not an admin sees it: the fault, without the network's
+    /// topology (node addresses, OS errors) that only the people running it need.
+    pub fn redacted(self) -> Self {
+        match self {
+            Self::Unreachable { cluster, .. } => {
+                Self::Unreachable { cluster, detail: "no node of the cluster answered".into() }
+            }
+            other => other,
+        }
+    }
+
     /// True when the broker, not the request, is the problem: pages then show the fault banner.
     pub fn is_broker_fault(&self) -> bool {
         matches!(
@@ -67,11 +84,11 @@ impl AppError {
         use http::StatusCode as S;
         match self {
             Self::UnknownCluster(_) | Self::NotFound(_) => S::NOT_FOUND,
-            Self::BadRequest(_) | Self::Rejected { .. } => S::BAD_REQUEST,
+            Self::BadRequest(_) | Self::Undecodable(_) | Self::Rejected { .. } => S::BAD_REQUEST,
             Self::Conflict(_) => S::CONFLICT,
             Self::SignInRequired => S::UNAUTHORIZED,
             Self::Forbidden(_) | Self::CsrfRejected => S::FORBIDDEN,
-            Self::TooManyAttempts { .. } => S::TOO_MANY_REQUESTS,
+            Self::TooManyAttempts { .. } | Self::Busy(_) => S::TOO_MANY_REQUESTS,
             Self::Loading { .. } => S::SERVICE_UNAVAILABLE,
             Self::Timeout { .. } => S::GATEWAY_TIMEOUT,
             Self::Unreachable { .. } | Self::Unauthorized { .. } | Self::BadReply { .. } => S::BAD_GATEWAY,
@@ -85,9 +102,9 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => Self::BadRequest(msg),
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => Self::Undecodable(msg),
             // On the server this is a request body that is not the JSON the function takes.
-            ServerFnErrorErr::Deserialization(msg) if cfg!(feature = "ssr") => Self::BadRequest(msg),
+            ServerFnErrorErr::Deserialization(msg) if cfg!(feature = "ssr") => Self::Undecodable(msg),
             other => Self::Transport(other.to_string()),
         }
     }

@@ -603,6 +603,8 @@ pub struct Template {
 
 /// Most characters of a template name.
 pub const MAX_TEMPLATE_NAME: usize = 100;
+/// Most templates one person keeps.
+pub const MAX_TEMPLATES: usize = 200;
 
 #[cfg(test)]
 mod tests {

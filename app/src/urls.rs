@@ -18,7 +18,7 @@ pub fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
     let mut separator = '?';
     for (key, value) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
         url.push(separator);
-        url.push_str(key);
+        url.push_str(&encode(key));
         url.push('=');
         url.push_str(&encode(value));
         separator = '&';

@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use app::auth::Access;
 use app::dashboard::{QueueSet, TileData, TileKind, TopBy};
@@ -25,6 +26,13 @@ use crate::tiles;
 /// The biggest compiled regex filter: a pattern of at most 1024 characters can still expand to a
 /// huge automaton (`\w{1000}`); refuse those rather than spend memory and time on them.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// Backtracking steps one name may cost a pattern before it counts as not matching.
+const BACKTRACK_LIMIT: usize = 20_000;
+/// How long one policy preview may run.
+const PREVIEW_BUDGET: Duration = Duration::from_secs(2);
+/// Reads that may cost a lot of CPU (policy previews) run this many at a time.
+static EXPENSIVE_READS: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
+    std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(2)));
 
 /// Every configured cluster's feed, in configuration order.
 pub struct Clusters {
@@ -112,13 +120,25 @@ impl Clusters {
         &self.order
     }
 
-    /// The cluster's snapshot, if `who` may see the cluster.
-    async fn current(&self, who: &dyn Access, cluster: &str) -> Result<(Arc<Snapshot>, Freshness), AppError> {
-        let feed = self.feed(cluster)?;
-        if !who.may_see_cluster(cluster) {
-            return Err(AppError::Forbidden(format!("cluster {cluster:?} is not among yours")));
+    /// The cluster's feed, if `who` may see it: the one cluster check of every read, write, live
+    /// stream and download. Someone limited to some clusters gets the same answer for a cluster
+    /// that exists but is not theirs as for one that does not exist, so names do not leak.
+    pub fn visible_feed(&self, who: &dyn Access, cluster: &str) -> Result<&Arc<Feed>, AppError> {
+        match self.feeds.get(cluster) {
+            Some(feed) if who.may_see_cluster(cluster) => Ok(feed),
+            None if who.me().clusters.is_none() => Err(AppError::UnknownCluster(cluster.to_string())),
+            _ => Err(AppError::Forbidden(format!("no cluster of yours is named {cluster:?}"))),
         }
-        feed.current().await
+    }
+
+    /// The cluster's snapshot, if `who` may see the cluster; its fault without the network's
+    /// details unless `who` is an admin.
+    async fn current(&self, who: &dyn Access, cluster: &str) -> Result<(Arc<Snapshot>, Freshness), AppError> {
+        let admin = who.me().is_admin();
+        let redact = |e: AppError| if admin { e } else { e.redacted() };
+        let (snapshot, mut freshness) = self.visible_feed(who, cluster)?.current().await.map_err(redact)?;
+        freshness.error = freshness.error.map(redact);
+        Ok((snapshot, freshness))
     }
 
     /// One page of a snapshot list: `items` picks the list (one vhost's run of it), `row` the
@@ -214,7 +234,11 @@ impl app::api::Backend for Clusters {
         self.order
             .iter()
             .filter(|name| who.may_see_cluster(name))
-            .map(|name| ClusterInfo { name: name.clone(), nodes: self.feeds[name].client().node_urls() })
+            // Node addresses are for admins: screens and viewers need the fault, not the topology.
+            .map(|name| ClusterInfo {
+                name: name.clone(),
+                nodes: if who.me().is_admin() { self.feeds[name].client().node_urls() } else { Vec::new() },
+            })
             .collect()
     }
 
@@ -251,7 +275,7 @@ impl app::api::Backend for Clusters {
         vhost: &str,
         name: &str,
     ) -> Result<Fresh<QueueDetail>, AppError> {
-        let feed = self.feed(cluster)?;
+        let feed = self.visible_feed(who, cluster)?;
         let (snapshot, freshness) = self.current(who, cluster).await?;
         check_vhost(who, cluster, vhost)?;
         let entry = snapshot.queue(vhost, name).ok_or_else(|| not_found("queue", vhost, name))?;
@@ -354,7 +378,20 @@ impl app::api::Backend for Clusters {
     ) -> Result<PolicyPreview, AppError> {
         let (snapshot, _) = self.current(who, cluster).await?;
         check_vhost(who, cluster, &draft.vhost)?;
-        Ok(policy_preview(&snapshot, draft))
+        // Any viewer may ask, and a pattern may backtrack: previews run off the async workers,
+        // two at a time, each within a time budget.
+        // The permit moves into the blocking task: a caller who gives up does not free it early.
+        let permit = EXPENSIVE_READS.clone().acquire_owned().await.map_err(|_| AppError::Internal)?;
+        let draft = draft.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            policy_preview(&snapshot, &draft, Instant::now() + PREVIEW_BUDGET)
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "a policy preview failed");
+            AppError::Internal
+        })?
     }
 
     async fn history(
@@ -364,10 +401,7 @@ impl app::api::Backend for Clusters {
         series: &SeriesRef,
         range: Range,
     ) -> Result<History, AppError> {
-        self.feed(cluster)?;
-        if !who.may_see_cluster(cluster) {
-            return Err(AppError::Forbidden(format!("cluster {cluster:?} is not among yours")));
-        }
+        self.visible_feed(who, cluster)?;
         match series {
             SeriesRef::Queue { vhost, .. } | SeriesRef::Vhost(vhost) => check_vhost(who, cluster, vhost)?,
             SeriesRef::Cluster if !who.sees_every_vhost(cluster) => {
@@ -445,6 +479,9 @@ impl app::api::Backend for Clusters {
         cluster: &str,
         kinds: &[TileKind],
     ) -> Result<Fresh<Vec<Result<TileData, AppError>>>, AppError> {
+        if kinds.len() > app::dashboard::MAX_TILES {
+            return Err(AppError::BadRequest(format!("at most {} tiles at once", app::dashboard::MAX_TILES)));
+        }
         let (snapshot, freshness) = self.current(who, cluster).await?;
         let mut data = Vec::with_capacity(kinds.len());
         for kind in kinds {
@@ -548,6 +585,7 @@ const PREVIEW_ROWS: usize = 200;
 pub(crate) fn compile_policy_pattern(pattern: &str) -> Result<fancy_regex::Regex, AppError> {
     fancy_regex::RegexBuilder::new(pattern)
         .delegate_size_limit(REGEX_SIZE_LIMIT)
+        .backtrack_limit(BACKTRACK_LIMIT)
         .build()
         .map_err(|e| AppError::BadRequest(format!("the pattern is not a regular expression Warren can check: {e}")))
 }
@@ -559,7 +597,7 @@ fn pattern_matches(pattern: &fancy_regex::Regex, name: &str) -> bool {
 
 /// What a draft would do to its vhost: each queue and exchange its pattern matches, which user
 /// and operator policy then applies, and the definition that results.
-fn policy_preview(snapshot: &Snapshot, draft: &PolicyDraft) -> PolicyPreview {
+fn policy_preview(snapshot: &Snapshot, draft: &PolicyDraft, deadline: Instant) -> Result<PolicyPreview, AppError> {
     let version = Version::parse(&snapshot.overview.rabbitmq_version);
     let mut checked = draft.check(version);
     let pattern = match compile_policy_pattern(&draft.pattern) {
@@ -602,7 +640,13 @@ fn policy_preview(snapshot: &Snapshot, draft: &PolicyDraft) -> PolicyPreview {
             .iter()
             .filter(|x| !x.row.name.is_empty())
             .map(|x| (None, &x.row.name));
-        for (queue_type, name) in queues.chain(exchanges) {
+        for (checked_so_far, (queue_type, name)) in queues.chain(exchanges).enumerate() {
+            if Instant::now() > deadline {
+                return Err(AppError::BadRequest(format!(
+                    "this pattern takes too long to check ({checked_so_far} names in {} s); simplify it",
+                    PREVIEW_BUDGET.as_secs()
+                )));
+            }
             if !mine_covers.covers(queue_type) || !pattern_matches(&pattern, name) {
                 continue;
             }
@@ -634,7 +678,7 @@ fn policy_preview(snapshot: &Snapshot, draft: &PolicyDraft) -> PolicyPreview {
         }
     }
     preview.checked = checked;
-    preview
+    Ok(preview)
 }
 
 /// A vhost's policies with their patterns compiled once; a pattern Warren cannot compile

@@ -4,10 +4,11 @@
 //! `WARREN_LISTEN` and `WARREN_DATA_DIR` override the file. With no file at all Warren watches one
 //! cluster, `local`, at `http://127.0.0.1:15672` as guest/guest.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use ipnet::IpNet;
 use serde::Deserialize;
 
 pub use crate::history::HistoryConfig;
@@ -50,6 +51,27 @@ pub struct Config {
     pub clusters: Vec<ClusterConfig>,
     pub auth: AuthConfig,
     pub history: HistoryConfig,
+    pub audit: AuditConfig,
+}
+
+/// How long the audit log is kept (`[audit]` in the file); pruned every few minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditConfig {
+    /// Entries older than this many days are deleted; 1 to 3650.
+    pub retention_days: u32,
+    /// At most this many entries are kept, the newest; 1,000 to 100,000,000.
+    pub max_rows: u64,
+}
+
+impl AuditConfig {
+    pub const RETENTION_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
+    pub const MAX_ROWS: std::ops::RangeInclusive<u64> = 1_000..=100_000_000;
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig { retention_days: 365, max_rows: 1_000_000 }
+    }
 }
 
 /// Sessions and sign-in limits (`[auth]` in the file).
@@ -67,6 +89,74 @@ pub struct AuthConfig {
     pub failures_per_address: usize,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (see `client_address`); empty: none,
+    /// the connection's own address is the client's.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Live streams (server-sent events) one identity may hold open at once.
+    pub live_streams_per_identity: usize,
+    /// Live streams the whole server holds open at once.
+    pub live_streams_total: usize,
+}
+
+impl AuthConfig {
+    pub const LIVE_STREAMS_PER_IDENTITY: std::ops::RangeInclusive<usize> = 1..=10_000;
+    pub const LIVE_STREAMS_TOTAL: std::ops::RangeInclusive<usize> = 1..=100_000;
+
+    /// True when `addr` is one of the trusted proxies.
+    pub fn is_trusted_proxy(&self, addr: IpAddr) -> bool {
+        let addr = addr.to_canonical();
+        self.trusted_proxies.iter().any(|net| net.contains(&addr))
+    }
+
+    /// The client's address: `peer` (the connection's other end) unless `peer` is a trusted
+    /// proxy that sent `X-Forwarded-For` (several headers joined with `,`). Then its addresses
+    /// are walked from the right, each appended by the proxy in front of the previous one, past
+    /// the trusted proxies; the first untrusted one is the client. Addresses left of it were
+    /// written by the client itself and are never believed. An entry that is not an address
+    /// stops the walk at the last trusted one examined.
+    pub fn client_address(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+        let peer = peer.to_canonical();
+        let Some(forwarded_for) = forwarded_for else { return peer };
+        if !self.is_trusted_proxy(peer) {
+            return peer;
+        }
+        let mut last = peer;
+        for entry in forwarded_for.rsplit(',') {
+            let Some(addr) = parse_forwarded_address(entry) else { return last };
+            if !self.is_trusted_proxy(addr) {
+                return addr;
+            }
+            last = addr;
+        }
+        last
+    }
+}
+
+/// One `X-Forwarded-For` entry: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1`, `[2001:db8::1]` or
+/// `[2001:db8::1]:5678`.
+fn parse_forwarded_address(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    let addr = entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| entry.strip_prefix('[')?.strip_suffix(']')?.parse::<IpAddr>().ok())?;
+    Some(addr.to_canonical())
+}
+
+/// A `trusted_proxies` entry: a network (`10.0.0.0/8`) or one address (a /32 or /128).
+fn parse_trusted_proxy(entry: &str) -> Result<IpNet, ConfigError> {
+    let text = entry.trim();
+    let net = if text.contains('/') {
+        text.parse::<IpNet>().ok().map(|net| net.trunc())
+    } else {
+        text.parse::<IpAddr>().ok().map(|addr| IpNet::from(addr.to_canonical()))
+    };
+    net.ok_or_else(|| {
+        ConfigError::Invalid(format!(
+            "auth.trusted_proxies: {entry:?} is neither an IP address nor a network like 10.0.0.0/8"
+        ))
+    })
 }
 
 impl Default for AuthConfig {
@@ -80,6 +170,9 @@ impl Default for AuthConfig {
             failures_per_account: 5,
             failures_per_address: 20,
             body_limit: 1 << 20,
+            trusted_proxies: Vec::new(),
+            live_streams_per_identity: 32,
+            live_streams_total: 2048,
         }
     }
 }
@@ -157,6 +250,45 @@ struct FileConfig {
     auth: FileAuth,
     #[serde(default)]
     history: FileHistory,
+    #[serde(default)]
+    audit: FileAudit,
+}
+
+/// `[audit]`: how long the audit log is kept.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileAudit {
+    retention_days: Option<u32>,
+    max_rows: Option<u64>,
+}
+
+impl FileAudit {
+    fn resolve(self) -> Result<AuditConfig, ConfigError> {
+        let d = AuditConfig::default();
+        let retention_days = match self.retention_days {
+            None => d.retention_days,
+            Some(v) if AuditConfig::RETENTION_DAYS.contains(&v) => v,
+            Some(_) => {
+                return Err(ConfigError::Invalid(format!(
+                    "audit.retention_days must be between {} and {}",
+                    AuditConfig::RETENTION_DAYS.start(),
+                    AuditConfig::RETENTION_DAYS.end()
+                )))
+            }
+        };
+        let max_rows = match self.max_rows {
+            None => d.max_rows,
+            Some(v) if AuditConfig::MAX_ROWS.contains(&v) => v,
+            Some(_) => {
+                return Err(ConfigError::Invalid(format!(
+                    "audit.max_rows must be between {} and {}",
+                    AuditConfig::MAX_ROWS.start(),
+                    AuditConfig::MAX_ROWS.end()
+                )))
+            }
+        };
+        Ok(AuditConfig { retention_days, max_rows })
+    }
 }
 
 /// `[history]`: how long the recorded backlog history is kept.
@@ -203,6 +335,9 @@ struct FileAuth {
     sign_in_failures_per_account: Option<usize>,
     sign_in_failures_per_address: Option<usize>,
     body_limit_kib: Option<usize>,
+    trusted_proxies: Option<Vec<String>>,
+    live_streams_per_identity: Option<usize>,
+    live_streams_total: Option<usize>,
 }
 
 impl FileAuth {
@@ -217,6 +352,20 @@ impl FileAuth {
             None => Ok(default),
             Some(v) if v >= 1 => Ok(v),
             Some(_) => Err(ConfigError::Invalid(format!("auth.{key} must be at least 1"))),
+        };
+        let bounded =
+            |value: Option<usize>, key: &str, range: std::ops::RangeInclusive<usize>, default: usize| match value {
+                None => Ok(default),
+                Some(v) if range.contains(&v) => Ok(v),
+                Some(_) => Err(ConfigError::Invalid(format!(
+                    "auth.{key} must be between {} and {}",
+                    range.start(),
+                    range.end()
+                ))),
+            };
+        let trusted_proxies: Vec<IpNet> = match &self.trusted_proxies {
+            None => Vec::new(),
+            Some(entries) => entries.iter().map(|e| parse_trusted_proxy(e)).collect::<Result<_, _>>()?,
         };
         Ok(AuthConfig {
             session_idle: span(self.session_idle_minutes, 60.0, "session_idle_minutes", d.session_idle)?,
@@ -239,6 +388,19 @@ impl FileAuth {
                 d.failures_per_address,
             )?,
             body_limit: count(self.body_limit_kib, "body_limit_kib", d.body_limit / 1024)? * 1024,
+            trusted_proxies,
+            live_streams_per_identity: bounded(
+                self.live_streams_per_identity,
+                "live_streams_per_identity",
+                AuthConfig::LIVE_STREAMS_PER_IDENTITY,
+                d.live_streams_per_identity,
+            )?,
+            live_streams_total: bounded(
+                self.live_streams_total,
+                "live_streams_total",
+                AuthConfig::LIVE_STREAMS_TOTAL,
+                d.live_streams_total,
+            )?,
         })
     }
 }
@@ -314,7 +476,8 @@ impl Config {
         }
         let auth = file.auth.resolve()?;
         let history = file.history.resolve()?;
-        Ok(Config { listen, data_dir, clusters, auth, history })
+        let audit = file.audit.resolve()?;
+        Ok(Config { listen, data_dir, clusters, auth, history, audit })
     }
 }
 
@@ -350,6 +513,10 @@ fn local_default() -> ClusterConfig {
 
 fn resolve_cluster(c: FileCluster, env: &impl Fn(&str) -> Option<String>) -> Result<ClusterConfig, ConfigError> {
     let invalid = |what: String| ConfigError::Invalid(format!("cluster {:?}: {what}", c.name));
+    if c.name == "." || c.name == ".." {
+        // `/c/../queues` would be a dot segment: browsers and proxies fold it away.
+        return Err(invalid("name must not be \".\" or \"..\", which URLs would treat as a path step".into()));
+    }
     let name_ok = c.name.chars().next().is_some_and(|ch| ch.is_ascii_alphanumeric())
         && c.name.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch));
     if !name_ok {
@@ -548,6 +715,60 @@ mod tests {
     }
 
     #[test]
+    fn auth_and_audit_defaults() {
+        let config = Config::load_with(|_| None).unwrap();
+        assert_eq!(config.audit, AuditConfig { retention_days: 365, max_rows: 1_000_000 });
+        assert_eq!(config.auth, AuthConfig::default());
+        assert!(config.auth.trusted_proxies.is_empty());
+        assert_eq!((config.auth.live_streams_per_identity, config.auth.live_streams_total), (32, 2048));
+    }
+
+    #[test]
+    fn auth_and_audit_sections() {
+        let config = load(
+            "[auth]\ntrusted_proxies = [\"127.0.0.1\", \"10.1.2.3/8\", \"::1\", \"fd00::/8\"]\n\
+             live_streams_per_identity = 4\nlive_streams_total = 100\n\
+             [audit]\nretention_days = 30\nmax_rows = 5000\n",
+            &[],
+        )
+        .unwrap();
+        let nets: Vec<String> = config.auth.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["127.0.0.1/32", "10.0.0.0/8", "::1/128", "fd00::/8"]);
+        assert_eq!((config.auth.live_streams_per_identity, config.auth.live_streams_total), (4, 100));
+        assert_eq!(config.audit, AuditConfig { retention_days: 30, max_rows: 5000 });
+    }
+
+    #[test]
+    fn client_address_believes_only_trusted_proxies() {
+        let auth = AuthConfig {
+            trusted_proxies: vec!["10.0.0.0/8".parse().unwrap(), "127.0.0.1/32".parse().unwrap()],
+            ..AuthConfig::default()
+        };
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        // Not from a proxy: the header is the client's own claim.
+        assert_eq!(auth.client_address(ip("203.0.113.9"), Some("1.1.1.1")), ip("203.0.113.9"));
+        // From a proxy without the header.
+        assert_eq!(auth.client_address(ip("10.0.0.5"), None), ip("10.0.0.5"));
+        // The proxy appended the real client; a spoofed left-most entry never wins.
+        assert_eq!(auth.client_address(ip("10.0.0.5"), Some("6.6.6.6, 198.51.100.7")), ip("198.51.100.7"));
+        // Two proxies in a row: skip the inner one.
+        assert_eq!(auth.client_address(ip("127.0.0.1"), Some("6.6.6.6,198.51.100.7, 10.2.3.4")), ip("198.51.100.7"));
+        // A spoofed trusted-looking address left of the real client is still not reached.
+        assert_eq!(auth.client_address(ip("10.0.0.5"), Some("10.9.9.9, 198.51.100.7")), ip("198.51.100.7"));
+        // Ports and brackets are understood; IPv4-mapped peers count as IPv4.
+        assert_eq!(auth.client_address(ip("::ffff:10.0.0.5"), Some("198.51.100.7:4711")), ip("198.51.100.7"));
+        assert_eq!(auth.client_address(ip("10.0.0.5"), Some("[2001:db8::7]:443")), ip("2001:db8::7"));
+        // Garbage stops the walk at the last trusted address seen.
+        assert_eq!(auth.client_address(ip("10.0.0.5"), Some("198.51.100.7, junk")), ip("10.0.0.5"));
+        assert_eq!(auth.client_address(ip("10.0.0.5"), Some("junk, 10.0.0.9")), ip("10.0.0.9"));
+        assert_eq!(auth.client_address(ip("10.0.0.5"), Some("")), ip("10.0.0.5"));
+        // Everything trusted: the left-most proxy is the best there is.
+        assert_eq!(auth.client_address(ip("10.0.0.5"), Some("10.0.0.7, 10.0.0.6")), ip("10.0.0.7"));
+        // No trusted proxies configured: the peer, whatever the header says.
+        assert_eq!(AuthConfig::default().client_address(ip("127.0.0.1"), Some("1.1.1.1")), ip("127.0.0.1"));
+    }
+
+    #[test]
     fn bad_files_are_refused_with_a_reason() {
         let cases = [
             ("[[cluster]]\nname = \"a\"\nurls = [\"http://u:p@h:15672\"]\nusername = \"u\"\npassword = \"p\"\n", "not in the URL"),
@@ -560,6 +781,16 @@ mod tests {
             ("[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\nrefresh_interval_secs = 0.2\n", "refresh_interval_secs"),
             ("[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\n[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\n", "used twice"),
             ("lisen = \"1.2.3.4:5\"\n", "unknown field"),
+            ("[[cluster]]\nname = \".\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\n", "must not be \".\""),
+            ("[[cluster]]\nname = \"..\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\n", "must not be \".\""),
+            ("[auth]\ntrusted_proxies = [\"10.0.0.1\", \"proxy.local\"]\n", "\"proxy.local\""),
+            ("[auth]\ntrusted_proxies = [\"10.0.0.0/33\"]\n", "\"10.0.0.0/33\""),
+            ("[auth]\nlive_streams_per_identity = 0\n", "live_streams_per_identity must be between 1 and 10000"),
+            ("[auth]\nlive_streams_total = 100001\n", "live_streams_total must be between 1 and 100000"),
+            ("[audit]\nretention_days = 0\n", "audit.retention_days must be between 1 and 3650"),
+            ("[audit]\nretention_days = 3651\n", "audit.retention_days"),
+            ("[audit]\nmax_rows = 999\n", "audit.max_rows must be between 1000 and 100000000"),
+            ("[audit]\nretention = 30\n", "unknown field"),
         ];
         for (toml, expected) in cases {
             let err = load(toml, &[]).expect_err(toml).to_string();

@@ -4,11 +4,12 @@
 use std::sync::Arc;
 
 use app::auth::Access;
-use app::dashboard::{Dashboard, DashboardSpec};
+use app::dashboard::{Dashboard, DashboardSpec, TileKind};
 use app::error::AppError;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use rusqlite::{params, OptionalExtension};
 
 use crate::accounts::internal;
@@ -82,9 +83,40 @@ impl DashboardStore {
     }
 }
 
-/// Whether `who` may see every cluster the dashboard's tiles show.
+/// Whether `who` may see every cluster the dashboard's tiles show (each tile then shows only
+/// what `who` may see of it).
 fn visible(who: &dyn Access, dashboard: &Dashboard) -> bool {
     dashboard.spec.tiles.iter().all(|t| who.may_see_cluster(&t.cluster))
+}
+
+/// Whether every tile lies within `who`'s scope: a tile about one vhost needs that vhost, a
+/// tile about a whole cluster needs every vhost of it.
+fn covers(who: &dyn Access, spec: &DashboardSpec) -> bool {
+    spec.tiles.iter().all(|t| {
+        let vhost = match &t.kind {
+            TileKind::Totals { vhost } => vhost.as_deref(),
+            TileKind::Backlog { queues, .. }
+            | TileKind::TopQueues { queues, .. }
+            | TileKind::NoConsumers { queues, .. } => queues.vhost.as_deref(),
+            TileKind::ClusterStatus {} | TileKind::Warnings {} => None,
+        };
+        match vhost {
+            Some(vhost) => who.may_see_vhost(&t.cluster, vhost),
+            None => who.sees_every_vhost(&t.cluster),
+        }
+    })
+}
+
+/// An admin limited to some clusters or vhosts writes only dashboards that stay within them,
+/// over dashboards that were within them.
+fn check_scope(who: &dyn Access, spec: &DashboardSpec, replaces: Option<&Dashboard>) -> Result<(), AppError> {
+    if !covers(who, spec) || replaces.is_some_and(|d| !covers(who, &d.spec)) {
+        return Err(AppError::Forbidden(format!(
+            "dashboard {:?} shows clusters or vhosts that are not yours",
+            spec.name
+        )));
+    }
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -111,6 +143,12 @@ impl app::api::Dashboards for DashboardStore {
     ) -> Result<Dashboard, AppError> {
         let name = spec.name.clone();
         let result = async {
+            // Scope first: a name that is not theirs must read the same whether it exists or not.
+            let replaces = match id {
+                Some(id) => self.read(Some(id)).await?.pop(),
+                None => None,
+            };
+            check_scope(who, &spec, replaces.as_ref())?;
             self.check(&spec)?;
             let (text, by) = (serde_json::to_string(&spec).map_err(|_| AppError::Internal)?, who.actor().name);
             let (name, at) = (spec.name.clone(), now_ms());
@@ -162,9 +200,13 @@ impl app::api::Dashboards for DashboardStore {
     }
 
     async fn delete_dashboard(&self, who: &dyn Access, id: i64) -> Result<(), AppError> {
-        let name = self.read(Some(id)).await?.pop().map(|d| d.spec.name);
-        let result = match &name {
+        let found = self.read(Some(id)).await?.pop();
+        let name = found.as_ref().map(|d| d.spec.name.clone());
+        let result = match &found {
             None => Err(AppError::NotFound(format!("no dashboard {id}"))),
+            Some(d) if !covers(who, &d.spec) => {
+                Err(AppError::Forbidden("this dashboard shows clusters or vhosts that are not yours".into()))
+            }
             Some(_) => self
                 .store
                 .call(move |c| c.execute("DELETE FROM dashboards WHERE id = ?1", [id]))
@@ -186,6 +228,10 @@ impl app::api::Dashboards for DashboardStore {
                 return Err(AppError::BadRequest(format!("the import names {twice:?} twice")));
             }
             // Every one checked before any is written: an import lands whole or not at all.
+            let existing = self.read(None).await?;
+            for spec in &specs {
+                check_scope(who, spec, existing.iter().find(|d| d.spec.name == spec.name))?;
+            }
             specs.iter().try_for_each(|s| self.check(s))?;
             let (by, at) = (who.actor().name, now_ms());
             let texts: Vec<(String, String)> = specs
@@ -220,11 +266,17 @@ impl app::api::Dashboards for DashboardStore {
     }
 }
 
-/// `GET /export/dashboards`: every dashboard's spec, as the import takes them.
-pub async fn download(State(dashboards): State<Arc<DashboardStore>>) -> Response {
+/// `GET /export/dashboards`: the spec of every dashboard `who` may see, as the import takes them.
+pub async fn download(
+    State(dashboards): State<Arc<DashboardStore>>,
+    Extension(who): Extension<Arc<crate::auth::Principal>>,
+) -> Response {
+    if let Some(refused) = crate::auth::refuse_unless(&*who, app::auth::Need::Role(app::auth::Role::Admin)) {
+        return refused;
+    }
     match dashboards.read(None).await {
         Ok(all) => {
-            let specs: Vec<DashboardSpec> = all.into_iter().map(|d| d.spec).collect();
+            let specs: Vec<DashboardSpec> = all.into_iter().filter(|d| visible(&*who, d)).map(|d| d.spec).collect();
             let body = serde_json::to_string_pretty(&specs).unwrap_or_default();
             (
                 [

@@ -48,6 +48,13 @@ struct AppState {
     auth: Arc<Auth>,
     operations: Arc<Operations>,
     dashboards: Arc<DashboardStore>,
+    streams: Arc<live::StreamSlots>,
+}
+
+impl FromRef<AppState> for Arc<live::StreamSlots> {
+    fn from_ref(state: &AppState) -> Self {
+        state.streams.clone()
+    }
 }
 
 impl FromRef<AppState> for Arc<DashboardStore> {
@@ -91,8 +98,17 @@ async fn home(State(clusters): State<Arc<Clusters>>, Extension(who): Extension<A
 
 /// Leptos answers every server function error with 500, including a request body it could not
 /// decode before the function ran; give such answers the status their `AppError` stands for.
-async fn api_error_status(request: axum::extract::Request, next: middleware::Next) -> Response {
-    let api = request.uri().path().starts_with("/api/");
+/// A write that never ran because its body could not be decoded is audited here, as no function
+/// saw it.
+async fn api_error_status(
+    State(auth): State<Arc<Auth>>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let path = request.uri().path().to_string();
+    let api = path.starts_with("/api/");
+    let write = matches!(auth::policy::of(request.method(), &path), Some(auth::policy::Policy::Write(_)));
+    let who = request.extensions().get::<Arc<auth::Principal>>().cloned();
     let response = next.run(request).await;
     if !api || response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
         return response;
@@ -103,6 +119,12 @@ async fn api_error_status(request: axum::extract::Request, next: middleware::Nex
     };
     if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
         parts.status = error.status();
+        if let (true, Some(who), app::error::AppError::Undecodable(reason)) = (write, &who, &error) {
+            use app::auth::Access;
+            let action = path.rsplit('/').next().unwrap_or_default();
+            let detail = Some(format!("the request could not be read: {reason}"));
+            auth.audit.record(&who.actor(), action, audit::Target::default(), audit::Outcome::Denied, detail).await;
+        }
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
@@ -120,8 +142,15 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
     let metrics = clusters.clone();
     let routes = generate_route_list(App);
     let body_limit = auth.config.body_limit;
-    let state =
-        AppState { leptos_options: leptos_options.clone(), clusters, auth: auth.clone(), operations, dashboards };
+    let streams = live::StreamSlots::new(auth.config.live_streams_per_identity, auth.config.live_streams_total);
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        clusters,
+        auth: auth.clone(),
+        operations,
+        dashboards,
+        streams,
+    };
     let context = move || {
         provide_context(backend.clone());
         provide_context(accounts.clone());
@@ -134,7 +163,15 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/metrics",
-            get(|State(clusters): State<Arc<Clusters>>| async move { metrics::exposition(clusters.encode_metrics()) }),
+            get(|State(clusters): State<Arc<Clusters>>, Extension(who): Extension<Arc<auth::Principal>>| async move {
+                // About every cluster and vhost: checked here too, not only by the route table.
+                match who.sees_everything() {
+                    true => metrics::exposition(clusters.encode_metrics()).into_response(),
+                    false => auth::error_response(app::error::AppError::Forbidden(
+                        "this needs access to every cluster and vhost".into(),
+                    )),
+                }
+            }),
         )
         .route("/live/{cluster}/{view}", get(live::stream))
         .route("/export/{cluster}/definitions", get(operations::download))
@@ -145,8 +182,10 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .layer(middleware::from_fn(api_error_status))
+        .layer(middleware::from_fn_with_state(auth.clone(), api_error_status))
         .layer(middleware::from_fn_with_state(auth, auth::guard))
+        // Before the sign-in layer: the policy and the routers must read the same path.
+        .layer(middleware::from_fn(auth::require_canonical_path))
         .layer(middleware::from_fn(security::content_security_policy))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

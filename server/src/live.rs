@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use app::api::Backend;
-use app::auth::Access;
+use app::auth::{Access, IdentityKind};
 use app::dashboard::TileKind;
 use app::error::AppError;
 use app::model::ListQuery;
@@ -114,6 +114,74 @@ impl ViewCache {
     }
 }
 
+/// Bounds the live streams held open, per identity and in all, so no identity, however
+/// read-only, can take every connection the server has.
+pub struct StreamSlots {
+    per_identity: usize,
+    total: usize,
+    /// Open streams per identity, and their sum.
+    open: Mutex<(HashMap<String, usize>, usize)>,
+}
+
+/// One open stream's place; given back when the stream ends.
+struct Slot {
+    slots: Arc<StreamSlots>,
+    identity: String,
+}
+
+impl StreamSlots {
+    pub fn new(per_identity: usize, total: usize) -> Arc<Self> {
+        Arc::new(Self { per_identity, total, open: Mutex::default() })
+    }
+
+    fn take(self: &Arc<Self>, identity: String) -> Result<Slot, AppError> {
+        let mut open = self.open.lock().expect("stream slots lock");
+        if open.1 >= self.total {
+            return Err(AppError::Busy(format!("the server holds {} live streams, its limit", self.total)));
+        }
+        let mine = open.0.entry(identity.clone()).or_default();
+        if *mine >= self.per_identity {
+            return Err(AppError::Busy(format!("you have {} live streams open, the limit; close a page", mine)));
+        }
+        *mine += 1;
+        open.1 += 1;
+        Ok(Slot { slots: self.clone(), identity })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.slots.open.lock().expect("stream slots lock");
+        if let Some(mine) = open.0.get_mut(&self.identity) {
+            *mine -= 1;
+            if *mine == 0 {
+                open.0.remove(&self.identity);
+            }
+        }
+        open.1 -= 1;
+    }
+}
+
+/// Whose streams count together: a person's, or one screen's. Many wall screens share a
+/// token, so each screen session (or bearer) has its own count, kept as a digest.
+fn stream_owner(who: &Principal, headers: &HeaderMap) -> String {
+    if who.kind != IdentityKind::Screen {
+        return format!("{}:{}", who.source(), who.name);
+    }
+    let credential = [header::COOKIE, header::AUTHORIZATION]
+        .iter()
+        .filter_map(|name| headers.get(name).and_then(|v| v.to_str().ok()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let digest = crate::auth::digest(&credential);
+    format!("screen:{}", digest.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// What a stream's identity may see; a change (a demoted user, a narrowed scope) ends the stream.
+fn access_key(who: &Principal) -> String {
+    format!("{:?}|{:?}|{:?}|{:?}", who.kind, who.role, who.clusters, who.vhosts.as_pattern())
+}
+
 struct Stream {
     clusters: Arc<Clusters>,
     auth: Arc<Auth>,
@@ -126,25 +194,28 @@ struct Stream {
     first: bool,
     ended: bool,
     _counted: LiveClientGuard,
+    _slot: Slot,
 }
 
 pub async fn stream(
     State(clusters): State<Arc<Clusters>>,
     State(auth): State<Arc<Auth>>,
+    State(slots): State<Arc<StreamSlots>>,
     Extension(who): Extension<Arc<Principal>>,
     headers: HeaderMap,
     Path((cluster, section)): Path<(String, String)>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let feed = match clusters.feed(&cluster) {
+    let feed = match clusters.visible_feed(&*who, &cluster) {
         Ok(feed) => feed.clone(),
         Err(error) => return crate::auth::error_response(error),
     };
-    if !who.may_see_cluster(&cluster) {
-        return crate::auth::error_response(AppError::Forbidden(format!("cluster {cluster:?} is not among yours")));
-    }
     let Some(view) = View::parse(&section, &params) else {
         return crate::auth::error_response(AppError::NotFound(format!("no live view {section:?}")));
+    };
+    let slot = match slots.take(stream_owner(&who, &headers)) {
+        Ok(slot) => slot,
+        Err(error) => return crate::auth::error_response(error),
     };
     let shutdown = clusters.shutdown_token().clone();
     let state = Stream {
@@ -158,16 +229,25 @@ pub async fn stream(
         view,
         first: true,
         ended: false,
+        _slot: slot,
     };
     let events = stream::unfold(state, |mut s| async move {
         if s.ended || (!s.first && s.updates.changed().await.is_err()) {
             return None;
         }
         s.first = false;
-        // A session that expired, signed out or had its token revoked gets one last event saying so.
-        if !matches!(s.auth.identify(&s.headers, false).await, Ok(Some(_))) {
+        // A session that expired, signed out or had its token revoked gets one last event saying
+        // so; so does one whose role or scope changed since the stream began (the page reloads
+        // and sees what it may now see). A screen's stream counts as the screen being in use.
+        let screen = s.who.kind == IdentityKind::Screen;
+        let now = match s.auth.identify(&s.headers, screen).await {
+            Ok(Some(now)) if access_key(&now) == access_key(&s.who) => None,
+            Ok(Some(_)) => Some(AppError::Forbidden("your access changed; reload the page".into())),
+            _ => Some(AppError::SignInRequired),
+        };
+        if let Some(error) = now {
             s.ended = true;
-            let goodbye = serde_json::to_string(&Err::<(), _>(AppError::SignInRequired)).unwrap_or_default();
+            let goodbye = serde_json::to_string(&Err::<(), _>(error)).unwrap_or_default();
             return Some((Ok::<_, Infallible>(Event::default().data(goodbye)), s));
         }
         let version = s.updates.borrow_and_update().version;

@@ -43,7 +43,7 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
     let history = History::open(&config.data_dir, config.history.clone())
         .with_context(|| format!("opening the history in {}", config.data_dir.display()))?;
     let clusters = Clusters::spawn(&config.clusters, Arc::new(Metrics::default()), Some(history))?;
-    let auth = Auth::new(store, config.auth.clone(), clusters.clone());
+    let auth = Auth::new(store, config.auth.clone(), clusters.clone()).context("reading Warren's keys")?;
     // With no user yet, the console is reachable from this machine only, through a one-time link.
     if let Some(code) = auth.first_run_code().await? {
         if !addr.ip().is_loopback() {
@@ -55,7 +55,7 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
         }
         tracing::warn!("no users yet: create the first admin at http://{addr}/setup?code={code} (works once)");
     }
-    tokio::spawn(auth.clone().prune_sessions());
+    tokio::spawn(auth.clone().prune(config.audit));
     let app = warren::router(leptos_options, auth);
 
     // Pages are streamed in several writes: without TCP_NODELAY, Nagle's algorithm holds the last

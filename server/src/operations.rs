@@ -46,10 +46,7 @@ impl Operations {
 
     /// The cluster's feed, if `who` may touch `vhost` of it; and who to be towards the broker.
     fn target(&self, who: &dyn Access, cluster: &str, vhost: &str) -> Result<(&Arc<Feed>, Login), AppError> {
-        let feed = self.clusters.feed(cluster)?;
-        if !who.may_see_cluster(cluster) {
-            return Err(AppError::Forbidden(format!("cluster {cluster:?} is not among yours")));
-        }
+        let feed = self.clusters.visible_feed(who, cluster)?;
         if !who.may_see_vhost(cluster, vhost) {
             return Err(AppError::Forbidden(format!("vhost {vhost:?} is not among yours")));
         }
@@ -60,6 +57,33 @@ impl Operations {
             .filter(|c| c.cluster == cluster)
             .map(|c| (c.username.clone(), c.password.clone()));
         Ok((feed, login))
+    }
+
+    /// The feed and login for the definitions of one vhost, or of the whole broker (`None`): that
+    /// carries every vhost, the broker's users and their password hashes, so it is for those with
+    /// no scope limits, or broker users acting with their own credentials (the broker decides).
+    fn definitions_target(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: Option<&str>,
+    ) -> Result<(&Arc<Feed>, Login), AppError> {
+        let (feed, login) = self.target(who, cluster, vhost.unwrap_or("/"))?;
+        let unlimited = who.me().clusters.is_none() && who.sees_every_vhost(cluster);
+        if vhost.is_none() && login.is_none() && !unlimited {
+            return Err(AppError::Forbidden(
+                "the whole broker's definitions are for admins without cluster or vhost limits; choose a vhost".into(),
+            ));
+        }
+        Ok((feed, login))
+    }
+
+    /// Operator policies are RabbitMQ's administrators' tool: admins only, whatever the route.
+    fn check_policy_kind(who: &dyn Access, operator: bool) -> Result<(), AppError> {
+        match operator && !who.me().is_admin() {
+            true => Err(AppError::Forbidden("operator policies are for admins".into())),
+            false => Ok(()),
+        }
     }
 
     /// Records the outcome of a write in the audit log and passes it on.
@@ -162,6 +186,20 @@ impl Operations {
         query: &[(&str, String)],
     ) -> Result<(), AppError> {
         Self::send::<Value>(feed, login, (Method::DELETE, endpoint, path), query, None).await.map(drop)
+    }
+
+    /// Templates belong to no cluster: their audit entries name only the template.
+    async fn audited_template(
+        &self,
+        who: &dyn Access,
+        action: &str,
+        name: &str,
+        result: Result<(), AppError>,
+    ) -> Result<(), AppError> {
+        let outcome = if result.is_ok() { Outcome::Ok } else { Outcome::Failed };
+        let target = Target { object: Some(format!("template {name:?}")), ..Default::default() };
+        self.audit.record(&who.actor(), action, target, outcome, result.as_ref().err().map(ToString::to_string)).await;
+        result
     }
 
     fn template_owner(who: &dyn Access) -> String {
@@ -403,6 +441,7 @@ impl app::api::Operations for Operations {
 
     async fn save_policy(&self, who: &dyn Access, cluster: &str, draft: &PolicyDraft) -> Result<(), AppError> {
         let result = async {
+            Self::check_policy_kind(who, draft.operator)?;
             let (feed, login) = self.target(who, cluster, &draft.vhost)?;
             let checked = draft.check(Self::version(feed).await?);
             if let Some(first) = checked.errors.first() {
@@ -424,6 +463,7 @@ impl app::api::Operations for Operations {
 
     async fn delete_policy(&self, who: &dyn Access, cluster: &str, policy: &PolicyRef) -> Result<(), AppError> {
         let result = async {
+            Self::check_policy_kind(who, policy.operator)?;
             let (feed, login) = self.target(who, cluster, &policy.vhost)?;
             check_name("policy", &policy.name).map_err(bad)?;
             let kind = if policy.operator { "operator-policies" } else { "policies" };
@@ -442,8 +482,7 @@ impl app::api::Operations for Operations {
         cluster: &str,
         import: &Import,
     ) -> Result<ImportPreview, AppError> {
-        let scope = import.vhost.as_deref().unwrap_or("/");
-        let (feed, login) = self.target(who, cluster, scope)?;
+        let (feed, login) = self.definitions_target(who, cluster, import.vhost.as_deref())?;
         let current = export(feed, &login, import.vhost.as_deref()).await?;
         definitions::diff(&current, &import.definitions, import.vhost.as_deref(), Self::version(feed).await?)
             .map_err(bad)
@@ -461,7 +500,7 @@ impl app::api::Operations for Operations {
             if let Some(blocker) = preview.blockers.first() {
                 return Err(AppError::BadRequest(blocker.clone()));
             }
-            let (feed, login) = self.target(who, cluster, import.vhost.as_deref().unwrap_or("/"))?;
+            let (feed, login) = self.definitions_target(who, cluster, import.vhost.as_deref())?;
             let body: Value = serde_json::from_str(&import.definitions).map_err(|e| bad(e.to_string()))?;
             let path = definitions_path(import.vhost.as_deref());
             Self::send::<Value>(feed, &login, (Method::POST, "definitions", path), &[], Some(&body)).await?;
@@ -494,36 +533,54 @@ impl app::api::Operations for Operations {
 
     async fn save_template(&self, who: &dyn Access, name: &str, message: &Publish) -> Result<(), AppError> {
         let name = name.trim().to_string();
-        if name.is_empty() || name.chars().count() > MAX_TEMPLATE_NAME {
-            return Err(AppError::BadRequest(format!("a template name of 1-{MAX_TEMPLATE_NAME} characters is needed")));
+        let result = async {
+            if name.is_empty() || name.chars().count() > MAX_TEMPLATE_NAME {
+                return Err(bad(format!("a template name of 1-{MAX_TEMPLATE_NAME} characters is needed")));
+            }
+            message.check().map_err(bad)?;
+            let (owner, text) =
+                (Self::template_owner(who), serde_json::to_string(message).map_err(|_| AppError::Internal)?);
+            let (saved_name, at) = (name.clone(), now_ms());
+            self.store
+                .call(move |c| {
+                    let tx = c.transaction()?;
+                    let others: i64 = tx.query_row(
+                        "SELECT count(*) FROM message_templates WHERE owner = ?1 AND name <> ?2",
+                        [&owner, &saved_name],
+                        |r| r.get(0),
+                    )?;
+                    if others >= MAX_TEMPLATES as i64 {
+                        return Ok(Err(bad(format!("you have {MAX_TEMPLATES} templates already; delete one first"))));
+                    }
+                    tx.execute(
+                        "INSERT INTO message_templates (owner, name, message, updated_at_ms) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (owner, name) DO UPDATE SET message = excluded.message, updated_at_ms = excluded.updated_at_ms",
+                        rusqlite::params![owner, saved_name, text, at],
+                    )?;
+                    tx.commit()?;
+                    Ok(Ok(()))
+                })
+                .await
+                .map_err(internal)?
         }
-        message.check().map_err(bad)?;
-        let (owner, text) =
-            (Self::template_owner(who), serde_json::to_string(message).map_err(|_| AppError::Internal)?);
-        self.store
-            .call(move |c| {
-                c.execute(
-                    "INSERT INTO message_templates (owner, name, message, updated_at_ms) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (owner, name) DO UPDATE SET message = excluded.message, updated_at_ms = excluded.updated_at_ms",
-                    rusqlite::params![owner, name, text, now_ms()],
-                )
-            })
-            .await
-            .map_err(internal)?;
-        Ok(())
+        .await;
+        self.audited_template(who, "save_template", &name, result).await
     }
 
     async fn delete_template(&self, who: &dyn Access, name: &str) -> Result<(), AppError> {
-        let (owner, name) = (Self::template_owner(who), name.to_string());
-        let deleted = self
+        let (owner, deleted_name) = (Self::template_owner(who), name.to_string());
+        let result = self
             .store
-            .call(move |c| c.execute("DELETE FROM message_templates WHERE owner = ?1 AND name = ?2", [owner, name]))
+            .call(move |c| {
+                c.execute("DELETE FROM message_templates WHERE owner = ?1 AND name = ?2", [owner, deleted_name])
+            })
             .await
-            .map_err(internal)?;
-        if deleted == 0 {
-            return Err(AppError::NotFound("no template of yours has that name".into()));
-        }
-        Ok(())
+            .map_err(internal)
+            .and_then(|deleted| match deleted {
+                0 => Err(AppError::NotFound("no template of yours has that name".into())),
+                _ => Ok(()),
+            });
+        self.audited_template(who, "delete_template", name, result).await
     }
 }
 
@@ -541,7 +598,12 @@ pub async fn export(feed: &Feed, login: &Login, vhost: Option<&str>) -> Result<V
         // RabbitMQ 4.0 fails (HTTP 500) to export a vhost whose name is not ASCII: take the
         // vhost's part of the whole export instead.
         (Err(AppError::Rejected { .. } | AppError::Unreachable { .. }), Some(vhost)) => {
-            Ok(vhost_part(&get(definitions_path(None)).await?, vhost))
+            let whole: Value = get(definitions_path(None)).await?;
+            let listed = whole.get("vhosts").and_then(Value::as_array).into_iter().flatten();
+            match listed.into_iter().any(|v| v.get("name").and_then(Value::as_str) == Some(vhost)) {
+                true => Ok(vhost_part(&whole, vhost)),
+                false => Err(AppError::NotFound(format!("vhost {vhost:?}"))),
+            }
         }
         (result, _) => result,
     }
@@ -578,10 +640,13 @@ pub async fn download(
     Path(cluster): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    if let Some(refused) = crate::auth::refuse_unless(&*who, app::auth::Need::Role(app::auth::Role::Admin)) {
+        return refused;
+    }
     let vhost = query.get("vhost").filter(|v| !v.is_empty()).cloned();
     let scope = vhost.clone().unwrap_or_default();
     let result = async {
-        let (feed, login) = ops.target(&*who, &cluster, vhost.as_deref().unwrap_or("/"))?;
+        let (feed, login) = ops.definitions_target(&*who, &cluster, vhost.as_deref())?;
         export(feed, &login, vhost.as_deref()).await
     }
     .await;

@@ -86,6 +86,16 @@ const MIGRATIONS: &[&str] = &[
         updated_at_ms INTEGER NOT NULL
     );
 "#,
+    r#"
+    -- A token made by an admin limited to some vhosts sees only those: the regex a vhost must
+    -- match; NULL: every vhost.
+    ALTER TABLE screen_tokens ADD COLUMN vhost_pattern TEXT;
+    -- Keys Warren makes for itself (the CSRF tag key).
+    CREATE TABLE secrets (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+"#,
 ];
 
 /// A handle to the database; cheap to clone. Calls run on tokio's blocking pool, one at a time.

@@ -227,9 +227,33 @@ async fn every_route_checks_every_kind_of_identity() {
             if got != *expect {
                 failures.push(format!("{method} {route} as {name}: expected {expect:?}, got {code} {location}"));
             }
+            // The same route spelled so that a router would normalise it: refused before any
+            // policy is judged, whoever asks, so no spelling reaches more than the canonical one.
+            for variant in non_canonical(route) {
+                let (code, _) = status(&app, who, method.clone(), &variant, body.clone()).await;
+                if code != StatusCode::BAD_REQUEST {
+                    failures.push(format!("{method} {variant} as {name}: expected 400, got {code}"));
+                }
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Dot-segment, double-slash and percent-encoded spellings of `route`.
+fn non_canonical(route: &str) -> Vec<String> {
+    let Some(rest) = route.strip_prefix('/').filter(|rest| !rest.is_empty()) else { return Vec::new() };
+    let first = rest.chars().next().unwrap();
+    vec![
+        format!("/./{rest}"),
+        format!("/x/../{rest}"),
+        format!("/%2e/{rest}"),
+        format!("/%2E/{rest}"),
+        format!("/x/%2e%2e/{rest}"),
+        format!("//{rest}"),
+        format!("/{rest}/."),
+        format!("/%{:02X}{}", first as u32, &rest[first.len_utf8()..]),
+    ]
 }
 
 #[tokio::test]
@@ -306,7 +330,10 @@ async fn sign_in_is_throttled_per_account_and_per_address() {
     let audit = app
         .auth
         .audit
-        .page(&app::auth::AuditQuery { outcome: "throttled".into(), ..Default::default() })
+        .page(
+            &app::auth::AuditQuery { outcome: "throttled".into(), ..Default::default() },
+            &warren::audit::AuditScope::unrestricted(("admin".into(), "local".into())),
+        )
         .await
         .unwrap();
     assert_eq!(audit.matching, 2, "throttled attempts are audited");
@@ -576,21 +603,30 @@ async fn responses_carry_security_headers_and_bodies_are_limited() {
         .find(|v| v.starts_with("warren_csrf="))
         .unwrap();
     assert!(csrf.contains("SameSite=Strict") && !csrf.contains("HttpOnly"), "{csrf}");
+    // Over TLS the cookies carry the `__Host-` prefix, so no sibling subdomain can plant them.
+    let (_, https_headers, _) = app
+        .send_as(None, Request::get("/signin").header("x-forwarded-proto", "https").body(Body::empty()).unwrap())
+        .await;
+    let token = https_headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find_map(|v| v.strip_prefix("__Host-warren_csrf="))
+        .and_then(|v| v.split(';').next())
+        .expect("a __Host- CSRF cookie over TLS")
+        .to_string();
     let request = Request::post("/auth/signin")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("x-forwarded-proto", "https")
-        .header(header::COOKIE, "warren_csrf=form-token-0123456789abcdef")
-        .body(Body::from(format!(
-            "source=local&username=admin&password={}&csrf=form-token-0123456789abcdef",
-            PASSWORD.replace(' ', "+")
-        )))
+        .header(header::COOKIE, format!("__Host-warren_csrf={token}"))
+        .body(Body::from(format!("source=local&username=admin&password={}&csrf={token}", PASSWORD.replace(' ', "+"))))
         .unwrap();
     let (_, headers, _) = app.send_as(None, request).await;
     let session = headers
         .get_all(header::SET_COOKIE)
         .iter()
         .map(|v| v.to_str().unwrap())
-        .find(|v| v.starts_with("warren_session="))
+        .find(|v| v.starts_with("__Host-warren_session="))
         .unwrap();
     assert!(
         session.contains("HttpOnly") && session.contains("SameSite=Strict") && session.contains("Secure"),

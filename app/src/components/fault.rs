@@ -22,7 +22,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
                 AppError::Loading { .. } => t.loading_cluster,
                 AppError::UnknownCluster(_) => t.error_unknown_cluster,
                 AppError::NotFound(_) => t.error_not_found,
-                AppError::BadRequest(_) => t.error_bad_request,
+                AppError::BadRequest(_) | AppError::Undecodable(_) => t.error_bad_request,
                 AppError::Conflict(_) => t.error_conflict,
                 AppError::Rejected { .. } => t.error_rejected,
                 AppError::Transport(_) => t.error_transport,
@@ -30,6 +30,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
                 AppError::Forbidden(_) => t.error_forbidden,
                 AppError::CsrfRejected => t.error_csrf,
                 AppError::TooManyAttempts { .. } => t.error_throttled,
+                AppError::Busy(_) => t.error_busy,
                 AppError::Internal => t.error_internal,
             }
         }

@@ -1,11 +1,10 @@
-//! The sign-in, sign-out and first-run forms, and the audit export. Plain HTML form posts that
+//! The sign-in, sign-out and first-run forms. Plain HTML form posts that
 //! answer with a redirect, so they work before (and without) the page's script.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::auth::{Access, Actor, AuditQuery, IdentityKind, Role, CSRF_COOKIE};
-use axum::extract::{FromRef, FromRequest, Query, Request, State};
+use app::auth::{Access, Actor, IdentityKind, Role, CSRF_COOKIE};
+use axum::extract::{FromRef, FromRequest, Request, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -14,7 +13,7 @@ use serde::Deserialize;
 
 use super::layer::{cookie, error, request_origin, set_cookie, set_session_cookies};
 use super::{constant_time_eq, users, Auth, BrokerCredentials, Principal, VhostScope, SESSION_COOKIE};
-use crate::audit::{self, Outcome, Target};
+use crate::audit::{Outcome, Target};
 use crate::broker::BrokerError;
 use crate::config::Secret;
 
@@ -27,7 +26,7 @@ where
         .route("/auth/signin", post(sign_in))
         .route("/auth/signout", post(sign_out))
         .route("/auth/setup", post(setup))
-        .route("/admin/audit/export", get(export_audit))
+        .route("/admin/audit/export", get(super::audit_export::export_audit))
 }
 
 #[derive(Deserialize)]
@@ -42,8 +41,12 @@ struct SignInForm {
 }
 
 /// Where to go after signing in: only a path on this site, never `//elsewhere` or a full URL.
+/// Browsers drop tabs and line breaks from URLs (`/\t/evil` is `//evil` to them), and a header
+/// cannot hold them, so only printable ASCII passes, and the path must be canonical.
 fn safe_next(next: &str) -> String {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    let path = next.split(['?', '#']).next().unwrap_or_default();
+    let local =
+        next.bytes().all(|b| b.is_ascii_graphic()) && !next.contains('\\') && super::canonical::is_canonical(path);
     if local {
         next.to_string()
     } else {
@@ -64,7 +67,7 @@ async fn read_form<T: serde::de::DeserializeOwned>(
     request: Request,
     name: &str,
 ) -> Result<(T, FormContext, HeaderMap), Response> {
-    let (client_addr, user_agent) = request_origin(&request);
+    let (client_addr, user_agent) = request_origin(&auth.config, &request);
     let headers = request.headers().clone();
     let Form(form): Form<T> = Form::from_request(request, &()).await.map_err(IntoResponse::into_response)?;
     let actor = Actor {
@@ -82,8 +85,27 @@ async fn read_form<T: serde::de::DeserializeOwned>(
     ))
 }
 
-fn csrf_matches(headers: &HeaderMap, presented: &str) -> bool {
-    cookie(headers, CSRF_COOKIE).is_some_and(|expected| constant_time_eq(&expected, presented))
+/// The sign-in and setup forms' double submit: the form's token equals the cookie, Warren
+/// minted it, and the browser says the form was posted from this site's own pages.
+fn csrf_matches(auth: &Auth, headers: &HeaderMap, presented: &str) -> bool {
+    let secure = auth.cookies_secure(headers);
+    cookie(headers, CSRF_COOKIE, secure).is_some_and(|expected| constant_time_eq(&expected, presented))
+        && auth.csrf.minted(presented)
+        && posted_from_this_site(headers)
+}
+
+/// False when the browser tells that another site, even a sibling subdomain, sent the form:
+/// `Sec-Fetch-Site` (every current browser) or, failing that, an `Origin` naming another host.
+fn posted_from_this_site(headers: &HeaderMap) -> bool {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match (text(header::ORIGIN), text(header::HOST)) {
+        (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, rest)| rest == host),
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
 }
 
 async fn sign_in(State(auth): State<Arc<Auth>>, request: Request) -> Response {
@@ -94,30 +116,37 @@ async fn sign_in(State(auth): State<Arc<Auth>>, request: Request) -> Response {
     let form_username = form.username.trim().to_string();
     cx.actor.name = form_username.clone();
     cx.actor.source = if form.source == "local" { "local".into() } else { form.source.clone() };
-    cx.csrf_ok = csrf_matches(&headers, &form.csrf);
+    cx.csrf_ok = csrf_matches(&auth, &headers, &form.csrf);
     let next = safe_next(&form.next);
     let back = |code: &str| {
         Redirect::to(&app::urls::with_query("/signin", &[("error", code), ("next", &next)])).into_response()
     };
     let target = Target { cluster: form.source.strip_prefix("broker:").map(str::to_string), ..Default::default() };
 
-    if !cx.csrf_ok {
+    // Every attempt, whatever is wrong with it, counts against the address before anything is
+    // checked, so attempts made at the same moment cannot all pass the limit, and a flood of
+    // forged posts ends in one "throttled" line, not an audit log full of them. A success takes
+    // it back. Names and passwords past any real length are not looked at.
+    let account = format!("{}:{}", form.source, form_username.to_lowercase());
+    let begun = auth.throttle.begin(&account, &cx.address);
+    if begun.is_ok() && !cx.csrf_ok {
         auth.audit
             .record(&cx.actor, "sign_in", target, Outcome::Denied, Some("missing or wrong CSRF token".into()))
             .await;
         return back("csrf");
     }
-    let account = format!("{}:{}", form.source, form_username.to_lowercase());
-    if let Some(wait) = auth.throttle.wait(&account, &cx.address) {
+    if begun.is_ok() && (form_username.chars().count() > 256 || form.password.len() > 1024) {
         auth.audit
-            .record(
-                &cx.actor,
-                "sign_in",
-                target,
-                Outcome::Throttled,
-                Some(format!("retry in {} s", wait.as_secs() + 1)),
-            )
+            .record(&cx.actor, "sign_in", target, Outcome::Denied, Some("user name or password too long".into()))
             .await;
+        return back("credentials");
+    }
+    if let Err(wait) = begun {
+        if auth.throttle.note_refusal(&format!("{}|{account}", cx.address)) {
+            let detail =
+                Some(format!("retry in {} s; later refusals in this window are not logged", wait.as_secs() + 1));
+            auth.audit.record(&cx.actor, "sign_in", target, Outcome::Throttled, detail).await;
+        }
         let mut response = back("throttled");
         if let Ok(value) = (wait.as_secs() + 1).to_string().parse() {
             response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -135,13 +164,13 @@ async fn sign_in(State(auth): State<Arc<Auth>>, request: Request) -> Response {
     let principal = match checked {
         Ok(principal) => principal,
         Err(SignInFailure::Credentials) => {
-            auth.throttle.fail(&account, &cx.address);
             auth.audit
                 .record(&cx.actor, "sign_in", target, Outcome::Denied, Some("wrong user name or password".into()))
                 .await;
             return back("credentials");
         }
         Err(SignInFailure::Broker(detail)) => {
+            auth.throttle.forgive(&account, &cx.address);
             auth.audit.record(&cx.actor, "sign_in", target, Outcome::Failed, Some(detail)).await;
             return back("broker");
         }
@@ -150,7 +179,7 @@ async fn sign_in(State(auth): State<Arc<Auth>>, request: Request) -> Response {
             return error(app::error::AppError::Internal);
         }
     };
-    auth.throttle.succeed(&account);
+    auth.throttle.succeed(&account, &cx.address);
     cx.actor.role = Some(principal.role);
     let session = match &principal.kind {
         IdentityKind::Broker { .. } => Ok(auth.sessions.open_broker(principal.clone())),
@@ -169,6 +198,10 @@ async fn sign_in(State(auth): State<Arc<Auth>>, request: Request) -> Response {
     response
 }
 
+/// Password checks that may run at once.
+static PASSWORD_CHECKS: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
+    std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(4)));
+
 enum SignInFailure {
     Credentials,
     /// The broker could not be asked (down, slow): not the person's fault, not counted against them.
@@ -181,9 +214,15 @@ impl Auth {
         let user = users::find(&self.store, name).await.map_err(|e| SignInFailure::Internal(e.to_string()))?;
         let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| users::decoy_hash().to_string());
         let password = password.to_string();
-        let valid = tokio::task::spawn_blocking(move || users::verify_password(&password, &hash))
-            .await
-            .map_err(|e| SignInFailure::Internal(e.to_string()))?;
+        // Each check takes argon2's 19 MiB and a core for a moment: a few at a time.
+        let permit =
+            PASSWORD_CHECKS.clone().acquire_owned().await.map_err(|e| SignInFailure::Internal(e.to_string()))?;
+        let valid = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            users::verify_password(&password, &hash)
+        })
+        .await
+        .map_err(|e| SignInFailure::Internal(e.to_string()))?;
         let user = user.filter(|_| valid).ok_or(SignInFailure::Credentials)?;
         let vhosts = match &user.vhost_pattern {
             Some(pattern) => {
@@ -254,7 +293,7 @@ async fn sign_out(
     Extension(principal): Extension<Arc<Principal>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(session) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(session) = cookie(&headers, SESSION_COOKIE, auth.cookies_secure(&headers)) {
         if let Err(e) = auth.sessions.close(&session).await {
             tracing::error!(error = %e, "could not close a session");
         }
@@ -287,7 +326,7 @@ async fn setup(State(auth): State<Arc<Auth>>, request: Request) -> Response {
     let back = |code: &str| {
         Redirect::to(&app::urls::with_query("/setup", &[("code", &form.code), ("error", code)])).into_response()
     };
-    if !csrf_matches(&headers, &form.csrf) {
+    if !csrf_matches(&auth, &headers, &form.csrf) {
         return back("csrf");
     }
     if form.password != form.confirm {
@@ -344,25 +383,6 @@ async fn setup(State(auth): State<Arc<Auth>>, request: Request) -> Response {
     response
 }
 
-/// `GET /admin/audit/export?format=csv|json&actor=…&action=…&cluster=…&outcome=…`: a download.
-async fn export_audit(State(auth): State<Arc<Auth>>, Query(params): Query<HashMap<String, String>>) -> Response {
-    let query = AuditQuery::from_pairs(|key| params.get(key).cloned());
-    let entries = match auth.audit.export(&query).await {
-        Ok(entries) => entries,
-        Err(e) => {
-            tracing::error!(error = %e, "audit export failed");
-            return error(app::error::AppError::Internal);
-        }
-    };
-    let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string().replace(':', "");
-    let (body, kind, extension) = match params.get("format").map(String::as_str) {
-        Some("json") => (serde_json::to_string_pretty(&entries).unwrap_or_default(), "application/json", "json"),
-        _ => (audit::to_csv(&entries), "text/csv; charset=utf-8", "csv"),
-    };
-    let disposition = format!("attachment; filename=\"warren-audit-{stamp}.{extension}\"");
-    ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,7 +390,18 @@ mod tests {
     #[test]
     fn next_stays_on_this_site() {
         assert_eq!(safe_next("/c/local/queues?vhost=%2F"), "/c/local/queues?vhost=%2F");
-        for bad in ["//evil.example/", "https://evil.example/", "/\\evil.example", "", "javascript:alert(1)"] {
+        for bad in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil.example",
+            "",
+            "javascript:alert(1)",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/x\r\nSet-Cookie: a=b",
+            "/./admin",
+            "/ /evil",
+        ] {
             assert_eq!(safe_next(bad), "/", "{bad}");
         }
     }

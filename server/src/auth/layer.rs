@@ -13,17 +13,21 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::policy::{self, Policy};
 use super::sessions::NewSession;
-use super::{constant_time_eq, random_token, tokens, Auth, Principal, VhostScope, SESSION_COOKIE};
+use super::{constant_time_eq, tokens, Auth, Principal, VhostScope, SESSION_COOKIE};
 use crate::audit::{Outcome, Target};
 
 pub async fn guard(State(auth): State<Arc<Auth>>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let method = request.method().clone();
     let secure = auth.cookies_secure(request.headers());
-    // Every browser gets a CSRF cookie on its first visit; forms and scripts echo it back.
-    let (csrf, minted) = match cookie(request.headers(), CSRF_COOKIE) {
-        Some(value) if value.len() >= 16 && value.len() <= 64 => (value, false),
-        _ => (random_token(24), true),
+    // Every browser gets a CSRF cookie on its first visit; forms and scripts echo it back. The
+    // sign-in and setup pages make sure it is one Warren minted, as their forms require.
+    let sign_in_page = method == Method::GET && matches!(path.as_str(), "/signin" | "/setup");
+    let (csrf, minted) = match cookie(request.headers(), CSRF_COOKIE, secure) {
+        Some(value) if value.len() >= 16 && value.len() <= 64 && (!sign_in_page || auth.csrf.minted(&value)) => {
+            (value, false)
+        }
+        _ => (auth.csrf.mint(), true),
     };
     request.extensions_mut().insert(CsrfToken(csrf.clone()));
     let with_csrf_cookie = |mut response: Response| {
@@ -40,7 +44,7 @@ pub async fn guard(State(auth): State<Arc<Auth>>, mut request: Request, next: Ne
         return with_csrf_cookie(next.run(request).await);
     }
 
-    let (client_addr, user_agent) = request_origin(&request);
+    let (client_addr, user_agent) = request_origin(&auth.config, &request);
     let anonymous = Actor {
         name: "anonymous".into(),
         source: "anonymous".into(),
@@ -50,9 +54,17 @@ pub async fn guard(State(auth): State<Arc<Auth>>, mut request: Request, next: Ne
     };
 
     // A screen token in a page's URL opens a screen session, then the same page loads without
-    // the token, so it stays out of history, bookmarks and Referer headers.
+    // the token, so it stays out of history, bookmarks and Referer headers. A link never turns a
+    // signed-in person into a screen: for them the token is dropped and the page opens as theirs.
     if method == Method::GET && policy::is_page(&path) {
         if let Some(token) = query_param(request.uri().query(), "token") {
+            let person = matches!(
+                auth.identify(request.headers(), false).await,
+                Ok(Some(Principal { kind: IdentityKind::Local | IdentityKind::Broker { .. }, .. }))
+            );
+            if person {
+                return with_csrf_cookie(Redirect::to(&without_token(request.uri())).into_response());
+            }
             return with_csrf_cookie(auth.open_screen_session(&token, request.uri(), &anonymous, secure).await);
         }
     }
@@ -145,7 +157,7 @@ impl Auth {
         if let Some(token) = bearer {
             return Ok(tokens::find_live(&self.store, token.trim()).await?.map(|t| screen_principal(t, None)));
         }
-        match cookie(headers, SESSION_COOKIE) {
+        match cookie(headers, SESSION_COOKIE, self.cookies_secure(headers)) {
             Some(session) => self.sessions.resolve(&session, activity).await,
             None => Ok(None),
         }
@@ -189,12 +201,7 @@ impl Auth {
                 None,
             )
             .await;
-        let rest: Vec<(String, String)> = uri
-            .query()
-            .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().filter(|(k, _)| k != "token").collect())
-            .unwrap_or_default();
-        let pairs: Vec<(&str, &str)> = rest.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let mut response = Redirect::to(&app::urls::with_query(uri.path(), &pairs)).into_response();
+        let mut response = Redirect::to(&without_token(uri)).into_response();
         set_session_cookies(&mut response, &session, secure);
         response
     }
@@ -216,7 +223,7 @@ pub fn screen_principal(token: app::auth::ScreenToken, csrf: Option<String>) -> 
         kind: IdentityKind::Screen,
         role: Role::Viewer,
         clusters: token.clusters,
-        vhosts: VhostScope::All,
+        vhosts: VhostScope::from_pattern(token.vhost_pattern.as_deref()),
         csrf,
         broker_credentials: None,
         client_addr: None,
@@ -233,11 +240,29 @@ fn action_name(path: &str) -> String {
     }
 }
 
-/// The client's address and browser, for the audit log and throttling.
-pub fn request_origin(request: &Request) -> (Option<String>, Option<String>) {
-    let addr = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string());
+/// The client's address and browser, for the audit log and throttling. Behind a reverse proxy
+/// listed in `trusted_proxies`, the address is the one the proxy saw (`X-Forwarded-For`).
+pub fn request_origin(config: &crate::config::AuthConfig, request: &Request) -> (Option<String>, Option<String>) {
+    // Every X-Forwarded-For line, in order: a proxy may add its own line after the client's.
+    let lines: Vec<&str> =
+        request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    let forwarded = (!lines.is_empty()).then(|| lines.join(","));
+    let addr = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| config.client_address(addr.ip(), forwarded.as_deref()).to_string());
     let agent = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
     (addr, agent)
+}
+
+/// The URL without its `token` parameter.
+fn without_token(uri: &axum::http::Uri) -> String {
+    let rest: Vec<(String, String)> = uri
+        .query()
+        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().filter(|(k, _)| k != "token").collect())
+        .unwrap_or_default();
+    let pairs: Vec<(&str, &str)> = rest.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app::urls::with_query(uri.path(), &pairs)
 }
 
 /// The CSRF token a write presents: the header scripts send, or a form's `csrf` field (the
@@ -263,9 +288,20 @@ async fn presented_csrf(request: Request, limit: usize) -> (Option<String>, Requ
     (token, Request::from_parts(parts, Body::from(bytes)))
 }
 
+/// A cookie's name on the wire: over TLS with the `__Host-` prefix, which browsers accept only
+/// from this very host, Secure and for the whole site, so no sibling subdomain can plant it.
+fn cookie_name(name: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{name}")
+    } else {
+        name.to_string()
+    }
+}
+
 /// One cookie's value from the request. Hand-written: two lines, where a cookie crate would add a
 /// dependency for parsing only.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub fn cookie(headers: &HeaderMap, name: &str, secure: bool) -> Option<String> {
+    let name = cookie_name(name, secure);
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
         let (key, value) = pair.trim().split_once('=')?;
         (key == name && !value.is_empty()).then(|| value.to_string())
@@ -274,6 +310,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Sets a cookie for the whole site; `http_only` hides it from the page's scripts.
 pub fn set_cookie(response: &mut Response, name: &str, value: &str, http_only: bool, secure: bool) {
+    let name = cookie_name(name, secure);
     let mut text = format!("{name}={value}; Path=/; SameSite=Strict");
     if http_only {
         text.push_str("; HttpOnly");
@@ -296,6 +333,12 @@ pub fn set_session_cookies(response: &mut Response, session: &NewSession, secure
 
 fn query_param(query: Option<&str>, name: &str) -> Option<String> {
     url::form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// For handlers outside the server functions (downloads, `/metrics`): refuses `who` unless
+/// they meet `need`, checked again here, as the route table must not be the only gate.
+pub fn refuse_unless(who: &dyn Access, need: app::auth::Need) -> Option<Response> {
+    (!who.me().may(need)).then(|| error(AppError::Forbidden("your role may not do this".into())))
 }
 
 /// An error as the server-function client decodes it: the status and `AppError` as JSON.

@@ -3,6 +3,9 @@
 //! for writes, the CSRF token; the backend then limits what that identity sees to its clusters
 //! and vhosts.
 
+mod audit_export;
+mod canonical;
+mod csrf;
 mod handlers;
 mod layer;
 pub mod policy;
@@ -18,13 +21,15 @@ use std::time::Duration;
 use app::auth::{Access, Actor, IdentityKind, Me, Role};
 use regex::Regex;
 
+pub use audit_export::audit_scope;
+pub use canonical::require_canonical_path;
 pub use handlers::routes;
-pub use layer::{error as error_response, guard};
+pub use layer::{error as error_response, guard, refuse_unless};
 
 use crate::audit::Audit;
 use crate::backend::Clusters;
-use crate::config::{AuthConfig, Secret};
-use crate::store::Store;
+use crate::config::{AuditConfig, AuthConfig, Secret};
+use crate::store::{Store, StoreError};
 
 /// The session cookie: HttpOnly, SameSite=Strict, Secure over TLS.
 pub const SESSION_COOKIE: &str = "warren_session";
@@ -37,6 +42,30 @@ pub enum VhostScope {
     Pattern(Regex),
     /// A broker user: the vhosts the broker listed for them at sign-in.
     Listed(BTreeSet<String>),
+}
+
+impl VhostScope {
+    /// The scope an admin-set pattern stands for: `None` every vhost. A pattern that no longer
+    /// compiles (they are checked when set) shows nothing rather than everything.
+    pub fn from_pattern(pattern: Option<&str>) -> Self {
+        match pattern {
+            None => VhostScope::All,
+            Some(p) => VhostScope::Pattern(Regex::new(p).unwrap_or_else(|_| Regex::new("$^").expect("valid"))),
+        }
+    }
+
+    /// The pattern that stands for this scope, for what its holder hands out; `None`: every vhost.
+    pub fn as_pattern(&self) -> Option<String> {
+        match self {
+            VhostScope::All => None,
+            VhostScope::Pattern(pattern) => Some(pattern.as_str().to_string()),
+            VhostScope::Listed(vhosts) if vhosts.is_empty() => Some("$^".into()),
+            VhostScope::Listed(vhosts) => {
+                let names: Vec<String> = vhosts.iter().map(|v| regex::escape(v)).collect();
+                Some(format!("^(?:{})$", names.join("|")))
+            }
+        }
+    }
 }
 
 /// A broker user's own credentials, for writes made in their name; in memory only, for the life
@@ -77,6 +106,19 @@ impl Principal {
     pub fn sees_everything(&self) -> bool {
         self.clusters.is_none() && matches!(self.vhosts, VhostScope::All)
     }
+
+    /// Whether something limited to `clusters` (`None`: all) and `vhost_pattern` (`None`: all)
+    /// lies within this identity's own scope: what an admin with limits may see, hand out and
+    /// revoke. Patterns are compared as written: a limited admin's tokens and users carry
+    /// exactly the admin's own pattern.
+    pub fn covers(&self, clusters: Option<&[String]>, vhost_pattern: Option<&str>) -> bool {
+        let clusters_within = match (&self.clusters, clusters) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(mine), Some(theirs)) => theirs.iter().all(|c| mine.contains(c)),
+        };
+        clusters_within && self.vhosts.as_pattern().is_none_or(|mine| vhost_pattern == Some(mine.as_str()))
+    }
 }
 
 impl Access for Principal {
@@ -102,10 +144,12 @@ impl Access for Principal {
     }
 
     fn scope_key(&self, _cluster: &str) -> String {
+        // Admins see a fault's details, others do not: they never share a rendering.
+        let audience = if self.me().is_admin() { "admin" } else { "others" };
         match &self.vhosts {
-            VhostScope::All => "all".into(),
-            VhostScope::Pattern(pattern) => format!("pattern:{}", pattern.as_str()),
-            VhostScope::Listed(vhosts) => format!("listed:{vhosts:?}"),
+            VhostScope::All => format!("{audience}|all"),
+            VhostScope::Pattern(pattern) => format!("{audience}|pattern:{}", pattern.as_str()),
+            VhostScope::Listed(vhosts) => format!("{audience}|listed:{vhosts:?}"),
         }
     }
 
@@ -134,13 +178,15 @@ pub struct Auth {
     throttle: throttle::Throttle,
     /// The one-time first-run link's code, while no user exists (see `first_run_code`).
     setup_code: std::sync::Mutex<Option<String>>,
+    pub csrf: csrf::CsrfKey,
 }
 
 impl Auth {
-    pub fn new(store: Store, config: AuthConfig, clusters: Arc<Clusters>) -> Arc<Self> {
-        Arc::new(Self {
+    pub fn new(store: Store, config: AuthConfig, clusters: Arc<Clusters>) -> Result<Arc<Self>, StoreError> {
+        let csrf = csrf::CsrfKey::load(&store)?;
+        Ok(Arc::new(Self {
             audit: Audit::new(store.clone()),
-            sessions: sessions::Sessions::new(store.clone(), config.session_idle, config.session_max),
+            sessions: sessions::Sessions::new(store.clone(), config.session_idle, config.session_max, csrf.clone()),
             throttle: throttle::Throttle::new(
                 config.failure_window,
                 config.failures_per_account,
@@ -150,7 +196,8 @@ impl Auth {
             config,
             clusters,
             setup_code: std::sync::Mutex::new(None),
-        })
+            csrf,
+        }))
     }
 
     /// With no user yet, a one-time code for the first admin's setup link; `None` once a user exists.
@@ -173,8 +220,9 @@ impl Auth {
         matches
     }
 
-    /// Drops expired sessions now and then; runs until the server stops.
-    pub async fn prune_sessions(self: Arc<Self>) {
+    /// Drops expired sessions and audit entries past their retention now and then; runs until
+    /// the server stops.
+    pub async fn prune(self: Arc<Self>, audit_retention: AuditConfig) {
         let stop = self.clusters.shutdown_token().clone();
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
@@ -183,6 +231,11 @@ impl Auth {
                 _ = tick.tick() => {
                     if let Err(e) = self.sessions.prune().await {
                         tracing::warn!(error = %e, "could not prune expired sessions");
+                    }
+                    match self.audit.prune(&audit_retention).await {
+                        Ok(0) => {}
+                        Ok(removed) => tracing::info!(removed, "audit entries past their retention removed"),
+                        Err(e) => tracing::warn!(error = %e, "could not prune the audit log"),
                     }
                 }
             }

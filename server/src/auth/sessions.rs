@@ -9,8 +9,12 @@ use std::time::{Duration, Instant};
 use app::auth::{IdentityKind, Role};
 use rusqlite::{params, OptionalExtension};
 
+use super::csrf::CsrfKey;
 use super::{digest, random_token, Principal, VhostScope};
 use crate::store::{now_ms, Store, StoreError};
+
+/// A screen session unused this long ends; the screen opens a new one with its token link.
+pub const SCREEN_IDLE: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// What the browser gets when a session opens.
 pub struct NewSession {
@@ -26,19 +30,20 @@ struct BrokerSession {
 
 pub struct Sessions {
     store: Store,
+    csrf: CsrfKey,
     idle: Duration,
     max: Duration,
     broker: Mutex<HashMap<Vec<u8>, BrokerSession>>,
 }
 
 impl Sessions {
-    pub fn new(store: Store, idle: Duration, max: Duration) -> Self {
-        Self { store, idle, max, broker: Mutex::default() }
+    pub fn new(store: Store, idle: Duration, max: Duration, csrf: CsrfKey) -> Self {
+        Self { store, csrf, idle, max, broker: Mutex::default() }
     }
 
     /// A session for a local user or a screen token (exactly one of them).
     pub async fn open_stored(&self, user: Option<String>, token_id: Option<i64>) -> Result<NewSession, StoreError> {
-        let session = NewSession { cookie: random_token(32), csrf: random_token(24) };
+        let session = NewSession { cookie: random_token(32), csrf: self.csrf.mint() };
         let (hash, csrf) = (digest(&session.cookie), session.csrf.clone());
         self.store
             .call(move |c| {
@@ -55,7 +60,7 @@ impl Sessions {
 
     /// A broker user's session; `principal` carries their credentials.
     pub fn open_broker(&self, mut principal: Principal) -> NewSession {
-        let session = NewSession { cookie: random_token(32), csrf: random_token(24) };
+        let session = NewSession { cookie: random_token(32), csrf: self.csrf.mint() };
         principal.csrf = Some(session.csrf.clone());
         let now = Instant::now();
         self.broker
@@ -80,7 +85,7 @@ impl Sessions {
                 let row = c
                     .query_row(
                         "SELECT s.user_name, s.token_id, s.csrf, s.created_at_ms, s.last_seen_at_ms,
-                                u.role, u.clusters, u.vhost_pattern, t.label, t.clusters, t.revoked_at_ms
+                                u.role, u.clusters, u.vhost_pattern, t.label, t.clusters, t.revoked_at_ms, t.vhost_pattern
                          FROM sessions s
                          LEFT JOIN users u ON u.name = s.user_name
                          LEFT JOIN screen_tokens t ON t.id = s.token_id
@@ -99,6 +104,7 @@ impl Sessions {
                                 token_label: r.get(8)?,
                                 token_clusters: r.get(9)?,
                                 token_revoked: r.get(10)?,
+                                token_vhost_pattern: r.get(11)?,
                             })
                         },
                     )
@@ -145,7 +151,7 @@ impl Sessions {
         Ok(())
     }
 
-    /// Forgets expired user sessions (screen sessions end with their token).
+    /// Forgets expired sessions: users' by their limits, screens' with their token or when unused.
     pub async fn prune(&self) -> Result<(), StoreError> {
         let (idle, max) = (self.idle, self.max);
         self.broker
@@ -159,6 +165,13 @@ impl Sessions {
                 c.execute(
                     "DELETE FROM sessions WHERE user_name IS NOT NULL AND (?1 - last_seen_at_ms > ?2 OR ?1 - created_at_ms > ?3)",
                     params![now, idle_ms, max_ms],
+                )?;
+                // A screen's session ends with its token, or when no screen has used it for a while
+                // (a live stream counts as use: a wall screen that stays on stays signed in).
+                c.execute(
+                    "DELETE FROM sessions WHERE token_id IS NOT NULL AND (?1 - last_seen_at_ms > ?2 OR token_id IN
+                         (SELECT id FROM screen_tokens WHERE revoked_at_ms IS NOT NULL))",
+                    params![now, SCREEN_IDLE.as_millis() as i64],
                 )
             })
             .await?;
@@ -178,11 +191,13 @@ struct StoredRow {
     token_label: Option<String>,
     token_clusters: Option<String>,
     token_revoked: Option<i64>,
+    token_vhost_pattern: Option<String>,
 }
 
 impl StoredRow {
     fn principal(self) -> Option<Principal> {
-        let clusters = |json: Option<String>| json.and_then(|j| serde_json::from_str::<Vec<String>>(&j).ok());
+        // A list that cannot be read shows nothing rather than every cluster.
+        let clusters = |json: Option<String>| json.map(|j| serde_json::from_str::<Vec<String>>(&j).unwrap_or_default());
         let base = |name, kind, role, clusters, vhosts| Principal {
             name,
             kind,
@@ -196,14 +211,8 @@ impl StoredRow {
         };
         match (self.user.clone(), self.token_id) {
             (Some(user), None) => {
-                let vhosts = match &self.vhost_pattern {
-                    None => VhostScope::All,
-                    // Checked when set; a pattern that no longer compiles shows nothing rather than everything.
-                    Some(p) => VhostScope::Pattern(
-                        regex::Regex::new(p).unwrap_or_else(|_| regex::Regex::new("$^").expect("valid")),
-                    ),
-                };
                 let role = Role::parse(self.role.as_deref()?)?;
+                let vhosts = VhostScope::from_pattern(self.vhost_pattern.as_deref());
                 Some(base(user, IdentityKind::Local, role, clusters(self.user_clusters.clone()), vhosts))
             }
             (None, Some(_)) => Some(base(
@@ -211,7 +220,7 @@ impl StoredRow {
                 IdentityKind::Screen,
                 Role::Viewer,
                 clusters(self.token_clusters.clone()),
-                VhostScope::All,
+                VhostScope::from_pattern(self.token_vhost_pattern.as_deref()),
             )),
             _ => None,
         }

@@ -10,14 +10,16 @@ use crate::store::{now_ms, Store, StoreError};
 /// Prefix that makes a leaked token recognisable in logs and secret scanners.
 pub const PREFIX: &str = "wrn_";
 
-const COLUMNS: &str = "id, label, clusters, created_by, created_at_ms, last_used_at_ms, revoked_at_ms";
+const COLUMNS: &str = "id, label, clusters, created_by, created_at_ms, last_used_at_ms, revoked_at_ms, vhost_pattern";
 
 fn from_row(row: &Row) -> rusqlite::Result<ScreenToken> {
     let clusters: Option<String> = row.get(2)?;
     Ok(ScreenToken {
         id: row.get(0)?,
         label: row.get(1)?,
-        clusters: clusters.and_then(|json| serde_json::from_str(&json).ok()),
+        // A list that cannot be read shows nothing rather than every cluster.
+        clusters: clusters.map(|json| serde_json::from_str(&json).unwrap_or_default()),
+        vhost_pattern: row.get(7)?,
         created_by: row.get(3)?,
         created_at_ms: row.get(4)?,
         last_used_at_ms: row.get(5)?,
@@ -25,11 +27,23 @@ fn from_row(row: &Row) -> rusqlite::Result<ScreenToken> {
     })
 }
 
-/// Creates a token; returns its record and the secret.
+/// Creates a token that sees every vhost of its clusters; returns its record and the secret.
 pub fn create(
     store: &Store,
     label: &str,
     clusters: Option<Vec<String>>,
+    created_by: &str,
+) -> Result<(ScreenToken, String), StoreError> {
+    create_scoped(store, label, clusters, None, created_by)
+}
+
+/// Creates a token limited to `clusters` (`None`: all) and to the vhosts matching `vhost_pattern`
+/// (`None`: all); returns its record and the secret.
+pub fn create_scoped(
+    store: &Store,
+    label: &str,
+    clusters: Option<Vec<String>>,
+    vhost_pattern: Option<String>,
     created_by: &str,
 ) -> Result<(ScreenToken, String), StoreError> {
     let token = format!("{PREFIX}{}", random_token(32));
@@ -37,8 +51,9 @@ pub fn create(
     let clusters_json = clusters.as_ref().map(|c| serde_json::to_string(c).expect("strings encode"));
     let info = store.call_now(|c| {
         c.execute(
-            "INSERT INTO screen_tokens (label, token_hash, clusters, created_by, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![label, hash, clusters_json, created_by, now_ms()],
+            "INSERT INTO screen_tokens (label, token_hash, clusters, vhost_pattern, created_by, created_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![label, hash, clusters_json, vhost_pattern, created_by, now_ms()],
         )?;
         let id = c.last_insert_rowid();
         c.query_row(&format!("SELECT {COLUMNS} FROM screen_tokens WHERE id = ?1"), [id], from_row)

@@ -91,7 +91,7 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let history = warren::history::History::open(dir.path(), Default::default()).unwrap();
         let clusters = Clusters::spawn(configs, Arc::new(Metrics::default()), Some(history)).unwrap();
-        let auth = Auth::new(Store::open(dir.path()).unwrap(), config, clusters.clone());
+        let auth = Auth::new(Store::open(dir.path()).unwrap(), config, clusters.clone()).unwrap();
         let router =
             warren::router(leptos::prelude::LeptosOptions::builder().output_name("warren").build(), auth.clone());
         let mut app = TestApp { router, clusters, auth, admin: Session::default(), _dir: dir };
@@ -107,7 +107,8 @@ impl TestApp {
 
     /// Posts the sign-in form from `address`; the session, or where the form sent the browser back to.
     pub async fn sign_in(&self, source: &str, name: &str, password: &str, address: &str) -> Result<Session, String> {
-        let csrf = "form-token-0123456789abcdef";
+        let csrf = self.sign_in_csrf().await;
+        let csrf = csrf.as_str();
         let form = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs([
                 ("source", source),
@@ -133,6 +134,13 @@ impl TestApp {
             }
             _ => Err(location),
         }
+    }
+
+    /// The CSRF token the sign-in page's cookie carries: the form takes only one Warren minted.
+    pub async fn sign_in_csrf(&self) -> String {
+        let response = self.router.clone().oneshot(Request::get("/signin").body(Body::empty()).unwrap()).await.unwrap();
+        let cookies = set_cookies(response.headers());
+        cookies.into_iter().find(|(k, _)| k == "warren_csrf").expect("the sign-in page sets a CSRF cookie").1
     }
 
     /// Sends `request` as `session` (cookies and CSRF header), from 127.0.0.1.
