@@ -853,6 +853,31 @@ mod tests {
     }
 
     #[test]
+    fn a_policy_preview_stops_at_its_budget_and_a_runaway_pattern_matches_nothing() {
+        let queues = (0..3)
+            .map(|i| crate::snapshot::QueueEntry {
+                row: row("/", &format!("{}{i}", "a".repeat(60)), 0),
+                arguments: vec![],
+            })
+            .collect();
+        let snapshot = Snapshot { queues, ..Default::default() };
+        // Backtracks exponentially on a run of `a` without a `Q` (about 9 ms a name unbounded).
+        let draft = PolicyDraft {
+            vhost: "/".into(),
+            name: "p".into(),
+            pattern: "(?:(?=a)a|a)*Q".into(),
+            apply_to: ApplyTo::All,
+            priority: 0,
+            definition: vec![("max-length".into(), "1".into())],
+            operator: false,
+        };
+        let spent = Instant::now().checked_sub(Duration::from_secs(1)).unwrap_or_else(Instant::now);
+        assert!(matches!(policy_preview(&snapshot, &draft, spent), Err(AppError::BadRequest(_))));
+        let preview = policy_preview(&snapshot, &draft, Instant::now() + PREVIEW_BUDGET).unwrap();
+        assert_eq!(preview.matched, 0);
+    }
+
+    #[test]
     fn sorting_is_stable_both_ways_and_pages_clamp() {
         // In snapshot order: (vhost, name).
         let rows = [row("/", "a", 5), row("/", "b", 1), row("/", "c", 5), row("x", "a", 3), row("x", "d", 0)];

@@ -13,23 +13,14 @@ use app::auth::{IdentityKind, Role, SharedAccess};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
-use common::{brokers, cluster, set_cookies, Session, TestApp, PASSWORD};
+use common::{brokers, cluster, principal, set_cookies, Session, TestApp, PASSWORD};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
-use warren::auth::{Principal, VhostScope};
 use warren::config::AuthConfig;
 
 async fn app_with(config: AuthConfig) -> TestApp {
-    let (_, url) = brokers().remove(0);
-    TestApp::with_auth(
-        &[
-            cluster("it", &[&url], "guest", Duration::from_secs(10)),
-            cluster("down", &["http://127.0.0.1:1"], "guest", Duration::from_secs(2)),
-        ],
-        config,
-    )
-    .await
+    TestApp::it_and_down(config).await
 }
 
 /// A request with a bearer token (a wall screen) or a session.
@@ -80,21 +71,6 @@ async fn dot_segments_and_encoded_paths_never_reach_the_admin_page() {
         app.send_as(None, Request::get(format!("//evil.example/?token={token}")).body(Body::empty()).unwrap()).await;
     assert_eq!(code, StatusCode::BAD_REQUEST);
     assert!(headers.get(header::LOCATION).is_none());
-}
-
-/// The identity a server function sees when something let a request past the route table.
-fn principal(name: &str, kind: IdentityKind, role: Role) -> Principal {
-    Principal {
-        name: name.into(),
-        kind,
-        role,
-        clusters: None,
-        vhosts: VhostScope::All,
-        csrf: None,
-        broker_credentials: None,
-        client_addr: None,
-        user_agent: None,
-    }
 }
 
 #[tokio::test]
@@ -575,4 +551,30 @@ async fn templates_exports_and_unreadable_writes_are_audited_and_screen_sessions
         .await
         .unwrap();
     assert_eq!(left, 0);
+}
+
+#[tokio::test]
+async fn over_tls_only_prefixed_cookies_count_but_a_screen_keeps_its_session() {
+    let app = app_with(AuthConfig::default()).await;
+    let over_tls = |cookies: String| {
+        Request::post("/api/whoami")
+            .header("x-forwarded-proto", "https")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, cookies)
+            .body(Body::from("{}"))
+            .unwrap()
+    };
+    // A person's session under the plain name could have been planted by a sibling subdomain.
+    let plain = app.admin.cookies.split(';').next().unwrap().to_string();
+    assert!(plain.starts_with("warren_session="));
+    assert_eq!(app.send_as(None, over_tls(plain.clone())).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.send_as(None, over_tls(format!("__Host-{plain}"))).await.0, StatusCode::OK);
+    // A wall screen signed in before the prefix keeps working.
+    let (_, token) = warren::auth::tokens::create(&app.auth.store, "lobby", None, "admin").unwrap();
+    let (_, headers, _) =
+        app.send_as(None, Request::get(format!("/c/it?token={token}")).body(Body::empty()).unwrap()).await;
+    let screen = set_cookies(&headers).into_iter().find(|(k, _)| k == "warren_session").unwrap().1;
+    let (code, _, me) = app.send_as(None, over_tls(format!("warren_session={screen}"))).await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(me.contains("Screen"), "{me}");
 }

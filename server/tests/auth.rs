@@ -17,15 +17,7 @@ use tower::ServiceExt;
 use warren::config::AuthConfig;
 
 async fn app_with(config: AuthConfig) -> TestApp {
-    let (_, url) = brokers().remove(0);
-    TestApp::with_auth(
-        &[
-            cluster("it", &[&url], "guest", Duration::from_secs(10)),
-            cluster("down", &["http://127.0.0.1:1"], "guest", Duration::from_secs(2)),
-        ],
-        config,
-    )
-    .await
+    TestApp::it_and_down(config).await
 }
 
 /// How a request presents itself.

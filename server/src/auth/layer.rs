@@ -157,8 +157,18 @@ impl Auth {
         if let Some(token) = bearer {
             return Ok(tokens::find_live(&self.store, token.trim()).await?.map(|t| screen_principal(t, None)));
         }
-        match cookie(headers, SESSION_COOKIE, self.cookies_secure(headers)) {
+        let secure = self.cookies_secure(headers);
+        match cookie(headers, SESSION_COOKIE, secure) {
             Some(session) => self.sessions.resolve(&session, activity).await,
+            // A wall screen signed in before cookies took the `__Host-` prefix keeps its session:
+            // no one stands by to open its token link again. A person's such cookie is not taken
+            // (it could have been planted), so people sign in once more.
+            None if secure => match cookie(headers, SESSION_COOKIE, false) {
+                Some(session) => {
+                    Ok(self.sessions.resolve(&session, activity).await?.filter(|p| p.kind == IdentityKind::Screen))
+                }
+                None => Ok(None),
+            },
             None => Ok(None),
         }
     }

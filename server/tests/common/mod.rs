@@ -51,10 +51,15 @@ pub fn cluster(name: &str, urls: &[&str], password: &str, timeout: Duration) -> 
 
 /// Who the backend-level tests read as: an admin who sees everything.
 pub fn everyone() -> Principal {
+    principal("test", IdentityKind::Local, Role::Admin)
+}
+
+/// An identity without cluster or vhost limits.
+pub fn principal(name: &str, kind: IdentityKind, role: Role) -> Principal {
     Principal {
-        name: "test".into(),
-        kind: IdentityKind::Local,
-        role: Role::Admin,
+        name: name.into(),
+        kind,
+        role,
         clusters: None,
         vhosts: VhostScope::All,
         csrf: None,
@@ -83,6 +88,16 @@ pub struct Session {
 }
 
 impl TestApp {
+    /// The first broker under test as cluster `it`, and a cluster `down` that never answers.
+    pub async fn it_and_down(config: AuthConfig) -> TestApp {
+        let (_, url) = brokers().remove(0);
+        let clusters = [
+            cluster("it", &[&url], "guest", Duration::from_secs(10)),
+            cluster("down", &["http://127.0.0.1:1"], "guest", Duration::from_secs(2)),
+        ];
+        TestApp::with_auth(&clusters, config).await
+    }
+
     pub async fn new(configs: &[ClusterConfig]) -> TestApp {
         TestApp::with_auth(configs, AuthConfig::default()).await
     }
