@@ -501,7 +501,7 @@ fn with_vhost_check<T>(
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_DIRECTONLY,
         move |ctx| {
             Ok(match ctx.get_raw(0) {
-                ValueRef::Text(text) => check(&*String::from_utf8_lossy(text)),
+                ValueRef::Text(text) => check(&String::from_utf8_lossy(text)),
                 _ => false,
             })
         },

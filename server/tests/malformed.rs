@@ -338,7 +338,7 @@ fn related(a: &str, b: &str) -> bool {
 }
 
 fn has(paths: &[&str], path: &str) -> bool {
-    paths.iter().any(|p| *p == path)
+    paths.contains(&path)
 }
 
 fn set(body: &mut Value, path: &str, value: Value) {
