@@ -11,7 +11,8 @@
 use std::time::{Duration, Instant};
 
 use app::history::{Range, SeriesRef};
-use warren::history::{History, HistoryConfig, Reading};
+use warren::config::HistoryConfig;
+use warren::history::{History, Reading};
 
 const INTERVAL_MS: i64 = 5_000;
 

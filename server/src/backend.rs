@@ -412,7 +412,7 @@ impl app::api::Backend for Clusters {
         let max_length = match series {
             SeriesRef::Queue { vhost, name } => {
                 let (snapshot, _) = self.current(who, cluster).await?;
-                Some(snapshot.queue(vhost, name).and_then(|q| max_length(&snapshot, q)))
+                Some(snapshot.queue(vhost, name).and_then(|q| snapshot.max_length(q)))
             }
             _ => None,
         };
@@ -544,17 +544,6 @@ impl Clusters {
             TileKind::Warnings {} => TileData::Warnings(tiles::warnings(snapshot, &set(&everything)?)),
         })
     }
-}
-
-/// A queue's `max-length`: the lower of its argument and its policy's, as RabbitMQ applies them.
-pub(crate) fn max_length(snapshot: &Snapshot, q: &crate::snapshot::QueueEntry) -> Option<u64> {
-    let argument = q.arguments.iter().find(|(k, _)| k == "x-max-length").and_then(|(_, v)| v.parse::<u64>().ok());
-    let policy = snapshot
-        .policies
-        .iter()
-        .find(|p| p.vhost == q.row.vhost && p.name == q.row.policy)
-        .and_then(|p| p.definition.get("max-length")?.as_u64());
-    argument.into_iter().chain(policy).min()
 }
 
 /// How many queues the top-growing list shows.

@@ -11,7 +11,6 @@ use std::time::Duration;
 use ipnet::IpNet;
 use serde::Deserialize;
 
-pub use crate::history::HistoryConfig;
 use url::Url;
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +70,21 @@ impl AuditConfig {
 impl Default for AuditConfig {
     fn default() -> Self {
         AuditConfig { retention_days: 365, max_rows: 1_000_000 }
+    }
+}
+
+/// How long the recorded backlog history is kept (`[history]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryConfig {
+    /// How long every sample is kept.
+    pub fine_retention: Duration,
+    /// How long the one-minute points are kept.
+    pub coarse_retention: Duration,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig { fine_retention: Duration::from_secs(3600), coarse_retention: Duration::from_secs(7 * 86400) }
     }
 }
 

@@ -13,7 +13,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::broker::{BrokerClient, BrokerError};
 use crate::config::ClusterConfig;
-use crate::live::ViewCache;
 use crate::metrics::Metrics;
 use crate::snapshot::{Patch, QueueExtras, Snapshot};
 
@@ -59,7 +58,6 @@ pub struct Feed {
     /// Patches applied since the running refresh started: its older data must not undo them.
     recent_patches: Mutex<Vec<(Instant, Patch)>>,
     extras: Mutex<HashMap<(String, String), Arc<ExtrasSlot>>>,
-    pub(crate) views: ViewCache,
     metrics: Arc<Metrics>,
 }
 
@@ -82,7 +80,6 @@ impl Feed {
             wake: Notify::new(),
             recent_patches: Mutex::new(Vec::new()),
             extras: Mutex::new(HashMap::new()),
-            views: ViewCache::default(),
             metrics,
         })
     }

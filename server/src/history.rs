@@ -23,6 +23,7 @@ use app::history::{HistoryPoint, Range, SeriesRef, Span};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use tokio_util::sync::CancellationToken;
 
+use crate::config::HistoryConfig;
 use crate::feed::Feed;
 
 use crate::snapshot::Snapshot;
@@ -69,20 +70,6 @@ const MERGE_BATCH: i64 = 100;
 /// Big pages: a day of a busy queue (a few KB) stays on its page. With 4 KB pages, chunks
 /// between 1 and 4 KB spill into half-empty overflow pages that cost more than the data.
 const PAGE_SIZE: i64 = 65_536;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct HistoryConfig {
-    /// How long every sample is kept.
-    pub fine_retention: Duration,
-    /// How long the one-minute points are kept.
-    pub coarse_retention: Duration,
-}
-
-impl Default for HistoryConfig {
-    fn default() -> Self {
-        HistoryConfig { fine_retention: Duration::from_secs(3600), coarse_retention: Duration::from_secs(7 * 86400) }
-    }
-}
 
 const SCHEMA: &str = r#"
     CREATE TABLE IF NOT EXISTS series (

@@ -49,6 +49,13 @@ struct AppState {
     operations: Arc<Operations>,
     dashboards: Arc<DashboardStore>,
     streams: Arc<live::StreamSlots>,
+    views: Arc<live::LiveViews>,
+}
+
+impl FromRef<AppState> for Arc<live::LiveViews> {
+    fn from_ref(state: &AppState) -> Self {
+        state.views.clone()
+    }
 }
 
 impl FromRef<AppState> for Arc<live::StreamSlots> {
@@ -143,6 +150,7 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
     let routes = generate_route_list(App);
     let body_limit = auth.config.body_limit;
     let streams = live::StreamSlots::new(auth.config.live_streams_per_identity, auth.config.live_streams_total);
+    let views = live::LiveViews::new(clusters.names());
     let state = AppState {
         leptos_options: leptos_options.clone(),
         clusters,
@@ -150,6 +158,7 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
         operations,
         dashboards,
         streams,
+        views,
     };
     let context = move || {
         provide_context(backend.clone());

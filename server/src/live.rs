@@ -96,7 +96,17 @@ impl View {
 /// The renderings of one cluster's views for its current snapshot version, one per view and
 /// per scope (viewers limited to the same vhosts share one).
 #[derive(Default)]
-pub struct ViewCache(Mutex<(u64, Renderings)>);
+struct ViewCache(Mutex<(u64, Renderings)>);
+
+/// Every cluster's `ViewCache`: what the live streams share, kept here beside them rather than
+/// in the cluster state below.
+pub struct LiveViews(HashMap<String, ViewCache>);
+
+impl LiveViews {
+    pub fn new(clusters: &[String]) -> Arc<Self> {
+        Arc::new(LiveViews(clusters.iter().map(|c| (c.clone(), ViewCache::default())).collect()))
+    }
+}
 
 /// Each view's rendering (JSON) for one snapshot version, made once however many streams ask.
 type Renderings = HashMap<String, Arc<OnceCell<Arc<str>>>>;
@@ -184,6 +194,7 @@ fn access_key(who: &Principal) -> String {
 
 struct Stream {
     clusters: Arc<Clusters>,
+    views: Arc<LiveViews>,
     auth: Arc<Auth>,
     /// The request's credentials, checked again before every event: a stream ends with its session.
     headers: HeaderMap,
@@ -201,6 +212,7 @@ pub async fn stream(
     State(clusters): State<Arc<Clusters>>,
     State(auth): State<Arc<Auth>>,
     State(slots): State<Arc<StreamSlots>>,
+    State(views): State<Arc<LiveViews>>,
     Extension(who): Extension<Arc<Principal>>,
     headers: HeaderMap,
     Path((cluster, section)): Path<(String, String)>,
@@ -222,6 +234,7 @@ pub async fn stream(
         _counted: clusters.metrics().live_client(&cluster),
         updates: feed.subscribe(),
         clusters: clusters.clone(),
+        views,
         auth,
         headers,
         who,
@@ -251,7 +264,9 @@ pub async fn stream(
             return Some((Ok::<_, Infallible>(Event::default().data(goodbye)), s));
         }
         let version = s.updates.borrow_and_update().version;
-        let data = s.feed.views.get(version, &s.view, &s.clusters, &*s.who, s.feed.name()).await;
+        // Made for every configured cluster when the router was built.
+        let cache = s.views.0.get(s.feed.name())?;
+        let data = cache.get(version, &s.view, &s.clusters, &*s.who, s.feed.name()).await;
         Some((Ok::<_, Infallible>(Event::default().data(&*data)), s))
     });
     // Ends the stream on shutdown, so a graceful stop does not wait for every screen to leave.

@@ -61,6 +61,17 @@ pub enum Patch {
 }
 
 impl Snapshot {
+    /// A queue's `max-length`: the lower of its argument and its policy's, as RabbitMQ applies them.
+    pub fn max_length(&self, q: &QueueEntry) -> Option<u64> {
+        let argument = q.arguments.iter().find(|(k, _)| k == "x-max-length").and_then(|(_, v)| v.parse::<u64>().ok());
+        let policy = self
+            .policies
+            .iter()
+            .find(|p| p.vhost == q.row.vhost && p.name == q.row.policy)
+            .and_then(|p| p.definition.get("max-length")?.as_u64());
+        argument.into_iter().chain(policy).min()
+    }
+
     /// Reads the whole cluster: eight requests in parallel, each as slim as the pages allow.
     pub async fn fetch(client: &BrokerClient) -> Result<Snapshot, BrokerError> {
         let columns = |list: &str| [("columns", list.to_string())];

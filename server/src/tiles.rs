@@ -134,7 +134,7 @@ pub fn warnings(snapshot: &Snapshot, queues: &[&QueueEntry]) -> Vec<Warning> {
         if nodes.len() > 1 && q.row.kind == "classic" && !mirrored && q.row.total > 0 {
             out.push(queue(Risk::Unreplicated));
         }
-        if crate::backend::max_length(snapshot, q).is_some_and(|limit| q.row.ready as f64 >= NEAR_FULL * limit as f64) {
+        if snapshot.max_length(q).is_some_and(|limit| q.row.ready as f64 >= NEAR_FULL * limit as f64) {
             out.push(queue(Risk::NearMaxLength));
         }
     }

@@ -14,7 +14,8 @@ use app::history::{Range, SeriesRef};
 use common::{broker, cluster, enc, eventually, everyone, Admin, Restart};
 use serde_json::json;
 use warren::backend::Clusters;
-use warren::history::{History, HistoryConfig};
+use warren::config::HistoryConfig;
+use warren::history::History;
 use warren::metrics::Metrics;
 
 const BROKER: &str = "http://127.0.0.1:15672";

@@ -14,8 +14,9 @@ use common::{brokers, cluster, enc, eventually, everyone, Admin};
 use serde_json::json;
 use url::Url;
 use warren::backend::Clusters;
+use warren::config::HistoryConfig;
 use warren::config::PrometheusConfig;
-use warren::history::{History, HistoryConfig};
+use warren::history::History;
 use warren::metrics::Metrics;
 
 fn prometheus_url() -> String {

@@ -97,7 +97,7 @@ fn from_row(row: &Row) -> rusqlite::Result<User> {
         name: row.get(0)?,
         password_hash: row.get(1)?,
         role: Role::parse(&role).unwrap_or(Role::Viewer),
-        clusters: clusters.and_then(|json| serde_json::from_str(&json).ok()),
+        clusters: clusters.map(|json| serde_json::from_str(&json).unwrap_or_default()),
         vhost_pattern: row.get(4)?,
         created_at_ms: row.get(5)?,
     })
