@@ -7,16 +7,11 @@ use crate::audit::{Outcome, Target};
 use crate::auth::{audit_scope, tokens, users, Auth, Principal};
 use crate::store::StoreError;
 
-pub(crate) fn internal(e: StoreError) -> AppError {
-    tracing::error!(error = %e, "store failed");
-    AppError::Internal
-}
-
 /// Runs blocking store work off the async threads.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| internal(StoreError::Task(e.to_string())))?.map_err(internal)
+    Ok(tokio::task::spawn_blocking(f).await.map_err(|e| StoreError::Task(e.to_string()))??)
 }
 
 /// The server's identity behind `who`: what its scope is made of.
@@ -87,7 +82,7 @@ impl app::api::Accounts for Auth {
 
     async fn users(&self, who: &dyn Access) -> Result<Vec<UserInfo>, AppError> {
         let me = principal(who)?;
-        let all = users::list_async(&self.store).await.map_err(internal)?;
+        let all = users::list_async(&self.store).await?;
         Ok(all
             .iter()
             .map(|u| u.info())
@@ -97,7 +92,7 @@ impl app::api::Accounts for Auth {
 
     async fn audit(&self, who: &dyn Access, query: &AuditQuery) -> Result<AuditPage, AppError> {
         let scope = audit_scope(principal(who)?);
-        self.audit.page(query, &scope).await.map_err(internal)
+        Ok(self.audit.page(query, &scope).await?)
     }
 
     fn broker_sign_in_clusters(&self) -> Vec<String> {

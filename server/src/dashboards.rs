@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use rusqlite::{params, OptionalExtension};
 
-use crate::accounts::internal;
 use crate::audit::{Audit, Outcome, Target};
 use crate::backend::Clusters;
 use crate::store::{now_ms, Store};
@@ -42,8 +41,7 @@ impl DashboardStore {
                     .query_map([only], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()
             })
-            .await
-            .map_err(internal)?;
+            .await?;
         // A dashboard the current code cannot read is left out (and logged) rather than failing all.
         Ok(rows
             .into_iter()
@@ -192,7 +190,7 @@ impl app::api::Dashboards for DashboardStore {
                     Ok(saved)
                 })
                 .await
-                .map_err(internal)??;
+                .map_err(AppError::from)??;
             Ok(Dashboard { id: saved.0, rev: saved.1 as u64, spec })
         }
         .await;
@@ -212,7 +210,7 @@ impl app::api::Dashboards for DashboardStore {
                 .call(move |c| c.execute("DELETE FROM dashboards WHERE id = ?1", [id]))
                 .await
                 .map(|_| ())
-                .map_err(internal),
+                .map_err(AppError::from),
         };
         self.audited(who, "delete_dashboard", &name.unwrap_or_else(|| id.to_string()), result).await
     }
@@ -257,8 +255,7 @@ impl app::api::Dashboards for DashboardStore {
                     tx.commit()?;
                     Ok(out)
                 })
-                .await
-                .map_err(internal)?;
+                .await?;
             Ok(saved.into_iter().zip(specs).map(|((id, rev), spec)| Dashboard { id, rev, spec }).collect())
         }
         .await;

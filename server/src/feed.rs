@@ -105,7 +105,7 @@ impl Feed {
     }
 
     /// Refreshes until `shutdown`; one refresh at a time, the next one an interval after the
-    /// last one started (or at once when `refresh_now` asks).
+    /// last one started (or at once when `refresh_soon` asks).
     pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
         tokio::select! {
             _ = self.refresh_loop() => {}
@@ -241,20 +241,6 @@ impl Feed {
     /// Age of the snapshot, for the metrics; `None` before the first one.
     pub fn age(&self) -> Option<Duration> {
         self.state.borrow().taken_at.map(|(at, _)| at.elapsed())
-    }
-
-    /// For writes: runs a whole refresh now and returns once one that started after this call
-    /// has finished.
-    pub async fn refresh_now(&self) -> Result<(), AppError> {
-        let asked = Instant::now();
-        let mut updates = self.state.subscribe();
-        self.refresh_soon();
-        let done = updates.wait_for(|s| s.last_started.is_some_and(|started| started >= asked));
-        let outcome = match tokio::time::timeout(self.client.list_timeout() * 2, done).await {
-            Ok(Ok(state)) => state.error.clone().map_or(Ok(()), Err),
-            _ => Err(AppError::Timeout { cluster: self.name().into() }),
-        };
-        outcome
     }
 
     /// For writes: reads one queue back from the broker and shows it at once.

@@ -134,13 +134,16 @@ struct ClusterState {
     loaded: bool,
 }
 
+/// Backlogs at the start of a range, by (cluster, range), with the start they were read at.
+type Starts = HashMap<(String, &'static str), (i64, Arc<Backlogs>)>;
+
 pub struct History {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
     config: HistoryConfig,
     clusters: Mutex<HashMap<String, Arc<Mutex<ClusterState>>>>,
     /// The last `backlogs_at_start` of each cluster and range, with the start it was read at.
-    starts: Mutex<HashMap<(String, &'static str), (i64, Arc<Backlogs>)>>,
+    starts: Mutex<Starts>,
 }
 
 /// Each queue's backlog (ready + unacked), by vhost and name.

@@ -48,19 +48,12 @@ struct AppState {
     auth: Arc<Auth>,
     operations: Arc<Operations>,
     dashboards: Arc<DashboardStore>,
-    streams: Arc<live::StreamSlots>,
-    views: Arc<live::LiveViews>,
+    live: Arc<live::Live>,
 }
 
-impl FromRef<AppState> for Arc<live::LiveViews> {
+impl FromRef<AppState> for Arc<live::Live> {
     fn from_ref(state: &AppState) -> Self {
-        state.views.clone()
-    }
-}
-
-impl FromRef<AppState> for Arc<live::StreamSlots> {
-    fn from_ref(state: &AppState) -> Self {
-        state.streams.clone()
+        state.live.clone()
     }
 }
 
@@ -149,17 +142,9 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
     let metrics = clusters.clone();
     let routes = generate_route_list(App);
     let body_limit = auth.config.body_limit;
-    let streams = live::StreamSlots::new(auth.config.live_streams_per_identity, auth.config.live_streams_total);
-    let views = live::LiveViews::new(clusters.names());
-    let state = AppState {
-        leptos_options: leptos_options.clone(),
-        clusters,
-        auth: auth.clone(),
-        operations,
-        dashboards,
-        streams,
-        views,
-    };
+    let live = live::Live::new(clusters.names(), auth.config.live_streams_per_identity, auth.config.live_streams_total);
+    let state =
+        AppState { leptos_options: leptos_options.clone(), clusters, auth: auth.clone(), operations, dashboards, live };
     let context = move || {
         provide_context(backend.clone());
         provide_context(accounts.clone());

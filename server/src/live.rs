@@ -98,13 +98,17 @@ impl View {
 #[derive(Default)]
 struct ViewCache(Mutex<(u64, Renderings)>);
 
-/// Every cluster's `ViewCache`: what the live streams share, kept here beside them rather than
-/// in the cluster state below.
-pub struct LiveViews(HashMap<String, ViewCache>);
+/// What the live streams share: their places (bounded) and every cluster's `ViewCache`, kept
+/// here beside them rather than in the cluster state below.
+pub struct Live {
+    slots: Arc<StreamSlots>,
+    views: HashMap<String, ViewCache>,
+}
 
-impl LiveViews {
-    pub fn new(clusters: &[String]) -> Arc<Self> {
-        Arc::new(LiveViews(clusters.iter().map(|c| (c.clone(), ViewCache::default())).collect()))
+impl Live {
+    pub fn new(clusters: &[String], per_identity: usize, total: usize) -> Arc<Self> {
+        let views = clusters.iter().map(|c| (c.clone(), ViewCache::default())).collect();
+        Arc::new(Live { slots: StreamSlots::new(per_identity, total), views })
     }
 }
 
@@ -126,7 +130,7 @@ impl ViewCache {
 
 /// Bounds the live streams held open, per identity and in all, so no identity, however
 /// read-only, can take every connection the server has.
-pub struct StreamSlots {
+struct StreamSlots {
     per_identity: usize,
     total: usize,
     /// Open streams per identity, and their sum.
@@ -140,7 +144,7 @@ struct Slot {
 }
 
 impl StreamSlots {
-    pub fn new(per_identity: usize, total: usize) -> Arc<Self> {
+    fn new(per_identity: usize, total: usize) -> Arc<Self> {
         Arc::new(Self { per_identity, total, open: Mutex::default() })
     }
 
@@ -194,7 +198,7 @@ fn access_key(who: &Principal) -> String {
 
 struct Stream {
     clusters: Arc<Clusters>,
-    views: Arc<LiveViews>,
+    live: Arc<Live>,
     auth: Arc<Auth>,
     /// The request's credentials, checked again before every event: a stream ends with its session.
     headers: HeaderMap,
@@ -211,8 +215,7 @@ struct Stream {
 pub async fn stream(
     State(clusters): State<Arc<Clusters>>,
     State(auth): State<Arc<Auth>>,
-    State(slots): State<Arc<StreamSlots>>,
-    State(views): State<Arc<LiveViews>>,
+    State(live): State<Arc<Live>>,
     Extension(who): Extension<Arc<Principal>>,
     headers: HeaderMap,
     Path((cluster, section)): Path<(String, String)>,
@@ -225,7 +228,7 @@ pub async fn stream(
     let Some(view) = View::parse(&section, &params) else {
         return crate::auth::error_response(AppError::NotFound(format!("no live view {section:?}")));
     };
-    let slot = match slots.take(stream_owner(&who, &headers)) {
+    let slot = match live.slots.take(stream_owner(&who, &headers)) {
         Ok(slot) => slot,
         Err(error) => return crate::auth::error_response(error),
     };
@@ -234,7 +237,7 @@ pub async fn stream(
         _counted: clusters.metrics().live_client(&cluster),
         updates: feed.subscribe(),
         clusters: clusters.clone(),
-        views,
+        live,
         auth,
         headers,
         who,
@@ -265,7 +268,7 @@ pub async fn stream(
         }
         let version = s.updates.borrow_and_update().version;
         // Made for every configured cluster when the router was built.
-        let cache = s.views.0.get(s.feed.name())?;
+        let cache = s.live.views.get(s.feed.name())?;
         let data = cache.get(version, &s.view, &s.clusters, &*s.who, s.feed.name()).await;
         Some((Ok::<_, Infallible>(Event::default().data(&*data)), s))
     });

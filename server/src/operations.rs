@@ -21,7 +21,6 @@ use axum::Extension;
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
-use crate::accounts::internal;
 use crate::audit::{Audit, Outcome, Target};
 use crate::auth::Principal;
 use crate::backend::Clusters;
@@ -522,8 +521,7 @@ impl app::api::Operations for Operations {
                 let rows = statement.query_map([owner], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()
             })
-            .await
-            .map_err(internal)?;
+            .await?;
         // A template the current code cannot read is skipped rather than failing the whole list.
         Ok(rows
             .into_iter()
@@ -560,8 +558,7 @@ impl app::api::Operations for Operations {
                     tx.commit()?;
                     Ok(Ok(()))
                 })
-                .await
-                .map_err(internal)?
+                .await?
         }
         .await;
         self.audited_template(who, "save_template", &name, result).await
@@ -575,7 +572,7 @@ impl app::api::Operations for Operations {
                 c.execute("DELETE FROM message_templates WHERE owner = ?1 AND name = ?2", [owner, deleted_name])
             })
             .await
-            .map_err(internal)
+            .map_err(AppError::from)
             .and_then(|deleted| match deleted {
                 0 => Err(AppError::NotFound("no template of yours has that name".into())),
                 _ => Ok(()),

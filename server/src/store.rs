@@ -19,6 +19,14 @@ pub enum StoreError {
     Task(String),
 }
 
+/// What a client is told when the store fails: that Warren broke, with the cause in the log only.
+impl From<StoreError> for app::error::AppError {
+    fn from(error: StoreError) -> Self {
+        tracing::error!(%error, "store failed");
+        app::error::AppError::Internal
+    }
+}
+
 /// Schema migrations, applied in order; `PRAGMA user_version` counts how many have run.
 const MIGRATIONS: &[&str] = &[
     r#"
