@@ -121,9 +121,9 @@ async fn api_error_status(
         parts.status = error.status();
         if let (true, Some(who), app::error::AppError::Undecodable(reason)) = (write, &who, &error) {
             use app::auth::Access;
-            let action = path.rsplit('/').next().unwrap_or_default();
             let detail = Some(format!("the request could not be read: {reason}"));
-            auth.audit.record(&who.actor(), action, audit::Target::default(), audit::Outcome::Denied, detail).await;
+            let action = auth::action_name(&path);
+            auth.audit.record(&who.actor(), &action, audit::Target::default(), audit::Outcome::Denied, detail).await;
         }
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use app::auth::{Access, Actor, CsrfToken, IdentityKind, Role, SharedAccess, CSRF_COOKIE, CSRF_HEADER};
+use app::auth::{Access, Actor, CsrfToken, IdentityKind, Need, Role, SharedAccess, CSRF_COOKIE, CSRF_HEADER};
 use app::error::AppError;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -103,8 +103,9 @@ pub async fn guard(State(auth): State<Arc<Auth>>, mut request: Request, next: Ne
     let allowed = match policy {
         Policy::Public | Policy::Read => true,
         Policy::Everything => principal.sees_everything(),
-        Policy::AdminRead => principal.me().is_admin(),
-        Policy::Write(role) => principal.kind != IdentityKind::Screen && principal.role >= role,
+        // The same check the server functions make again (`Me::may`).
+        Policy::AdminRead => principal.me().may(Need::Role(Role::Admin)),
+        Policy::Write(role) => principal.me().may(Need::Role(role)),
     };
     let action = action_name(&path);
     if !allowed {
@@ -243,7 +244,7 @@ pub fn screen_principal(token: app::auth::ScreenToken, csrf: Option<String>) -> 
 
 /// A route's name in the audit log, as its handler names it when it runs: `create_screen_token`
 /// for `/api/admin/create_screen_token`, `sign_out` for `/auth/signout`.
-fn action_name(path: &str) -> String {
+pub fn action_name(path: &str) -> String {
     match path.rsplit('/').next().unwrap_or(path) {
         "signout" => "sign_out".into(),
         last => last.to_string(),

@@ -24,7 +24,7 @@ use regex::Regex;
 pub use audit_export::audit_scope;
 pub use canonical::require_canonical_path;
 pub use handlers::routes;
-pub use layer::{error as error_response, guard, refuse_unless};
+pub use layer::{action_name, error as error_response, guard, refuse_unless};
 
 use crate::audit::Audit;
 use crate::backend::Clusters;
