@@ -11,14 +11,14 @@ use leptos::server_fn::codec::Json;
 
 use crate::auth::*;
 use crate::client::CsrfClient;
-use crate::dashboard::{Dashboard, DashboardSpec, TileData, TileKind};
-use crate::definitions::{Import, ImportPreview};
+use domain::dashboard::{Dashboard, DashboardSpec, TileData, TileKind};
+use domain::definitions::{Import, ImportPreview};
 use crate::error::AppError;
-use crate::history::{Growth, History, Range, SeriesRef};
+use domain::backlog::{Growth, History, Range, SeriesRef};
 use crate::model::*;
-use crate::ops::*;
-use crate::policy::{Policies, PolicyDraft, PolicyPreview, PolicyRef};
-use crate::routing::Topology;
+use domain::ops::*;
+use domain::policy::{Policies, PolicyDraft, PolicyPreview, PolicyRef};
+use domain::routing::Topology;
 
 /// What the server must provide for the pages; implemented in the `server` crate.
 #[cfg(feature = "ssr")]

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use plotters::coord::types::RangedCoordf64;
 
-use crate::history::HistoryPoint;
+use domain::backlog::HistoryPoint;
 
 const MARGIN: u32 = 10;
 pub const PUBLISH_COLOR: RGBColor = RGBColor(0x10, 0xb9, 0x81);
@@ -202,8 +202,8 @@ mod tests {
             .enumerate()
             .map(|(i, (ready, unacked))| HistoryPoint {
                 ts_ms: 1_000_000 + i as i64 * 5000,
-                ready: crate::history::Span::of(*ready),
-                unacked: crate::history::Span::of(*unacked),
+                ready: domain::backlog::Span::of(*ready),
+                unacked: domain::backlog::Span::of(*unacked),
                 ..Default::default()
             })
             .collect();

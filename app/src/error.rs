@@ -25,6 +25,10 @@ pub enum AppError {
     NotFound(String),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Shared rules refused the request. Pages word the problems in the reader's language; API
+    /// clients read `message`, the same words in English.
+    #[error("{message}")]
+    Invalid { problems: Vec<domain::problem::Problem>, message: String },
     /// A call whose body is not the JSON the function takes (wrong types, missing fields).
     #[error("the request is not what this call takes: {0}")]
     Undecodable(String),
@@ -57,6 +61,43 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The request breaks these rules (at least one).
+    pub fn invalid(problems: Vec<domain::problem::Problem>) -> Self {
+        let english: Vec<String> = problems.iter().map(|p| crate::i18n::Lang::En.problem(p)).collect();
+        Self::Invalid { message: english.join("; "), problems }
+    }
+
+    /// The problems in `lang`, for a page; any other error as it is.
+    pub fn in_language(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            Self::Invalid { problems, .. } => {
+                problems.iter().map(|p| lang.problem(p)).collect::<Vec<_>>().join(lang.texts().list_separator)
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+/// One broken rule, from any area, is an `Invalid` error.
+macro_rules! invalid_from {
+    ($($problem:ty),*) => {$(
+        impl From<$problem> for AppError {
+            fn from(problem: $problem) -> Self {
+                Self::invalid(vec![problem.into()])
+            }
+        }
+    )*};
+}
+
+invalid_from!(
+    domain::problem::Problem,
+    domain::policy::PolicyProblem,
+    domain::ops::FormProblem,
+    domain::definitions::DefinitionsProblem,
+    domain::dashboard::DashboardProblem
+);
+
+impl AppError {
     /// The error as someone who is not an admin sees it: the fault, without the network's
     /// topology (node addresses, OS errors) that only the people running it need.
     pub fn redacted(self) -> Self {
@@ -84,7 +125,7 @@ impl AppError {
         use http::StatusCode as S;
         match self {
             Self::UnknownCluster(_) | Self::NotFound(_) => S::NOT_FOUND,
-            Self::BadRequest(_) | Self::Undecodable(_) | Self::Rejected { .. } => S::BAD_REQUEST,
+            Self::BadRequest(_) | Self::Invalid { .. } | Self::Undecodable(_) | Self::Rejected { .. } => S::BAD_REQUEST,
             Self::Conflict(_) => S::CONFLICT,
             Self::SignInRequired => S::UNAUTHORIZED,
             Self::Forbidden(_) | Self::CsrfRejected => S::FORBIDDEN,

@@ -5,17 +5,11 @@ pub mod auth;
 pub mod chart;
 mod client;
 mod components;
-pub mod dashboard;
-pub mod definitions;
 pub mod error;
 pub mod format;
-pub mod history;
 pub mod i18n;
 pub mod model;
-pub mod ops;
 mod pages;
-pub mod policy;
-pub mod routing;
 pub mod urls;
 
 use leptos::prelude::*;

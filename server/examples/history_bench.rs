@@ -10,9 +10,9 @@
 
 use std::time::{Duration, Instant};
 
-use app::history::{Range, SeriesRef};
+use domain::backlog::{Range, SeriesRef};
 use warren::config::HistoryConfig;
-use warren::history::{History, Reading};
+use warren::store::backlog::{History, Reading};
 
 const INTERVAL_MS: i64 = 5_000;
 

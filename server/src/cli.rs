@@ -7,8 +7,8 @@ use anyhow::{bail, Context};
 use app::auth::{Actor, Role};
 use clap::{Parser, Subcommand};
 
-use crate::audit::{Audit, Outcome, Target};
-use crate::auth::{tokens, users};
+use crate::store::audit::{Audit, Outcome, Target};
+use crate::store::{tokens, users};
 use crate::store::Store;
 
 #[derive(Parser)]

@@ -7,10 +7,10 @@ use clap::Parser;
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 use warren::auth::Auth;
-use warren::backend::Clusters;
+use warren::service::clusters::Clusters;
 use warren::cli::{Cli, Command};
 use warren::config::Config;
-use warren::history::History;
+use warren::store::backlog::History;
 use warren::metrics::Metrics;
 use warren::store::Store;
 
@@ -56,7 +56,7 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
         tracing::warn!("no users yet: create the first admin at http://{addr}/setup?code={code} (works once)");
     }
     tokio::spawn(auth.clone().prune(config.audit));
-    let app = warren::router(leptos_options, auth);
+    let app = warren::http::router(leptos_options, auth);
 
     // Pages are streamed in several writes: without TCP_NODELAY, Nagle's algorithm holds the last
     // one back until the browser's delayed ACK, adding ~40 ms to every page.

@@ -40,7 +40,7 @@ async fn dot_segments_and_encoded_paths_never_reach_the_admin_page() {
     let app = app_with(AuthConfig::default()).await;
     let viewer = app.user("vera", Role::Viewer, None, None).await;
     let operator = app.user("otto", Role::Operator, None, None).await;
-    let (_, token) = warren::auth::tokens::create(&app.auth.store, "lobby", None, "admin").unwrap();
+    let (_, token) = warren::store::tokens::create(&app.auth.store, "lobby", None, "admin").unwrap();
     let paths = [
         "/./admin",
         "/%2e/admin",
@@ -77,12 +77,12 @@ async fn dot_segments_and_encoded_paths_never_reach_the_admin_page() {
 async fn every_server_function_checks_the_role_itself() {
     use leptos::prelude::{provide_context, Owner};
     let app = app_with(AuthConfig::default()).await;
-    let (keep, _) = warren::auth::tokens::create(&app.auth.store, "keep", None, "admin").unwrap();
+    let (keep, _) = warren::store::tokens::create(&app.auth.store, "keep", None, "admin").unwrap();
     let store = app.auth.store.clone();
     let ops: app::api::SharedOperations =
-        Arc::new(warren::operations::Operations::new(app.clusters.clone(), app.auth.audit.clone(), store.clone()));
+        Arc::new(warren::service::operations::Operations::new(app.clusters.clone(), app.auth.audit.clone(), store.clone()));
     let boards: app::api::SharedDashboards =
-        Arc::new(warren::dashboards::DashboardStore::new(store.clone(), app.auth.audit.clone(), app.clusters.clone()));
+        Arc::new(warren::service::dashboards::DashboardStore::new(store.clone(), app.auth.audit.clone(), app.clusters.clone()));
     for who in [
         principal("vera", IdentityKind::Local, Role::Viewer),
         principal("tv", IdentityKind::Screen, Role::Admin),
@@ -117,7 +117,7 @@ async fn every_server_function_checks_the_role_itself() {
             assert!(forbidden(app::api::list_templates().await.map(drop)), "list_templates as {}", who.name);
         }
     }
-    let tokens = warren::auth::tokens::list(&store).unwrap();
+    let tokens = warren::store::tokens::list(&store).unwrap();
     assert!(tokens.len() == 1 && tokens[0].revoked_at_ms.is_none(), "nothing created or revoked: {tokens:?}");
 }
 
@@ -131,7 +131,7 @@ async fn a_scoped_admin_stays_within_their_scope() {
     .await;
     let scoped = app.user("sam", Role::Admin, Some(vec!["it".into()]), Some("^prod/eu$")).await;
     app.user("olga", Role::Viewer, Some(vec!["other".into()]), None).await;
-    let (global, _) = warren::auth::tokens::create(&app.auth.store, "global wall", None, "admin").unwrap();
+    let (global, _) = warren::store::tokens::create(&app.auth.store, "global wall", None, "admin").unwrap();
 
     // Tokens: never more than their own clusters and vhosts.
     for clusters in [json!(null), json!(["other"]), json!(["it", "other"])] {
@@ -159,7 +159,7 @@ async fn a_scoped_admin_stays_within_their_scope() {
     assert_eq!(labels, ["eu wall"]);
     let (code, _) = app.call_as(Some(&scoped), "admin/revoke_screen_token", json!({"id": global.id})).await;
     assert_eq!(code, StatusCode::NOT_FOUND);
-    assert!(warren::auth::tokens::list(&app.auth.store).unwrap().iter().all(|t| t.revoked_at_ms.is_none()));
+    assert!(warren::store::tokens::list(&app.auth.store).unwrap().iter().all(|t| t.revoked_at_ms.is_none()));
 
     // Users and the audit log: only within their scope (and their own doings).
     let (_, users) = app.call_as(Some(&scoped), "admin/list_users", json!({})).await;
@@ -429,7 +429,7 @@ async fn a_live_stream_ends_when_its_identity_changes() {
     request.extensions_mut().insert(ConnectInfo("127.0.0.1:40000".parse::<SocketAddr>().unwrap()));
     let mut body = app.router.clone().oneshot(request).await.unwrap().into_body();
     next_event(&mut body).await;
-    warren::auth::users::set_role(&app.auth.store, "vera", Role::Viewer, Some(vec!["down".into()]), None).unwrap();
+    warren::store::users::set_role(&app.auth.store, "vera", Role::Viewer, Some(vec!["down".into()]), None).unwrap();
     let mut last = String::new();
     for _ in 0..5 {
         last = next_event(&mut body).await;
@@ -443,7 +443,7 @@ async fn a_live_stream_ends_when_its_identity_changes() {
 #[tokio::test]
 async fn a_token_link_never_replaces_a_signed_in_person() {
     let app = app_with(AuthConfig::default()).await;
-    let (_, token) = warren::auth::tokens::create(&app.auth.store, "lobby", None, "admin").unwrap();
+    let (_, token) = warren::store::tokens::create(&app.auth.store, "lobby", None, "admin").unwrap();
     let (code, headers, _) =
         app.send_as(Some(&app.admin), Request::get(format!("/c/it?token={token}")).body(Body::empty()).unwrap()).await;
     assert_eq!((code, headers[header::LOCATION].to_str().unwrap()), (StatusCode::SEE_OTHER, "/c/it"));
@@ -465,7 +465,7 @@ async fn viewers_see_the_fault_not_the_topology() {
     let app = app_with(AuthConfig::default()).await;
     let viewer = app.user("vera", Role::Viewer, None, None).await;
     let limited = app.user("lin", Role::Viewer, Some(vec!["it".into()]), None).await;
-    let (_, token) = warren::auth::tokens::create(&app.auth.store, "lobby", None, "admin").unwrap();
+    let (_, token) = warren::store::tokens::create(&app.auth.store, "lobby", None, "admin").unwrap();
     let clusters = app.router.clone().oneshot(as_bearer(
         &token,
         Request::post("/api/list_clusters")
@@ -525,9 +525,9 @@ async fn templates_exports_and_unreadable_writes_are_audited_and_screen_sessions
     }
 
     // A screen's session that nobody has used for a long while, and one of a revoked token, end.
-    let (info, token) = warren::auth::tokens::create(&app.auth.store, "old wall", None, "admin").unwrap();
+    let (info, token) = warren::store::tokens::create(&app.auth.store, "old wall", None, "admin").unwrap();
     let (revoked, revoked_token) =
-        warren::auth::tokens::create(&app.auth.store, "revoked wall", None, "admin").unwrap();
+        warren::store::tokens::create(&app.auth.store, "revoked wall", None, "admin").unwrap();
     for token in [&token, &revoked_token] {
         app.send_as(None, Request::get(format!("/c/it?token={token}")).body(Body::empty()).unwrap()).await;
     }
@@ -570,7 +570,7 @@ async fn over_tls_only_prefixed_cookies_count_but_a_screen_keeps_its_session() {
     assert_eq!(app.send_as(None, over_tls(plain.clone())).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(app.send_as(None, over_tls(format!("__Host-{plain}"))).await.0, StatusCode::OK);
     // A wall screen signed in before the prefix keeps working.
-    let (_, token) = warren::auth::tokens::create(&app.auth.store, "lobby", None, "admin").unwrap();
+    let (_, token) = warren::store::tokens::create(&app.auth.store, "lobby", None, "admin").unwrap();
     let (_, headers, _) =
         app.send_as(None, Request::get(format!("/c/it?token={token}")).body(Body::empty()).unwrap()).await;
     let screen = set_cookies(&headers).into_iter().find(|(k, _)| k == "warren_session").unwrap().1;

@@ -76,8 +76,8 @@ async fn every_route_checks_every_kind_of_identity() {
     let viewer = app.user("vera", Role::Viewer, None, None).await;
     let operator = app.user("otto", Role::Operator, None, None).await;
     let elsewhere = app.user("elsa", Role::Viewer, Some(vec!["down".into()]), None).await;
-    let (_, token) = warren::auth::tokens::create(&app.auth.store, "lobby", Some(vec!["it".into()]), "admin").unwrap();
-    let (_, everything_token) = warren::auth::tokens::create(&app.auth.store, "prometheus", None, "admin").unwrap();
+    let (_, token) = warren::store::tokens::create(&app.auth.store, "lobby", Some(vec!["it".into()]), "admin").unwrap();
+    let (_, everything_token) = warren::store::tokens::create(&app.auth.store, "prometheus", None, "admin").unwrap();
 
     let identities: Vec<(&str, Who)> = vec![
         ("anonymous", Who::Anonymous),
@@ -251,7 +251,7 @@ fn non_canonical(route: &str) -> Vec<String> {
 #[tokio::test]
 async fn writes_without_a_valid_csrf_token_are_refused_and_change_nothing() {
     let app = app_with(AuthConfig::default()).await;
-    let (info, _) = warren::auth::tokens::create(&app.auth.store, "keep me", None, "admin").unwrap();
+    let (info, _) = warren::store::tokens::create(&app.auth.store, "keep me", None, "admin").unwrap();
     let writes = [
         ("/api/admin/create_screen_token", json!({"label": "forged", "clusters": null})),
         ("/api/admin/revoke_screen_token", json!({"id": info.id})),
@@ -269,7 +269,7 @@ async fn writes_without_a_valid_csrf_token_are_refused_and_change_nothing() {
             assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), json!("CsrfRejected"));
         }
     }
-    let tokens = warren::auth::tokens::list(&app.auth.store).unwrap();
+    let tokens = warren::store::tokens::list(&app.auth.store).unwrap();
     assert_eq!(tokens.len(), 1, "nothing created");
     assert!(tokens[0].revoked_at_ms.is_none(), "nothing revoked");
 
@@ -300,7 +300,7 @@ async fn writes_without_a_valid_csrf_token_are_refused_and_change_nothing() {
 async fn sign_in_is_throttled_per_account_and_per_address() {
     let config = AuthConfig { failures_per_account: 3, failures_per_address: 5, ..AuthConfig::default() };
     let app = app_with(config).await;
-    warren::auth::users::add(&app.auth.store, "ana", PASSWORD, Role::Viewer, None, None, false).unwrap();
+    warren::store::users::add(&app.auth.store, "ana", PASSWORD, Role::Viewer, None, None, false).unwrap();
     for _ in 0..3 {
         assert_eq!(
             app.sign_in("local", "ana", "wrong password!", "10.0.0.1").await.unwrap_err(),
@@ -324,7 +324,7 @@ async fn sign_in_is_throttled_per_account_and_per_address() {
         .audit
         .page(
             &app::auth::AuditQuery { outcome: "throttled".into(), ..Default::default() },
-            &warren::audit::AuditScope::unrestricted(("admin".into(), "local".into())),
+            &warren::store::audit::AuditScope::unrestricted(("admin".into(), "local".into())),
         )
         .await
         .unwrap();
@@ -633,5 +633,5 @@ async fn responses_carry_security_headers_and_bodies_are_limited() {
         .unwrap();
     let (code, _, _) = app.send_as(Some(&app.admin), request).await;
     assert_eq!(code, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(warren::auth::tokens::list(&app.auth.store).unwrap().is_empty(), "nothing created");
+    assert!(warren::store::tokens::list(&app.auth.store).unwrap().is_empty(), "nothing created");
 }

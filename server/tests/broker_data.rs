@@ -11,7 +11,7 @@ use app::error::AppError;
 use app::model::ListQuery;
 use common::{brokers, cluster, enc, eventually, spawn, Admin};
 use serde_json::json;
-use warren::backend::Clusters;
+use warren::service::clusters::Clusters;
 
 const CLUSTER: &str = "it";
 const ODD_QUEUE: &str = "订单 created/#1%";

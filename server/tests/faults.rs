@@ -12,7 +12,7 @@ use app::error::AppError;
 use common::{brokers, cluster, eventually, spawn};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use warren::backend::Clusters;
+use warren::service::clusters::Clusters;
 
 #[derive(Clone, Copy)]
 enum Fake {

@@ -10,12 +10,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::api::Backend;
-use app::history::{Range, SeriesRef};
+use domain::backlog::{Range, SeriesRef};
 use common::{broker, cluster, enc, eventually, everyone, Admin, Restart};
 use serde_json::json;
-use warren::backend::Clusters;
+use warren::service::clusters::Clusters;
 use warren::config::HistoryConfig;
-use warren::history::History;
+use warren::store::backlog::History;
 use warren::metrics::Metrics;
 
 const BROKER: &str = "http://127.0.0.1:15672";

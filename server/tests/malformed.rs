@@ -147,7 +147,7 @@ async fn identities(app: &TestApp) -> Vec<Identity> {
 /// `tokens::create` may gain a vhost-pattern argument.
 fn screen_token(app: &TestApp) -> String {
     let (_, token) =
-        warren::auth::tokens::create(&app.auth.store, "warren fuzz wall", Some(vec!["it".into()]), "admin")
+        warren::store::tokens::create(&app.auth.store, "warren fuzz wall", Some(vec!["it".into()]), "admin")
             .expect("a screen token");
     token
 }

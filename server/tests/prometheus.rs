@@ -9,14 +9,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::api::Backend;
-use app::history::{Range, SeriesRef, Source};
+use domain::backlog::{Range, SeriesRef, Source};
 use common::{brokers, cluster, enc, eventually, everyone, Admin};
 use serde_json::json;
 use url::Url;
-use warren::backend::Clusters;
+use warren::service::clusters::Clusters;
 use warren::config::HistoryConfig;
 use warren::config::PrometheusConfig;
-use warren::history::History;
+use warren::store::backlog::History;
 use warren::metrics::Metrics;
 
 fn prometheus_url() -> String {

@@ -5,12 +5,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{list_vhosts, CreateExchange, CreateQueue};
-use crate::components::forms::{outcome_view, use_ready, TypedRows};
+use crate::components::forms::{outcome_view, problem_banner, use_ready, TypedRows};
 use crate::components::layout::use_vhost_filter;
 use crate::components::live::use_cluster;
 use crate::i18n::use_texts;
-use crate::ops::{NewExchange, NewQueue, QueueType, TypedEntry, EXCHANGE_TYPES};
 use crate::urls;
+use domain::ops::exchange::{NewExchange, EXCHANGE_TYPES};
+use domain::ops::queue::{NewQueue, QueueType};
+use domain::ops::typed::TypedEntry;
 
 /// A vhost picker for a create form, starting at the list's vhost filter.
 #[component]
@@ -106,7 +108,7 @@ pub fn CreateQueueForm() -> impl IntoView {
                     <legend>{move || t.get().arguments}</legend>
                     <TypedRows rows=arguments testid="create-queue-args" arguments=true/>
                 </fieldset>
-                {move || problem.get().filter(|_| !name.get().is_empty()).map(|p| view! { <p class="banner error" role="alert" data-testid="create-queue-problem">{p}</p> })}
+                {move || problem.get().filter(|_| !name.get().is_empty()).map(|p| problem_banner(p, Some("create-queue-problem")))}
                 <button type="submit" class="primary" data-testid="create-queue-submit" disabled=move || !ready.get() || problem.get().is_some() || create.pending().get()>
                     {move || t.get().create}
                 </button>
@@ -184,7 +186,7 @@ pub fn CreateExchangeForm() -> impl IntoView {
                     <legend>{move || t.get().arguments}</legend>
                     <TypedRows rows=arguments testid="create-exchange-args"/>
                 </fieldset>
-                {move || problem.get().filter(|_| !name.get().is_empty()).map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
+                {move || problem.get().filter(|_| !name.get().is_empty()).map(|p| problem_banner(p, None))}
                 <button type="submit" class="primary" data-testid="create-exchange-submit" disabled=move || !ready.get() || problem.get().is_some() || create.pending().get()>
                     {move || t.get().create}
                 </button>

@@ -11,19 +11,20 @@
 use leptos::prelude::*;
 
 use crate::api::list_vhosts;
-use crate::dashboard::{DashboardSpec, Metric, Threshold, Tile, TileKind, TopBy, MAX_TILES};
-use crate::history::Range;
-use crate::i18n::{use_texts, Texts};
+use crate::i18n::{use_lang, use_texts, Texts};
 use crate::pages::kiosk::default_title;
+use domain::backlog::Range;
+use domain::dashboard::{DashboardProblem, DashboardSpec, Metric, Threshold, Tile, TileKind, TopBy, MAX_TILES};
 
 /// `problems` are the spec's, which the editor also keeps a save from being sent with.
 #[component]
 pub fn DashboardForm(
     spec: RwSignal<DashboardSpec>,
     clusters: Vec<String>,
-    problems: Memo<Vec<String>>,
+    problems: Memo<Vec<DashboardProblem>>,
 ) -> impl IntoView {
     let t = use_texts();
+    let lang = use_lang();
     let generation = RwSignal::new(0u32);
     let vhost_lists = clusters
         .iter()
@@ -63,10 +64,11 @@ pub fn DashboardForm(
             </p>
             {move || {
                 let problems = problems.get();
+                let lang = lang.get();
                 (!problems.is_empty()).then(|| view! {
                     <div class="banner error" role="alert" data-testid="dashboard-problems">
-                        <p>{t.get().fix_before_saving}</p>
-                        <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                        <p>{lang.texts().fix_before_saving}</p>
+                        <ul>{problems.into_iter().map(|p| view! { <li>{lang.problem(&p.into())}</li> }).collect_view()}</ul>
                     </div>
                 })
             }}
@@ -229,7 +231,7 @@ fn vhost_list_id(cluster_index: usize) -> String {
     format!("vhosts-of-cluster-{cluster_index}")
 }
 
-fn kind_label(name: &str, t: &Texts) -> &'static str {
+pub(crate) fn kind_label(name: &str, t: &Texts) -> &'static str {
     TileKind::NAMES.iter().position(|n| *n == name).map(|i| t.tile_kinds[i]).unwrap_or_default()
 }
 
@@ -259,7 +261,7 @@ fn KindFields(spec: RwSignal<DashboardSpec>, index: usize, vhost_list: Memo<Stri
             </label>
         }
     };
-    let queue_fields = |queues: &crate::dashboard::QueueSet| {
+    let queue_fields = |queues: &domain::dashboard::QueueSet| {
         view! {
             {vhost_field(queues.vhost.clone())}
             <label class="wide">
@@ -343,7 +345,7 @@ fn KindFields(spec: RwSignal<DashboardSpec>, index: usize, vhost_list: Memo<Stri
     view! { <div class="inline-form">{fields}</div> }
 }
 
-fn queue_set(kind: &mut TileKind) -> Option<&mut crate::dashboard::QueueSet> {
+fn queue_set(kind: &mut TileKind) -> Option<&mut domain::dashboard::QueueSet> {
     match kind {
         TileKind::Backlog { queues, .. }
         | TileKind::TopQueues { queues, .. }
@@ -463,7 +465,7 @@ fn ThresholdRows(spec: RwSignal<DashboardSpec>, generation: RwSignal<u32>, index
     .into_any()
 }
 
-fn metric_label(metric: Metric, t: &Texts) -> &'static str {
+pub(crate) fn metric_label(metric: Metric, t: &Texts) -> &'static str {
     match metric {
         Metric::Ready => t.ready,
         Metric::Unacked => t.unacked,

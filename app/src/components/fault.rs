@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::use_texts;
+use crate::i18n::{use_lang, use_texts};
 
 #[component]
 pub fn ErrorView(error: AppError) -> impl IntoView {
@@ -22,7 +22,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
                 AppError::Loading { .. } => t.loading_cluster,
                 AppError::UnknownCluster(_) => t.error_unknown_cluster,
                 AppError::NotFound(_) => t.error_not_found,
-                AppError::BadRequest(_) | AppError::Undecodable(_) => t.error_bad_request,
+                AppError::BadRequest(_) | AppError::Invalid { .. } | AppError::Undecodable(_) => t.error_bad_request,
                 AppError::Conflict(_) => t.error_conflict,
                 AppError::Rejected { .. } => t.error_rejected,
                 AppError::Transport(_) => t.error_transport,
@@ -35,7 +35,11 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
             }
         }
     };
-    let detail = error.to_string();
+    let detail = {
+        let lang = use_lang();
+        let error = error.clone();
+        move || error.in_language(lang.get())
+    };
     // The broker's words are kept verbatim; a plain line says what they usually mean.
     let plain = match &error {
         AppError::Rejected { reason, .. } => refusal_hint(reason),

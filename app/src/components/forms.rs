@@ -6,8 +6,10 @@ use leptos::prelude::*;
 use crate::auth::{Me, Role};
 use crate::components::fault::ErrorView;
 use crate::error::AppError;
-use crate::i18n::use_texts;
-use crate::ops::{known_argument, TypedEntry, ValueKind, QUEUE_ARGUMENTS};
+use crate::i18n::{use_lang, use_texts};
+use domain::ops::queue::{known_argument, QUEUE_ARGUMENTS};
+use domain::ops::typed::{TypedEntry, ValueKind};
+use domain::problem::Problem;
 
 /// Who is signed in, as a plain value the whole page shares. Known before the first render on
 /// both sides (the server from the request, the browser from a `<meta>` the server wrote), so
@@ -239,6 +241,14 @@ pub fn outcome_view<T: Clone + Send + Sync + 'static>(
             }
         }
     }
+}
+
+/// What a shared rule found wrong with the form, as an error banner in the reader's language
+/// (it changes with the language). `testid`: the banner's `data-testid`, if the tests look for it.
+pub fn problem_banner(problem: impl Into<Problem>, testid: Option<&'static str>) -> impl IntoView {
+    let lang = use_lang();
+    let problem = problem.into();
+    view! { <p class="banner error" role="alert" data-testid=testid>{move || lang.get().problem(&problem)}</p> }
 }
 
 /// Reads a chosen file into the text area (the browser reads it; nothing is sent yet).

@@ -1,8 +1,8 @@
+pub mod backlog;
 pub mod create;
 pub mod dashboard_form;
 pub mod fault;
 pub mod forms;
-pub mod history;
 pub mod layout;
 pub mod list;
 pub mod live;

@@ -9,7 +9,7 @@ use crate::components::forms::{ConfirmButton, IfRole};
 use crate::components::live::use_cluster;
 use crate::i18n::use_texts;
 use crate::model::BindingRow;
-use crate::ops::BindingRef;
+use domain::ops::BindingRef;
 use crate::urls;
 
 /// The value, or the word for "none" when it is empty.

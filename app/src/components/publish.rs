@@ -7,12 +7,14 @@ use serde_json::Value;
 
 use crate::api::{get_topology, list_templates, PublishMessage, SaveTemplate};
 use crate::components::fault::fetched;
-use crate::components::forms::{outcome_view, use_ready, TypedRows};
+use crate::components::forms::{outcome_view, problem_banner, use_ready, TypedRows};
 use crate::components::live::use_cluster;
 use crate::i18n::{use_texts, Texts};
-use crate::ops::{typed_map, MessageProperties, PayloadEncoding, Publish, Published, TypedEntry, MAX_COPIES};
-use crate::routing::{Routing, Step, Topology};
 use crate::urls;
+use domain::ops::problem::{FormProblem, Table};
+use domain::ops::publish::{MessageProperties, PayloadEncoding, Publish, Published, MAX_COPIES};
+use domain::ops::typed::{typed_map, TypedEntry};
+use domain::routing::{Routing, Step, Topology};
 
 /// The publish form. `queue`: publishing from a queue's page, through the default exchange with
 /// the queue's name as routing key (fixed).
@@ -130,7 +132,7 @@ pub fn PublishForm(vhost: String, exchange: String, #[prop(optional)] queue: Opt
                     <summary>{move || t.get().properties}</summary>
                     <PropertyFields props/>
                 </details>
-                {move || problem.get().map(|p| view! { <p class="banner error" role="alert" data-testid="publish-problem">{p}</p> })}
+                {move || problem.get().map(|p| problem_banner(p, Some("publish-problem")))}
                 <div class="actions">
                     <button type="submit" class="primary" data-testid="publish-submit" disabled=move || !ready.get() || problem.get().is_some() || publish.pending().get()>
                         {move || t.get().publish}
@@ -177,8 +179,8 @@ pub fn RouteTester(vhost: String, exchange: String) -> impl IntoView {
 }
 
 /// Typed header rows as the JSON values routing compares, or what is wrong with them.
-fn header_values(headers: RwSignal<Vec<TypedEntry>>) -> Signal<Result<Vec<(String, Value)>, String>> {
-    Signal::derive(move || typed_map(&headers.get(), "headers").map(|map| map.into_iter().collect()))
+fn header_values(headers: RwSignal<Vec<TypedEntry>>) -> Signal<Result<Vec<(String, Value)>, FormProblem>> {
+    Signal::derive(move || typed_map(&headers.get(), Table::Headers).map(|map| map.into_iter().collect()))
 }
 
 /// The twelve AMQP properties, one signal each.
@@ -261,7 +263,7 @@ fn RoutePreview(
     vhost: String,
     exchange: String,
     key: Signal<String>,
-    headers: Signal<Result<Vec<(String, Value)>, String>>,
+    headers: Signal<Result<Vec<(String, Value)>, FormProblem>>,
 ) -> impl IntoView {
     let t = use_texts();
     let cluster = use_cluster();
@@ -275,7 +277,7 @@ fn RoutePreview(
             {fetched(topology, move |fresh| {
                 let (topology, vhost, exchange) = (fresh.data, vhost.clone(), exchange.clone());
                 move || match headers.get() {
-                    Err(problem) => view! { <p class="banner error" role="alert">{problem}</p> }.into_any(),
+                    Err(problem) => problem_banner(problem, None).into_any(),
                     Ok(headers) => preview(&topology, &vhost, &exchange, &key.get(), &headers, cluster.get()),
                 }
             })}

@@ -10,10 +10,11 @@ use crate::api::{delete_dashboard, get_dashboard, import_dashboards, list_cluste
 use crate::components::dashboard_form::DashboardForm;
 use crate::components::fault::fetched;
 use crate::components::forms::{outcome_view, ConfirmButton, FilePicker};
-use crate::dashboard::{Dashboard, DashboardSpec, Tile, TileKind, TopBy, SPEC_VERSION};
 use crate::error::AppError;
-use crate::i18n::use_texts;
+use crate::i18n::{use_lang, use_texts};
 use crate::urls;
+use domain::dashboard::{Dashboard, DashboardProblem, DashboardSpec, Tile, TileKind, TopBy, SPEC_VERSION};
+use domain::problem::Problem;
 
 #[component]
 pub fn DashboardsPage() -> impl IntoView {
@@ -22,14 +23,14 @@ pub fn DashboardsPage() -> impl IntoView {
     let editing = Memo::new(move |_| query.read().get("edit"));
     let save = Action::new(|(id, rev, text): &(Option<i64>, u64, String)| {
         let (id, rev, text) = (*id, *rev, text.clone());
-        async move { save_dashboard(id, rev, read_spec(&text)?).await }
+        async move { save_dashboard(id, rev, read_spec(&text).map_err(Problem::from)?).await }
     });
     let delete = Action::new(|id: &i64| delete_dashboard(*id));
     let import = Action::new(|text: &String| {
         let text = text.clone();
         async move {
             let specs: Vec<DashboardSpec> = serde_json::from_str(&text)
-                .map_err(|e| AppError::BadRequest(format!("the file is not an export of dashboards: {e}")))?;
+                .map_err(|e| Problem::from(DashboardProblem::NotAnExport { detail: e.to_string() }))?;
             import_dashboards(specs).await
         }
     });
@@ -114,6 +115,7 @@ type SaveAction = Action<(Option<i64>, u64, String), Result<Dashboard, AppError>
 #[component]
 fn Editor(id: Option<i64>, save: SaveAction, delete: Action<i64, Result<(), AppError>>) -> impl IntoView {
     let t = use_texts();
+    let lang = use_lang();
     let clusters = Resource::new(|| (), |_| list_clusters());
     let loaded = Resource::new(
         move || (),
@@ -137,7 +139,7 @@ fn Editor(id: Option<i64>, save: SaveAction, delete: Action<i64, Result<(), AppE
                 // if it reads as a dashboard.
                 let text = RwSignal::new(String::new());
                 let json_view = RwSignal::new(false);
-                let unreadable = RwSignal::new(None::<String>);
+                let unreadable = RwSignal::new(None::<Problem>);
                 let show_json = move |_| {
                     if !json_view.get_untracked() {
                         text.set(serde_json::to_string_pretty(&spec.get_untracked()).unwrap_or_default());
@@ -152,7 +154,7 @@ fn Editor(id: Option<i64>, save: SaveAction, delete: Action<i64, Result<(), AppE
                                 unreadable.set(None);
                                 json_view.set(false);
                             }
-                            Err(e) => unreadable.set(Some(e.to_string())),
+                            Err(problem) => unreadable.set(Some(problem.into())),
                         }
                     }
                 };
@@ -201,7 +203,9 @@ fn Editor(id: Option<i64>, save: SaveAction, delete: Action<i64, Result<(), AppE
                                 {move || t.get().edit_as_json}
                             </button>
                         </p>
-                        {move || unreadable.get().map(|e| view! { <p class="banner error" role="alert" data-testid="dashboard-unreadable">{e}</p> })}
+                        {move || unreadable.get().map(|problem| view! {
+                            <p class="banner error" role="alert" data-testid="dashboard-unreadable">{move || lang.get().problem(&problem)}</p>
+                        })}
                         {move || if json_view.get() {
                             view! {
                                 <label>
@@ -249,9 +253,8 @@ fn Editor(id: Option<i64>, save: SaveAction, delete: Action<i64, Result<(), AppE
     }
 }
 
-fn read_spec(text: &str) -> Result<DashboardSpec, AppError> {
-    serde_json::from_str(text)
-        .map_err(|e| AppError::BadRequest(format!("the dashboard is not valid JSON of a dashboard: {e}")))
+fn read_spec(text: &str) -> Result<DashboardSpec, DashboardProblem> {
+    serde_json::from_str(text).map_err(|e| DashboardProblem::NotADashboard { detail: e.to_string() })
 }
 
 /// A new dashboard's starting point: the tiles most teams want, on the first cluster.

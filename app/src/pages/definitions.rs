@@ -5,9 +5,10 @@ use crate::auth::Role;
 use crate::components::forms::{outcome_view, use_ready, ConfirmButton, FilePicker, IfRole};
 use crate::components::layout::use_vhost_filter;
 use crate::components::live::use_cluster;
-use crate::definitions::{Import, ImportPreview};
-use crate::i18n::use_texts;
+use crate::i18n::{use_lang, use_texts};
 use crate::urls;
+use domain::definitions::{Import, ImportPreview};
+use domain::problem::Problem;
 
 #[component]
 pub fn DefinitionsPage() -> impl IntoView {
@@ -113,6 +114,7 @@ fn ImportForm() -> impl IntoView {
 #[component]
 fn ImportPreviewView(p: ImportPreview) -> impl IntoView {
     let t = use_texts();
+    let lang = use_lang();
     let sections = p
         .sections
         .iter()
@@ -129,11 +131,21 @@ fn ImportPreviewView(p: ImportPreview) -> impl IntoView {
             }
         })
         .collect_view();
-    let blockers = p.blockers.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view();
+    let blockers = p
+        .blockers
+        .iter()
+        .map(|b| {
+            let problem = Problem::Definitions(b.clone());
+            view! { <li>{move || lang.get().problem(&problem)}</li> }
+        })
+        .collect_view();
     let nothing = p.changes() == 0;
     view! {
         {(!p.blockers.is_empty()).then(|| view! { <ul class="banner error" role="alert" data-testid="import-blockers">{blockers}</ul> })}
-        {(!p.ignored.is_empty()).then(|| view! { <p class="banner warn">{(t.get_untracked().import_ignored)(&p.ignored.join(", "))}</p> })}
+        {(!p.ignored.is_empty()).then(|| {
+            let ignored = p.ignored.join(", ");
+            view! { <p class="banner warn">{move || (t.get().import_ignored)(&ignored)}</p> }
+        })}
         {nothing.then(|| view! { <p class="banner ok" data-testid="import-nothing">{move || t.get().import_nothing}</p> })}
         <div class="table-wrap">
             <table data-testid="import-preview-table">

@@ -3,7 +3,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{get_exchange, AddBinding, DeleteExchange};
 use crate::auth::Role;
-use crate::components::forms::{outcome_view, use_me, use_ready, ConfirmButton, IfRole, TypedRows};
+use crate::components::forms::{outcome_view, problem_banner, use_me, use_ready, ConfirmButton, IfRole, TypedRows};
 use crate::components::list::{text, Features};
 use crate::components::live::use_cluster;
 use crate::components::objects::{or_none, BindingTable, KeyValues};
@@ -11,9 +11,10 @@ use crate::components::publish::{PublishForm, RouteTester};
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::ExchangeDetail;
-use crate::ops::{ExchangeDeletion, NewBinding, TypedEntry};
 use crate::pages::{detail_page, use_object_key};
 use crate::urls;
+use domain::ops::exchange::{ExchangeDeletion, NewBinding};
+use domain::ops::typed::TypedEntry;
 
 #[component]
 pub fn ExchangePage() -> impl IntoView {
@@ -108,7 +109,7 @@ fn BindForm(vhost: String, source: String) -> impl IntoView {
                     <legend>{move || t.get().arguments}</legend>
                     <TypedRows rows=arguments testid="bind-args"/>
                 </fieldset>
-                {move || problem.get().filter(|_| !destination.get().is_empty()).map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
+                {move || problem.get().filter(|_| !destination.get().is_empty()).map(|p| problem_banner(p, None))}
                 <button type="submit" class="primary" data-testid="bind-submit" disabled=move || !ready.get() || problem.get().is_some() || bind.pending().get()>
                     {move || t.get().add_binding}
                 </button>

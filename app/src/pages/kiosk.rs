@@ -13,9 +13,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::get_dashboard;
 use crate::chart::{history_svg, Frame};
-use crate::components::history::axis;
+use crate::components::backlog::axis;
 use crate::components::live::{use_live, use_ticker, Clock, Live};
-use crate::dashboard::{level_of, Dashboard, Level, Metric, Risk, Tile, TileData, TileKind, TileQueue, TopBy};
+use domain::dashboard::{level_of, Dashboard, Level, Metric, Risk, Tile, TileData, TileKind, TileQueue, TopBy};
 use crate::error::AppError;
 use crate::format;
 use crate::i18n::{use_texts, Texts};
@@ -398,7 +398,7 @@ fn numbers(data: &TileData) -> Numbers {
 
 /// What a tile is called when its title is left empty; the editor shows it as the placeholder.
 pub fn default_title(tile: &Tile, t: &'static Texts) -> String {
-    let set = |queues: &crate::dashboard::QueueSet| {
+    let set = |queues: &domain::dashboard::QueueSet| {
         let mut parts: Vec<String> = Vec::new();
         parts.extend(queues.vhost.clone());
         parts.extend(queues.names.iter().cloned());
@@ -571,7 +571,7 @@ fn queue_rows(tile: &Tile, rows: Vec<TileQueue>, t: &'static Texts) -> impl Into
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dashboard::{Threshold, Warning};
+    use domain::dashboard::{Threshold, Warning};
 
     fn tile(kind: TileKind, thresholds: Vec<Threshold>) -> Tile {
         Tile { title: String::new(), cluster: "prod".into(), kind, thresholds, width: 1 }

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
 use crate::api::get_overview;
-use crate::components::history::{HistoryChart, TopGrowing};
+use crate::components::backlog::{HistoryChart, TopGrowing};
 use crate::components::live::{use_cluster, use_live, with_live};
 use crate::format;
-use crate::history::SeriesRef;
+use domain::backlog::SeriesRef;
 use crate::i18n::use_texts;
 use crate::model::{NodeInfo, Overview};
 use crate::urls;

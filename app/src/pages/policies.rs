@@ -6,8 +6,11 @@ use crate::components::fault::{fetched, ErrorView};
 use crate::components::forms::{outcome_view, use_ready, ConfirmButton, IfRole};
 use crate::components::layout::use_vhost_filter;
 use crate::components::live::use_cluster;
-use crate::i18n::use_texts;
-use crate::policy::{definition_rows, policy_key, ApplyTo, KeyType, PolicyDraft, PolicyInfo, PolicyRef, POLICY_KEYS};
+use crate::i18n::{use_lang, use_texts};
+use domain::policy::{
+    definition_rows, policy_key, ApplyTo, KeyType, PolicyDraft, PolicyInfo, PolicyProblem, PolicyRef, POLICY_KEYS,
+};
+use domain::problem::Problem;
 
 #[component]
 pub fn PoliciesPage() -> impl IntoView {
@@ -239,14 +242,14 @@ fn PolicyEditor(draft: RwSignal<PolicyDraft>, save: ServerAction<SavePolicy>) ->
 
 #[component]
 fn PreviewView(
-    p: crate::policy::PolicyPreview,
+    p: domain::policy::PolicyPreview,
     save: ServerAction<SavePolicy>,
     ready: ReadSignal<bool>,
 ) -> impl IntoView {
     let t = use_texts();
     let blocked = !p.checked.errors.is_empty();
-    let errors = p.checked.errors.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view();
-    let warnings = p.checked.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view();
+    let errors = problem_items(&p.checked.errors);
+    let warnings = problem_items(&p.checked.warnings);
     let (shown, matched, applies_to) = (p.rows.len() as u64, p.matched, p.applies_to);
     let has_warnings = !p.checked.warnings.is_empty();
     let rows = p
@@ -293,4 +296,16 @@ fn PreviewView(
             {move || t.get().save_policy}
         </button>
     }
+}
+
+/// The rules' problems as list items, each in the current language.
+fn problem_items(problems: &[PolicyProblem]) -> impl IntoView {
+    let lang = use_lang();
+    problems
+        .iter()
+        .map(|p| {
+            let problem = Problem::Policy(p.clone());
+            view! { <li>{move || lang.get().problem(&problem)}</li> }
+        })
+        .collect_view()
 }

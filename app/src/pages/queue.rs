@@ -3,19 +3,20 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{get_queue, DeleteQueue, GetMessages, PurgeQueue};
 use crate::auth::Role;
-use crate::components::forms::{outcome_view, use_ready, ConfirmButton, IfRole};
-use crate::components::history::HistoryChart;
+use crate::components::backlog::HistoryChart;
+use crate::components::forms::{outcome_view, problem_banner, use_ready, ConfirmButton, IfRole};
 use crate::components::list::{text, Features};
 use crate::components::live::use_cluster;
 use crate::components::objects::{or_none, BindingTable, KeyValues};
 use crate::components::publish::PublishForm;
 use crate::format;
-use crate::history::SeriesRef;
 use crate::i18n::use_texts;
 use crate::model::QueueDetail;
-use crate::ops::{AckMode, GetRequest, GotMessage, QueueDeletion, MAX_GET};
 use crate::pages::{detail_page, use_object_key};
 use crate::urls;
+use domain::backlog::SeriesRef;
+use domain::ops::get::{AckMode, GetRequest, GotMessage, MAX_GET};
+use domain::ops::queue::QueueDeletion;
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
@@ -112,7 +113,7 @@ fn GetForm(vhost: String, name: String) -> impl IntoView {
                     </label>
                 </div>
                 {move || (ack.get() != AckMode::Requeue).then(|| view! { <p class="banner warn">{move || t.get().get_removes}</p> })}
-                {move || problem.get().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
+                {move || problem.get().map(|p| problem_banner(p, None))}
                 <button type="submit" class="primary" data-testid="get-submit" disabled=move || !ready.get() || problem.get().is_some() || get.pending().get()>
                     {move || t.get().get_messages}
                 </button>

@@ -7,13 +7,16 @@ use app::auth::{Access, Actor, IdentityKind, Role, CSRF_COOKIE};
 use axum::extract::{FromRef, FromRequest, Request, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::{Extension, Form, Router};
 use serde::Deserialize;
 
 use super::layer::{cookie, error, request_origin, set_cookie, set_session_cookies};
-use super::{constant_time_eq, users, Auth, BrokerCredentials, Principal, VhostScope, SESSION_COOKIE};
-use crate::audit::{Outcome, Target};
+use super::{Auth, SESSION_COOKIE};
+use crate::crypto::constant_time_eq;
+use crate::service::access::{BrokerCredentials, Principal, VhostScope};
+use crate::store::users;
+use crate::store::audit::{Outcome, Target};
 use crate::broker::BrokerError;
 use crate::config::Secret;
 
@@ -26,7 +29,6 @@ where
         .route("/auth/signin", post(sign_in))
         .route("/auth/signout", post(sign_out))
         .route("/auth/setup", post(setup))
-        .route("/admin/audit/export", get(super::audit_export::export_audit))
 }
 
 #[derive(Deserialize)]

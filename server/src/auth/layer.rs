@@ -13,8 +13,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::policy::{self, Policy};
 use super::sessions::NewSession;
-use super::{constant_time_eq, tokens, Auth, Principal, VhostScope, SESSION_COOKIE};
-use crate::audit::{Outcome, Target};
+use super::{Auth, SESSION_COOKIE};
+use crate::crypto::constant_time_eq;
+use crate::service::access::{Principal, VhostScope};
+use crate::store::tokens;
+use crate::store::audit::{Outcome, Target};
 
 pub async fn guard(State(auth): State<Arc<Auth>>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();

@@ -10,7 +10,8 @@ use app::auth::{IdentityKind, Role};
 use rusqlite::{params, OptionalExtension};
 
 use super::csrf::CsrfKey;
-use super::{digest, random_token, Principal, VhostScope};
+use crate::crypto::{digest, random_token};
+use crate::service::access::{Principal, VhostScope};
 use crate::store::{now_ms, Store, StoreError};
 
 /// A screen session unused this long ends; the screen opens a new one with its token link.

@@ -13,8 +13,10 @@ use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 use url::Url;
-use warren::auth::{users, Auth, Principal, VhostScope};
-use warren::backend::Clusters;
+use warren::auth::Auth;
+use warren::service::access::{Principal, VhostScope};
+use warren::store::users;
+use warren::service::clusters::Clusters;
 use warren::config::{AuthConfig, ClusterConfig, Secret, TlsConfig};
 use warren::metrics::Metrics;
 use warren::store::Store;
@@ -104,11 +106,11 @@ impl TestApp {
 
     pub async fn with_auth(configs: &[ClusterConfig], config: AuthConfig) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let history = warren::history::History::open(dir.path(), Default::default()).unwrap();
+        let history = warren::store::backlog::History::open(dir.path(), Default::default()).unwrap();
         let clusters = Clusters::spawn(configs, Arc::new(Metrics::default()), Some(history)).unwrap();
         let auth = Auth::new(Store::open(dir.path()).unwrap(), config, clusters.clone()).unwrap();
         let router =
-            warren::router(leptos::prelude::LeptosOptions::builder().output_name("warren").build(), auth.clone());
+            warren::http::router(leptos::prelude::LeptosOptions::builder().output_name("warren").build(), auth.clone());
         let mut app = TestApp { router, clusters, auth, admin: Session::default(), _dir: dir };
         app.admin = app.user("admin", Role::Admin, None, None).await;
         app

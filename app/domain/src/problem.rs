@@ -1,0 +1,40 @@
+//! What a rule found wrong with a request, as data: which rule, and the values a person needs to
+//! fix it. The words live in the UI's i18n layer (`app::i18n::problems`), in English and Chinese;
+//! the server uses the same words (in English) for API clients.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{dashboard::DashboardProblem, definitions::DefinitionsProblem, ops::FormProblem, policy::PolicyProblem};
+
+/// A problem found by one of the shared rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Policy(PolicyProblem),
+    Form(FormProblem),
+    Definitions(DefinitionsProblem),
+    Dashboard(DashboardProblem),
+}
+
+impl From<PolicyProblem> for Problem {
+    fn from(p: PolicyProblem) -> Self {
+        Problem::Policy(p)
+    }
+}
+
+impl From<FormProblem> for Problem {
+    fn from(p: FormProblem) -> Self {
+        Problem::Form(p)
+    }
+}
+
+impl From<DefinitionsProblem> for Problem {
+    fn from(p: DefinitionsProblem) -> Self {
+        Problem::Definitions(p)
+    }
+}
+
+impl From<DashboardProblem> for Problem {
+    fn from(p: DashboardProblem) -> Self {
+        Problem::Dashboard(p)
+    }
+}

@@ -1,0 +1,187 @@
+//! The real `Broker`: reqwest to the cluster's nodes, failing over between them.
+//!
+//! Our own small client rather than `rabbitmq_http_client`: Warren needs node failover within a
+//! cluster, the list paging/sort/`columns` parameters and the `*_age`/`*_incr` sample windows,
+//! which that crate's typed calls do not expose.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use url::Url;
+
+use super::{Broker, BrokerError, Reply, Request};
+use crate::config::{ClusterConfig, Secret};
+use crate::metrics::Metrics;
+
+pub struct HttpBroker {
+    cluster: String,
+    nodes: Vec<Url>,
+    /// Index of the node that answered last; tried first next time.
+    preferred: AtomicUsize,
+    http: reqwest::Client,
+    username: String,
+    password: Secret,
+    timeout: Duration,
+    list_timeout: Duration,
+    metrics: Arc<Metrics>,
+}
+
+impl HttpBroker {
+    pub fn new(config: &ClusterConfig, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
+        let mut builder = reqwest::Client::builder()
+            // The management API (cowboy) closes a keep-alive connection after 5 s without a
+            // request; reusing one at that moment fails the request. Let the pool drop it first.
+            .pool_idle_timeout(Duration::from_secs(4))
+            .connect_timeout(config.connect_timeout)
+            // A management API never redirects; following one would let a broker point Warren,
+            // with its credentials, at another host.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("warren/", env!("CARGO_PKG_VERSION")))
+            .danger_accept_invalid_certs(config.tls.insecure_skip_verify);
+        if let Some(path) = &config.tls.ca_file {
+            let pem = std::fs::read(path)
+                .map_err(|e| anyhow::anyhow!("cluster {}: cannot read ca_file {}: {e}", config.name, path.display()))?;
+            for cert in reqwest::Certificate::from_pem_bundle(&pem)? {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        Ok(Self {
+            cluster: config.name.clone(),
+            nodes: config.urls.clone(),
+            preferred: AtomicUsize::new(0),
+            http: builder.build()?,
+            username: config.username.clone(),
+            password: config.password.clone(),
+            timeout: config.timeout,
+            list_timeout: config.list_timeout,
+            metrics,
+        })
+    }
+
+    fn login<'a>(&'a self, other: Option<(&'a str, &'a Secret)>) -> (&'a str, &'a Secret) {
+        other.unwrap_or((&self.username, &self.password))
+    }
+}
+
+#[async_trait::async_trait]
+impl Broker for HttpBroker {
+    fn node_urls(&self) -> Vec<String> {
+        self.nodes.iter().map(|u| u.to_string()).collect()
+    }
+
+    /// Tries the last node that answered, then the others in order; a node that cannot be
+    /// reached, times out or answers 5xx is skipped, any other answer is final. A write moves on
+    /// only when its connection failed: one that may have reached a node is never sent twice.
+    async fn send(&self, request: Request<'_>) -> Result<Reply, BrokerError> {
+        let (username, password) = self.login(request.login);
+        let timeout = if request.long { self.list_timeout } else { self.timeout };
+        let read_only = request.method == Method::GET;
+        let first = self.preferred.load(Ordering::Relaxed) % self.nodes.len();
+        let mut failures = Vec::new();
+        let mut all_timeouts = true;
+        for i in (0..self.nodes.len()).map(|k| (first + k) % self.nodes.len()) {
+            let node = &self.nodes[i];
+            let mut url =
+                node.join(&format!("api/{}", request.path)).map_err(|e| BrokerError::BadRequest(e.to_string()))?;
+            if !request.query.is_empty() {
+                url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+            }
+            let mut outgoing = self
+                .http
+                .request(request.method.clone(), url)
+                .timeout(timeout)
+                .basic_auth(username, Some(password.expose()));
+            if let Some(body) = request.body {
+                outgoing = outgoing.json(body);
+            }
+            let sent = outgoing.send().await;
+            let outcome = match &sent {
+                Ok(response) if response.status().is_success() => "ok",
+                Ok(response) if response.status().is_client_error() => "client_error",
+                Ok(_) => "server_error",
+                Err(_) => "failed",
+            };
+            self.metrics.broker_request(&self.cluster, request.endpoint, outcome);
+            // A node that fails before its whole reply has arrived is skipped like one that is down.
+            let (status, body) = match sent {
+                Ok(response) if response.status().is_server_error() && read_only => {
+                    all_timeouts = false;
+                    failures.push(format!("{}: HTTP {}", host(node), response.status().as_u16()));
+                    continue;
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    match response.bytes().await {
+                        Ok(body) => (status, body),
+                        Err(error) => {
+                            all_timeouts &= error.is_timeout();
+                            failures.push(format!("{}: {}", host(node), describe(&error)));
+                            if read_only {
+                                continue;
+                            }
+                            break;
+                        }
+                    }
+                }
+                Err(error) => {
+                    all_timeouts &= error.is_timeout();
+                    failures.push(format!("{}: {}", host(node), describe(&error)));
+                    if read_only || error.is_connect() {
+                        continue;
+                    }
+                    break;
+                }
+            };
+            if i != first {
+                tracing::info!(node = %host(node), "switched to another node of the cluster");
+            }
+            self.preferred.store(i, Ordering::Relaxed);
+            return Ok(Reply { status, body: body.to_vec() });
+        }
+        tracing::warn!(cluster = %self.cluster, failures = ?failures, "no node of the cluster answered");
+        Err(if all_timeouts { BrokerError::Timeout } else { BrokerError::Unreachable(failures.join("; ")) })
+    }
+}
+
+fn host(url: &Url) -> String {
+    format!("{}:{}", url.host_str().unwrap_or("?"), url.port_or_known_default().unwrap_or(0))
+}
+
+/// A reqwest error without its URL (which carries the vhost and object names of the request).
+fn describe(error: &reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "connection failed"
+    } else if error.is_body() || error.is_decode() {
+        "reply broken off"
+    } else {
+        "request failed"
+    };
+    let mut cause = std::error::Error::source(error);
+    let mut innermost = None;
+    while let Some(c) = cause {
+        innermost = Some(c.to_string());
+        cause = c.source();
+    }
+    match innermost {
+        Some(detail) => format!("{kind}: {detail}"),
+        None => kind.to_string(),
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::super::api_path;
+    use super::*;
+
+    #[test]
+    fn joined_urls_keep_the_encoding() {
+        let base = Url::parse("http://h:15672/rabbitmq/").unwrap();
+        let url = base.join(&format!("api/{}", api_path(&["queues", "/", "a b#c"]))).unwrap();
+        assert_eq!(url.as_str(), "http://h:15672/rabbitmq/api/queues/%2F/a%20b%23c");
+    }
+}

@@ -1,0 +1,346 @@
+//! One poller per cluster. It refreshes the cluster's snapshot on an interval, never overlapping
+//! itself, and publishes each new state on a watch channel that pages, API calls and live streams
+//! read: the broker sees the same requests whether one person or five hundred screens watch.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use app::error::AppError;
+use app::model::Freshness;
+use tokio::sync::{watch, Notify};
+use tokio_util::sync::CancellationToken;
+
+use crate::broker::{Broker, BrokerError};
+use crate::config::ClusterConfig;
+use crate::metrics::Metrics;
+use crate::cluster::snapshot::{Patch, QueueExtras, Snapshot};
+
+/// How long a request waits for a cluster's first snapshot before it reports the cluster as
+/// still loading.
+const FIRST_SNAPSHOT_WAIT: Duration = Duration::from_secs(30);
+/// Queue details nobody has asked for in this long are forgotten.
+const EXTRAS_KEPT_FOR: Duration = Duration::from_secs(600);
+/// At most this many watched queues are read on their own per interval (see `refresh_watched`).
+const WATCHED_MAX: usize = 32;
+
+#[derive(Clone, Debug)]
+pub struct FeedState {
+    /// Goes up with every refresh, failed or not, and every patch: live streams send on each.
+    pub version: u64,
+    /// The last good snapshot; kept, and marked stale, while the broker does not answer.
+    pub snapshot: Option<Arc<Snapshot>>,
+    /// When `snapshot` was taken.
+    pub taken_at: Option<(Instant, SystemTime)>,
+    /// Why the last refresh failed; `None` after a good one.
+    pub error: Option<AppError>,
+    /// When the last finished refresh started.
+    pub last_started: Option<Instant>,
+    pub last_took: Duration,
+    /// The interval in force: the configured one, or longer while the broker is slower than that.
+    pub interval: Duration,
+}
+
+/// One queue's extras: when someone last asked, and the last answer with when it was read.
+#[derive(Default)]
+struct ExtrasSlot {
+    asked: Mutex<Option<Instant>>,
+    cached: tokio::sync::Mutex<Option<(Instant, QueueExtras)>>,
+}
+
+pub struct Feed {
+    name: String,
+    client: Arc<dyn Broker>,
+    configured_interval: Duration,
+    /// Whether this cluster's RabbitMQ users may sign in to Warren.
+    broker_sign_in: bool,
+    state: watch::Sender<FeedState>,
+    wake: Notify,
+    /// Patches applied since the running refresh started: its older data must not undo them.
+    recent_patches: Mutex<Vec<(Instant, Patch)>>,
+    extras: Mutex<HashMap<(String, String), Arc<ExtrasSlot>>>,
+    metrics: Arc<Metrics>,
+}
+
+impl Feed {
+    /// A cluster's poller, reading it through `client` (no request is sent before `run`).
+    pub fn new(config: &ClusterConfig, client: Arc<dyn Broker>, metrics: Arc<Metrics>) -> Self {
+        let initial = FeedState {
+            version: 0,
+            snapshot: None,
+            taken_at: None,
+            error: None,
+            last_started: None,
+            last_took: Duration::ZERO,
+            interval: config.refresh_interval,
+        };
+        Self {
+            name: config.name.clone(),
+            client,
+            configured_interval: config.refresh_interval,
+            broker_sign_in: config.broker_sign_in,
+            state: watch::Sender::new(initial),
+            wake: Notify::new(),
+            recent_patches: Mutex::new(Vec::new()),
+            extras: Mutex::new(HashMap::new()),
+            metrics,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn broker_sign_in(&self) -> bool {
+        self.broker_sign_in
+    }
+
+    pub fn client(&self) -> &dyn Broker {
+        &*self.client
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<FeedState> {
+        self.state.subscribe()
+    }
+
+    pub fn state(&self) -> FeedState {
+        self.state.borrow().clone()
+    }
+
+    /// Refreshes until `shutdown`; one refresh at a time, the next one an interval after the
+    /// last one started (or at once when `refresh_soon` asks).
+    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
+        tokio::select! {
+            _ = self.refresh_loop() => {}
+            _ = self.refresh_watched() => {}
+            _ = shutdown.cancelled() => {}
+        }
+    }
+
+    async fn refresh_loop(&self) {
+        loop {
+            let took = self.refresh().await;
+            let interval = self.state.borrow().interval;
+            tokio::select! {
+                _ = tokio::time::sleep(interval.saturating_sub(took)) => {}
+                _ = self.wake.notified() => {}
+            }
+        }
+    }
+
+    /// While a slow broker stretches the interval (a full refresh of 50,000 queues takes tens of
+    /// seconds), the queues open on someone's page are still read every configured interval:
+    /// one small request per queue, however many screens show it, and at most `WATCHED_MAX`.
+    async fn refresh_watched(&self) {
+        loop {
+            tokio::time::sleep(self.configured_interval).await;
+            let state = self.state();
+            if state.interval <= self.configured_interval || state.error.is_some() {
+                continue;
+            }
+            let mut watched: Vec<_> = {
+                let all = self.extras.lock().expect("extras lock");
+                all.iter()
+                    .filter_map(|(key, slot)| {
+                        let asked = (*slot.asked.lock().expect("asked lock"))?;
+                        (asked.elapsed() < self.configured_interval * 3).then(|| (asked, key.clone(), slot.clone()))
+                    })
+                    .collect()
+            };
+            watched.sort_by_key(|(asked, _, _)| std::cmp::Reverse(*asked));
+            watched.truncate(WATCHED_MAX);
+            let reads = watched.iter().map(|(_, (vhost, name), slot)| async move {
+                let extras = QueueExtras::fetch(&*self.client, vhost, name).await.ok()?;
+                *slot.cached.lock().await = Some((Instant::now(), extras));
+                Some(())
+            });
+            if futures_util::future::join_all(reads).await.iter().any(Option::is_some) {
+                // Live streams send on every version: the watched queues' pages get their new rows.
+                self.state.send_modify(|s| s.version += 1);
+            }
+        }
+    }
+
+    async fn refresh(&self) -> Duration {
+        let started = Instant::now();
+        let result = Snapshot::fetch(&*self.client).await;
+        let took = started.elapsed();
+        self.metrics.refreshed(self.name(), took, result.is_ok());
+        // A broker slower than the interval gets more time, not back-to-back requests.
+        let interval = if took > self.configured_interval {
+            let stretched = Duration::from_secs((took.as_secs_f64() * 1.5).ceil() as u64);
+            tracing::warn!(
+                cluster = self.name(),
+                took_ms = took.as_millis() as u64,
+                interval_s = stretched.as_secs(),
+                "refresh took longer than the interval; refreshing less often"
+            );
+            stretched
+        } else {
+            self.configured_interval
+        };
+        match result {
+            Ok(mut snapshot) => {
+                let patches = {
+                    let mut recent = self.recent_patches.lock().expect("patch list lock");
+                    recent.retain(|(at, _)| *at > started);
+                    recent.iter().map(|(_, patch)| patch.clone()).collect::<Vec<_>>()
+                };
+                for patch in &patches {
+                    snapshot.apply(patch);
+                }
+                self.state.send_modify(|s| {
+                    s.version += 1;
+                    s.snapshot = Some(Arc::new(snapshot));
+                    s.taken_at = Some((Instant::now(), SystemTime::now()));
+                    s.error = None;
+                    s.last_started = Some(started);
+                    s.last_took = took;
+                    s.interval = interval;
+                });
+                release_freed_memory().await;
+            }
+            Err(error) => {
+                tracing::warn!(cluster = self.name(), %error, "refresh failed; keeping the last snapshot");
+                let error = page_error(self.name(), error);
+                self.state.send_modify(|s| {
+                    s.version += 1;
+                    s.error = Some(error);
+                    s.last_started = Some(started);
+                    s.last_took = took;
+                    s.interval = interval;
+                });
+            }
+        }
+        took
+    }
+
+    /// The snapshot to answer from, waiting for the first one if the poller has just started.
+    pub async fn current(&self) -> Result<(Arc<Snapshot>, Freshness), AppError> {
+        let mut updates = self.state.subscribe();
+        let first = tokio::time::timeout(FIRST_SNAPSHOT_WAIT, updates.wait_for(|s| s.version > 0)).await;
+        let state = match first {
+            Ok(Ok(state)) => state.clone(),
+            _ => self.state(),
+        };
+        match &state.snapshot {
+            Some(snapshot) => Ok((snapshot.clone(), self.freshness(&state))),
+            None => Err(state.error.clone().unwrap_or_else(|| AppError::Loading { cluster: self.name().into() })),
+        }
+    }
+
+    pub fn freshness(&self, state: &FeedState) -> Freshness {
+        let (age, taken_at) = state.taken_at.map_or((Duration::ZERO, UNIX_EPOCH), |(at, wall)| (at.elapsed(), wall));
+        Freshness {
+            taken_at_ms: taken_at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64),
+            age_ms: age.as_millis() as u64,
+            error: state.error.clone(),
+            interval_ms: state.interval.as_millis() as u64,
+            configured_interval_ms: self.configured_interval.as_millis() as u64,
+            refresh_ms: state.last_took.as_millis() as u64,
+        }
+    }
+
+    /// Age of the snapshot, for the metrics; `None` before the first one.
+    pub fn age(&self) -> Option<Duration> {
+        self.state.borrow().taken_at.map(|(at, _)| at.elapsed())
+    }
+
+    /// For writes: reads one queue back from the broker and shows it at once.
+    pub async fn refresh_queue(&self, vhost: &str, name: &str) -> Result<(), AppError> {
+        let patch = Patch::queue(&*self.client, vhost, name).await.map_err(|e| page_error(self.name(), e))?;
+        self.apply(patch);
+        Ok(())
+    }
+
+    /// For writes: reads one exchange and its bindings back from the broker and shows them at once.
+    pub async fn refresh_exchange(&self, vhost: &str, name: &str) -> Result<(), AppError> {
+        let patch = Patch::exchange(&*self.client, vhost, name).await.map_err(|e| page_error(self.name(), e))?;
+        self.apply(patch);
+        Ok(())
+    }
+
+    /// For policy writes: reads the vhost's policies back and shows them at once; the queues'
+    /// effective policies follow with the full refresh this starts.
+    pub async fn refresh_policies(&self, vhost: &str) -> Result<(), AppError> {
+        let patch = Patch::policies(&*self.client, vhost).await.map_err(|e| page_error(self.name(), e))?;
+        self.apply(patch);
+        self.refresh_soon();
+        Ok(())
+    }
+
+    /// Starts a full refresh now (or as soon as the running one ends), without waiting for it.
+    pub fn refresh_soon(&self) {
+        self.wake.notify_one();
+    }
+
+    fn apply(&self, patch: Patch) {
+        self.state.send_modify(|s| {
+            if let Some(snapshot) = &s.snapshot {
+                let mut patched = Snapshot::clone(snapshot);
+                patched.apply(&patch);
+                s.snapshot = Some(Arc::new(patched));
+                s.version += 1;
+            }
+        });
+        self.recent_patches.lock().expect("patch list lock").push((Instant::now(), patch));
+    }
+
+    /// A queue's consumers, effective policy and samples: asked of the broker at most once per
+    /// snapshot however many pages show that queue, and not at all while the broker is down
+    /// (the last answer is shown, marked stale like the rest).
+    ///
+    /// Returns the extras and whether their counts should replace the snapshot's row: only while
+    /// the interval is stretched, when they are newer; otherwise every page shows the snapshot's.
+    pub async fn queue_extras(&self, vhost: &str, name: &str) -> Result<(QueueExtras, bool), AppError> {
+        let slot = {
+            let mut all = self.extras.lock().expect("extras lock");
+            all.retain(|_, slot| {
+                slot.asked.lock().expect("asked lock").is_some_and(|asked| asked.elapsed() < EXTRAS_KEPT_FOR)
+            });
+            let slot = all.entry((vhost.to_string(), name.to_string())).or_default().clone();
+            *slot.asked.lock().expect("asked lock") = Some(Instant::now());
+            slot
+        };
+        let mut cached = slot.cached.lock().await;
+        let state = self.state();
+        let stretched = state.interval > self.configured_interval;
+        let newer = |fetched: &Instant| state.taken_at.is_none_or(|(taken, _)| *fetched >= taken);
+        match cached.as_ref() {
+            Some((fetched, extras)) if newer(fetched) => return Ok((extras.clone(), stretched)),
+            Some((_, extras)) if state.error.is_some() => return Ok((extras.clone(), false)),
+            _ => {}
+        }
+        match QueueExtras::fetch(&*self.client, vhost, name).await {
+            Ok(extras) => {
+                *cached = Some((Instant::now(), extras.clone()));
+                Ok((extras, stretched))
+            }
+            Err(error) => match cached.as_ref() {
+                Some((_, extras)) if error != BrokerError::NotFound => Ok((extras.clone(), false)),
+                _ => Err(page_error(self.name(), error)),
+            },
+        }
+    }
+}
+
+/// Hands the previous snapshot's memory back to the system. glibc keeps freed heap pages, so
+/// without this the resident size holds two snapshots' worth of pages between refreshes.
+async fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages; it is safe to call at any time.
+    let _ = tokio::task::spawn_blocking(|| unsafe { libc::malloc_trim(0) }).await;
+}
+
+/// A broker error as the pages explain it; the details stay in the server log.
+pub fn page_error(cluster: &str, error: BrokerError) -> AppError {
+    let cluster = cluster.to_string();
+    match error {
+        BrokerError::Unreachable(detail) => AppError::Unreachable { cluster, detail },
+        BrokerError::Timeout => AppError::Timeout { cluster },
+        BrokerError::Unauthorized(..) => AppError::Unauthorized { cluster },
+        BrokerError::NotFound => AppError::NotFound("the broker no longer has this object".into()),
+        BrokerError::BadRequest(reason) => AppError::BadRequest(reason),
+        BrokerError::Status(_) | BrokerError::BadBody(_) => AppError::BadReply { cluster },
+    }
+}

@@ -1,0 +1,5 @@
+//! Cluster state: one poller per cluster (`feed`) keeps the latest snapshot of it (`snapshot`),
+//! patched in place between full reads, and tells subscribers when it changes.
+
+pub mod feed;
+pub mod snapshot;

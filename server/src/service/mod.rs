@@ -1,0 +1,8 @@
+//! Reads and writes: what the server functions, live streams and downloads call. Every entry
+//! point checks its identity through `access`.
+
+pub mod access;
+pub mod clusters;
+pub mod dashboards;
+pub mod operations;
+pub mod tiles;

@@ -1,0 +1,199 @@
+//! Warren's own embedded database: one SQLite file in the data directory (`warren.db`), for
+//! users, sessions, screen tokens and the audit log. SQLite because it needs no server, survives
+//! `kill -9` (WAL journal) and lets admins filter the audit log with real queries.
+//!
+//! The modules below are what is kept: the audit log, users and screen tokens, backlog history
+//! (in SQLite, or read from Prometheus where it is configured).
+
+pub mod audit;
+pub mod backlog;
+pub mod prometheus;
+pub mod tokens;
+pub mod users;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::Connection;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+/// What a client is told when the store fails: that Warren broke, with the cause in the log only.
+impl From<StoreError> for app::error::AppError {
+    fn from(error: StoreError) -> Self {
+        tracing::error!(%error, "store failed");
+        app::error::AppError::Internal
+    }
+}
+
+/// Schema migrations, applied in order; `PRAGMA user_version` counts how many have run.
+const MIGRATIONS: &[&str] = &[
+    r#"
+    CREATE TABLE users (
+        name          TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        role          TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+        clusters      TEXT,             -- JSON array of cluster names; NULL: every cluster
+        vhost_pattern TEXT,             -- regex a vhost must match; NULL: every vhost
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+    );
+    CREATE TABLE screen_tokens (
+        id              INTEGER PRIMARY KEY,
+        label           TEXT NOT NULL,
+        token_hash      BLOB NOT NULL UNIQUE,  -- SHA-256 of the token; the token itself is shown once
+        clusters        TEXT,                  -- JSON array; NULL: every cluster
+        created_by      TEXT NOT NULL,
+        created_at_ms   INTEGER NOT NULL,
+        last_used_at_ms INTEGER,
+        revoked_at_ms   INTEGER
+    );
+    CREATE TABLE sessions (
+        id_hash         BLOB PRIMARY KEY,      -- SHA-256 of the cookie value
+        user_name       TEXT REFERENCES users(name) ON DELETE CASCADE,
+        token_id        INTEGER REFERENCES screen_tokens(id) ON DELETE CASCADE,
+        csrf            TEXT NOT NULL,
+        created_at_ms   INTEGER NOT NULL,
+        last_seen_at_ms INTEGER NOT NULL,
+        CHECK ((user_name IS NULL) <> (token_id IS NULL))
+    );
+    CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY,
+        at_ms       INTEGER NOT NULL,
+        actor       TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        role        TEXT,
+        cluster     TEXT,
+        vhost       TEXT,
+        action      TEXT NOT NULL,
+        object      TEXT,
+        outcome     TEXT NOT NULL,
+        detail      TEXT,
+        client_addr TEXT,
+        user_agent  TEXT
+    );
+    CREATE INDEX audit_at ON audit (at_ms);
+"#,
+    r#"
+    CREATE TABLE message_templates (
+        owner         TEXT NOT NULL,    -- "<source>:<name>" of who saved it
+        name          TEXT NOT NULL,
+        message       TEXT NOT NULL,    -- JSON of domain::ops::Publish
+        updated_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (owner, name)
+    );
+"#,
+    r#"
+    CREATE TABLE dashboards (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE,
+        spec          TEXT NOT NULL,    -- JSON of domain::dashboard::DashboardSpec
+        rev           INTEGER NOT NULL, -- goes up with every save
+        updated_by    TEXT NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+    );
+"#,
+    r#"
+    -- A token made by an admin limited to some vhosts sees only those: the regex a vhost must
+    -- match; NULL: every vhost.
+    ALTER TABLE screen_tokens ADD COLUMN vhost_pattern TEXT;
+    -- Keys Warren makes for itself (the CSRF tag key).
+    CREATE TABLE secrets (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+"#,
+];
+
+/// A handle to the database; cheap to clone. Calls run on tokio's blocking pool, one at a time.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) `warren.db` in `data_dir` and brings its schema up to date.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|source| StoreError::DataDir { path: data_dir.to_path_buf(), source })?;
+        let mut conn = Connection::open(data_dir.join("warren.db"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Runs `f` with the connection on the blocking pool.
+    pub async fn call<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+        .map_err(StoreError::from)
+    }
+
+    /// Runs `f` with the connection on the current thread: for the command line, which has no runtime.
+    pub fn call_now<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
+        let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(f(&mut conn)?)
+    }
+}
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let done: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Milliseconds since the Unix epoch: how the store keeps time.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn opens_twice_and_keeps_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .call(|c| {
+                c.execute(
+                    "INSERT INTO audit (at_ms, actor, source, action, outcome) VALUES (1, 'a', 'cli', 'x', 'ok')",
+                    [],
+                )
+            })
+            .await
+            .unwrap();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        let count: i64 = store.call(|c| c.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))).await.unwrap();
+        assert_eq!(count, 1);
+    }
+}
