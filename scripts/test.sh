@@ -14,6 +14,7 @@ export WARREN_TEST_BROKERS="3.10=http://127.0.0.1:15672,4.0=http://127.0.0.1:156
 
 echo "== unit and integration tests"
 # One package at a time: a workspace-wide build would turn on app's `ssr` and `hydrate` together.
+cargo test -p domain
 cargo test -p app --features ssr
 cargo test -p warren --no-fail-fast
 
