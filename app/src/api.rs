@@ -11,11 +11,11 @@ use leptos::server_fn::codec::Json;
 
 use crate::auth::*;
 use crate::client::CsrfClient;
+use crate::error::AppError;
+use crate::model::*;
+use domain::backlog::{Growth, History, Range, SeriesRef};
 use domain::dashboard::{Dashboard, DashboardSpec, TileData, TileKind};
 use domain::definitions::{Import, ImportPreview};
-use crate::error::AppError;
-use domain::backlog::{Growth, History, Range, SeriesRef};
-use crate::model::*;
 use domain::ops::*;
 use domain::policy::{Policies, PolicyDraft, PolicyPreview, PolicyRef};
 use domain::routing::Topology;

@@ -10,19 +10,18 @@ pub mod format;
 pub mod i18n;
 pub mod model;
 mod pages;
+pub mod sections;
 pub mod urls;
 
 use leptos::prelude::*;
+use leptos::tachys::view::iterators::StaticVec;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::{ParentRoute, Route, RouteChildren, Router, Routes};
+use leptos_router::{path, MatchNestedRoutes, NestedRoute, StaticSegment};
 
 use crate::components::layout::Layout;
 use crate::i18n::Lang;
-use crate::pages::{
-    admin, bindings, dashboards, definitions as definitions_page, exchange, exchanges, kiosk, overview, policies,
-    queue, queues, signin,
-};
+use crate::pages::{admin, dashboards, kiosk, signin};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -77,19 +76,17 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=admin::AdminPage/>
                 <Route path=path!("/admin/dashboards") view=dashboards::DashboardsPage/>
                 <Route path=path!("/kiosk/:id") view=kiosk::KioskPage/>
-                <ParentRoute path=path!("/c/:cluster") view=Layout>
-                    <Route path=path!("") view=overview::OverviewPage/>
-                    <Route path=path!("queues") view=queues::QueuesPage/>
-                    <Route path=path!("queue") view=queue::QueuePage/>
-                    <Route path=path!("exchanges") view=exchanges::ExchangesPage/>
-                    <Route path=path!("exchange") view=exchange::ExchangePage/>
-                    <Route path=path!("bindings") view=bindings::BindingsPage/>
-                    <Route path=path!("policies") view=policies::PoliciesPage/>
-                    <Route path=path!("definitions") view=definitions_page::DefinitionsPage/>
-                </ParentRoute>
+                <ParentRoute path=path!("/c/:cluster") view=Layout children=RouteChildren::to_children(section_routes)/>
             </Routes>
         </Router>
     }
+}
+
+/// A cluster's pages, one route per entry of the sections table.
+fn section_routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
+    let routes: Vec<_> =
+        sections::SECTIONS.iter().map(|s| NestedRoute::new((StaticSegment(s.path),), s.page)).collect();
+    StaticVec::from(routes)
 }
 
 /// The language of this render: from the request on the server, from `<html lang>` (which the

@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use domain::backlog::{Range, SeriesRef};
-use warren::config::HistoryConfig;
+use warren::config::backlog::HistoryConfig;
 use warren::store::backlog::{History, Reading};
 
 const INTERVAL_MS: i64 = 5_000;

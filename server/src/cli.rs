@@ -8,8 +8,8 @@ use app::auth::{Actor, Role};
 use clap::{Parser, Subcommand};
 
 use crate::store::audit::{Audit, Outcome, Target};
-use crate::store::{tokens, users};
 use crate::store::Store;
+use crate::store::{tokens, users};
 
 #[derive(Parser)]
 #[command(name = "warren", version, about = "A web console for RabbitMQ clusters")]

@@ -7,11 +7,11 @@ use clap::Parser;
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 use warren::auth::Auth;
-use warren::service::clusters::Clusters;
 use warren::cli::{Cli, Command};
 use warren::config::Config;
-use warren::store::backlog::History;
 use warren::metrics::Metrics;
+use warren::service::clusters::Clusters;
+use warren::store::backlog::History;
 use warren::store::Store;
 
 #[tokio::main]

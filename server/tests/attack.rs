@@ -17,7 +17,7 @@ use common::{brokers, cluster, principal, set_cookies, Session, TestApp, PASSWOR
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
-use warren::config::AuthConfig;
+use warren::config::auth::AuthConfig;
 
 async fn app_with(config: AuthConfig) -> TestApp {
     TestApp::it_and_down(config).await
@@ -79,10 +79,16 @@ async fn every_server_function_checks_the_role_itself() {
     let app = app_with(AuthConfig::default()).await;
     let (keep, _) = warren::store::tokens::create(&app.auth.store, "keep", None, "admin").unwrap();
     let store = app.auth.store.clone();
-    let ops: app::api::SharedOperations =
-        Arc::new(warren::service::operations::Operations::new(app.clusters.clone(), app.auth.audit.clone(), store.clone()));
-    let boards: app::api::SharedDashboards =
-        Arc::new(warren::service::dashboards::DashboardStore::new(store.clone(), app.auth.audit.clone(), app.clusters.clone()));
+    let ops: app::api::SharedOperations = Arc::new(warren::service::operations::Operations::new(
+        app.clusters.clone(),
+        app.auth.audit.clone(),
+        store.clone(),
+    ));
+    let boards: app::api::SharedDashboards = Arc::new(warren::service::dashboards::DashboardStore::new(
+        store.clone(),
+        app.auth.audit.clone(),
+        app.clusters.clone(),
+    ));
     for who in [
         principal("vera", IdentityKind::Local, Role::Viewer),
         principal("tv", IdentityKind::Screen, Role::Admin),

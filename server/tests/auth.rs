@@ -14,7 +14,7 @@ use axum::http::{header, Method, Request, StatusCode};
 use common::{brokers, cluster, enc, set_cookies, Admin, Session, TestApp, PASSWORD};
 use serde_json::{json, Value};
 use tower::ServiceExt;
-use warren::config::AuthConfig;
+use warren::config::auth::AuthConfig;
 
 async fn app_with(config: AuthConfig) -> TestApp {
     TestApp::it_and_down(config).await
@@ -324,7 +324,7 @@ async fn sign_in_is_throttled_per_account_and_per_address() {
         .audit
         .page(
             &app::auth::AuditQuery { outcome: "throttled".into(), ..Default::default() },
-            &warren::store::audit::AuditScope::unrestricted(("admin".into(), "local".into())),
+            &warren::store::audit::query::AuditScope::unrestricted(("admin".into(), "local".into())),
         )
         .await
         .unwrap();

@@ -10,13 +10,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::api::Backend;
-use domain::backlog::{Range, SeriesRef};
 use common::{broker, cluster, enc, eventually, everyone, Admin, Restart};
+use domain::backlog::{Range, SeriesRef};
 use serde_json::json;
-use warren::service::clusters::Clusters;
-use warren::config::HistoryConfig;
-use warren::store::backlog::History;
+use warren::config::backlog::HistoryConfig;
 use warren::metrics::Metrics;
+use warren::service::clusters::Clusters;
+use warren::store::backlog::History;
 
 const BROKER: &str = "http://127.0.0.1:15672";
 

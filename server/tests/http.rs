@@ -199,7 +199,7 @@ async fn broker_load_does_not_grow_with_viewers() {
     let vhost = admin.vhost("warren-viewers").await;
     admin.put(&format!("queues/{}/watched", enc(&vhost)), json!({"durable": true})).await;
     // One admin plays 153 viewers here: more streams than one identity may normally hold.
-    let config = warren::config::AuthConfig { live_streams_per_identity: 200, ..Default::default() };
+    let config = warren::config::auth::AuthConfig { live_streams_per_identity: 200, ..Default::default() };
     let clusters = [cluster("it", &[&url], "guest", Duration::from_secs(10))];
     let app = Arc::new(TestApp::with_auth(&clusters, config).await);
     let feed = app.clusters.feed("it").unwrap().clone();

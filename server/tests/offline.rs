@@ -46,7 +46,11 @@ async fn queue_lists_filter_sort_and_find_odd_names() {
         let names: Vec<&str> = page.items.iter().map(|q| q.name.as_str()).collect();
         assert_eq!(names, ["orders", "transient", ODD], "{version}: sorted by name");
         let orders = &page.items[0];
-        assert_eq!((orders.kind.as_str(), orders.total, orders.policy.as_str()), ("quorum", 3, "limit-orders"), "{version}");
+        assert_eq!(
+            (orders.kind.as_str(), orders.total, orders.policy.as_str()),
+            ("quorum", 3, "limit-orders"),
+            "{version}"
+        );
 
         let sorted = ListQuery { sort: "total".into(), desc: true, ..in_vhost() };
         let page = clusters.queues(&admin(), version, &sorted).await.unwrap().data;
@@ -93,7 +97,8 @@ async fn policy_preview_names_what_a_draft_would_change() {
         assert!(preview.checked.errors.is_empty(), "{version}: {:?}", preview.checked.errors);
         assert_eq!((preview.matched, preview.applies_to), (2, 2), "{version}: priority 5 wins over limit-orders");
 
-        let broken = PolicyDraft { pattern: "(".into(), definition: vec![("message-ttl".into(), "-1".into())], ..draft };
+        let broken =
+            PolicyDraft { pattern: "(".into(), definition: vec![("message-ttl".into(), "-1".into())], ..draft };
         let preview = clusters.preview_policy(&admin(), version, &broken).await.unwrap();
         assert!(
             preview.checked.errors.iter().any(|e| matches!(e, PolicyProblem::PatternNotRegex { .. }))

@@ -497,7 +497,11 @@ async fn bad_inputs_are_refused_and_change_nothing() {
                 "durable": true, "auto_delete": false, "internal": false, "alternate_exchange": "", "arguments": []}}),
                 "Rejected",
             ),
-            ("ops/publish", message(&vhost, "", "a/b #%", &"x".repeat(domain::ops::MAX_PAYLOAD_BYTES + 1), 1), "at most"),
+            (
+                "ops/publish",
+                message(&vhost, "", "a/b #%", &"x".repeat(domain::ops::MAX_PAYLOAD_BYTES + 1), 1),
+                "at most",
+            ),
             ("ops/publish", message(&vhost, "", "a/b #%", "x", domain::ops::MAX_COPIES + 1), "copies"),
             (
                 "ops/add_binding",

@@ -9,15 +9,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::api::Backend;
-use domain::backlog::{Range, SeriesRef, Source};
 use common::{brokers, cluster, enc, eventually, everyone, Admin};
+use domain::backlog::{Range, SeriesRef, Source};
 use serde_json::json;
 use url::Url;
-use warren::service::clusters::Clusters;
-use warren::config::HistoryConfig;
-use warren::config::PrometheusConfig;
-use warren::store::backlog::History;
+use warren::config::backlog::HistoryConfig;
+use warren::config::clusters::PrometheusConfig;
 use warren::metrics::Metrics;
+use warren::service::clusters::Clusters;
+use warren::store::backlog::History;
 
 fn prometheus_url() -> String {
     std::env::var("WARREN_TEST_PROMETHEUS").unwrap_or_else(|_| "http://127.0.0.1:9090/".into())

@@ -10,9 +10,9 @@ use crate::chart::{history_svg, rates_svg, Frame, TimeAxis};
 use crate::components::live::{use_cluster, use_ticker};
 use crate::error::AppError;
 use crate::format;
-use domain::backlog::{Forecast, History, HistoryPoint, Outlook, Range, SeriesRef, Source};
 use crate::i18n::{use_texts, Texts};
 use crate::urls;
+use domain::backlog::{Forecast, History, HistoryPoint, Outlook, Range, SeriesRef, Source};
 
 /// The range in the page URL (`?range=8h`), 10 minutes if none.
 pub fn use_range() -> Memo<Range> {

@@ -6,10 +6,11 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api::{list_clusters, list_vhosts};
-use crate::auth::{csrf_token, IdentityKind, Role};
-use crate::components::forms::{use_me, IfRole};
+use crate::auth::{csrf_token, IdentityKind, Need};
+use crate::components::forms::use_me;
 use crate::components::live::use_cluster;
 use crate::i18n::{use_lang, use_texts, Lang};
+use crate::sections::SECTIONS;
 use crate::urls;
 
 /// The vhost filter, from the `vhost` query parameter; empty means all vhosts.
@@ -38,14 +39,17 @@ pub fn Layout() -> impl IntoView {
         <header class="topbar">
             <a class="brand" href=move || urls::cluster_home(&cluster.get())>"Warren"</a>
             <nav aria-label="sections">
-                <A href=section_href("") exact=true>{move || t.get().overview}</A>
-                <A href=section_href("queues")>{move || t.get().queues}</A>
-                <A href=section_href("exchanges")>{move || t.get().exchanges}</A>
-                <A href=section_href("bindings")>{move || t.get().bindings}</A>
-                <A href=section_href("policies")>{move || t.get().policies}</A>
-                <IfRole role=Role::Admin>
-                    <A href=section_href("definitions")>{move || t.get().definitions}</A>
-                </IfRole>
+                {SECTIONS
+                    .iter()
+                    .filter_map(|section| {
+                        let nav = section.nav.as_ref()?;
+                        let shown = nav.shown_to == Need::Read || use_me().is_some_and(|me| me.may(nav.shown_to));
+                        let label = nav.label;
+                        shown.then(|| view! {
+                            <A href=section_href(section.path) exact=section.path.is_empty()>{move || label(t.get())}</A>
+                        })
+                    })
+                    .collect_view()}
             </nav>
             <div class="pickers">
                 <ClusterPicker cluster/>

@@ -9,8 +9,8 @@ use crate::components::forms::{ConfirmButton, IfRole};
 use crate::components::live::use_cluster;
 use crate::i18n::use_texts;
 use crate::model::BindingRow;
-use domain::ops::BindingRef;
 use crate::urls;
+use domain::ops::BindingRef;
 
 /// The value, or the word for "none" when it is empty.
 pub fn or_none(value: String) -> impl IntoView {

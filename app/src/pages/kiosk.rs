@@ -15,12 +15,12 @@ use crate::api::get_dashboard;
 use crate::chart::{history_svg, Frame};
 use crate::components::backlog::axis;
 use crate::components::live::{use_live, use_ticker, Clock, Live};
-use domain::dashboard::{level_of, Dashboard, Level, Metric, Risk, Tile, TileData, TileKind, TileQueue, TopBy};
 use crate::error::AppError;
 use crate::format;
 use crate::i18n::{use_texts, Texts};
 use crate::model::Freshness;
 use crate::urls;
+use domain::dashboard::{level_of, Dashboard, Level, Metric, Risk, Tile, TileData, TileKind, TileQueue, TopBy};
 
 /// A dashboard edited while screens show it reaches them within this.
 const RELOAD_EVERY: Duration = Duration::from_secs(60);

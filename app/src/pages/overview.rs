@@ -4,10 +4,10 @@ use crate::api::get_overview;
 use crate::components::backlog::{HistoryChart, TopGrowing};
 use crate::components::live::{use_cluster, use_live, with_live};
 use crate::format;
-use domain::backlog::SeriesRef;
 use crate::i18n::use_texts;
 use crate::model::{NodeInfo, Overview};
 use crate::urls;
+use domain::backlog::SeriesRef;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {

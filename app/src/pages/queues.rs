@@ -2,17 +2,17 @@ use leptos::prelude::*;
 
 use crate::api::list_queues;
 use crate::auth::Role;
+use crate::components::backlog::{HistoryChart, TopGrowing};
 use crate::components::create::CreateQueueForm;
 use crate::components::forms::IfRole;
-use crate::components::backlog::{HistoryChart, TopGrowing};
 use crate::components::list::{text, use_list_query, Features, Pager, SortHeader};
 use crate::components::live::use_cluster;
 use crate::format;
-use domain::backlog::SeriesRef;
 use crate::i18n::use_texts;
 use crate::model::{ListQuery, Page, QueueRow};
 use crate::pages::list_page;
 use crate::urls;
+use domain::backlog::SeriesRef;
 
 #[component]
 pub fn QueuesPage() -> impl IntoView {

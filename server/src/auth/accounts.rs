@@ -3,11 +3,11 @@
 use app::auth::*;
 use app::error::AppError;
 
-use crate::store::audit::{Outcome, Target};
 use super::Auth;
 use crate::service::access::Principal;
-use crate::store::{tokens, users};
+use crate::store::audit::{Outcome, Target};
 use crate::store::StoreError;
+use crate::store::{tokens, users};
 
 /// Runs blocking store work off the async threads.
 async fn blocking<T: Send + 'static>(

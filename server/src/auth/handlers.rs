@@ -13,12 +13,12 @@ use serde::Deserialize;
 
 use super::layer::{cookie, error, request_origin, set_cookie, set_session_cookies};
 use super::{Auth, SESSION_COOKIE};
+use crate::broker::BrokerError;
+use crate::config::secret::Secret;
 use crate::crypto::constant_time_eq;
 use crate::service::access::{BrokerCredentials, Principal, VhostScope};
-use crate::store::users;
 use crate::store::audit::{Outcome, Target};
-use crate::broker::BrokerError;
-use crate::config::Secret;
+use crate::store::users;
 
 pub fn routes<S>() -> Router<S>
 where

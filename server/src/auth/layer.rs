@@ -16,8 +16,8 @@ use super::sessions::NewSession;
 use super::{Auth, SESSION_COOKIE};
 use crate::crypto::constant_time_eq;
 use crate::service::access::{Principal, VhostScope};
-use crate::store::tokens;
 use crate::store::audit::{Outcome, Target};
+use crate::store::tokens;
 
 pub async fn guard(State(auth): State<Arc<Auth>>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
@@ -107,7 +107,7 @@ pub async fn guard(State(auth): State<Arc<Auth>>, mut request: Request, next: Ne
         Policy::Public | Policy::Read => true,
         Policy::Everything => principal.sees_everything(),
         // The same check the server functions make again (`Me::may`).
-        Policy::AdminRead => principal.me().may(Need::Role(Role::Admin)),
+        Policy::ReadAs(role) => principal.me().may(Need::Role(role)),
         Policy::Write(role) => principal.me().may(Need::Role(role)),
     };
     let action = action_name(&path);
@@ -119,7 +119,7 @@ pub async fn guard(State(auth): State<Arc<Auth>>, mut request: Request, next: Ne
         }
         let reason = match policy {
             Policy::Everything => "this needs access to every cluster and vhost",
-            Policy::AdminRead => "admins only",
+            Policy::ReadAs(Role::Admin) => "admins only",
             _ if principal.kind == IdentityKind::Screen => "screen tokens are read-only",
             _ => "your role may not do this",
         };
@@ -256,7 +256,7 @@ pub fn action_name(path: &str) -> String {
 
 /// The client's address and browser, for the audit log and throttling. Behind a reverse proxy
 /// listed in `trusted_proxies`, the address is the one the proxy saw (`X-Forwarded-For`).
-pub fn request_origin(config: &crate::config::AuthConfig, request: &Request) -> (Option<String>, Option<String>) {
+pub fn request_origin(config: &crate::config::auth::AuthConfig, request: &Request) -> (Option<String>, Option<String>) {
     // Every X-Forwarded-For line, in order: a proxy may add its own line after the client's.
     let lines: Vec<&str> =
         request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();

@@ -19,10 +19,10 @@ pub use canonical::require_canonical_path;
 pub use handlers::routes;
 pub use layer::{action_name, error as error_response, guard, refuse_unless};
 
-use crate::store::audit::Audit;
-use crate::service::clusters::Clusters;
-use crate::config::{AuditConfig, AuthConfig};
+use crate::config::auth::{AuditConfig, AuthConfig};
 use crate::crypto::{constant_time_eq, random_token};
+use crate::service::clusters::Clusters;
+use crate::store::audit::Audit;
 use crate::store::users;
 use crate::store::{Store, StoreError};
 

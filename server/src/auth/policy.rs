@@ -3,7 +3,7 @@
 //! that every registered function is listed).
 
 use app::api::*;
-use app::auth::Role;
+use app::auth::{Need, Role};
 use axum::http::Method;
 use leptos::server_fn::ServerFn;
 
@@ -16,8 +16,8 @@ pub enum Policy {
     Read,
     /// An identity that sees every cluster and vhost: `/metrics` is about all of them.
     Everything,
-    /// Admins only, reading.
-    AdminRead,
+    /// A signed-in person (never a screen) with at least this role, reading.
+    ReadAs(Role),
     /// A signed-in person (never a screen) with at least this role, with the session's CSRF token.
     Write(Role),
 }
@@ -74,7 +74,7 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
     } else if READ.contains(&path) {
         Some(Policy::Read)
     } else if ADMIN_READ.contains(&path) {
-        Some(Policy::AdminRead)
+        Some(Policy::ReadAs(Role::Admin))
     } else if ADMIN_WRITE.contains(&path) || CONFIGURE.contains(&path) {
         Some(Policy::Write(Role::Admin))
     } else if OPERATE.contains(&path) {
@@ -97,12 +97,23 @@ pub fn of(method: &Method, path: &str) -> Option<Policy> {
         ("POST", "/auth/signout") => Some(Policy::Write(Role::Viewer)),
         (_, p) if p.starts_with("/auth/") => None,
         (_, "/metrics") => Some(Policy::Everything),
-        (_, "/admin/audit/export") => Some(Policy::AdminRead),
-        ("GET", p) if p.starts_with("/export/") => Some(Policy::AdminRead),
+        (_, "/admin/audit/export") => Some(Policy::ReadAs(Role::Admin)),
+        ("GET", p) if p.starts_with("/export/") => Some(Policy::ReadAs(Role::Admin)),
         (_, p) if p.starts_with("/export/") => None,
-        (_, p) if p == "/admin" || p.starts_with("/admin/") => Some(Policy::AdminRead),
+        (_, p) if p == "/admin" || p.starts_with("/admin/") => Some(Policy::ReadAs(Role::Admin)),
+        (_, p) if p.starts_with("/c/") => Some(page(p)),
         // Pages, live streams, and the 404 page for anything else: signed-in identities only.
         _ => Some(Policy::Read),
+    }
+}
+
+/// A cluster's page: as its entry in the sections table says (`app::sections`); any other path
+/// below `/c/{cluster}/` is the 404 page, for signed-in identities.
+fn page(path: &str) -> Policy {
+    let rest = path.trim_start_matches("/c/").split_once('/').map_or("", |(_cluster, rest)| rest);
+    match app::sections::at(rest).map(|section| section.need) {
+        Some(Need::Role(role)) => Policy::ReadAs(role),
+        Some(Need::Read) | None => Policy::Read,
     }
 }
 
@@ -138,5 +149,18 @@ mod tests {
         assert_eq!(of(&Method::GET, "/c/local/queues"), Some(Policy::Read));
         assert_eq!(of(&Method::GET, "/whatever"), Some(Policy::Read));
         assert_eq!(of(&Method::GET, "/pkg/warren.wasm"), Some(Policy::Public));
+    }
+
+    #[test]
+    fn every_section_page_has_the_access_its_entry_names() {
+        for section in app::sections::SECTIONS {
+            let expected = match section.need {
+                Need::Read => Policy::Read,
+                Need::Role(role) => Policy::ReadAs(role),
+            };
+            let path = format!("/c/local/{}", section.path);
+            assert_eq!(of(&Method::GET, &path), Some(expected), "{path}");
+        }
+        assert_eq!(of(&Method::GET, "/c/local"), Some(Policy::Read), "the overview without a slash");
     }
 }

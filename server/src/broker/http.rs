@@ -12,7 +12,8 @@ use reqwest::Method;
 use url::Url;
 
 use super::{Broker, BrokerError, Reply, Request};
-use crate::config::{ClusterConfig, Secret};
+use crate::config::clusters::ClusterConfig;
+use crate::config::secret::Secret;
 use crate::metrics::Metrics;
 
 pub struct HttpBroker {
@@ -171,7 +172,6 @@ fn describe(error: &reqwest::Error) -> String {
         None => kind.to_string(),
     }
 }
-
 
 #[cfg(test)]
 mod tests {

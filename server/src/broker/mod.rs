@@ -8,7 +8,7 @@ pub mod json;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::config::Secret;
+use crate::config::secret::Secret;
 
 /// One cluster's management API, as the poller and the write path use it.
 #[async_trait::async_trait]

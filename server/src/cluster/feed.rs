@@ -12,9 +12,11 @@ use tokio::sync::{watch, Notify};
 use tokio_util::sync::CancellationToken;
 
 use crate::broker::{Broker, BrokerError};
-use crate::config::ClusterConfig;
+use crate::cluster::snapshot::convert::QueueExtras;
+use crate::cluster::snapshot::patch::Patch;
+use crate::cluster::snapshot::Snapshot;
+use crate::config::clusters::ClusterConfig;
 use crate::metrics::Metrics;
-use crate::cluster::snapshot::{Patch, QueueExtras, Snapshot};
 
 /// How long a request waits for a cluster's first snapshot before it reports the cluster as
 /// still loading.

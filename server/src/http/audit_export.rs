@@ -14,7 +14,8 @@ use futures_util::{StreamExt, TryStreamExt};
 
 use crate::auth::{error_response as error, refuse_unless, Auth};
 use crate::service::access::Principal;
-use crate::store::audit::{ExportFormat, Outcome, Target};
+use crate::store::audit::export::ExportFormat;
+use crate::store::audit::{Outcome, Target};
 use crate::store::StoreError;
 
 /// `GET /admin/audit/export?format=csv|json&actor=…&action=…&cluster=…&outcome=…`: a download of

@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use app::api::Backend;
 use app::auth::{Access, IdentityKind};
-use domain::dashboard::TileKind;
 use app::error::AppError;
 use app::model::ListQuery;
 use axum::extract::{Path, Query, State};
@@ -20,15 +19,16 @@ use axum::http::{header, HeaderMap};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use domain::dashboard::TileKind;
 use futures_util::stream;
 use serde::Serialize;
 use tokio::sync::{watch, OnceCell};
 
 use crate::auth::Auth;
-use crate::service::access::Principal;
-use crate::service::clusters::Clusters;
 use crate::cluster::feed::{Feed, FeedState};
 use crate::metrics::LiveClientGuard;
+use crate::service::access::Principal;
+use crate::service::clusters::Clusters;
 
 /// What a live stream shows: one per page.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,11 +50,15 @@ pub enum View {
 }
 
 impl View {
-    /// Reads a view from the URL: the page's section and the page's own query string.
-    pub fn parse(section: &str, params: &HashMap<String, String>) -> Option<View> {
+    /// Reads a view from the URL: the stream's name (a section's, see `app::sections`, or a
+    /// kiosk's `tiles`) and the page's own query string.
+    pub fn parse(name: &str, params: &HashMap<String, String>) -> Option<View> {
+        if name != "tiles" && app::sections::streaming(name).is_none() {
+            return None;
+        }
         let list = || ListQuery::from_pairs(|key| params.get(key).cloned());
         let object = || Some((params.get("vhost")?.clone(), params.get("name")?.clone()));
-        Some(match section {
+        Some(match name {
             "overview" => View::Overview,
             "queues" => View::Queues(list()),
             "exchanges" => View::Exchanges(list()),
@@ -287,6 +291,19 @@ mod tests {
 
     fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn every_live_section_has_a_view_and_nothing_else_streams() {
+        let object = params(&[("vhost", "/"), ("name", "a")]);
+        for section in app::sections::SECTIONS {
+            if let Some(name) = section.live {
+                assert!(View::parse(name, &object).is_some(), "section {:?} streams {name:?}", section.path);
+            }
+        }
+        for name in ["policies", "definitions", "admin", ""] {
+            assert!(View::parse(name, &object).is_none(), "{name:?}");
+        }
     }
 
     #[test]

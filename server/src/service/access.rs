@@ -7,8 +7,8 @@ use std::sync::Arc;
 use app::auth::{Access, Actor, IdentityKind, Me, Role};
 use regex::Regex;
 
-use crate::config::Secret;
-use crate::store::audit::{AuditScope, VhostCheck};
+use crate::config::secret::Secret;
+use crate::store::audit::query::{AuditScope, VhostCheck};
 
 /// Which vhosts of its clusters an identity may see.
 #[derive(Clone, Debug)]
@@ -85,11 +85,7 @@ impl Principal {
                 Some(check)
             }
         };
-        AuditScope {
-            clusters: self.clusters.clone(),
-            vhost_visible,
-            own: (self.name.clone(), self.source()),
-        }
+        AuditScope { clusters: self.clusters.clone(), vhost_visible, own: (self.name.clone(), self.source()) }
     }
 
     pub fn source(&self) -> String {
@@ -165,7 +161,6 @@ impl Access for Principal {
         self
     }
 }
-
 
 #[cfg(test)]
 mod tests {

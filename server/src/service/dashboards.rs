@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use app::auth::Access;
-use domain::dashboard::{Dashboard, DashboardSpec, TileKind};
 use app::error::AppError;
+use domain::dashboard::{Dashboard, DashboardSpec, TileKind};
 use rusqlite::{params, OptionalExtension};
 
-use crate::store::audit::{Audit, Outcome, Target};
 use crate::service::clusters::Clusters;
+use crate::store::audit::{Audit, Outcome, Target};
 use crate::store::{now_ms, Store};
 
 /// Most dashboards one import may hold.

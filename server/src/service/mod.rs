@@ -4,5 +4,8 @@
 pub mod access;
 pub mod clusters;
 pub mod dashboards;
+mod listing;
 pub mod operations;
+mod preview;
+mod reads;
 pub mod tiles;

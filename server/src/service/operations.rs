@@ -9,19 +9,19 @@
 use std::sync::Arc;
 
 use app::auth::Access;
-use domain::definitions::{self, DefinitionsProblem, Import, ImportPreview};
 use app::error::AppError;
+use domain::definitions::{self, DefinitionsProblem, Import, ImportPreview};
 use domain::ops::*;
 use domain::policy::{PolicyDraft, PolicyRef, Version};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
-use crate::store::audit::{Audit, Outcome, Target};
+use crate::broker::{api_path, BrokerError};
+use crate::cluster::feed::{page_error, Feed};
+use crate::config::secret::Secret;
 use crate::service::access::Principal;
 use crate::service::clusters::Clusters;
-use crate::broker::{api_path, BrokerError};
-use crate::config::Secret;
-use crate::cluster::feed::{page_error, Feed};
+use crate::store::audit::{Audit, Outcome, Target};
 use crate::store::{now_ms, Store};
 
 pub struct Operations {
@@ -424,7 +424,10 @@ impl app::api::Operations for Operations {
         let result = async {
             let (feed, login) = self.target(who, cluster, &binding.vhost)?;
             check_name(ObjectKind::SourceExchange, &binding.source)?;
-            check_name(if binding.to_queue { ObjectKind::Queue } else { ObjectKind::DestinationExchange }, &binding.destination)?;
+            check_name(
+                if binding.to_queue { ObjectKind::Queue } else { ObjectKind::DestinationExchange },
+                &binding.destination,
+            )?;
             let kind = if binding.to_queue { "q" } else { "e" };
             let path = api_path(&[
                 "bindings",
@@ -453,7 +456,7 @@ impl app::api::Operations for Operations {
             if let Some(first) = checked.errors.first() {
                 return Err(first.clone().into());
             }
-            crate::service::clusters::compile_policy_pattern(&draft.pattern)?;
+            crate::service::preview::compile_policy_pattern(&draft.pattern)?;
             let kind = if draft.operator { "operator-policies" } else { "policies" };
             let path = api_path(&[kind, &draft.vhost, &draft.name]);
             let body = draft.body(&checked.definition);

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use app::auth::Access;
-use domain::dashboard::{QueueSet, Risk, TileData, TileQueue, Warning};
 use app::error::AppError;
 use domain::backlog::Growth;
+use domain::dashboard::{QueueSet, Risk, TileData, TileQueue, Warning};
 
 use crate::cluster::snapshot::{QueueEntry, Snapshot};
 

@@ -11,7 +11,7 @@ use domain::backlog::{HistoryPoint, Range, SeriesRef, Span};
 use futures_util::future::try_join_all;
 use serde::Deserialize;
 
-use crate::config::PrometheusConfig;
+use crate::config::clusters::PrometheusConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrometheusError {

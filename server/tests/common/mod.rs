@@ -14,11 +14,13 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 use url::Url;
 use warren::auth::Auth;
-use warren::service::access::{Principal, VhostScope};
-use warren::store::users;
-use warren::service::clusters::Clusters;
-use warren::config::{AuthConfig, ClusterConfig, Secret, TlsConfig};
+use warren::config::auth::AuthConfig;
+use warren::config::clusters::{ClusterConfig, TlsConfig};
+use warren::config::secret::Secret;
 use warren::metrics::Metrics;
+use warren::service::access::{Principal, VhostScope};
+use warren::service::clusters::Clusters;
+use warren::store::users;
 use warren::store::Store;
 
 /// The brokers under test, `version=url` pairs from `WARREN_TEST_BROKERS`

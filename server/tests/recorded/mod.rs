@@ -9,7 +9,8 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use warren::broker::{Broker, BrokerError, Reply, Request};
-use warren::config::{ClusterConfig, Secret, TlsConfig};
+use warren::config::clusters::{ClusterConfig, TlsConfig};
+use warren::config::secret::Secret;
 use warren::metrics::Metrics;
 use warren::service::clusters::Clusters;
 
@@ -50,7 +51,8 @@ impl Broker for RecordedBroker {
 
     async fn send(&self, request: Request<'_>) -> Result<Reply, BrokerError> {
         if request.method != Method::GET {
-            let sent = Sent { method: request.method.clone(), path: request.path.to_string(), body: request.body.cloned() };
+            let sent =
+                Sent { method: request.method.clone(), path: request.path.to_string(), body: request.body.cloned() };
             self.sent.lock().unwrap().push(sent);
             return Ok(Reply { status: StatusCode::CREATED, body: Vec::new() });
         }

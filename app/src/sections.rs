@@ -1,0 +1,126 @@
+//! The sections of a cluster's console, in one table: each entry gives its page route under
+//! `/c/{cluster}/`, its place in the navigation, its live stream and who may open it. Adding a
+//! section is one entry here plus its page; `need` has no default, so an entry cannot leave out
+//! who may open it.
+
+use leptos::prelude::*;
+
+use crate::auth::{Need, Role};
+use crate::i18n::Texts;
+use crate::pages::{bindings, definitions, exchange, exchanges, overview, policies, queue, queues};
+
+pub struct Section {
+    /// The URL segment under `/c/{cluster}/`; the overview has none.
+    pub path: &'static str,
+    /// Who may open the page and its live stream. The server's route table reads it.
+    pub need: Need,
+    /// The navigation link; `None` for an object's own page, reached from a list.
+    pub nav: Option<Nav>,
+    /// The name of its live stream (`/live/{cluster}/{live}`), if the page has one.
+    pub live: Option<&'static str>,
+    pub page: fn() -> AnyView,
+}
+
+pub struct Nav {
+    pub label: fn(&Texts) -> &'static str,
+    /// Who sees the link (the page may be open to more, e.g. by a shared URL).
+    pub shown_to: Need,
+}
+
+const EVERYONE: Need = Need::Read;
+
+pub const SECTIONS: &[Section] = &[
+    Section {
+        path: "",
+        need: EVERYONE,
+        nav: Some(Nav { label: |t| t.overview, shown_to: EVERYONE }),
+        live: Some("overview"),
+        page: || view! { <overview::OverviewPage/> }.into_any(),
+    },
+    Section {
+        path: "queues",
+        need: EVERYONE,
+        nav: Some(Nav { label: |t| t.queues, shown_to: EVERYONE }),
+        live: Some("queues"),
+        page: || view! { <queues::QueuesPage/> }.into_any(),
+    },
+    Section {
+        path: "queue",
+        need: EVERYONE,
+        nav: None,
+        live: Some("queue"),
+        page: || view! { <queue::QueuePage/> }.into_any(),
+    },
+    Section {
+        path: "exchanges",
+        need: EVERYONE,
+        nav: Some(Nav { label: |t| t.exchanges, shown_to: EVERYONE }),
+        live: Some("exchanges"),
+        page: || view! { <exchanges::ExchangesPage/> }.into_any(),
+    },
+    Section {
+        path: "exchange",
+        need: EVERYONE,
+        nav: None,
+        live: Some("exchange"),
+        page: || view! { <exchange::ExchangePage/> }.into_any(),
+    },
+    Section {
+        path: "bindings",
+        need: EVERYONE,
+        nav: Some(Nav { label: |t| t.bindings, shown_to: EVERYONE }),
+        live: Some("bindings"),
+        page: || view! { <bindings::BindingsPage/> }.into_any(),
+    },
+    Section {
+        path: "policies",
+        need: EVERYONE,
+        nav: Some(Nav { label: |t| t.policies, shown_to: EVERYONE }),
+        live: None,
+        page: || view! { <policies::PoliciesPage/> }.into_any(),
+    },
+    Section {
+        // Open to all who may read (the export and import check their own role); listed for admins.
+        path: "definitions",
+        need: EVERYONE,
+        nav: Some(Nav { label: |t| t.definitions, shown_to: Need::Role(Role::Admin) }),
+        live: None,
+        page: || view! { <definitions::DefinitionsPage/> }.into_any(),
+    },
+];
+
+/// The section a path under `/c/{cluster}/` opens.
+pub fn at(path: &str) -> Option<&'static Section> {
+    SECTIONS.iter().find(|s| s.path == path)
+}
+
+/// The section whose live stream has this name.
+pub fn streaming(live: &str) -> Option<&'static Section> {
+    SECTIONS.iter().find(|s| s.live == Some(live))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_stream_names_are_unique() {
+        for (i, a) in SECTIONS.iter().enumerate() {
+            for b in &SECTIONS[i + 1..] {
+                assert_ne!(a.path, b.path);
+                assert!(a.live.is_none() || a.live != b.live, "{:?}", a.live);
+            }
+        }
+    }
+
+    #[test]
+    fn every_nav_link_has_words_in_both_languages() {
+        for section in SECTIONS {
+            if let Some(nav) = &section.nav {
+                for texts in [&crate::i18n::EN, &crate::i18n::ZH] {
+                    assert!(!(nav.label)(texts).is_empty(), "{}", section.path);
+                }
+            }
+        }
+    }
+}

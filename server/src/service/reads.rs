@@ -1,0 +1,400 @@
+//! The pages' reads (`app::api::Backend`): overview, lists, objects, topology, policies,
+//! previews, history and tiles, each limited to what the identity may see.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use app::auth::Access;
+use app::error::AppError;
+use app::model::*;
+use domain::backlog::{forecast, Growth, History, Range, SeriesRef, Source};
+use domain::dashboard::{QueueSet, TileData, TileKind, TopBy};
+use domain::policy::{Policies, PolicyDraft, PolicyInfo, PolicyPreview};
+
+use super::clusters::{blocking, Clusters};
+use super::listing::{binding_order, exchange_order, queue_order, NameMatcher};
+use super::preview::{policy_preview, EXPENSIVE_READS, PREVIEW_BUDGET};
+use crate::cluster::snapshot::Snapshot;
+use crate::service::tiles;
+
+/// Rows that belong to a vhost, so lists can leave out the vhosts someone may not see.
+pub(super) trait InVhost {
+    fn vhost(&self) -> &str;
+}
+
+impl InVhost for QueueRow {
+    fn vhost(&self) -> &str {
+        &self.vhost
+    }
+}
+
+impl InVhost for ExchangeRow {
+    fn vhost(&self) -> &str {
+        &self.vhost
+    }
+}
+
+impl InVhost for BindingRow {
+    fn vhost(&self) -> &str {
+        &self.vhost
+    }
+}
+
+pub(super) fn check_vhost(who: &dyn Access, cluster: &str, vhost: &str) -> Result<(), AppError> {
+    if who.may_see_vhost(cluster, vhost) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("vhost {vhost:?} is not among yours")))
+    }
+}
+
+/// The overview as someone limited to some vhosts may see it: totals from their queues and
+/// exchanges only; connections, channels and the cluster-wide chart left out.
+fn scoped_overview(full: &Overview, snapshot: &Snapshot, who: &dyn Access, cluster: &str) -> Overview {
+    let queues: Vec<&QueueRow> =
+        snapshot.queues.iter().map(|q| &q.row).filter(|q| who.may_see_vhost(cluster, &q.vhost)).collect();
+    let exchanges = snapshot.exchanges.iter().filter(|x| who.may_see_vhost(cluster, &x.row.vhost)).count();
+    Overview {
+        messages: MessageTotals {
+            ready: queues.iter().map(|q| q.ready).sum(),
+            unacked: queues.iter().map(|q| q.unacked).sum(),
+            total: queues.iter().map(|q| q.total).sum(),
+            publish_rate: queues.iter().map(|q| q.incoming_rate).sum(),
+            deliver_rate: queues.iter().map(|q| q.deliver_rate).sum(),
+        },
+        objects: ObjectTotals {
+            connections: 0,
+            channels: 0,
+            exchanges: exchanges as u64,
+            queues: queues.len() as u64,
+            consumers: queues.iter().map(|q| q.consumers).sum(),
+        },
+        limited_to_vhosts: true,
+        ..full.clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl app::api::Backend for Clusters {
+    fn clusters(&self, who: &dyn Access) -> Vec<ClusterInfo> {
+        self.order
+            .iter()
+            .filter(|name| who.may_see_cluster(name))
+            // Node addresses are for admins: screens and viewers need the fault, not the topology.
+            .map(|name| ClusterInfo {
+                name: name.clone(),
+                nodes: if who.me().is_admin() { self.feeds[name].client().node_urls() } else { Vec::new() },
+            })
+            .collect()
+    }
+
+    async fn vhosts(&self, who: &dyn Access, cluster: &str) -> Result<Vec<String>, AppError> {
+        let (snapshot, _) = self.current(who, cluster).await?;
+        Ok(snapshot.vhosts.iter().filter(|v| who.may_see_vhost(cluster, v)).cloned().collect())
+    }
+
+    async fn overview(&self, who: &dyn Access, cluster: &str) -> Result<Fresh<Overview>, AppError> {
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        let data = if who.sees_every_vhost(cluster) {
+            snapshot.overview.clone()
+        } else {
+            scoped_overview(&snapshot.overview, &snapshot, who, cluster)
+        };
+        Ok(Fresh { data, freshness })
+    }
+
+    async fn queues(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<QueueRow>>, AppError> {
+        let order = queue_order(&query.sort)?;
+        self.list(who, cluster, query, order, |s, vhost| s.queues_in(vhost), |q| &q.row, |m, q| m.matches(&q.name))
+            .await
+    }
+
+    async fn queue(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: &str,
+        name: &str,
+    ) -> Result<Fresh<QueueDetail>, AppError> {
+        let feed = self.visible_feed(who, cluster)?;
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        check_vhost(who, cluster, vhost)?;
+        let entry = snapshot.queue(vhost, name).ok_or_else(|| not_found("queue", vhost, name))?;
+        let bindings = snapshot
+            .bindings_in(Some(vhost))
+            .iter()
+            .filter(|b| b.destination_type == "queue" && b.destination == name)
+            .cloned()
+            .collect();
+        let (extras, own_row) = feed.queue_extras(vhost, name).await?;
+        Ok(Fresh { data: extras.into_detail(entry, bindings, own_row), freshness })
+    }
+
+    async fn exchanges(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<ExchangeRow>>, AppError> {
+        let order = exchange_order(&query.sort)?;
+        self.list(who, cluster, query, order, |s, vhost| s.exchanges_in(vhost), |x| &x.row, |m, x| m.matches(&x.name))
+            .await
+    }
+
+    async fn exchange(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: &str,
+        name: &str,
+    ) -> Result<Fresh<ExchangeDetail>, AppError> {
+        // The default exchange has an empty name; its page URL uses the broker's alias.
+        let name = if name == "amq.default" { "" } else { name };
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        check_vhost(who, cluster, vhost)?;
+        let entry = snapshot.exchange(vhost, name).ok_or_else(|| not_found("exchange", vhost, name))?;
+        let bindings = snapshot.bindings_in(Some(vhost));
+        let data = ExchangeDetail {
+            row: entry.row.clone(),
+            arguments: entry.arguments.clone(),
+            bindings_out: bindings.iter().filter(|b| b.source == name).cloned().collect(),
+            bindings_in: bindings
+                .iter()
+                .filter(|b| b.destination_type == "exchange" && b.destination == name)
+                .cloned()
+                .collect(),
+        };
+        Ok(Fresh { data, freshness })
+    }
+
+    async fn topology(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: &str,
+    ) -> Result<Fresh<domain::routing::Topology>, AppError> {
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        check_vhost(who, cluster, vhost)?;
+        Ok(Fresh { data: snapshot.topology(vhost), freshness })
+    }
+
+    async fn bindings(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<BindingRow>>, AppError> {
+        let order = binding_order(&query.sort)?;
+        let keep = |m: &NameMatcher, b: &BindingRow| {
+            m.matches(&b.source) || m.matches(&b.destination) || m.matches(&b.routing_key)
+        };
+        self.list(who, cluster, query, order, |s, vhost| s.bindings_in(vhost), |b| b, keep).await
+    }
+
+    async fn policies(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: Option<String>,
+    ) -> Result<Fresh<Policies>, AppError> {
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        if let Some(vhost) = &vhost {
+            check_vhost(who, cluster, vhost)?;
+        }
+        let keep =
+            |p: &&PolicyInfo| vhost.as_ref().is_none_or(|v| *v == p.vhost) && who.may_see_vhost(cluster, &p.vhost);
+        let data = Policies {
+            user: snapshot.policies.iter().filter(keep).cloned().collect(),
+            operator: snapshot.operator_policies.iter().filter(keep).cloned().collect(),
+            broker_version: snapshot.overview.rabbitmq_version.clone(),
+        };
+        Ok(Fresh { data, freshness })
+    }
+
+    async fn preview_policy(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        draft: &PolicyDraft,
+    ) -> Result<PolicyPreview, AppError> {
+        let (snapshot, _) = self.current(who, cluster).await?;
+        check_vhost(who, cluster, &draft.vhost)?;
+        // Any viewer may ask, and a pattern may backtrack: previews run off the async workers,
+        // two at a time, each within a time budget.
+        // The permit moves into the blocking task: a caller who gives up does not free it early.
+        let permit = EXPENSIVE_READS.clone().acquire_owned().await.map_err(|_| AppError::Internal)?;
+        let draft = draft.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            policy_preview(&snapshot, &draft, Instant::now() + PREVIEW_BUDGET)
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "a policy preview failed");
+            AppError::Internal
+        })?
+    }
+
+    async fn history(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        series: &SeriesRef,
+        range: Range,
+    ) -> Result<History, AppError> {
+        self.visible_feed(who, cluster)?;
+        match series {
+            SeriesRef::Queue { vhost, .. } | SeriesRef::Vhost(vhost) => check_vhost(who, cluster, vhost)?,
+            SeriesRef::Cluster if !who.sees_every_vhost(cluster) => {
+                return Err(AppError::Forbidden("the cluster's totals cover vhosts that are not yours".into()))
+            }
+            SeriesRef::Cluster => {}
+        }
+        let max_length = match series {
+            SeriesRef::Queue { vhost, name } => {
+                let (snapshot, _) = self.current(who, cluster).await?;
+                Some(snapshot.queue(vhost, name).and_then(|q| snapshot.max_length(q)))
+            }
+            _ => None,
+        };
+        // The forecast looks at the last minutes at full resolution, whatever the range.
+        let wants_recent = max_length.is_some() && range != Range::TenMinutes;
+        let now = crate::store::now_ms();
+        let mut source = Source::Warren;
+        let mut read = None;
+        if let Some(prometheus) = self.prometheus.get(cluster) {
+            let recent = async {
+                match wants_recent {
+                    true => prometheus.read(series, Range::TenMinutes, now).await.map(Some),
+                    false => Ok(None),
+                }
+            };
+            match tokio::try_join!(prometheus.read(series, range, now), recent) {
+                Ok(points) => (source, read) = (Source::Prometheus, Some(points)),
+                Err(error) => {
+                    tracing::warn!(cluster, %error, "Prometheus failed; charting Warren's own history instead");
+                    source = Source::WarrenInsteadOfPrometheus;
+                }
+            }
+        }
+        let (points, recent) = match read {
+            Some(read) => read,
+            None => {
+                let (store, name, series) = (self.history_store()?, cluster.to_string(), series.clone());
+                blocking(move || {
+                    let points = store.read(&name, &series, range, now)?;
+                    let recent = match wants_recent {
+                        true => Some(store.read(&name, &series, Range::TenMinutes, now)?),
+                        false => None,
+                    };
+                    Ok((points, recent))
+                })
+                .await?
+            }
+        };
+        let forecast = max_length.and_then(|limit| forecast(recent.as_ref().unwrap_or(&points), limit));
+        Ok(History { range, source, points, forecast })
+    }
+
+    async fn top_growing(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: Option<String>,
+        range: Range,
+    ) -> Result<Vec<Growth>, AppError> {
+        let (snapshot, _) = self.current(who, cluster).await?;
+        if let Some(vhost) = &vhost {
+            check_vhost(who, cluster, vhost)?;
+        }
+        let start = self.backlogs_at_start(cluster, range).await?;
+        let set = QueueSet { vhost, ..Default::default() };
+        let mut grown = tiles::grown(&tiles::queue_set(&snapshot, who, cluster, &set)?, &start);
+        grown.truncate(TOP_GROWING);
+        Ok(grown)
+    }
+
+    async fn tiles(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        kinds: &[TileKind],
+    ) -> Result<Fresh<Vec<Result<TileData, AppError>>>, AppError> {
+        if kinds.len() > domain::dashboard::MAX_TILES {
+            return Err(AppError::BadRequest(format!("at most {} tiles at once", domain::dashboard::MAX_TILES)));
+        }
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        let mut data = Vec::with_capacity(kinds.len());
+        for kind in kinds {
+            data.push(self.tile(&snapshot, who, cluster, kind).await);
+        }
+        Ok(Fresh { data, freshness })
+    }
+}
+
+impl Clusters {
+    /// One tile's numbers; an error here (a bad pattern, a vhost not yours) is that tile's alone.
+    async fn tile(
+        &self,
+        snapshot: &Snapshot,
+        who: &dyn Access,
+        cluster: &str,
+        kind: &TileKind,
+    ) -> Result<TileData, AppError> {
+        let set = |queues: &QueueSet| {
+            if let Some(vhost) = &queues.vhost {
+                check_vhost(who, cluster, vhost)?;
+            }
+            tiles::queue_set(snapshot, who, cluster, queues)
+        };
+        let everything = QueueSet::default();
+        Ok(match kind {
+            TileKind::ClusterStatus {} => tiles::cluster_status(snapshot),
+            TileKind::Totals { vhost } => {
+                tiles::totals(&set(&QueueSet { vhost: vhost.clone(), ..Default::default() })?)
+            }
+            TileKind::Backlog { queues, range } => {
+                let series = match (&queues.vhost, queues.names.as_slice(), &queues.pattern) {
+                    (None, [], None) => SeriesRef::Cluster,
+                    (Some(vhost), [], None) => SeriesRef::Vhost(vhost.clone()),
+                    (Some(vhost), [name], None) => SeriesRef::Queue { vhost: vhost.clone(), name: name.clone() },
+                    _ => {
+                        return Err(AppError::BadRequest(
+                            "a backlog chart shows the cluster, one vhost, or one queue of a vhost".into(),
+                        ))
+                    }
+                };
+                TileData::Backlog(app::api::Backend::history(self, who, cluster, &series, *range).await?)
+            }
+            TileKind::TopQueues { queues, by: TopBy::Backlog, limit } => {
+                tiles::top_by_backlog(&set(queues)?, *limit as usize)
+            }
+            TileKind::TopQueues { queues, by: TopBy::Growth(range), limit } => {
+                let (members, start) = (set(queues)?, self.backlogs_at_start(cluster, *range).await?);
+                let rows = tiles::grown(&members, &start).into_iter().take(*limit as usize);
+                let by_name: HashMap<(&str, &str), &&crate::cluster::snapshot::QueueEntry> =
+                    members.iter().map(|q| ((q.row.vhost.as_str(), q.row.name.as_str()), q)).collect();
+                TileData::Queues(
+                    rows.filter_map(|g| {
+                        Some(tiles::row(by_name.get(&(g.vhost.as_str(), g.name.as_str()))?, Some(g.grown())))
+                    })
+                    .collect(),
+                )
+            }
+            TileKind::NoConsumers { queues, limit } => tiles::no_consumers(&set(queues)?, *limit as usize),
+            TileKind::Warnings {} => TileData::Warnings(tiles::warnings(snapshot, &set(&everything)?)),
+        })
+    }
+}
+
+/// How many queues the top-growing list shows.
+const TOP_GROWING: usize = 10;
+
+fn not_found(kind: &str, vhost: &str, name: &str) -> AppError {
+    AppError::NotFound(format!("{kind} {name:?} in vhost {vhost:?}"))
+}
