@@ -2,12 +2,13 @@
 //! users, sessions, screen tokens and the audit log. SQLite because it needs no server, survives
 //! `kill -9` (WAL journal) and lets admins filter the audit log with real queries.
 //!
-//! The modules below are what is kept: the audit log, users and screen tokens, backlog history
-//! (in SQLite, or read from Prometheus where it is configured).
+//! The modules below are what is kept: the audit log, users and screen tokens, message templates,
+//! backlog history (in SQLite, or read from Prometheus where it is configured).
 
 pub mod audit;
 pub mod backlog;
 pub mod prometheus;
+pub mod templates;
 pub mod tokens;
 pub mod users;
 

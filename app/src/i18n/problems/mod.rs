@@ -42,6 +42,68 @@ mod tests {
         text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
     }
 
+    /// The names of an enum's variants, as its `Deserialize` lists them: the compiler's count,
+    /// not one someone keeps up to date.
+    fn variant_names<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+        use serde::de::{value::Error, Error as _, Visitor};
+
+        /// A deserializer that only notes the variant names it is offered.
+        struct Spy<'a>(&'a mut &'static [&'static str]);
+
+        impl<'de> serde::Deserializer<'de> for Spy<'_> {
+            type Error = Error;
+
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
+                Err(Error::custom("not an enum"))
+            }
+
+            fn deserialize_enum<V: Visitor<'de>>(
+                self,
+                _name: &'static str,
+                variants: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Error> {
+                *self.0 = variants;
+                Err(Error::custom("noted"))
+            }
+
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+                unit unit_struct newtype_struct seq tuple tuple_struct map struct identifier ignored_any
+            }
+        }
+
+        let mut names: &'static [&'static str] = &[];
+        let _ = T::deserialize(Spy(&mut names));
+        names
+    }
+
+    /// Fails when an area's samples leave out one of its problems, so the words test sees them all.
+    fn assert_samples_cover<T: serde::Serialize + serde::de::DeserializeOwned>(samples: Vec<T>) {
+        let mut seen: Vec<String> = samples
+            .iter()
+            .map(|sample| match serde_json::to_value(sample).expect("problems serialize") {
+                serde_json::Value::String(unit) => unit,
+                serde_json::Value::Object(one) => one.keys().next().cloned().unwrap_or_default(),
+                other => panic!("not an enum variant: {other}"),
+            })
+            .collect();
+        seen.sort();
+        seen.dedup();
+        let mut all: Vec<String> = variant_names::<T>().iter().map(|n| n.to_string()).collect();
+        all.sort();
+        assert!(!all.is_empty());
+        assert_eq!(seen, all, "{}: one sample of each variant", std::any::type_name::<T>());
+    }
+
+    #[test]
+    fn the_samples_hold_every_variant() {
+        assert_samples_cover(policy::samples());
+        assert_samples_cover(form::samples());
+        assert_samples_cover(definitions::samples());
+        assert_samples_cover(dashboard::samples());
+    }
+
     #[test]
     fn every_problem_has_words_in_both_languages() {
         let samples = samples();

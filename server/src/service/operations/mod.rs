@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use app::auth::Access;
 use app::error::AppError;
-use domain::definitions::{self, DefinitionsProblem, Import, ImportPreview};
+use domain::definitions::{Import, ImportPreview};
 use domain::ops::*;
 use domain::policy::{PolicyDraft, PolicyRef, Version};
 use reqwest::Method;
@@ -22,24 +22,27 @@ use crate::config::secret::Secret;
 use crate::service::access::Principal;
 use crate::service::clusters::Clusters;
 use crate::store::audit::{Audit, Outcome, Target};
-use crate::store::{now_ms, Store};
+use crate::store::templates::Templates;
+use crate::store::Store;
+
+mod definitions;
 
 pub struct Operations {
     clusters: Arc<Clusters>,
     audit: Audit,
-    store: Store,
+    templates: Templates,
 }
 
 /// Who the broker sees: a broker user's own credentials, or Warren's configured account.
-type Login = Option<(String, Secret)>;
+pub(super) type Login = Option<(String, Secret)>;
 
 impl Operations {
     pub fn new(clusters: Arc<Clusters>, audit: Audit, store: Store) -> Self {
-        Self { clusters, audit, store }
+        Self { clusters, audit, templates: Templates::new(store) }
     }
 
     /// The cluster's feed, if `who` may touch `vhost` of it; and who to be towards the broker.
-    fn target(&self, who: &dyn Access, cluster: &str, vhost: &str) -> Result<(&Arc<Feed>, Login), AppError> {
+    pub(super) fn target(&self, who: &dyn Access, cluster: &str, vhost: &str) -> Result<(&Arc<Feed>, Login), AppError> {
         let feed = self.clusters.visible_feed(who, cluster)?;
         if !who.may_see_vhost(cluster, vhost) {
             return Err(AppError::Forbidden(format!("vhost {vhost:?} is not among yours")));
@@ -53,41 +56,6 @@ impl Operations {
         Ok((feed, login))
     }
 
-    /// The feed and login for the definitions of one vhost, or of the whole broker (`None`): that
-    /// carries every vhost, the broker's users and their password hashes, so it is for those with
-    /// no scope limits, or broker users acting with their own credentials (the broker decides).
-    fn definitions_target(
-        &self,
-        who: &dyn Access,
-        cluster: &str,
-        vhost: Option<&str>,
-    ) -> Result<(&Arc<Feed>, Login), AppError> {
-        let (feed, login) = self.target(who, cluster, vhost.unwrap_or("/"))?;
-        let unlimited = who.me().clusters.is_none() && who.sees_every_vhost(cluster);
-        if vhost.is_none() && login.is_none() && !unlimited {
-            return Err(AppError::Forbidden(
-                "the whole broker's definitions are for admins without cluster or vhost limits; choose a vhost".into(),
-            ));
-        }
-        Ok((feed, login))
-    }
-
-    /// The definitions of one vhost, or of the whole broker (`None`), for a download; audited.
-    pub async fn export_definitions(
-        &self,
-        who: &dyn Access,
-        cluster: &str,
-        vhost: Option<&str>,
-    ) -> Result<Value, AppError> {
-        let result = async {
-            let (feed, login) = self.definitions_target(who, cluster, vhost)?;
-            export(feed, &login, vhost).await
-        }
-        .await;
-        let object = format!("definitions of {}", vhost.map_or("every vhost".to_string(), |v| format!("vhost {v:?}")));
-        self.audited(who, (cluster, vhost.unwrap_or_default(), "export_definitions", object), result).await
-    }
-
     /// Operator policies are RabbitMQ's administrators' tool: admins only, whatever the route.
     fn check_policy_kind(who: &dyn Access, operator: bool) -> Result<(), AppError> {
         match operator && !who.me().is_admin() {
@@ -97,7 +65,7 @@ impl Operations {
     }
 
     /// Records the outcome of a write in the audit log and passes it on.
-    async fn audited<T>(
+    pub(super) async fn audited<T>(
         &self,
         who: &dyn Access,
         (cluster, vhost, action, object): (&str, &str, &str, String),
@@ -115,7 +83,7 @@ impl Operations {
     }
 
     /// Sends one write to the broker and explains a refusal.
-    async fn send<T: serde::de::DeserializeOwned>(
+    pub(super) async fn send<T: serde::de::DeserializeOwned>(
         feed: &Feed,
         login: &Login,
         (method, endpoint, path): (Method, &'static str, String),
@@ -143,7 +111,7 @@ impl Operations {
     }
 
     /// The broker's version, from the snapshot: which policy keys it takes.
-    async fn version(feed: &Feed) -> Result<Version, AppError> {
+    pub(super) async fn version(feed: &Feed) -> Result<Version, AppError> {
         let (snapshot, _) = feed.current().await?;
         Ok(Version::parse(&snapshot.overview.rabbitmq_version))
     }
@@ -491,10 +459,7 @@ impl app::api::Operations for Operations {
         cluster: &str,
         import: &Import,
     ) -> Result<ImportPreview, AppError> {
-        let (feed, login) = self.definitions_target(who, cluster, import.vhost.as_deref())?;
-        let current = export(feed, &login, import.vhost.as_deref()).await?;
-        definitions::diff(&current, &import.definitions, import.vhost.as_deref(), Self::version(feed).await?)
-            .map_err(AppError::from)
+        self.preview_definitions(who, cluster, import).await
     }
 
     async fn import_definitions(
@@ -503,36 +468,11 @@ impl app::api::Operations for Operations {
         cluster: &str,
         import: &Import,
     ) -> Result<ImportPreview, AppError> {
-        let scope = import.vhost.clone().unwrap_or_default();
-        let result = async {
-            let preview = self.preview_import(who, cluster, import).await?;
-            if let Some(blocker) = preview.blockers.first() {
-                return Err(blocker.clone().into());
-            }
-            let (feed, login) = self.definitions_target(who, cluster, import.vhost.as_deref())?;
-            let body: Value = serde_json::from_str(&import.definitions)
-                .map_err(|e| DefinitionsProblem::NotJson { line: e.line(), column: e.column() })?;
-            let path = definitions_path(import.vhost.as_deref());
-            Self::send::<Value>(feed, &login, (Method::POST, "definitions", path), &[], Some(&body)).await?;
-            feed.refresh_soon();
-            Ok(preview)
-        }
-        .await;
-        let object = format!("definitions, {} changes", result.as_ref().map_or(0, ImportPreview::changes));
-        self.audited(who, (cluster, &scope, "import_definitions", object), result).await
+        self.apply_definitions(who, cluster, import).await
     }
 
     async fn templates(&self, who: &dyn Access) -> Result<Vec<Template>, AppError> {
-        let owner = Self::template_owner(who);
-        let rows = self
-            .store
-            .call(move |c| {
-                let mut statement =
-                    c.prepare("SELECT name, message FROM message_templates WHERE owner = ?1 ORDER BY name")?;
-                let rows = statement.query_map([owner], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await?;
+        let rows = self.templates.list(Self::template_owner(who)).await?;
         // A template the current code cannot read is skipped rather than failing the whole list.
         Ok(rows
             .into_iter()
@@ -545,97 +485,24 @@ impl app::api::Operations for Operations {
         let result = async {
             check_template_name(&name)?;
             message.check()?;
-            let (owner, text) =
-                (Self::template_owner(who), serde_json::to_string(message).map_err(|_| AppError::Internal)?);
-            let (saved_name, at) = (name.clone(), now_ms());
-            self.store
-                .call(move |c| {
-                    let tx = c.transaction()?;
-                    let others: i64 = tx.query_row(
-                        "SELECT count(*) FROM message_templates WHERE owner = ?1 AND name <> ?2",
-                        [&owner, &saved_name],
-                        |r| r.get(0),
-                    )?;
-                    if others >= MAX_TEMPLATES as i64 {
-                        return Ok(Err(AppError::BadRequest(format!(
-                            "you have {MAX_TEMPLATES} templates already; delete one first"
-                        ))));
-                    }
-                    tx.execute(
-                        "INSERT INTO message_templates (owner, name, message, updated_at_ms) VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT (owner, name) DO UPDATE SET message = excluded.message, updated_at_ms = excluded.updated_at_ms",
-                        rusqlite::params![owner, saved_name, text, at],
-                    )?;
-                    tx.commit()?;
-                    Ok(Ok(()))
-                })
-                .await?
+            let text = serde_json::to_string(message).map_err(|_| AppError::Internal)?;
+            match self.templates.save(Self::template_owner(who), name.clone(), text, MAX_TEMPLATES).await? {
+                true => Ok(()),
+                false => {
+                    Err(AppError::BadRequest(format!("you have {MAX_TEMPLATES} templates already; delete one first")))
+                }
+            }
         }
         .await;
         self.audited_template(who, "save_template", &name, result).await
     }
 
     async fn delete_template(&self, who: &dyn Access, name: &str) -> Result<(), AppError> {
-        let (owner, deleted_name) = (Self::template_owner(who), name.to_string());
-        let result = self
-            .store
-            .call(move |c| {
-                c.execute("DELETE FROM message_templates WHERE owner = ?1 AND name = ?2", [owner, deleted_name])
-            })
-            .await
-            .map_err(AppError::from)
-            .and_then(|deleted| match deleted {
-                0 => Err(AppError::NotFound("no template of yours has that name".into())),
-                _ => Ok(()),
-            });
+        let result = match self.templates.delete(Self::template_owner(who), name.to_string()).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(AppError::NotFound("no template of yours has that name".into())),
+            Err(error) => Err(error.into()),
+        };
         self.audited_template(who, "delete_template", name, result).await
     }
-}
-
-fn definitions_path(vhost: Option<&str>) -> String {
-    match vhost {
-        Some(vhost) => api_path(&["definitions", vhost]),
-        None => "definitions".into(),
-    }
-}
-
-/// The broker's definitions, of one vhost or all, as `login` may see them.
-pub async fn export(feed: &Feed, login: &Login, vhost: Option<&str>) -> Result<Value, AppError> {
-    let get = |path| Operations::send(feed, login, (Method::GET, "definitions", path), &[], None);
-    match (get(definitions_path(vhost)).await, vhost) {
-        // RabbitMQ 4.0 fails (HTTP 500) to export a vhost whose name is not ASCII: take the
-        // vhost's part of the whole export instead.
-        (Err(AppError::Rejected { .. } | AppError::Unreachable { .. }), Some(vhost)) => {
-            let whole: Value = get(definitions_path(None)).await?;
-            let listed = whole.get("vhosts").and_then(Value::as_array).into_iter().flatten();
-            match listed.into_iter().any(|v| v.get("name").and_then(Value::as_str) == Some(vhost)) {
-                true => Ok(vhost_part(&whole, vhost)),
-                false => Err(AppError::NotFound(format!("vhost {vhost:?}"))),
-            }
-        }
-        (result, _) => result,
-    }
-}
-
-/// One vhost's objects from a whole-broker export, shaped as a vhost export (without `vhost`).
-fn vhost_part(whole: &Value, vhost: &str) -> Value {
-    let mut part = Map::new();
-    for key in ["rabbit_version", "rabbitmq_version"] {
-        if let Some(v) = whole.get(key) {
-            part.insert(key.into(), v.clone());
-        }
-    }
-    for section in ["parameters", "policies", "queues", "exchanges", "bindings"] {
-        let items = whole.get(section).and_then(Value::as_array).into_iter().flatten();
-        let mine = items
-            .filter(|item| item.get("vhost").and_then(Value::as_str) == Some(vhost))
-            .map(|item| {
-                let mut item = item.clone();
-                item.as_object_mut().map(|o| o.remove("vhost"));
-                item
-            })
-            .collect();
-        part.insert(section.into(), Value::Array(mine));
-    }
-    Value::Object(part)
 }
