@@ -11,8 +11,8 @@
 use std::time::{Duration, Instant};
 
 use domain::backlog::{Range, SeriesRef};
-use warren::config::backlog::HistoryConfig;
-use warren::store::backlog::{History, Reading};
+use warren::config::timeseries::HistoryConfig;
+use warren::store::timeseries::{History, Reading};
 
 const INTERVAL_MS: i64 = 5_000;
 

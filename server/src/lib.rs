@@ -5,7 +5,7 @@
 //! http/      the HTTP surface: router, live streams with their caches, downloads, security headers
 //! auth/      who is asking: sign-in, sessions, CSRF, the route access table, account administration
 //! service/   reads and writes: the one access check, cluster reads, operations, dashboards, tiles
-//! store/     what Warren keeps: SQLite (users, tokens, audit, dashboards, templates), backlog history, Prometheus
+//! store/     what Warren keeps: SQLite (users, tokens, audit, dashboards, templates), the backlog time series, Prometheus
 //! cluster/   one poller per cluster and the snapshot it keeps
 //! broker/    RabbitMQ's management API over HTTP, behind the `Broker` trait
 //! ```

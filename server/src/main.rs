@@ -11,7 +11,7 @@ use warren::cli::{Cli, Command};
 use warren::config::Config;
 use warren::metrics::Metrics;
 use warren::service::clusters::Clusters;
-use warren::store::backlog::History;
+use warren::store::timeseries::History;
 use warren::store::Store;
 
 #[tokio::main]

@@ -13,10 +13,10 @@ use app::api::Backend;
 use common::{broker, cluster, enc, eventually, everyone, Admin, Restart};
 use domain::backlog::{Range, SeriesRef};
 use serde_json::json;
-use warren::config::backlog::HistoryConfig;
+use warren::config::timeseries::HistoryConfig;
 use warren::metrics::Metrics;
 use warren::service::clusters::Clusters;
-use warren::store::backlog::History;
+use warren::store::timeseries::History;
 
 const BROKER: &str = "http://127.0.0.1:15672";
 

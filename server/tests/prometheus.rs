@@ -13,11 +13,11 @@ use common::{brokers, cluster, enc, eventually, everyone, Admin};
 use domain::backlog::{Range, SeriesRef, Source};
 use serde_json::json;
 use url::Url;
-use warren::config::backlog::HistoryConfig;
 use warren::config::clusters::PrometheusConfig;
+use warren::config::timeseries::HistoryConfig;
 use warren::metrics::Metrics;
 use warren::service::clusters::Clusters;
-use warren::store::backlog::History;
+use warren::store::timeseries::History;
 
 fn prometheus_url() -> String {
     std::env::var("WARREN_TEST_PROMETHEUS").unwrap_or_else(|_| "http://127.0.0.1:9090/".into())

@@ -1,4 +1,4 @@
-pub mod backlog;
+pub mod backlog_chart;
 pub mod create;
 pub mod dashboard_form;
 pub mod fault;

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::get_overview;
-use crate::components::backlog::{HistoryChart, TopGrowing};
+use crate::components::backlog_chart::{HistoryChart, TopGrowing};
 use crate::components::live::{use_cluster, use_live, with_live};
 use crate::format;
 use crate::i18n::use_texts;

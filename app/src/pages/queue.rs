@@ -3,7 +3,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{get_queue, DeleteQueue, GetMessages, PurgeQueue};
 use crate::auth::Role;
-use crate::components::backlog::HistoryChart;
+use crate::components::backlog_chart::HistoryChart;
 use crate::components::forms::{outcome_view, problem_banner, use_ready, ConfirmButton, IfRole};
 use crate::components::list::{text, Features};
 use crate::components::live::use_cluster;

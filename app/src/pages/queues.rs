@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::list_queues;
 use crate::auth::Role;
-use crate::components::backlog::{HistoryChart, TopGrowing};
+use crate::components::backlog_chart::{HistoryChart, TopGrowing};
 use crate::components::create::CreateQueueForm;
 use crate::components::forms::IfRole;
 use crate::components::list::{text, use_list_query, Features, Pager, SortHeader};

@@ -7,13 +7,13 @@
 //! - `mod.rs`: `Config`, loading it (file, environment) and the errors
 //! - `clusters.rs`: `[[cluster]]`: `ClusterConfig`, `TlsConfig`, `PrometheusConfig`
 //! - `auth.rs`: `[auth]` and `[audit]`: `AuthConfig` (sessions, trusted proxies), `AuditConfig`
-//! - `backlog.rs`: `[history]`: `HistoryConfig`
+//! - `timeseries.rs`: `[history]`: `HistoryConfig`, how long the backlog time series is kept
 //! - `secret.rs`: `Secret`, which never prints
 
 pub mod auth;
-pub mod backlog;
 pub mod clusters;
 pub mod secret;
+pub mod timeseries;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use auth::{AuditConfig, AuthConfig, FileAudit, FileAuth};
-use backlog::{FileHistory, HistoryConfig};
 use clusters::{local_default, resolve_cluster, ClusterConfig, FileCluster};
+use timeseries::{FileHistory, HistoryConfig};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {

@@ -19,8 +19,8 @@ use crate::cluster::feed::Feed;
 use crate::cluster::snapshot::Snapshot;
 use crate::config::clusters::ClusterConfig;
 use crate::metrics::Metrics;
-use crate::store::backlog::{Backlogs, History as HistoryStore};
 use crate::store::prometheus::PrometheusSource;
+use crate::store::timeseries::{Backlogs, History as HistoryStore};
 
 /// Every configured cluster's feed, in configuration order.
 pub struct Clusters {
@@ -67,7 +67,7 @@ impl Clusters {
             let feed = Arc::new(Feed::new(config, client, metrics.clone()));
             tokio::spawn(feed.clone().run(shutdown.clone()));
             if let Some(history) = &history {
-                tokio::spawn(crate::store::backlog::recorder::record_refreshes(
+                tokio::spawn(crate::store::timeseries::recorder::record_refreshes(
                     feed.clone(),
                     history.clone(),
                     shutdown.clone(),

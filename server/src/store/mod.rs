@@ -6,9 +6,9 @@
 //! backlog history (in SQLite, or read from Prometheus where it is configured).
 
 pub mod audit;
-pub mod backlog;
 pub mod prometheus;
 pub mod templates;
+pub mod timeseries;
 pub mod tokens;
 pub mod users;
 

@@ -108,7 +108,7 @@ impl TestApp {
 
     pub async fn with_auth(configs: &[ClusterConfig], config: AuthConfig) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let history = warren::store::backlog::History::open(dir.path(), Default::default()).unwrap();
+        let history = warren::store::timeseries::History::open(dir.path(), Default::default()).unwrap();
         let clusters = Clusters::spawn(configs, Arc::new(Metrics::default()), Some(history)).unwrap();
         let auth = Auth::new(Store::open(dir.path()).unwrap(), config, clusters.clone()).unwrap();
         let router =

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::chart::{history_svg, Frame};
-use crate::components::backlog::axis;
+use crate::components::backlog_chart::axis;
 use crate::error::AppError;
 use crate::format;
 use crate::i18n::{use_texts, Texts};

@@ -176,7 +176,7 @@ fn take_varint(input: &mut &[u8]) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::backlog::{codec, METRICS};
+    use crate::store::timeseries::{codec, METRICS};
 
     #[test]
     fn idle_series_cost_almost_nothing() {

@@ -35,7 +35,7 @@ use domain::backlog::{HistoryPoint, Range, SeriesRef};
 use rusqlite::{params, Connection};
 
 use crate::cluster::snapshot::Snapshot;
-use crate::config::backlog::HistoryConfig;
+use crate::config::timeseries::HistoryConfig;
 use crate::store::StoreError;
 use read::{merge_steps, read_layers};
 use recorder::{load_state, readings, round_rate, ClusterState};

@@ -164,9 +164,9 @@ fn sorted_by_time((times, columns): Columns) -> Columns {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::backlog::HistoryConfig;
-    use crate::store::backlog::tests::{queue, sample, T0};
-    use crate::store::backlog::History;
+    use crate::config::timeseries::HistoryConfig;
+    use crate::store::timeseries::tests::{queue, sample, T0};
+    use crate::store::timeseries::History;
     use domain::backlog::Range;
 
     #[test]

@@ -120,9 +120,9 @@ pub(super) fn find_series(conn: &Connection, cluster: &str, key: &SeriesKey) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::backlog::HistoryConfig;
-    use crate::store::backlog::tests::{queue, sample, T0};
-    use crate::store::backlog::History;
+    use crate::config::timeseries::HistoryConfig;
+    use crate::store::timeseries::tests::{queue, sample, T0};
+    use crate::store::timeseries::History;
     use domain::backlog::Range;
 
     #[test]
