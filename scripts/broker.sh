@@ -1,49 +1,83 @@
 #!/usr/bin/env bash
 # Local RabbitMQ brokers for development and tests, on loopback only.
 #
-#   scripts/broker.sh start [3.10|4.0|all]   start (idempotent: a running broker is left alone)
-#   scripts/broker.sh stop  [3.10|4.0|all]   stop what this script started
-#   scripts/broker.sh status [3.10|4.0|all]
+#   scripts/broker.sh start  [TARGET]       start (idempotent: what runs is left alone)
+#   scripts/broker.sh stop   [TARGET]       stop what this script started
+#   scripts/broker.sh status [TARGET]
+#   scripts/broker.sh kill|freeze|thaw NODE  SIGKILL, SIGSTOP or SIGCONT one node's Erlang VM
 #
-# 3.10 is Debian bookworm's rabbitmq-server, run natively:   AMQP 5672, management 15672,
-#                                                             Prometheus metrics 15692.
-# 4.0 is Debian trixie's, in a debootstrap root (built once, cached), run with chroot:
-#                                                             AMQP 5673, management 15673,
-#                                                             Prometheus metrics 15693.
-# Both use guest/guest. State lives in $WARREN_BROKER_DIR (default /var/tmp/warren-brokers).
+# TARGET: 3.10, 4.0 (single nodes), trio, trio4 (3-node clusters), or all (default 3.10).
+# NODE: 3.10, 4.0, trio-1…trio-3, trio4-1…trio4-3.
+#
+# 3.10 is Debian bookworm's rabbitmq-server, run natively; 4.0 is Debian trixie's, in a
+# debootstrap root (built once, cached), run with chroot. Ports (AMQP, management, Prometheus):
+#   3.10     5672  15672  15692        trio-N   568N  1568N  1578N   (N = 1, 2, 3)
+#   4.0      5673  15673  15693        trio4-N  570N  1570N  1580N
+# All use guest/guest. State lives in $WARREN_BROKER_DIR (default /var/tmp/warren-brokers).
 set -euo pipefail
 
 BASE=${WARREN_BROKER_DIR:-/var/tmp/warren-brokers}
 TRIXIE_ROOT=${WARREN_TRIXIE_ROOT:-/var/cache/warren/trixie-root}
+# The nodes of one cluster share this Erlang cookie (it only guards loopback ports).
+TRIO_COOKIE=WARRENTRIOLOOPBACKCOOKIE
 log() { printf '[broker] %s\n' "$*" >&2; }
 
-# version -> node name, AMQP port, management port, distribution port, Prometheus port
-node_of() { case $1 in 3.10) echo "warren310@localhost 5672 15672 25672 15692" ;; 4.0) echo "warren40@localhost 5673 15673 25673 15693" ;; esac; }
-mgmt_port() { node_of "$1" | cut -d' ' -f3; }
+# node -> version, Erlang node name, AMQP, management, distribution and Prometheus ports
+node_of() {
+  case $1 in
+    3.10) echo "3.10 warren310@localhost 5672 15672 25672 15692" ;;
+    4.0) echo "4.0 warren40@localhost 5673 15673 25673 15693" ;;
+    trio-[123]) local n=${1#trio-}; echo "3.10 trio$n@localhost 568$n 1568$n 2568$n 1578$n" ;;
+    trio4-[123]) local n=${1#trio4-}; echo "4.0 trio4n$n@localhost 570$n 1570$n 2570$n 1580$n" ;;
+    *) log "unknown node $1"; exit 2 ;;
+  esac
+}
+field() { node_of "$1" | cut -d' ' -f"$2"; }
+version_of() { field "$1" 1; }
+name_of() { field "$1" 2; }
+mgmt_port() { field "$1" 4; }
+cluster_nodes() { case $1 in trio | trio4) echo "$1-1 $1-2 $1-3" ;; *) echo "$1" ;; esac; }
+
+# The node's directory as the node sees it (inside the root for 4.0), and as this script does.
+node_dir() {
+  case $1 in
+    3.10) echo "$BASE/rabbit310" ;;
+    4.0) echo /var/lib/warren40 ;;
+    trio-*) echo "$BASE/$1" ;;
+    *) echo "/var/lib/warren-$1" ;;
+  esac
+}
+host_dir() { if [ "$(version_of "$1")" = 3.10 ]; then node_dir "$1"; else echo "$TRIXIE_ROOT$(node_dir "$1")"; fi; }
 
 api_up() { curl -fsS -m 3 -u guest:guest "http://127.0.0.1:$(mgmt_port "$1")/api/overview" >/dev/null 2>&1; }
 
-write_config() { # dir amqp_port mgmt_port prometheus_port
-  mkdir -p "$1"
-  cat > "$1/rabbitmq.conf" <<CONF
-listeners.tcp.default = 127.0.0.1:$2
+write_config() { # node
+  local dir amqp mgmt prom
+  dir=$(host_dir "$1")
+  read -r _ _ amqp mgmt _ prom <<<"$(node_of "$1")"
+  mkdir -p "$dir"
+  cat > "$dir/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$amqp
 management.tcp.ip = 127.0.0.1
-management.tcp.port = $3
+management.tcp.port = $mgmt
 prometheus.tcp.ip = 127.0.0.1
-prometheus.tcp.port = $4
+prometheus.tcp.port = $prom
 log.file.level = warning
 CONF
-  echo '[rabbitmq_management,rabbitmq_prometheus].' > "$1/enabled_plugins"
+  echo '[rabbitmq_management,rabbitmq_prometheus].' > "$dir/enabled_plugins"
+  case $1 in
+    trio*) printf '%s' "$TRIO_COOKIE" > "$dir/.erlang.cookie"; chmod 400 "$dir/.erlang.cookie" ;;
+  esac
 }
 
-# Runs a RabbitMQ command for a version: natively for 3.10, inside the trixie root for 4.0,
-# with the node's state under its own directory (as the node sees it).
-in_root() { # version command...
-  local version=$1; shift
-  local node amqp mgmt dist dir
-  read -r node amqp mgmt dist _ <<<"$(node_of "$version")"
-  if [ "$version" = 3.10 ]; then dir="$BASE/rabbit310"; else dir=/var/lib/warren40; fi
-  local -a vars=(HOME="$dir" RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+# Runs a RabbitMQ command as a node: natively for 3.10, inside the trixie root for 4.0, with
+# the node's state under its own directory.
+as_node() { # node command...
+  local node=$1; shift
+  local version name amqp dist dir
+  read -r version name amqp _ dist _ <<<"$(node_of "$node")"
+  dir=$(node_dir "$node")
+  local -a vars=(HOME="$dir" RABBITMQ_NODENAME="$name" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
     RABBITMQ_NODE_PORT="$amqp" RABBITMQ_DIST_PORT="$dist" RABBITMQ_MNESIA_BASE="$dir/mnesia"
     RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf"
     RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_PID_FILE="$dir/rabbit.pid"
@@ -54,6 +88,7 @@ in_root() { # version command...
     chroot "$TRIXIE_ROOT" /usr/bin/env -i "${vars[@]}" "$@"
   fi
 }
+ctl() { local node=$1; shift; as_node "$node" rabbitmqctl -q -n "$(name_of "$node")" "$@"; }
 
 debian_mirror() {
   # The mirror this machine's apt already uses (deb822 or one-line format).
@@ -81,62 +116,118 @@ mount_trixie() {
 }
 
 # The Erlang node answers, whether or not its management API is healthy.
-node_up() { in_root "$1" rabbitmqctl -q -n "$(node_of "$1" | cut -d' ' -f1)" ping >/dev/null 2>&1; }
+node_up() { ctl "$1" ping >/dev/null 2>&1; }
 
-start() {
-  local version=$1
-  if api_up "$version"; then log "$version already running on :$(mgmt_port "$version")"; return; fi
-  # A node whose API fails is restarted rather than left half-alive.
-  if node_up "$version"; then stop "$version"; fi
-  read -r node amqp mgmt dist prom <<<"$(node_of "$version")"
-  local dir
-  if [ "$version" = 3.10 ]; then
-    dir="$BASE/rabbit310"
-    write_config "$dir" "$amqp" "$mgmt" "$prom"
-  else
-    ensure_trixie_root
-    mount_trixie
-    dir="$TRIXIE_ROOT/var/lib/warren40"
-    write_config "$dir" "$amqp" "$mgmt" "$prom"
-  fi
-  log "starting RabbitMQ $version ($node, AMQP $amqp, management $mgmt)"
+# Starts one node in the background; `wait_up` then waits for its management API.
+launch() {
+  local node=$1 dir
+  if [ "$(version_of "$node")" = 4.0 ]; then ensure_trixie_root; mount_trixie; fi
+  write_config "$node"
+  dir=$(host_dir "$node")
+  log "starting $node ($(name_of "$node"), management $(mgmt_port "$node"))"
   # From its own directory: a node started from a directory that is later deleted (a CI clone)
   # cannot spawn commands any more and its management API fails.
-  (cd "$dir" && in_root "$version" rabbitmq-server > "$dir/console.log" 2>&1 < /dev/null) &
-  for _ in $(seq 1 120); do
-    if api_up "$version"; then log "RabbitMQ $version is up"; return; fi
+  (cd "$dir" && as_node "$node" rabbitmq-server > "$dir/console.log" 2>&1 < /dev/null) > /dev/null 2>&1 &
+}
+
+wait_up() {
+  local node=$1
+  for _ in $(seq 1 180); do
+    if api_up "$node"; then log "$node is up"; return; fi
     sleep 1
   done
-  log "RabbitMQ $version did not come up in 120 s; last lines of $dir/console.log:"
-  tail -n 30 "$dir/console.log" >&2
+  log "$node did not come up in 180 s; last lines of $(host_dir "$node")/console.log:"
+  tail -n 30 "$(host_dir "$node")/console.log" >&2
   exit 1
 }
 
-stop() {
-  local version=$1
-  read -r node _ <<<"$(node_of "$version")"
-  if [ "$version" = 4.0 ] && [ ! -d "$TRIXIE_ROOT" ]; then return; fi
-  if node_up "$version"; then
-    log "stopping RabbitMQ $version"
-    in_root "$version" rabbitmqctl -q -n "$node" stop >/dev/null 2>&1 || true
+# The first node's management API lists all three nodes as running.
+clustered() { # cluster
+  local running
+  running=$(curl -fsS -m 5 -u guest:guest "http://127.0.0.1:$(mgmt_port "$1-1")/api/nodes?columns=name,running" 2>/dev/null \
+    | grep -o '"running":true' | wc -l) || return 1
+  [ "$running" -eq 3 ]
+}
+
+start() {
+  local target=$1 node todo=()
+  for node in $(cluster_nodes "$target"); do
+    if api_up "$node"; then log "$node already running on :$(mgmt_port "$node")"; continue; fi
+    # A node whose API fails is restarted rather than left half-alive.
+    if node_up "$node"; then stop_node "$node"; fi
+    todo+=("$node")
+  done
+  # A cluster's nodes start together: one that stopped first waits for its peers.
+  for node in "${todo[@]}"; do launch "$node"; done
+  for node in "${todo[@]}"; do wait_up "$node"; done
+  case $target in trio | trio4) join "$target" ;; esac
+}
+
+# Joins nodes 2 and 3 to node 1 unless the cluster already holds all three.
+join() {
+  local cluster=$1 node
+  clustered "$cluster" && return
+  for node in "$cluster-2" "$cluster-3"; do
+    if ctl "$node" cluster_status 2>/dev/null | grep -q "$(name_of "$cluster-1")"; then continue; fi
+    log "joining $node to $(name_of "$cluster-1")"
+    ctl "$node" stop_app
+    ctl "$node" reset
+    ctl "$node" join_cluster "$(name_of "$cluster-1")"
+    ctl "$node" start_app
+  done
+  for _ in $(seq 1 60); do clustered "$cluster" && { log "$cluster: 3 nodes running"; return; }; sleep 1; done
+  log "$cluster did not report 3 running nodes in 60 s"
+  exit 1
+}
+
+stop_node() {
+  local node=$1
+  if [ "$(version_of "$node")" = 4.0 ] && [ ! -d "$TRIXIE_ROOT" ]; then return; fi
+  # A frozen node cannot stop: let it run again first.
+  signal CONT "$node" 2>/dev/null || true
+  if node_up "$node"; then
+    log "stopping $node"
+    ctl "$node" stop >/dev/null 2>&1 || true
   fi
-  for _ in $(seq 1 30); do node_up "$version" || return 0; sleep 1; done
-  log "RabbitMQ $version still runs after 30 s"
+  for _ in $(seq 1 30); do node_up "$node" || return 0; sleep 1; done
+  log "$node still runs after 30 s"
   return 1
 }
 
+stop() {
+  local node
+  for node in $(cluster_nodes "$1"); do stop_node "$node"; done
+}
+
 status() {
-  if api_up "$1"; then echo "RabbitMQ $1: running (management on 127.0.0.1:$(mgmt_port "$1"))"; else echo "RabbitMQ $1: stopped"; fi
+  local node
+  for node in $(cluster_nodes "$1"); do
+    if api_up "$node"; then echo "RabbitMQ $node: running (management on 127.0.0.1:$(mgmt_port "$node"))"; else echo "RabbitMQ $node: stopped"; fi
+  done
+}
+
+# Sends a signal to a node's Erlang VM (its pid file is written by the node itself).
+signal() { # SIG node
+  local pidfile pid
+  pidfile="$(host_dir "$2")/rabbit.pid"
+  [ -s "$pidfile" ] || { log "$2 has no pid file: not started here"; return 1; }
+  pid=$(cat "$pidfile")
+  kill -s "$1" "$pid"
 }
 
 command=${1:-status}
 target=${2:-3.10}
-case $target in
-  3.10 | 4.0) versions=("$target") ;;
-  all) versions=(3.10 4.0) ;;
-  *) echo "unknown version $target: use 3.10, 4.0 or all" >&2; exit 2 ;;
-esac
 case $command in
-  start | stop | status) for v in "${versions[@]}"; do "$command" "$v"; done ;;
-  *) echo "usage: $0 start|stop|status [3.10|4.0|all]" >&2; exit 2 ;;
+  kill) signal KILL "$target"; log "killed $target" ;;
+  freeze) signal STOP "$target"; log "froze $target" ;;
+  thaw) signal CONT "$target"; log "thawed $target" ;;
+  start | stop | status)
+    case $target in
+      3.10 | 4.0 | trio | trio4) targets=("$target") ;;
+      all) targets=(3.10 4.0 trio trio4) ;;
+      *) echo "unknown target $target: use 3.10, 4.0, trio, trio4 or all" >&2; exit 2 ;;
+    esac
+    for t in "${targets[@]}"; do "$command" "$t"; done
+    ;;
+  *) echo "usage: $0 start|stop|status [3.10|4.0|trio|trio4|all] | kill|freeze|thaw NODE" >&2; exit 2 ;;
 esac

@@ -22,6 +22,17 @@ pub struct Freshness {
     pub configured_interval_ms: u64,
     /// How long the last refresh took.
     pub refresh_ms: u64,
+    /// Nodes of the cluster that did not answer Warren, while others did (when none answers,
+    /// `error` says so). Node addresses are for admins: others see them empty.
+    #[serde(default)]
+    pub unreachable: Vec<NodeFault>,
+}
+
+/// A node Warren could not reach: its management address and since when.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeFault {
+    pub node: String,
+    pub since_ms: i64,
 }
 
 impl Freshness {

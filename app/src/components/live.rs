@@ -145,7 +145,7 @@ where
 }
 
 /// "● Live", "Stale for 42 s" or "Reconnecting…", plus a warning while the broker is slower than
-/// the refresh interval.
+/// the refresh interval, and one for each node that does not answer.
 #[component]
 fn LiveStatus(status: Memo<Option<(Freshness, Option<f64>)>>, reconnecting: RwSignal<bool>) -> impl IntoView {
     let t = use_texts();
@@ -176,12 +176,26 @@ fn LiveStatus(status: Memo<Option<(Freshness, Option<f64>)>>, reconnecting: RwSi
             view! { <span class="slow" data-testid="slow-refresh">{text}</span> }
         })
     };
+    let unreachable = move || {
+        let now = clock.0.get();
+        let faults = status.get().map(|(f, _)| f.unreachable).unwrap_or_default();
+        faults
+            .into_iter()
+            .map(|fault| {
+                // The clock is 0 until hydration: no duration rather than a wrong one.
+                let secs = (now > 0.0).then(|| ((now - fault.since_ms as f64).max(0.0) / 1000.0) as u64);
+                let text = (t.get().node_unreachable)(&fault.node, secs);
+                view! { <span class="slow" data-testid="node-unreachable">{text}</span> }
+            })
+            .collect_view()
+    };
     view! {
         <div class="live-bar">
             <span class="live-status" data-testid="live-status" data-state=state title=title role="status">
                 {label}
             </span>
             {slow}
+            {unreachable}
         </div>
     }
 }

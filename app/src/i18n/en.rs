@@ -93,6 +93,11 @@ pub const EN: Texts = Texts {
     reconnecting: "Reconnecting…",
     stale_for: |s| format!("Stale for {s} s"),
     updated_ago: |s| format!("Updated {s} s ago"),
+    node_unreachable: |node, secs| {
+        let node = if node.is_empty() { "a node".to_string() } else { format!("node {node}") };
+        let long = secs.map(|s| format!(" for {s} s")).unwrap_or_default();
+        format!("No answer from {node}{long}; Warren reads from the others")
+    },
     slow_refresh: |every, configured, took_ms| {
         format!(
             "Slow broker: refreshing every {every} s instead of {configured} s (last refresh took {:.1} s)",

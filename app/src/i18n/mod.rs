@@ -191,6 +191,8 @@ pub struct Texts {
     pub updated_ago: fn(u64) -> String,
     /// (interval s, configured interval s, last refresh ms)
     pub slow_refresh: fn(u64, u64, u64) -> String,
+    /// A node that does not answer (its address, empty for non-admins), and for how many seconds.
+    pub node_unreachable: fn(&str, Option<u64>) -> String,
     pub error_unknown_cluster: &'static str,
     pub error_not_found: &'static str,
     pub error_bad_request: &'static str,

@@ -93,6 +93,11 @@ pub const ZH: Texts = Texts {
     reconnecting: "正在重新连接…",
     stale_for: |s| format!("数据已过期 {s} 秒"),
     updated_ago: |s| format!("{s} 秒前更新"),
+    node_unreachable: |node, secs| {
+        let node = if node.is_empty() { "有一个节点".to_string() } else { format!("节点 {node} ") };
+        let long = secs.map(|s| format!("已 {s} 秒")).unwrap_or_default();
+        format!("{node}{long}无响应；Warren 正从其他节点读取")
+    },
     slow_refresh: |every, configured, took_ms| {
         format!(
             "Broker 响应慢：每 {every} 秒刷新一次，而非设定的 {configured} 秒（上次刷新耗时 {:.1} 秒）",

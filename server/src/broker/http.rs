@@ -5,10 +5,11 @@
 //! which that crate's typed calls do not expose.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::Method;
+use app::model::NodeFault;
+use reqwest::{Method, StatusCode};
 use url::Url;
 
 use super::{Broker, BrokerError, Reply, Request};
@@ -27,6 +28,8 @@ pub struct HttpBroker {
     timeout: Duration,
     list_timeout: Duration,
     metrics: Arc<Metrics>,
+    /// Per node: since when its requests fail (`None`: it answered last time).
+    down_since: Mutex<Vec<Option<SystemTime>>>,
 }
 
 impl HttpBroker {
@@ -58,6 +61,7 @@ impl HttpBroker {
             timeout: config.timeout,
             list_timeout: config.list_timeout,
             metrics,
+            down_since: Mutex::new(vec![None; config.urls.len()]),
         })
     }
 
@@ -76,7 +80,6 @@ impl Broker for HttpBroker {
     /// reached, times out or answers 5xx is skipped, any other answer is final. A write moves on
     /// only when its connection failed: one that may have reached a node is never sent twice.
     async fn send(&self, request: Request<'_>) -> Result<Reply, BrokerError> {
-        let (username, password) = self.login(request.login);
         let timeout = if request.long { self.list_timeout } else { self.timeout };
         let read_only = request.method == Method::GET;
         let first = self.preferred.load(Ordering::Relaxed) % self.nodes.len();
@@ -84,65 +87,134 @@ impl Broker for HttpBroker {
         let mut all_timeouts = true;
         for i in (0..self.nodes.len()).map(|k| (first + k) % self.nodes.len()) {
             let node = &self.nodes[i];
-            let mut url =
-                node.join(&format!("api/{}", request.path)).map_err(|e| BrokerError::BadRequest(e.to_string()))?;
-            if !request.query.is_empty() {
-                url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
-            }
-            let mut outgoing = self
-                .http
-                .request(request.method.clone(), url)
-                .timeout(timeout)
-                .basic_auth(username, Some(password.expose()));
-            if let Some(body) = request.body {
-                outgoing = outgoing.json(body);
-            }
-            let sent = outgoing.send().await;
-            let outcome = match &sent {
-                Ok(response) if response.status().is_success() => "ok",
-                Ok(response) if response.status().is_client_error() => "client_error",
-                Ok(_) => "server_error",
-                Err(_) => "failed",
-            };
-            self.metrics.broker_request(&self.cluster, request.endpoint, outcome);
-            // A node that fails before its whole reply has arrived is skipped like one that is down.
-            let (status, body) = match sent {
-                Ok(response) if response.status().is_server_error() && read_only => {
+            let failure = match self.attempt(node, &request, timeout).await {
+                Attempt::Answer(status, _) if status.is_server_error() && read_only => {
                     all_timeouts = false;
-                    failures.push(format!("{}: HTTP {}", host(node), response.status().as_u16()));
-                    continue;
+                    format!("HTTP {}", status.as_u16())
                 }
-                Ok(response) => {
-                    let status = response.status();
-                    match response.bytes().await {
-                        Ok(body) => (status, body),
-                        Err(error) => {
-                            all_timeouts &= error.is_timeout();
-                            failures.push(format!("{}: {}", host(node), describe(&error)));
-                            if read_only {
-                                continue;
-                            }
-                            break;
-                        }
+                Attempt::Answer(status, body) => {
+                    if i != first {
+                        tracing::info!(node = %host(node), "switched to another node of the cluster");
                     }
+                    self.preferred.store(i, Ordering::Relaxed);
+                    self.mark(i, true);
+                    return Ok(Reply { status, body });
                 }
-                Err(error) => {
-                    all_timeouts &= error.is_timeout();
-                    failures.push(format!("{}: {}", host(node), describe(&error)));
-                    if read_only || error.is_connect() {
-                        continue;
+                Attempt::Failed { reason, timed_out, connect } => {
+                    all_timeouts &= timed_out;
+                    if !(read_only || connect) {
+                        self.mark(i, false);
+                        failures.push(format!("{}: {reason}", host(node)));
+                        break;
                     }
-                    break;
+                    reason
                 }
             };
-            if i != first {
-                tracing::info!(node = %host(node), "switched to another node of the cluster");
-            }
-            self.preferred.store(i, Ordering::Relaxed);
-            return Ok(Reply { status, body: body.to_vec() });
+            self.mark(i, false);
+            failures.push(format!("{}: {failure}", host(node)));
         }
         tracing::warn!(cluster = %self.cluster, failures = ?failures, "no node of the cluster answered");
         Err(if all_timeouts { BrokerError::Timeout } else { BrokerError::Unreachable(failures.join("; ")) })
+    }
+
+    fn unreachable(&self) -> Vec<NodeFault> {
+        let down = self.down_since.lock().expect("node health lock");
+        let since_ms = |t: &SystemTime| t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        self.nodes
+            .iter()
+            .zip(down.iter())
+            .filter_map(|(node, since)| since.as_ref().map(|t| NodeFault { node: host(node), since_ms: since_ms(t) }))
+            .collect()
+    }
+
+    async fn recheck(&self) {
+        let down: Vec<usize> = {
+            let down = self.down_since.lock().expect("node health lock");
+            (0..self.nodes.len()).filter(|&i| down[i].is_some()).collect()
+        };
+        let whoami = Request {
+            method: Method::GET,
+            endpoint: "whoami",
+            path: "whoami",
+            query: &[],
+            body: None,
+            login: None,
+            long: false,
+        };
+        let checks = down.into_iter().map(|i| {
+            let whoami = &whoami;
+            async move {
+                if let Attempt::Answer(status, _) = self.attempt(&self.nodes[i], whoami, self.timeout).await {
+                    if !status.is_server_error() {
+                        tracing::info!(node = %host(&self.nodes[i]), "a node of the cluster answers again");
+                        self.mark(i, true);
+                    }
+                }
+            }
+        });
+        futures_util::future::join_all(checks).await;
+    }
+}
+
+/// One node's answer to one request, or why there was none.
+enum Attempt {
+    Answer(StatusCode, Vec<u8>),
+    Failed { reason: String, timed_out: bool, connect: bool },
+}
+
+impl HttpBroker {
+    /// Sends `request` to one node and reads its whole answer within `timeout`.
+    async fn attempt(&self, node: &Url, request: &Request<'_>, timeout: Duration) -> Attempt {
+        let (username, password) = self.login(request.login);
+        let mut url = match node.join(&format!("api/{}", request.path)) {
+            Ok(url) => url,
+            Err(e) => return Attempt::Failed { reason: e.to_string(), timed_out: false, connect: false },
+        };
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        let mut outgoing = self
+            .http
+            .request(request.method.clone(), url)
+            .timeout(timeout)
+            .basic_auth(username, Some(password.expose()));
+        if let Some(body) = request.body {
+            outgoing = outgoing.json(body);
+        }
+        let sent = outgoing.send().await;
+        let outcome = match &sent {
+            Ok(response) if response.status().is_success() => "ok",
+            Ok(response) if response.status().is_client_error() => "client_error",
+            Ok(_) => "server_error",
+            Err(_) => "failed",
+        };
+        self.metrics.broker_request(&self.cluster, request.endpoint, outcome);
+        let failed = |error: reqwest::Error| Attempt::Failed {
+            reason: describe(&error),
+            timed_out: error.is_timeout(),
+            connect: error.is_connect(),
+        };
+        match sent {
+            // A node that fails before its whole reply has arrived is skipped like one that is down.
+            Ok(response) => {
+                let status = response.status();
+                match response.bytes().await {
+                    Ok(body) => Attempt::Answer(status, body.to_vec()),
+                    Err(error) => failed(error),
+                }
+            }
+            Err(error) => failed(error),
+        }
+    }
+
+    /// Notes whether node `i` answered; a node's first failure starts its "unreachable since".
+    fn mark(&self, i: usize, answered: bool) {
+        let mut down = self.down_since.lock().expect("node health lock");
+        match (answered, down[i].is_some()) {
+            (true, _) => down[i] = None,
+            (false, false) => down[i] = Some(SystemTime::now()),
+            (false, true) => {}
+        }
     }
 }
 

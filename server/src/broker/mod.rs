@@ -5,6 +5,7 @@
 pub mod http;
 pub mod json;
 
+use app::model::NodeFault;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
@@ -18,6 +19,15 @@ pub trait Broker: Send + Sync {
 
     /// Sends one request and returns the final answer's status and body, or why no node gave one.
     async fn send(&self, request: Request<'_>) -> Result<Reply, BrokerError>;
+
+    /// The nodes whose last request failed while others answered, and since when.
+    fn unreachable(&self) -> Vec<NodeFault> {
+        Vec::new()
+    }
+
+    /// Asks each unreachable node again (a cheap request, the short timeout), so that one back
+    /// in service is used again.
+    async fn recheck(&self) {}
 }
 
 /// One request to the management API: `/api/{path}?{query}`.
@@ -41,6 +51,16 @@ pub struct Reply {
 }
 
 impl dyn Broker + '_ {
+    /// A cheap request (`whoami`) with the short timeout: finds a node that answers, skipping
+    /// one that is down or frozen, before the long list requests go to it.
+    pub async fn probe(&self) -> Result<(), BrokerError> {
+        match self.get::<serde_json::Value>("whoami", "whoami", &[]).await {
+            // Any answer will do: the lists that follow report what is wrong with it.
+            Err(error @ (BrokerError::Unreachable(_) | BrokerError::Timeout)) => Err(error),
+            _ => Ok(()),
+        }
+    }
+
     /// GETs one object, decoded from JSON.
     pub async fn get<T: DeserializeOwned>(
         &self,

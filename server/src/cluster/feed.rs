@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use app::error::AppError;
-use app::model::Freshness;
+use app::model::{Freshness, NodeFault};
 use tokio::sync::{watch, Notify};
 use tokio_util::sync::CancellationToken;
 
@@ -41,6 +41,8 @@ pub struct FeedState {
     pub last_took: Duration,
     /// The interval in force: the configured one, or longer while the broker is slower than that.
     pub interval: Duration,
+    /// Nodes that do not answer while others do.
+    pub unreachable: Vec<NodeFault>,
 }
 
 /// One queue's extras: when someone last asked, and the last answer with when it was read.
@@ -75,6 +77,7 @@ impl Feed {
             last_started: None,
             last_took: Duration::ZERO,
             interval: config.refresh_interval,
+            unreachable: Vec::new(),
         };
         Self {
             name: config.name.clone(),
@@ -115,6 +118,7 @@ impl Feed {
         tokio::select! {
             _ = self.refresh_loop() => {}
             _ = self.refresh_watched() => {}
+            _ = self.recheck_nodes() => {}
             _ = shutdown.cancelled() => {}
         }
     }
@@ -163,13 +167,38 @@ impl Feed {
         }
     }
 
+    /// Asks the nodes that stopped answering again, every interval, and shows the ones back.
+    async fn recheck_nodes(&self) {
+        loop {
+            tokio::time::sleep(self.configured_interval).await;
+            self.client.recheck().await;
+            let unreachable = self.client.unreachable();
+            self.state.send_if_modified(|s| {
+                let changed = s.unreachable != unreachable;
+                if changed {
+                    s.unreachable = unreachable;
+                    s.version += 1;
+                }
+                changed
+            });
+        }
+    }
+
     async fn refresh(&self) -> Duration {
+        let probe_started = Instant::now();
+        // A node that is down or frozen costs one short timeout here, not a list timeout per list.
+        let probe = self.client.probe().await;
         let started = Instant::now();
-        let result = Snapshot::fetch(&*self.client).await;
+        let result = match probe {
+            Ok(()) => Snapshot::fetch(&*self.client).await,
+            Err(error) => Err(error),
+        };
+        // The broker's own time: nodes that did not answer the probe are not a slow broker.
         let took = started.elapsed();
+        let unreachable = self.client.unreachable();
         self.metrics.refreshed(self.name(), took, result.is_ok());
         // A broker slower than the interval gets more time, not back-to-back requests.
-        let interval = if took > self.configured_interval {
+        let interval = if result.is_ok() && took > self.configured_interval {
             let stretched = Duration::from_secs((took.as_secs_f64() * 1.5).ceil() as u64);
             tracing::warn!(
                 cluster = self.name(),
@@ -196,9 +225,10 @@ impl Feed {
                     s.snapshot = Some(Arc::new(snapshot));
                     s.taken_at = Some((Instant::now(), SystemTime::now()));
                     s.error = None;
-                    s.last_started = Some(started);
-                    s.last_took = took;
+                    s.last_started = Some(probe_started);
+                    s.last_took = probe_started.elapsed();
                     s.interval = interval;
+                    s.unreachable = unreachable;
                 });
                 release_freed_memory().await;
             }
@@ -208,13 +238,14 @@ impl Feed {
                 self.state.send_modify(|s| {
                     s.version += 1;
                     s.error = Some(error);
-                    s.last_started = Some(started);
-                    s.last_took = took;
+                    s.last_started = Some(probe_started);
+                    s.last_took = probe_started.elapsed();
                     s.interval = interval;
+                    s.unreachable = unreachable;
                 });
             }
         }
-        took
+        probe_started.elapsed()
     }
 
     /// The snapshot to answer from, waiting for the first one if the poller has just started.
@@ -240,6 +271,7 @@ impl Feed {
             interval_ms: state.interval.as_millis() as u64,
             configured_interval_ms: self.configured_interval.as_millis() as u64,
             refresh_ms: state.last_took.as_millis() as u64,
+            unreachable: state.unreachable.clone(),
         }
     }
 

@@ -149,6 +149,10 @@ impl Clusters {
         let redact = |e: AppError| if admin { e } else { e.redacted() };
         let (snapshot, mut freshness) = self.visible_feed(who, cluster)?.current().await.map_err(redact)?;
         freshness.error = freshness.error.map(redact);
+        if !admin {
+            // Which nodes fail is the network's topology, as in `AppError::redacted`.
+            freshness.unreachable.iter_mut().for_each(|fault| fault.node.clear());
+        }
         Ok((snapshot, freshness))
     }
 
