@@ -131,9 +131,17 @@ launch() {
 }
 
 wait_up() {
-  local node=$1
+  local node=$1 retries=2
   for _ in $(seq 1 180); do
     if api_up "$node"; then log "$node is up"; return; fi
+    # 3.10 nodes booting at the same moment can fail to sync feature flags with a peer that is
+    # not ready yet ("incompatible_feature_flags … badmap"): once the peers run, a retry boots.
+    if [ "$retries" -gt 0 ] && grep -q "BOOT FAILED" "$(host_dir "$node")/console.log" 2>/dev/null; then
+      retries=$((retries - 1))
+      log "$node failed to boot while its peers started; starting it again"
+      sleep 5
+      launch "$node"
+    fi
     sleep 1
   done
   log "$node did not come up in 180 s; last lines of $(host_dir "$node")/console.log:"
