@@ -87,10 +87,11 @@ impl Broker for HttpBroker {
         let mut all_timeouts = true;
         for i in (0..self.nodes.len()).map(|k| (first + k) % self.nodes.len()) {
             let node = &self.nodes[i];
-            let failure = match self.attempt(node, &request, timeout).await {
+            // Why this node gave no final answer, and whether the next one may be asked.
+            let (failure, try_next) = match self.attempt(node, &request, timeout).await {
                 Attempt::Answer(status, _) if status.is_server_error() && read_only => {
                     all_timeouts = false;
-                    format!("HTTP {}", status.as_u16())
+                    (format!("HTTP {}", status.as_u16()), true)
                 }
                 Attempt::Answer(status, body) => {
                     if i != first {
@@ -102,16 +103,14 @@ impl Broker for HttpBroker {
                 }
                 Attempt::Failed { reason, timed_out, connect } => {
                     all_timeouts &= timed_out;
-                    if !(read_only || connect) {
-                        self.mark(i, false);
-                        failures.push(format!("{}: {reason}", host(node)));
-                        break;
-                    }
-                    reason
+                    (reason, read_only || connect)
                 }
             };
             self.mark(i, false);
             failures.push(format!("{}: {failure}", host(node)));
+            if !try_next {
+                break;
+            }
         }
         tracing::warn!(cluster = %self.cluster, failures = ?failures, "no node of the cluster answered");
         Err(if all_timeouts { BrokerError::Timeout } else { BrokerError::Unreachable(failures.join("; ")) })

@@ -27,7 +27,7 @@ pub struct Sent {
 
 pub struct RecordedBroker {
     replies: BTreeMap<String, Value>,
-    pub sent: Mutex<Vec<Sent>>,
+    sent: Mutex<Vec<Sent>>,
 }
 
 impl RecordedBroker {
