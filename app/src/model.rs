@@ -26,6 +26,30 @@ pub struct Freshness {
     /// `error` says so). Node addresses are for admins: others see them empty.
     #[serde(default)]
     pub unreachable: Vec<NodeFault>,
+    /// Parts of the snapshot kept from an earlier refresh because the nodes that answer did not
+    /// give them in time (RabbitMQ's nodes wait for a frozen peer before they answer lists).
+    #[serde(default)]
+    pub held: Vec<HeldPart>,
+}
+
+/// The parts of a cluster's snapshot, each read with its own requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SnapshotPart {
+    /// The overview and the nodes.
+    Overview,
+    Vhosts,
+    Queues,
+    Exchanges,
+    Bindings,
+    /// Policies and operator policies.
+    Policies,
+}
+
+/// A part of the snapshot older than the rest: since when its figures are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HeldPart {
+    pub part: SnapshotPart,
+    pub since_ms: i64,
 }
 
 /// A node Warren could not reach: its management address and since when.

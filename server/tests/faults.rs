@@ -73,8 +73,8 @@ async fn a_dead_node_is_skipped_and_the_working_one_remembered() {
         let version_before = feed.state().version;
         eventually("two more refreshes", || async { feed.state().version >= version_before + 2 }).await;
         assert_eq!(feed.state().error, None, "{version}");
-        // Each refresh sends nine requests; the dead node only gets the one recheck an interval
-        // that notices when it is back.
+        // Each refresh sends ten requests; the dead node only gets the probe that notices when
+        // it is back.
         let more = accepted.load(Ordering::SeqCst) - tried;
         assert!(more <= 3, "{version}: the working node is asked first afterwards ({more} more to the dead one)");
     }

@@ -189,6 +189,14 @@ fn LiveStatus(status: Memo<Option<(Freshness, Option<f64>)>>, reconnecting: RwSi
             })
             .collect_view()
     };
+    let held = move || {
+        let now = clock.0.get();
+        let held = status.get().map(|(f, _)| f.held).unwrap_or_default();
+        let oldest = held.iter().map(|h| h.since_ms).min()?;
+        let parts: Vec<_> = held.iter().map(|h| h.part).collect();
+        let secs = (now > 0.0).then(|| ((now - oldest as f64).max(0.0) / 1000.0) as u64);
+        Some(view! { <span class="slow" data-testid="held-parts">{(t.get().held_parts)(&parts, secs)}</span> })
+    };
     view! {
         <div class="live-bar">
             <span class="live-status" data-testid="live-status" data-state=state title=title role="status">
@@ -196,6 +204,7 @@ fn LiveStatus(status: Memo<Option<(Freshness, Option<f64>)>>, reconnecting: RwSi
             </span>
             {slow}
             {unreachable}
+            {held}
         </div>
     }
 }

@@ -1,6 +1,7 @@
 //! English texts (see `Texts` for what each one is).
 
 use super::Texts;
+use crate::model::SnapshotPart;
 
 pub const EN: Texts = Texts {
     switch_language: "中文",
@@ -97,6 +98,11 @@ pub const EN: Texts = Texts {
         let node = if node.is_empty() { "a node".to_string() } else { format!("node {node}") };
         let long = secs.map(|s| format!(" for {s} s")).unwrap_or_default();
         format!("No answer from {node}{long}; Warren reads from the others")
+    },
+    held_parts: |parts, secs| {
+        let parts = parts.iter().map(|p| part_name(*p)).collect::<Vec<_>>().join(", ");
+        let old = secs.map(|s| format!(" from {s} s ago")).unwrap_or_else(|| " from an earlier refresh".into());
+        format!("Figures for {parts} are{old}: the nodes that answer wait for the silent one")
     },
     slow_refresh: |every, configured, took_ms| {
         format!(
@@ -352,3 +358,14 @@ pub const EN: Texts = Texts {
     fix_before_saving: "Fix these before saving:",
     list_separator: "; ",
 };
+
+fn part_name(part: SnapshotPart) -> &'static str {
+    match part {
+        SnapshotPart::Overview => "overview and nodes",
+        SnapshotPart::Vhosts => "virtual hosts",
+        SnapshotPart::Queues => "queues",
+        SnapshotPart::Exchanges => "exchanges",
+        SnapshotPart::Bindings => "bindings",
+        SnapshotPart::Policies => "policies",
+    }
+}

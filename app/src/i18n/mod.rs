@@ -12,6 +12,8 @@ pub use zh::ZH;
 
 use leptos::prelude::*;
 
+use crate::model::SnapshotPart;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
     En,
@@ -193,6 +195,8 @@ pub struct Texts {
     pub slow_refresh: fn(u64, u64, u64) -> String,
     /// A node that does not answer (its address, empty for non-admins), and for how many seconds.
     pub node_unreachable: fn(&str, Option<u64>) -> String,
+    /// Parts of the snapshot kept from an earlier refresh, and how many seconds old they are.
+    pub held_parts: fn(&[SnapshotPart], Option<u64>) -> String,
     pub error_unknown_cluster: &'static str,
     pub error_not_found: &'static str,
     pub error_bad_request: &'static str,

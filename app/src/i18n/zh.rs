@@ -1,6 +1,7 @@
 //! Simplified Chinese texts, in the terms of the seed documents Warren came from.
 
 use super::Texts;
+use crate::model::SnapshotPart;
 
 pub const ZH: Texts = Texts {
     switch_language: "English",
@@ -97,6 +98,11 @@ pub const ZH: Texts = Texts {
         let node = if node.is_empty() { "有一个节点".to_string() } else { format!("节点 {node} ") };
         let long = secs.map(|s| format!("已 {s} 秒")).unwrap_or_default();
         format!("{node}{long}无响应；Warren 正从其他节点读取")
+    },
+    held_parts: |parts, secs| {
+        let parts = parts.iter().map(|p| part_name(*p)).collect::<Vec<_>>().join("、");
+        let old = secs.map(|s| format!("来自 {s} 秒前")).unwrap_or_else(|| "来自较早的刷新".into());
+        format!("{parts}的数据{old}：其他节点正在等待无响应的节点")
     },
     slow_refresh: |every, configured, took_ms| {
         format!(
@@ -356,3 +362,14 @@ pub const ZH: Texts = Texts {
     fix_before_saving: "保存前请修正：",
     list_separator: "；",
 };
+
+fn part_name(part: SnapshotPart) -> &'static str {
+    match part {
+        SnapshotPart::Overview => "概览与节点",
+        SnapshotPart::Vhosts => "虚拟主机",
+        SnapshotPart::Queues => "队列",
+        SnapshotPart::Exchanges => "交换机",
+        SnapshotPart::Bindings => "绑定",
+        SnapshotPart::Policies => "策略",
+    }
+}

@@ -28,7 +28,7 @@ pub struct HttpBroker {
     timeout: Duration,
     list_timeout: Duration,
     metrics: Arc<Metrics>,
-    /// Per node: since when its requests fail (`None`: it answered last time).
+    /// Per node: since when it does not answer a probe or a connection (`None`: it answers).
     down_since: Mutex<Vec<Option<SystemTime>>>,
 }
 
@@ -103,10 +103,14 @@ impl Broker for HttpBroker {
                 }
                 Attempt::Failed { reason, timed_out, connect } => {
                     all_timeouts &= timed_out;
+                    // A node that refuses connections is down. A late or failed answer may be
+                    // its peers' fault (a list waits for every node): the probes judge that.
+                    if connect {
+                        self.mark(i, false);
+                    }
                     (reason, read_only || connect)
                 }
             };
-            self.mark(i, false);
             failures.push(format!("{}: {failure}", host(node)));
             if !try_next {
                 break;
@@ -126,11 +130,7 @@ impl Broker for HttpBroker {
             .collect()
     }
 
-    async fn recheck(&self) {
-        let down: Vec<usize> = {
-            let down = self.down_since.lock().expect("node health lock");
-            (0..self.nodes.len()).filter(|&i| down[i].is_some()).collect()
-        };
+    async fn probe_nodes(&self) -> bool {
         let whoami = Request {
             method: Method::GET,
             endpoint: "whoami",
@@ -140,18 +140,18 @@ impl Broker for HttpBroker {
             login: None,
             long: false,
         };
-        let checks = down.into_iter().map(|i| {
+        let probes = (0..self.nodes.len()).map(|i| {
             let whoami = &whoami;
             async move {
-                if let Attempt::Answer(status, _) = self.attempt(&self.nodes[i], whoami, self.timeout).await {
-                    if !status.is_server_error() {
-                        tracing::info!(node = %host(&self.nodes[i]), "a node of the cluster answers again");
-                        self.mark(i, true);
-                    }
-                }
+                let answered = match self.attempt(&self.nodes[i], whoami, self.timeout).await {
+                    Attempt::Answer(status, _) => !status.is_server_error(),
+                    Attempt::Failed { .. } => false,
+                };
+                self.mark(i, answered);
+                answered
             }
         });
-        futures_util::future::join_all(checks).await;
+        futures_util::future::join_all(probes).await.into_iter().all(|answered| answered)
     }
 }
 
@@ -210,7 +210,11 @@ impl HttpBroker {
     fn mark(&self, i: usize, answered: bool) {
         let mut down = self.down_since.lock().expect("node health lock");
         match (answered, down[i].is_some()) {
-            (true, _) => down[i] = None,
+            (true, true) => {
+                tracing::info!(node = %host(&self.nodes[i]), "a node of the cluster answers again");
+                down[i] = None;
+            }
+            (true, false) => {}
             (false, false) => down[i] = Some(SystemTime::now()),
             (false, true) => {}
         }

@@ -20,14 +20,16 @@ pub trait Broker: Send + Sync {
     /// Sends one request and returns the final answer's status and body, or why no node gave one.
     async fn send(&self, request: Request<'_>) -> Result<Reply, BrokerError>;
 
-    /// The nodes whose last request failed while others answered, and since when.
+    /// The nodes that did not answer their last probe or connection, and since when.
     fn unreachable(&self) -> Vec<NodeFault> {
         Vec::new()
     }
 
-    /// Asks each unreachable node again (a cheap request, the short timeout), so that one back
-    /// in service is used again.
-    async fn recheck(&self) {}
+    /// Asks every node a cheap question with the short timeout, all at once, and notes which
+    /// answer; whether all of them did.
+    async fn probe_nodes(&self) -> bool {
+        true
+    }
 }
 
 /// One request to the management API: `/api/{path}?{query}`.

@@ -7,14 +7,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use app::error::AppError;
-use app::model::{Freshness, NodeFault};
+use app::model::{Freshness, HeldPart, NodeFault};
+use futures_util::FutureExt;
 use tokio::sync::{watch, Notify};
 use tokio_util::sync::CancellationToken;
 
 use crate::broker::{Broker, BrokerError};
 use crate::cluster::snapshot::convert::QueueExtras;
 use crate::cluster::snapshot::patch::Patch;
-use crate::cluster::snapshot::Snapshot;
+use crate::cluster::snapshot::{Holding, Snapshot};
 use crate::config::clusters::ClusterConfig;
 use crate::metrics::Metrics;
 
@@ -25,6 +26,9 @@ const FIRST_SNAPSHOT_WAIT: Duration = Duration::from_secs(30);
 const EXTRAS_KEPT_FOR: Duration = Duration::from_secs(600);
 /// At most this many watched queues are read on their own per interval (see `refresh_watched`).
 const WATCHED_MAX: usize = 32;
+/// A list is late (and may be held back while a node is silent) after twice its usual time,
+/// and never before this.
+const MIN_PATIENCE: Duration = Duration::from_millis(500);
 
 #[derive(Clone, Debug)]
 pub struct FeedState {
@@ -63,6 +67,8 @@ pub struct Feed {
     /// Patches applied since the running refresh started: its older data must not undo them.
     recent_patches: Mutex<Vec<(Instant, Patch)>>,
     extras: Mutex<HashMap<(String, String), Arc<ExtrasSlot>>>,
+    /// How long the lists took the last time every part arrived.
+    usual_lists: Mutex<Duration>,
     metrics: Arc<Metrics>,
 }
 
@@ -88,6 +94,7 @@ impl Feed {
             wake: Notify::new(),
             recent_patches: Mutex::new(Vec::new()),
             extras: Mutex::new(HashMap::new()),
+            usual_lists: Mutex::new(Duration::ZERO),
             metrics,
         }
     }
@@ -118,7 +125,6 @@ impl Feed {
         tokio::select! {
             _ = self.refresh_loop() => {}
             _ = self.refresh_watched() => {}
-            _ = self.recheck_nodes() => {}
             _ = shutdown.cancelled() => {}
         }
     }
@@ -167,38 +173,43 @@ impl Feed {
         }
     }
 
-    /// Asks the nodes that stopped answering again, every interval, and shows the ones back.
-    async fn recheck_nodes(&self) {
-        loop {
-            tokio::time::sleep(self.configured_interval).await;
-            self.client.recheck().await;
-            let unreachable = self.client.unreachable();
-            self.state.send_if_modified(|s| {
-                let changed = s.unreachable != unreachable;
-                if changed {
-                    s.unreachable = unreachable;
-                    s.version += 1;
-                }
-                changed
-            });
-        }
-    }
-
     async fn refresh(&self) -> Duration {
-        let probe_started = Instant::now();
-        // A node that is down or frozen costs one short timeout here, not a list timeout per list.
-        let probe = self.client.probe().await;
         let started = Instant::now();
-        let result = match probe {
-            Ok(()) => Snapshot::fetch(&*self.client).await,
-            Err(error) => Err(error),
+        // Every node is probed with the short timeout alongside the lists: the ones that do not
+        // answer are named, and lists that wait for them are not waited for (see `Holding`). A
+        // task of its own, so that a probe still waiting does not hold the snapshot back.
+        let probes = tokio::spawn({
+            let client = self.client.clone();
+            async move { client.probe_nodes().await }
+        });
+        let silent = probes.map(|all| !all.unwrap_or(false)).boxed().shared();
+        let holding = {
+            let state = self.state.borrow();
+            state.snapshot.clone().zip(state.taken_at).map(|(previous, (_, taken_at))| Holding {
+                previous,
+                taken_at,
+                patience: (*self.usual_lists.lock().expect("usual lists lock") * 2).max(MIN_PATIENCE),
+                silent: silent.clone(),
+            })
         };
-        // The broker's own time: nodes that did not answer the probe are not a slow broker.
-        let took = started.elapsed();
-        let unreachable = self.client.unreachable();
+        let lists_started = Instant::now();
+        let result = async {
+            // A node that is down or frozen costs one short timeout here, not a list timeout per list.
+            self.client.probe().await?;
+            Snapshot::fetch(&*self.client, holding.as_ref()).await
+        }
+        .await;
+        let took = lists_started.elapsed();
         self.metrics.refreshed(self.name(), took, result.is_ok());
-        // A broker slower than the interval gets more time, not back-to-back requests.
-        let interval = if result.is_ok() && took > self.configured_interval {
+        if self.publish(result, started) {
+            release_freed_memory().await;
+        }
+
+        // A broker slower than the interval gets more time, not back-to-back requests; a silent
+        // node, or lists held back, do not make the broker slow.
+        let silent = silent.await;
+        let whole = self.state.borrow().snapshot.as_ref().is_some_and(|s| s.held.is_empty());
+        let interval = if self.state.borrow().error.is_none() && whole && !silent && took > self.configured_interval {
             let stretched = Duration::from_secs((took.as_secs_f64() * 1.5).ceil() as u64);
             tracing::warn!(
                 cluster = self.name(),
@@ -210,8 +221,36 @@ impl Feed {
         } else {
             self.configured_interval
         };
+        if whole {
+            *self.usual_lists.lock().expect("usual lists lock") = took;
+        }
+        let unreachable = self.client.unreachable();
+        self.state.send_if_modified(|s| {
+            let changed = s.unreachable != unreachable || s.interval != interval;
+            if changed {
+                s.unreachable = unreachable;
+                s.interval = interval;
+                s.version += 1;
+            }
+            changed
+        });
+        started.elapsed()
+    }
+
+    /// Publishes a refresh's snapshot, with the writes made since it started, or why it failed;
+    /// whether there is a new snapshot.
+    fn publish(&self, result: Result<Snapshot, BrokerError>, started: Instant) -> bool {
+        let unreachable = self.client.unreachable();
         match result {
             Ok(mut snapshot) => {
+                if !snapshot.held.is_empty() {
+                    let held: Vec<_> = snapshot.held.iter().map(|(part, _)| part).collect();
+                    tracing::warn!(
+                        cluster = self.name(),
+                        ?held,
+                        "lists late while a node is silent; kept from the last snapshot"
+                    );
+                }
                 let patches = {
                     let mut recent = self.recent_patches.lock().expect("patch list lock");
                     recent.retain(|(at, _)| *at > started);
@@ -225,12 +264,11 @@ impl Feed {
                     s.snapshot = Some(Arc::new(snapshot));
                     s.taken_at = Some((Instant::now(), SystemTime::now()));
                     s.error = None;
-                    s.last_started = Some(probe_started);
-                    s.last_took = probe_started.elapsed();
-                    s.interval = interval;
+                    s.last_started = Some(started);
+                    s.last_took = started.elapsed();
                     s.unreachable = unreachable;
                 });
-                release_freed_memory().await;
+                true
             }
             Err(error) => {
                 tracing::warn!(cluster = self.name(), %error, "refresh failed; keeping the last snapshot");
@@ -238,14 +276,13 @@ impl Feed {
                 self.state.send_modify(|s| {
                     s.version += 1;
                     s.error = Some(error);
-                    s.last_started = Some(probe_started);
-                    s.last_took = probe_started.elapsed();
-                    s.interval = interval;
+                    s.last_started = Some(started);
+                    s.last_took = started.elapsed();
                     s.unreachable = unreachable;
                 });
+                false
             }
         }
-        probe_started.elapsed()
     }
 
     /// The snapshot to answer from, waiting for the first one if the poller has just started.
@@ -265,13 +302,19 @@ impl Feed {
     pub fn freshness(&self, state: &FeedState) -> Freshness {
         let (age, taken_at) = state.taken_at.map_or((Duration::ZERO, UNIX_EPOCH), |(at, wall)| (at.elapsed(), wall));
         Freshness {
-            taken_at_ms: taken_at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64),
+            taken_at_ms: ms(&taken_at),
             age_ms: age.as_millis() as u64,
             error: state.error.clone(),
             interval_ms: state.interval.as_millis() as u64,
             configured_interval_ms: self.configured_interval.as_millis() as u64,
             refresh_ms: state.last_took.as_millis() as u64,
             unreachable: state.unreachable.clone(),
+            held: state
+                .snapshot
+                .iter()
+                .flat_map(|s| &s.held)
+                .map(|(part, since)| HeldPart { part: *part, since_ms: ms(since) })
+                .collect(),
         }
     }
 
@@ -356,6 +399,10 @@ impl Feed {
             },
         }
     }
+}
+
+fn ms(time: &SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Hands the previous snapshot's memory back to the system. glibc keeps freed heap pages, so

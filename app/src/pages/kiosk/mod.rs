@@ -167,6 +167,16 @@ impl FeedState {
         }
     }
 
+    /// The freshness, when data still comes but some nodes are silent or some figures are older.
+    fn warnings(&self) -> Option<&Freshness> {
+        match self {
+            FeedState::Data { freshness, .. } if !freshness.unreachable.is_empty() || !freshness.held.is_empty() => {
+                Some(freshness)
+            }
+            _ => None,
+        }
+    }
+
     /// How old the data on screen is, in ms, at browser time `now`.
     fn age_ms(&self, now: f64) -> Option<u64> {
         match self {
@@ -240,6 +250,24 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // Silent nodes and held figures, in the bar's words; the clock is 0 until hydration.
+    let warnings = move || {
+        let now = clock.get();
+        let secs = |since_ms: i64| (now > 0.0).then(|| ((now - since_ms as f64).max(0.0) / 1000.0) as u64);
+        let t = t.get();
+        states.with_value(|s| {
+            s.iter()
+                .filter_map(|(_, state)| state.with(|st| st.warnings().cloned()))
+                .flat_map(|f| {
+                    let nodes = f.unreachable.iter().map(|n| (t.node_unreachable)(&n.node, secs(n.since_ms)));
+                    let parts: Vec<_> = f.held.iter().map(|h| h.part).collect();
+                    let oldest = f.held.iter().map(|h| h.since_ms).min();
+                    nodes.chain(oldest.map(|since| (t.held_parts)(&parts, secs(since)))).collect::<Vec<_>>()
+                })
+                .map(|text| view! { <p class="kiosk-warning" data-testid="kiosk-warning">{text}</p> })
+                .collect_view()
+        })
+    };
     let tiles = dashboard
         .spec
         .tiles
@@ -268,6 +296,7 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
                 </span>
                 <time class="kiosk-clock" data-testid="kiosk-clock">{move || clock_text(clock.get())}</time>
             </header>
+            {warnings}
             <div class="kiosk-grid">{tiles}</div>
             {move || {
                 let down = down();

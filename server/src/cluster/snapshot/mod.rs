@@ -10,10 +10,14 @@ pub mod convert;
 pub mod patch;
 
 use std::cmp::Ordering;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use app::model::*;
 use domain::policy::PolicyInfo;
 use domain::routing::{self, Topology};
+use futures_util::future::{BoxFuture, Shared};
 use serde_json::{Map, Value};
 
 use crate::broker::{json, Broker, BrokerError};
@@ -43,6 +47,8 @@ pub struct Snapshot {
     pub policies: Vec<PolicyInfo>,
     /// Sorted by (vhost, name).
     pub operator_policies: Vec<PolicyInfo>,
+    /// Parts kept from an earlier snapshot (see `Holding`), with since when their figures are.
+    pub held: Vec<(SnapshotPart, SystemTime)>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -70,37 +76,51 @@ impl Snapshot {
     }
 
     /// Reads the whole cluster: eight requests in parallel, each as slim as the pages allow.
-    pub async fn fetch(client: &dyn Broker) -> Result<Snapshot, BrokerError> {
+    /// With `holding`, a part that is late while a node is silent is kept from the last snapshot.
+    pub async fn fetch(client: &dyn Broker, holding: Option<&Holding>) -> Result<Snapshot, BrokerError> {
         let columns = |list: &str| [("columns", list.to_string())];
         let (node_columns, vhost_columns) = (columns(NODE_COLUMNS), columns("name"));
         let (queue_columns, exchange_columns) = (columns(QUEUE_COLUMNS), columns(EXCHANGE_COLUMNS));
-        let (overview, nodes, vhosts, queues, exchanges, bindings, policies, operator_policies) = tokio::try_join!(
-            client.get_list::<json::Overview>("overview", "overview", &[]),
-            client.get_list::<Vec<json::Node>>("nodes", "nodes", &node_columns),
-            client.get_list::<Vec<json::Vhost>>("vhosts", "vhosts", &vhost_columns),
-            client.get_list::<Vec<json::Queue>>("queues", "queues", &queue_columns),
-            client.get_list::<Vec<json::Exchange>>("exchanges", "exchanges", &exchange_columns),
-            client.get_list::<Vec<json::Binding>>("bindings", "bindings", &[]),
-            client.get_list::<Vec<json::Policy>>("policies", "policies", &[]),
-            client.get_list::<Vec<json::Policy>>("operator_policies", "operator-policies", &[]),
-        )?;
-        let mut snapshot = Snapshot {
-            overview: overview_model(overview, nodes),
-            vhosts: vhosts.into_iter().map(|v| v.name).collect(),
-            queues: queues.into_iter().map(queue_entry).collect(),
-            exchanges: exchanges.into_iter().map(exchange_entry).collect(),
-            bindings: bindings.into_iter().map(binding_row).collect(),
-            policies: policies.into_iter().map(policy_info).collect(),
-            operator_policies: operator_policies.into_iter().map(policy_info).collect(),
+        let overview = async {
+            tokio::try_join!(
+                client.get_list::<json::Overview>("overview", "overview", &[]),
+                client.get_list::<Vec<json::Node>>("nodes", "nodes", &node_columns),
+            )
         };
-        snapshot.vhosts.sort();
-        snapshot.queues.sort_by(|a, b| by_vhost_name(&a.row.vhost, &a.row.name, &b.row.vhost, &b.row.name));
-        snapshot.exchanges.sort_by(|a, b| by_vhost_name(&a.row.vhost, &a.row.name, &b.row.vhost, &b.row.name));
-        snapshot.bindings.sort_by(binding_order);
-        for list in [&mut snapshot.policies, &mut snapshot.operator_policies] {
-            list.sort_by(|a, b| by_vhost_name(&a.vhost, &a.name, &b.vhost, &b.name));
-        }
-        Ok(snapshot)
+        let policies = async {
+            tokio::try_join!(
+                client.get_list::<Vec<json::Policy>>("policies", "policies", &[]),
+                client.get_list::<Vec<json::Policy>>("operator_policies", "operator-policies", &[]),
+            )
+        };
+        let (overview, vhosts, queues, exchanges, bindings, policies) = tokio::try_join!(
+            in_time(overview, holding),
+            in_time(client.get_list::<Vec<json::Vhost>>("vhosts", "vhosts", &vhost_columns), holding),
+            in_time(client.get_list::<Vec<json::Queue>>("queues", "queues", &queue_columns), holding),
+            in_time(client.get_list::<Vec<json::Exchange>>("exchanges", "exchanges", &exchange_columns), holding),
+            in_time(client.get_list::<Vec<json::Binding>>("bindings", "bindings", &[]), holding),
+            in_time(policies, holding),
+        )?;
+        let mut parts = Parts { holding, held: Vec::new() };
+        let overview =
+            parts.take(SnapshotPart::Overview, overview, |(o, n)| overview_model(o, n), |p| p.overview.clone());
+        let vhosts = parts.take(SnapshotPart::Vhosts, vhosts, sorted_vhosts, |p| p.vhosts.clone());
+        let queues = parts.take(SnapshotPart::Queues, queues, sorted_queues, |p| p.queues.clone());
+        let exchanges = parts.take(SnapshotPart::Exchanges, exchanges, sorted_exchanges, |p| p.exchanges.clone());
+        let bindings = parts.take(SnapshotPart::Bindings, bindings, sorted_bindings, |p| p.bindings.clone());
+        let (policies, operator_policies) = parts.take(
+            SnapshotPart::Policies,
+            policies,
+            |(policies, operator)| (sorted_policies(policies), sorted_policies(operator)),
+            |p| (p.policies.clone(), p.operator_policies.clone()),
+        );
+        let held = parts.held;
+        Ok(Snapshot { overview, vhosts, queues, exchanges, bindings, policies, operator_policies, held })
+    }
+
+    /// Whether `part` is older than the rest of the snapshot.
+    pub fn is_held(&self, part: SnapshotPart) -> bool {
+        self.held.iter().any(|(p, _)| *p == part)
     }
 
     /// The queues of one vhost, or all of them.
@@ -123,6 +143,102 @@ impl Snapshot {
     pub fn exchange(&self, vhost: &str, name: &str) -> Option<&ExchangeEntry> {
         find(&self.exchanges, vhost, name, |x| (&x.row.vhost, &x.row.name))
     }
+}
+
+/// How a refresh treats a part that is late: kept from `previous`, if some node is silent.
+pub struct Holding {
+    /// The last snapshot, whose parts stand in for late ones.
+    pub previous: Arc<Snapshot>,
+    /// When `previous` was read.
+    pub taken_at: SystemTime,
+    /// How long a part may take before it counts as late: longer than the parts usually take.
+    pub patience: Duration,
+    /// Whether some node does not answer; resolves once every node has answered or timed out.
+    pub silent: Shared<BoxFuture<'static, bool>>,
+}
+
+impl Holding {
+    /// Since when a part kept from `previous` has its figures.
+    fn since(&self, part: SnapshotPart) -> SystemTime {
+        self.previous.held.iter().find(|(p, _)| *p == part).map_or(self.taken_at, |(_, since)| *since)
+    }
+}
+
+/// A part's answer; `None` when it is held back: late while some node is silent. RabbitMQ's
+/// nodes gather every list from all their peers, so a frozen node stalls the lists of those that
+/// still answer until Erlang gives up on it (`net_ticktime`, 60 s by default). A late part while
+/// every node answers is a slow broker instead, and is waited for.
+async fn in_time<T>(
+    part: impl Future<Output = Result<T, BrokerError>>,
+    holding: Option<&Holding>,
+) -> Result<Option<T>, BrokerError> {
+    let Some(holding) = holding else { return part.await.map(Some) };
+    tokio::pin!(part);
+    tokio::select! {
+        answer = &mut part => return answer.map(Some),
+        _ = tokio::time::sleep(holding.patience) => {}
+    }
+    tokio::select! {
+        answer = &mut part => answer.map(Some),
+        silent = holding.silent.clone() => if silent { Ok(None) } else { part.await.map(Some) },
+    }
+}
+
+/// The parts' answers from `in_time` on their way into a snapshot, and the ones held back.
+struct Parts<'a> {
+    holding: Option<&'a Holding>,
+    held: Vec<(SnapshotPart, SystemTime)>,
+}
+
+impl Parts<'_> {
+    /// A fresh answer, converted; or, held back, the last snapshot's, noted as held.
+    fn take<T, U: Default>(
+        &mut self,
+        part: SnapshotPart,
+        fresh: Option<T>,
+        convert: impl FnOnce(T) -> U,
+        previous: impl FnOnce(&Snapshot) -> U,
+    ) -> U {
+        match (fresh, self.holding) {
+            (Some(fresh), _) => convert(fresh),
+            (None, Some(holding)) => {
+                self.held.push((part, holding.since(part)));
+                previous(&holding.previous)
+            }
+            // `in_time` holds a part back only when there is a snapshot to take it from.
+            (None, None) => U::default(),
+        }
+    }
+}
+
+fn sorted_vhosts(vhosts: Vec<json::Vhost>) -> Vec<String> {
+    let mut names: Vec<String> = vhosts.into_iter().map(|v| v.name).collect();
+    names.sort();
+    names
+}
+
+fn sorted_queues(queues: Vec<json::Queue>) -> Vec<QueueEntry> {
+    let mut entries: Vec<QueueEntry> = queues.into_iter().map(queue_entry).collect();
+    entries.sort_by(|a, b| by_vhost_name(&a.row.vhost, &a.row.name, &b.row.vhost, &b.row.name));
+    entries
+}
+
+fn sorted_exchanges(exchanges: Vec<json::Exchange>) -> Vec<ExchangeEntry> {
+    let mut entries: Vec<ExchangeEntry> = exchanges.into_iter().map(exchange_entry).collect();
+    entries.sort_by(|a, b| by_vhost_name(&a.row.vhost, &a.row.name, &b.row.vhost, &b.row.name));
+    entries
+}
+
+fn sorted_bindings(bindings: Vec<json::Binding>) -> Vec<BindingRow> {
+    let mut rows: Vec<BindingRow> = bindings.into_iter().map(binding_row).collect();
+    rows.sort_by(binding_order);
+    rows
+}
+
+fn sorted_policies(policies: Vec<json::Policy>) -> Vec<PolicyInfo> {
+    let mut infos: Vec<PolicyInfo> = policies.into_iter().map(policy_info).collect();
+    infos.sort_by(|a, b| by_vhost_name(&a.vhost, &a.name, &b.vhost, &b.name));
+    infos
 }
 
 pub(super) fn by_vhost_name(vhost_a: &str, name_a: &str, vhost_b: &str, name_b: &str) -> Ordering {
@@ -248,5 +364,76 @@ mod tests {
         assert_eq!(snapshot.queues_in(None).len(), 4);
         assert_eq!(snapshot.queue("prod/eu", "a").map(|q| q.row.ready), Some(3));
         assert!(snapshot.queue("prod/eu", "b").is_none());
+    }
+
+    /// A broker whose nodes answer every list but `stuck`, which never comes (as when the
+    /// answering nodes wait for a frozen peer).
+    struct Stalled {
+        stuck: &'static [&'static str],
+        overview: &'static str,
+        queues: &'static str,
+    }
+
+    #[async_trait::async_trait]
+    impl Broker for Stalled {
+        fn node_urls(&self) -> Vec<String> {
+            Vec::new()
+        }
+
+        async fn send(&self, request: crate::broker::Request<'_>) -> Result<crate::broker::Reply, BrokerError> {
+            if self.stuck.contains(&request.endpoint) {
+                std::future::pending::<()>().await;
+            }
+            let body = match request.endpoint {
+                "overview" => self.overview,
+                "queues" => self.queues,
+                _ => "[]",
+            };
+            Ok(crate::broker::Reply { status: reqwest::StatusCode::OK, body: body.into() })
+        }
+    }
+
+    const NEW_OVERVIEW: &str = r#"{"cluster_name":"new","rabbitmq_version":"3.10","erlang_version":"25"}"#;
+
+    fn holding(previous: Snapshot, taken_at: SystemTime, silent: bool) -> Holding {
+        Holding {
+            previous: Arc::new(previous),
+            taken_at,
+            patience: Duration::from_millis(20),
+            silent: futures_util::FutureExt::shared(Box::pin(std::future::ready(silent)) as BoxFuture<'static, bool>),
+        }
+    }
+
+    #[tokio::test]
+    async fn late_parts_are_held_while_a_node_is_silent() {
+        let first = Stalled {
+            stuck: &[],
+            overview: r#"{"cluster_name":"old","rabbitmq_version":"3.10","erlang_version":"25"}"#,
+            queues: r#"[{"vhost":"/","name":"old","messages_ready":7}]"#,
+        };
+        let previous = Snapshot::fetch(&first, None).await.unwrap();
+        let then = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+
+        let stalled = Stalled { stuck: &["queues", "nodes"], overview: NEW_OVERVIEW, queues: "[]" };
+        let snapshot = Snapshot::fetch(&stalled, Some(&holding(previous, then, true))).await.unwrap();
+        assert_eq!(snapshot.queues[0].row.name, "old", "the queues are the last snapshot's");
+        assert_eq!(snapshot.overview.cluster_name, "old", "the overview waits for the nodes: held too");
+        assert_eq!(snapshot.held, vec![(SnapshotPart::Overview, then), (SnapshotPart::Queues, then)]);
+        assert!(!snapshot.is_held(SnapshotPart::Bindings));
+
+        // Held again: still since the first time, not since the snapshot that held them.
+        let later = then + Duration::from_secs(5);
+        let again = Snapshot::fetch(&stalled, Some(&holding(snapshot, later, true))).await.unwrap();
+        assert_eq!(again.held, vec![(SnapshotPart::Overview, then), (SnapshotPart::Queues, then)]);
+    }
+
+    #[tokio::test]
+    async fn late_parts_are_waited_for_while_every_node_answers() {
+        let stalled = Stalled { stuck: &["queues"], overview: NEW_OVERVIEW, queues: "[]" };
+        let answering = holding(Snapshot::default(), SystemTime::now(), false);
+        let fetch = Snapshot::fetch(&stalled, Some(&answering));
+        assert!(tokio::time::timeout(Duration::from_millis(300), fetch).await.is_err(), "a slow broker is waited for");
+        let fetch = Snapshot::fetch(&stalled, None);
+        assert!(tokio::time::timeout(Duration::from_millis(300), fetch).await.is_err(), "nothing to hold: waited for");
     }
 }

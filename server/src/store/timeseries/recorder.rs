@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use app::model::SnapshotPart;
 use domain::backlog::SeriesRef;
 use rusqlite::{params, Transaction};
 use tokio_util::sync::CancellationToken;
@@ -53,7 +54,12 @@ pub async fn record_refreshes(feed: Arc<Feed>, history: Arc<History>, shutdown: 
             let state = updates.borrow_and_update();
             match (&state.snapshot, state.taken_at) {
                 // Patches after a write change the snapshot but not `taken_at`: not a new sample.
-                (Some(snapshot), Some((_, wall))) if recorded != Some(wall) => (snapshot.clone(), wall),
+                // Queues kept from an earlier refresh are not a sample either: history gets a gap.
+                (Some(snapshot), Some((_, wall)))
+                    if recorded != Some(wall) && !snapshot.is_held(SnapshotPart::Queues) =>
+                {
+                    (snapshot.clone(), wall)
+                }
                 _ => continue,
             }
         };
