@@ -5,6 +5,8 @@
 #   scripts/broker.sh stop   [TARGET]       stop what this script started
 #   scripts/broker.sh status [TARGET]
 #   scripts/broker.sh kill|freeze|thaw NODE  SIGKILL, SIGSTOP or SIGCONT one node's Erlang VM
+#   scripts/broker.sh restart NODE           stop one node gracefully and start it again, as a
+#                                            rolling upgrade does; returns once it has rejoined
 #
 # TARGET: 3.10, 4.0 (single nodes), trio, trio4 (3-node clusters), or all (default 3.10).
 # NODE: 3.10, 4.0, trio-1…trio-3, trio4-1…trio4-3.
@@ -149,10 +151,10 @@ wait_up() {
   exit 1
 }
 
-# The first node's management API lists all three nodes as running.
-clustered() { # cluster
+# A node's management API (the first node's by default) lists all three nodes as running.
+clustered() { # cluster [node]
   local running
-  running=$(curl -fsS -m 5 -u guest:guest "http://127.0.0.1:$(mgmt_port "$1-1")/api/nodes?columns=name,running" 2>/dev/null \
+  running=$(curl -fsS -m 5 -u guest:guest "http://127.0.0.1:$(mgmt_port "${2:-$1-1}")/api/nodes?columns=name,running" 2>/dev/null \
     | grep -o '"running":true' | wc -l) || return 1
   [ "$running" -eq 3 ]
 }
@@ -202,6 +204,36 @@ stop_node() {
   return 1
 }
 
+# Stops one node as an upgrade does (rabbitmqctl stop, its peers keep running) and starts it
+# again; done once its management API answers and lists all its cluster's nodes as running.
+# A node that is not running is just started. Prints nothing unless it fails.
+restart() { # node
+  local out
+  out=$(mktemp)
+  # In a subshell, so that a failure anywhere (wait_up exits) still prints what happened.
+  if ! (restart_node "$1") 2> "$out"; then cat "$out" >&2; rm -f "$out"; exit 1; fi
+  rm -f "$out"
+}
+restart_node() {
+  local node=$1 pid
+  pid=$(cat "$(host_dir "$node")/rabbit.pid" 2>/dev/null || true)
+  stop_node "$node" || return 1
+  # The old VM lets go of its ports and of its name in epmd only when it has exited.
+  for _ in $(seq 1 150); do
+    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then break; fi
+    sleep 0.2
+  done
+  launch "$node"
+  wait_up "$node"
+  case $node in
+    trio-* | trio4-*)
+      for _ in $(seq 1 60); do clustered "${node%-*}" "$node" && return 0; sleep 1; done
+      log "$node does not see the three nodes of ${node%-*} running after 60 s"
+      return 1
+      ;;
+  esac
+}
+
 stop() {
   local node
   for node in $(cluster_nodes "$1"); do stop_node "$node"; done
@@ -229,6 +261,7 @@ case $command in
   kill) signal KILL "$target"; log "killed $target" ;;
   freeze) signal STOP "$target"; log "froze $target" ;;
   thaw) signal CONT "$target"; log "thawed $target" ;;
+  restart) node_of "$target" > /dev/null; restart "$target" ;;
   start | stop | status)
     case $target in
       3.10 | 4.0 | trio | trio4) targets=("$target") ;;
@@ -237,5 +270,5 @@ case $command in
     esac
     for t in "${targets[@]}"; do "$command" "$t"; done
     ;;
-  *) echo "usage: $0 start|stop|status [3.10|4.0|trio|trio4|all] | kill|freeze|thaw NODE" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status [3.10|4.0|trio|trio4|all] | kill|freeze|thaw|restart NODE" >&2; exit 2 ;;
 esac

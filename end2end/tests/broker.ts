@@ -45,9 +45,25 @@ export async function publishTo(vhost: string, queue: string, count: number) {
   await publish(vhost, 'amq.default', queue, count);
 }
 
-/** The broker account the console under test signs in with, on both local brokers. */
+/** The first node of each 3-node cluster (`trio`, RabbitMQ 3.10, and `trio4`, 4.0) in warren.e2e.toml. */
+export const CLUSTERS: Record<string, string> = { trio: 'http://127.0.0.1:15681', trio4: 'http://127.0.0.1:15701' };
+
+/** Whether a broker's management API answers. */
+export async function answers(base: string): Promise<boolean> {
+  return fetch(`${base}/api/overview`, { headers: { authorization: AUTH } }).then((r) => r.ok, () => false);
+}
+
+/**
+ * The broker account the console under test signs in with, on both local brokers, and on the
+ * 3-node clusters if they run (scripts/test.sh starts them; only rolling.spec.ts needs them).
+ */
 export async function setBrokerUser(name: string, password: string) {
-  for (const base of [MGMT, process.env.WARREN_E2E_BROKER4 ?? 'http://127.0.0.1:15673']) {
+  const clusters: string[] = [];
+  for (const [cluster, base] of Object.entries(CLUSTERS)) {
+    if (await answers(base)) clusters.push(base);
+    else console.log(`cluster ${cluster} (${base}) does not answer: its tests will fail (scripts/broker.sh start ${cluster})`);
+  }
+  for (const base of [MGMT, process.env.WARREN_E2E_BROKER4 ?? 'http://127.0.0.1:15673', ...clusters]) {
     for (const [apiPath, body] of [
       [`users/${enc(name)}`, { password, tags: 'administrator' }],
       [`permissions/%2F/${enc(name)}`, { configure: '.*', write: '.*', read: '.*' }],

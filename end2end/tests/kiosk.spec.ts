@@ -2,7 +2,7 @@
 // page in a browser of its own. Numbers are live, a publish changes its tile, a stopped broker
 // fills the screen with the unreachable state and a restarted one recovers without a reload;
 // 1920×1080, 3840×2160 and a portrait screen show every tile without scrolling.
-import { Browser, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -11,47 +11,9 @@ import path from 'node:path';
 import { ADMIN, BINARY, ensureUser, signIn } from './accounts';
 import { api, broker, publishTo, VHOST } from './broker';
 import { expect, expectSameDocument, hydrated, markDocument, shot, test } from './helpers';
+import { createDashboard, openScreen, savedId, screenToken } from './screens';
 
 const enc = encodeURIComponent;
-
-/** The id of the dashboard a save in a new editor created. */
-async function savedId(page: Page): Promise<number> {
-  await expect(page.getByTestId('dashboard-saved')).toBeVisible();
-  await expect(page).toHaveURL(/edit=\d+/);
-  return Number(new URL(page.url()).searchParams.get('edit'));
-}
-
-/** Saves a new dashboard through the editor's JSON view and returns its id. */
-async function createDashboard(page: Page, spec: object): Promise<number> {
-  await page.goto('/admin/dashboards?edit=new');
-  await hydrated(page);
-  await page.getByTestId('edit-as-json').click();
-  const editor = page.getByTestId('dashboard-json');
-  await expect(editor).toHaveValue(/"cluster_status"/);
-  await editor.fill(JSON.stringify(spec, null, 2));
-  await page.getByTestId('save-dashboard').click();
-  return savedId(page);
-}
-
-/** A screen token made in the admin page: what an admin gives a TV. */
-async function screenToken(page: Page): Promise<string> {
-  await page.goto('/admin');
-  await hydrated(page);
-  await page.getByTestId('token-label').fill(`kiosk ${Date.now()}`);
-  await page.getByTestId('create-token').click();
-  const secret = page.getByTestId('new-token').locator('code').first();
-  await expect(secret).toHaveText(/^wrn_/);
-  await expect(page.getByTestId('token-kiosk-link').first()).toContainText('/kiosk/');
-  return (await secret.textContent())!;
-}
-
-async function openScreen(browser: Browser, url: string, width: number, height: number): Promise<Page> {
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [] }, viewport: { width, height } });
-  const screen = await context.newPage();
-  await screen.goto(url);
-  await hydrated(screen);
-  return screen;
-}
 
 /** Every tile inside the viewport, and nothing to scroll. */
 async function expectFits(screen: Page) {

@@ -1,5 +1,5 @@
 //! Real 3-node clusters (`scripts/broker.sh start trio|trio4`): the node Warren reads from killed
-//! with SIGKILL, then every node killed and started again. Each cluster's scenarios run in order
+//! with SIGKILL, then frozen with SIGSTOP, then every node killed and started again. Each cluster's scenarios run in order
 //! in one test; the two clusters run side by side.
 
 mod common;
@@ -40,6 +40,7 @@ async fn until(
 }
 
 async fn faults_on(name: &str, ports: [u16; 3]) {
+    let _alone = exclusive(name).await;
     let nodes: Vec<String> = (1..=3).map(|n| format!("{name}-{n}")).collect();
     let urls: Vec<String> = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
     let url_refs: Vec<&str> = urls.iter().map(String::as_str).collect();
@@ -71,6 +72,40 @@ async fn faults_on(name: &str, ports: [u16; 3]) {
     let took = until(&feed, back, INTERVAL * 3 + TIMEOUT, "the node back", |s| s.unreachable.is_empty()).await;
     eprintln!("{name}: restarted node back in use after {took:?}");
 
+    // SIGSTOP of the node Warren now reads from (the second, since the first died): the nodes
+    // that answer wait for it before they give most lists, so those are kept from the last
+    // snapshot, marked; everything else is fresh within an interval and the short timeout.
+    let reading = format!("127.0.0.1:{}", ports[1]);
+    broker(&["freeze", &nodes[1]]);
+    let frozen = Instant::now();
+    let mut fresh_at = frozen;
+    for round in 0..3 {
+        let since = fresh_at;
+        let took =
+            until(&feed, since, INTERVAL + TIMEOUT + Duration::from_secs(2), "a fresh snapshot while frozen", |s| {
+                taken(s).is_some_and(|at| at > since) && s.error.is_none()
+            })
+            .await;
+        let state = feed.state();
+        let held: Vec<_> =
+            state.snapshot.as_ref().map(|s| s.held.iter().map(|(part, _)| *part).collect()).unwrap_or_default();
+        eprintln!("{name}: frozen node, fresh snapshot {round} after {took:?}, held: {held:?}");
+        assert!(took <= INTERVAL + TIMEOUT + Duration::from_secs(1), "{name}: {took:?}");
+        assert_eq!(state.interval, INTERVAL, "{name}: a frozen node does not stretch the interval");
+        fresh_at = taken(&state).unwrap();
+    }
+    let state = feed.state();
+    assert!(state.unreachable.iter().any(|f| f.node == reading), "{name}: {:?}", state.unreachable);
+    broker(&["thaw", &nodes[1]]);
+    let thawed = Instant::now();
+    let took = until(&feed, thawed, Duration::from_secs(30), "the thawed node back, nothing held", |s| {
+        s.unreachable.is_empty()
+            && s.snapshot.as_ref().is_some_and(|s| s.held.is_empty())
+            && taken(s).is_some_and(|at| at > thawed)
+    })
+    .await;
+    eprintln!("{name}: thawed node back in use, whole snapshot after {took:?}");
+
     // Every node killed: the fault shows within an interval and a timeout; started again, the
     // first snapshot follows within an interval of the first node answering.
     for node in &nodes {
@@ -99,4 +134,120 @@ async fn rabbitmq_3_10_cluster_survives_node_and_cluster_deaths() {
 #[tokio::test(flavor = "multi_thread")]
 async fn rabbitmq_4_0_cluster_survives_node_and_cluster_deaths() {
     faults_on("trio4", [15701, 15702, 15703]).await;
+}
+
+/// One scenario at a time on each cluster, as each stops and starts its nodes; scenarios on the
+/// two clusters still run side by side.
+async fn exclusive(name: &str) -> tokio::sync::MutexGuard<'static, ()> {
+    static TRIO: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    static TRIO4: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    if name == "trio" { &TRIO } else { &TRIO4 }.lock().await
+}
+
+/// What a watcher saw of a feed: the largest gap between two fresh snapshots, the errors, the
+/// parts of fresh snapshots kept from earlier ones, and the nodes they showed as not running.
+#[derive(Debug, Default)]
+struct Watched {
+    fresh: usize,
+    largest_gap: Duration,
+    errors: Vec<String>,
+    held: Vec<String>,
+    seen_down: std::collections::BTreeSet<String>,
+}
+
+/// Rolling restart under a live reader (issue 19, item 4): each node stopped gracefully and
+/// started again, one after another, as an upgrade does. Throughout, no refresh fails, fresh
+/// snapshots follow each other within an interval and the short timeout (and a second), and no
+/// part of them is kept from an earlier one.
+async fn rolling_restart_on(name: &str, ports: [u16; 3]) {
+    let _alone = exclusive(name).await;
+    let started = Instant::now();
+    let nodes: Vec<String> = (1..=3).map(|n| format!("{name}-{n}")).collect();
+    let urls: Vec<String> = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
+    let url_refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    // An earlier scenario may have left a node stopped: restarting is starting it.
+    broker(&["start", name]);
+    let mut config = cluster(name, &url_refs, "guest", TIMEOUT);
+    config.refresh_interval = INTERVAL;
+    config.list_timeout = Duration::from_secs(60);
+    let clusters: Arc<_> = spawn(&[config]);
+    let feed = clusters.feed(name).unwrap().clone();
+    until(&feed, Instant::now(), Duration::from_secs(30), "a first snapshot", |s| {
+        s.snapshot.is_some() && s.error.is_none()
+    })
+    .await;
+
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    let watcher = tokio::spawn({
+        let mut updates = feed.subscribe();
+        async move {
+            let mut seen = Watched::default();
+            let mut last = taken(&updates.borrow_and_update()).expect("a first snapshot");
+            let watching = last;
+            loop {
+                tokio::select! {
+                    changed = updates.changed() => if changed.is_err() { break },
+                    _ = &mut stopped => break,
+                }
+                let state = updates.borrow_and_update();
+                if let Some(error) = &state.error {
+                    seen.errors.push(format!("{error} (after {:?})", last.elapsed()));
+                }
+                let Some(at) = taken(&state).filter(|at| *at > last) else { continue };
+                seen.fresh += 1;
+                seen.largest_gap = seen.largest_gap.max(at - last);
+                last = at;
+                let Some(snapshot) = &state.snapshot else { continue };
+                if !snapshot.held.is_empty() {
+                    let parts: Vec<_> = snapshot.held.iter().map(|(part, _)| *part).collect();
+                    seen.held.push(format!("{parts:?} (at {:?})", at - watching));
+                }
+                let down = snapshot.overview.nodes.iter().filter(|n| !n.running);
+                seen.seen_down.extend(down.map(|n| n.name.clone()));
+            }
+            // The time since the last fresh snapshot counts too.
+            seen.largest_gap = seen.largest_gap.max(last.elapsed());
+            seen
+        }
+    });
+
+    let rolling = Instant::now();
+    for node in &nodes {
+        let began = Instant::now();
+        let args = ["restart".to_string(), node.clone()];
+        tokio::task::spawn_blocking(move || broker(&[&args[0], &args[1]])).await.unwrap();
+        eprintln!("{name}: {node} restarted in {:?}", began.elapsed());
+    }
+    // One more interval after the last node is back, then every node answers again.
+    until(&feed, Instant::now(), INTERVAL * 3 + TIMEOUT, "every node answering", |s| s.unreachable.is_empty()).await;
+    stop.send(()).unwrap();
+    let seen = watcher.await.unwrap();
+    eprintln!(
+        "{name}: rolling restart over {:?}: {} fresh snapshots, largest gap {:?}, nodes seen down {:?} ({:?} in all)",
+        rolling.elapsed(),
+        seen.fresh,
+        seen.largest_gap,
+        seen.seen_down,
+        started.elapsed()
+    );
+    assert!(seen.errors.is_empty(), "{name}: refreshes failed during the rolling restart: {:?}", seen.errors);
+    assert!(seen.held.is_empty(), "{name}: parts kept from earlier snapshots: {:?}", seen.held);
+    let bound = INTERVAL + TIMEOUT + Duration::from_secs(1);
+    assert!(
+        seen.largest_gap <= bound,
+        "{name}: {:?} between two fresh snapshots (at most {bound:?})",
+        seen.largest_gap
+    );
+    // The snapshots were fresh enough to see each node go.
+    assert_eq!(seen.seen_down.len(), 3, "{name}: nodes seen down {:?}", seen.seen_down);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rolling_restart_of_the_3_10_cluster_keeps_every_interval_fresh() {
+    rolling_restart_on("trio", [15681, 15682, 15683]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rolling_restart_of_the_4_0_cluster_keeps_every_interval_fresh() {
+    rolling_restart_on("trio4", [15701, 15702, 15703]).await;
 }
