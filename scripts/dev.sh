@@ -11,4 +11,4 @@ if [ -z "${WARREN_CONFIG:-}" ] && [ ! -f warren.toml ]; then
   scripts/broker.sh start 3.10
 fi
 # On the first start (no users yet) Warren prints a one-time link that creates the first admin.
-exec cargo leptos serve --release
+exec cargo leptos serve --release --precompress

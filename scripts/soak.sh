@@ -9,6 +9,6 @@ export PATH="$HOME/.cargo/bin:$PATH"
 source scripts/lib.sh
 
 scripts/setup.sh
-ensure_running 3.10 4.0
+ensure_running 3.10 4.0 trio trio4
 browser_test_env
-LEPTOS_END2END_CMD="npx playwright test -c playwright.soak.config.ts" cargo leptos end-to-end --release
+LEPTOS_END2END_CMD="npx playwright test -c playwright.soak.config.ts" cargo leptos end-to-end --release --precompress

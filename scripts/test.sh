@@ -20,4 +20,4 @@ cargo test -p warren --no-fail-fast
 
 echo "== browser tests (release build, Chromium)"
 browser_test_env
-cargo leptos end-to-end --release
+cargo leptos end-to-end --release --precompress

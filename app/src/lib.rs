@@ -15,7 +15,7 @@ pub mod urls;
 
 use leptos::prelude::*;
 use leptos::tachys::view::iterators::StaticVec;
-use leptos_meta::{provide_meta_context, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, RouteChildren, Router, Routes};
 use leptos_router::{path, MatchNestedRoutes, NestedRoute, StaticSegment};
 
@@ -35,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <meta name=components::forms::ME_META content=components::forms::me_json()/>
                 <leptos_meta::MetaTags/>
@@ -67,7 +68,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/warren.css"/>
         <Title text="Warren"/>
         <Router>
             <Routes fallback=pages::NotFound>

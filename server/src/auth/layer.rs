@@ -361,12 +361,27 @@ pub fn error(error: AppError) -> Response {
     (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(error)).into_response()
 }
 
+/// The stylesheet's URL for this page, which is rendered outside leptos: content-hashed when
+/// cargo-leptos hashed it (read from hash.txt beside the binary, as leptos_meta does for pages).
+fn stylesheet_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        let hashing = std::env::var("LEPTOS_HASH_FILES").is_ok_and(|v| v == "true");
+        let hashes = std::env::current_exe().and_then(|exe| std::fs::read_to_string(exe.with_file_name("hash.txt")));
+        let hash = hashes.ok().filter(|_| hashing).and_then(|hashes| {
+            hashes.lines().find_map(|line| line.trim().strip_prefix("css:").map(|h| h.trim().to_string()))
+        });
+        hash.map_or_else(|| "/pkg/warren.css".to_string(), |hash| format!("/pkg/warren.{hash}.css"))
+    })
+}
+
 fn forbidden(path: &str, reason: &str) -> Response {
     if policy::is_page(path) {
         let body = format!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not allowed · Warren</title>\
-             <link rel=\"stylesheet\" href=\"/pkg/warren.css\"></head><body><main class=\"not-found\">\
-             <h1>Not allowed</h1><p>{reason}.</p><p><a href=\"/\">Warren</a></p></main></body></html>"
+             <link rel=\"stylesheet\" href=\"{}\"></head><body><main class=\"not-found\">\
+             <h1>Not allowed</h1><p>{reason}.</p><p><a href=\"/\">Warren</a></p></main></body></html>",
+            stylesheet_href()
         );
         return (StatusCode::FORBIDDEN, axum::response::Html(body)).into_response();
     }

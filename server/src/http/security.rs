@@ -15,7 +15,9 @@ pub async fn content_security_policy(mut request: Request, next: Next) -> Respon
     let nonce = Nonce::new();
     request.extensions_mut().insert(nonce.clone());
     let static_file = request.uri().path().starts_with("/pkg/");
+    let hashed = static_file && is_hashed(request.uri().path());
     let mut response = next.run(request).await;
+    let found = response.status().is_success();
     // cargo-leptos's live reload (development only) talks over a WebSocket.
     let reload = if std::env::var_os("LEPTOS_WATCH").is_some() { " ws: wss:" } else { "" };
     let policy = format!(
@@ -31,7 +33,21 @@ pub async fn content_security_policy(mut request: Request, next: Next) -> Respon
     if !static_file && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    // A content-hashed file never changes under its name: a second visit asks for none of them.
+    if hashed && found {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    }
     response
+}
+
+/// Whether a file name carries cargo-leptos' content hash (`warren.<22 base64url chars>.wasm`).
+fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let mut parts = name.rsplit('.');
+    let (_extension, hash) = (parts.next(), parts.next().unwrap_or_default());
+    parts.next().is_some()
+        && hash.len() == 22
+        && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Makes leptos use this request's nonce (it provides one of its own before this runs).
@@ -39,5 +55,18 @@ pub fn provide_request_nonce() {
     if let Some(nonce) = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<Nonce>().cloned())
     {
         provide_context(nonce);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn hashed_names_are_told_from_plain_ones() {
+        assert!(is_hashed("/pkg/warren.Yk2cJ0ZsVqQ8x1m_A-b3Cw.wasm"));
+        assert!(!is_hashed("/pkg/warren.wasm"));
+        assert!(!is_hashed("/pkg/warren_bg.wasm"));
+        assert!(!is_hashed("/pkg/Yk2cJ0ZsVqQ8x1m_A-b3Cw.wasm"));
     }
 }
