@@ -2,6 +2,7 @@
 //! static files and health, with the layers every request passes (canonical path, sign-in and
 //! access table, security headers, body limit, compression).
 
+pub mod assets;
 mod audit_export;
 mod downloads;
 pub mod live;

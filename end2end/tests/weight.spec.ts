@@ -1,0 +1,40 @@
+// The weight budget (issue 20): what each page's first load transfers, with brotli and with gzip
+// only, may not grow past its budget, and a second visit downloads no WASM, JS or CSS. Bytes, not
+// times: they do not depend on the machine. The budgets are today's sizes and a few KB of slack,
+// lowered as pages are split off; the targets are 350 KB (brotli) and 450 KB (gzip) per page and
+// 250 KB for the kiosk. `bench/first_load.sh` prints the whole table, with hydration times.
+import { ADMIN_STATE } from './accounts';
+import { expect, test } from './helpers';
+import { measure, pages } from './weight';
+
+const KB = 1000;
+// [brotli, gzip only], bytes on the wire.
+const BUDGET: Record<string, [number, number]> = {
+  overview: [675 * KB, 1_000 * KB],
+  queues: [675 * KB, 1_000 * KB],
+  queue: [675 * KB, 1_000 * KB],
+  exchange: [675 * KB, 1_000 * KB],
+  policies: [675 * KB, 1_000 * KB],
+  definitions: [675 * KB, 1_000 * KB],
+  admin: [675 * KB, 1_000 * KB],
+  dashboards: [675 * KB, 1_000 * KB],
+  kiosk: [675 * KB, 1_000 * KB],
+};
+
+test('every page stays within its first-load budget, and a second visit hits the cache', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const { pages: urls, kioskState } = await pages(browser);
+  expect(Object.keys(urls).sort()).toEqual(Object.keys(BUDGET).sort());
+  const over: string[] = [];
+  for (const [name, url] of Object.entries(urls)) {
+    const state = name === 'kiosk' ? kioskState : ADMIN_STATE;
+    const [brotli, gzip] = BUDGET[name];
+    const br = await measure(browser, url, state);
+    const gz = await measure(browser, url, state, { gzipOnly: true });
+    console.log(`${name.padEnd(12)} brotli ${br.first.total} B (wasm ${br.first.wasm}), gzip ${gz.first.total} B, again ${br.again} B`);
+    if (br.first.total > brotli) over.push(`${name}: ${br.first.total} B with brotli > ${brotli}`);
+    if (gz.first.total > gzip) over.push(`${name}: ${gz.first.total} B with gzip only > ${gzip}`);
+    if (br.again > 0) over.push(`${name}: a second visit downloaded ${br.again} B of WASM, JS and CSS`);
+  }
+  expect(over).toEqual([]);
+});
