@@ -8,7 +8,4 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 source scripts/lib.sh
 
-scripts/setup.sh
-ensure_running 3.10 4.0 trio trio4
-browser_test_env
-LEPTOS_END2END_CMD="npx playwright test -c playwright.bench.config.ts" cargo leptos end-to-end --release --precompress
+release_browser_run playwright.bench.config.ts

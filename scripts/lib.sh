@@ -37,3 +37,12 @@ browser_test_env() {
   export WARREN_E2E_VIEWER_PASSWORD="$(made_up e2e-viewer)"
   export WARREN_CONFIG="$PWD/end2end/warren.e2e.toml"
 }
+
+# One Playwright config (the soak, the first-load bench) against a release build served as in
+# production, with the browser suite's setup and brokers.
+release_browser_run() { # playwright config
+  scripts/setup.sh
+  ensure_running 3.10 4.0 trio trio4
+  browser_test_env
+  LEPTOS_END2END_CMD="npx playwright test -c $1" cargo leptos end-to-end --release --precompress
+}
