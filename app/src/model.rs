@@ -32,18 +32,7 @@ pub struct Freshness {
     pub held: Vec<HeldPart>,
 }
 
-/// The parts of a cluster's snapshot, each read with its own requests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SnapshotPart {
-    /// The overview and the nodes.
-    Overview,
-    Vhosts,
-    Queues,
-    Exchanges,
-    Bindings,
-    /// Policies and operator policies.
-    Policies,
-}
+pub use domain::snapshot::SnapshotPart;
 
 /// A part of the snapshot older than the rest: since when its figures are.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

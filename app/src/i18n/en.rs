@@ -1,7 +1,7 @@
 //! English texts (see `Texts` for what each one is).
 
 use super::Texts;
-use crate::model::SnapshotPart;
+use domain::snapshot::SnapshotPart;
 
 pub const EN: Texts = Texts {
     switch_language: "中文",

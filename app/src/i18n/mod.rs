@@ -12,7 +12,7 @@ pub use zh::ZH;
 
 use leptos::prelude::*;
 
-use crate::model::SnapshotPart;
+use domain::snapshot::SnapshotPart;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {

@@ -1,7 +1,7 @@
 //! Simplified Chinese texts, in the terms of the seed documents Warren came from.
 
 use super::Texts;
-use crate::model::SnapshotPart;
+use domain::snapshot::SnapshotPart;
 
 pub const ZH: Texts = Texts {
     switch_language: "English",
