@@ -131,6 +131,10 @@ impl Broker for HttpBroker {
     }
 
     async fn probe_nodes(&self) -> bool {
+        // One node is asked by `probe` already, and has no other to be named beside.
+        if self.nodes.len() == 1 {
+            return true;
+        }
         let whoami = Request {
             method: Method::GET,
             endpoint: "whoami",
