@@ -13,7 +13,8 @@ Steps:
     exchange `bench.x` with routing key bench.<i>, created through the broker's definitions import for
     the vhost (timed; falls back to concurrent PUTs), and every 16th queue holding 1-25 persistent
     messages (published concurrently through the HTTP API). What already exists is left alone.
- 2. Start target/release/warren on a free port with a one-cluster config; wait for /healthz and for
+ 2. Start the release binary (--warren-bin; default $WARREN_BIN, else $CARGO_TARGET_DIR/release/warren,
+    else target/release/warren) on a free port with a one-cluster config; wait for /healthz and for
     the first snapshot (list_queues total >= N).
  3. Queue page latency (p50/p95/mean): broker paged query with columns=, the same as the built-in UI
     sends it, Warren's list_queues server function, Warren's server-rendered queue page.
@@ -452,6 +453,13 @@ def broker_stats_lag(args, broker, queue="bench-q-00001"):
 
 # ---------------------------------------------------------------- Warren process and metrics
 
+def default_binary():
+    """$WARREN_BIN, else the release build in $CARGO_TARGET_DIR (CI's), else target/release/warren."""
+    if os.environ.get("WARREN_BIN"):
+        return os.environ["WARREN_BIN"]
+    return os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release", "warren")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -479,7 +487,9 @@ class Warren:
         with open(config, "w") as f:
             f.write(f'[[cluster]]\nname = "{CLUSTER}"\nurls = ["{self.args.broker}"]\n'
                     f'username = "{self.args.auth.split(":")[0]}"\npassword = "{self.args.auth.split(":", 1)[1]}"\n'
-                    f"refresh_interval_secs = {self.args.interval}\n")
+                    f"refresh_interval_secs = {self.args.interval}\n"
+                    # All the bench's live clients share one screen token: lift the per-identity cap.
+                    f"[auth]\nlive_streams_per_identity = {self.args.clients + 100}\n")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, WARREN_CONFIG=config, WARREN_LISTEN=f"127.0.0.1:{self.port}",
@@ -538,7 +548,7 @@ class Warren:
         out = {}
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:
-                if line.startswith(("VmRSS:", "VmHWM:")):
+                if line.startswith(("VmRSS:", "VmHWM:", "RssAnon:", "RssFile:")):
                     key, value = line.split(":", 1)
                     out[key] = int(value.split()[0]) / 1024  # MiB
         return out
@@ -733,40 +743,48 @@ async def wait_clients(warren, clients, expected, timeout=60):
     return gauge
 
 
-async def measure_refreshes(warren, clients, refreshes):
-    """Broker requests per refresh and seconds per refresh over >= `refreshes` refreshes, measured
-    between refresh completions; events per client in that window."""
+async def next_refresh(warren, after=None):
+    """(counters, monotonic time) as soon as more than `after` refreshes have completed (default:
+    the count now, i.e. the next completion)."""
     async def snap():
         return counters(await athread(warren.metrics)), time.monotonic()
 
-    async def next_completion(after):
-        # A refresh takes at most the list timeout (60 s), and a slow one stretches the interval to
-        # 1.5x its time: allow two such cycles per refresh waited for.
-        c, _ = await snap()
-        timeout = (after + 1 - (c["ok"] + c["error"])) * 2 * (60 + 90) + warren.args.interval
-        started = time.monotonic()
-        while time.monotonic() - started < timeout:
-            c, t = await snap()
-            if c["ok"] + c["error"] > after:
-                return c, t
-            await asyncio.sleep(0.1)
-        raise SystemExit(f"no refresh completed within {timeout} s (warren_refreshes_total stuck at {after})")
-
     c, _ = await snap()
-    c0, t0 = await next_completion(c["ok"] + c["error"])
-    for cl in clients:
-        cl.mark()
-    c1, t1 = await next_completion(c0["ok"] + c0["error"] + refreshes - 1)
+    after = c["ok"] + c["error"] if after is None else after
+    # A refresh takes at most the list timeout (60 s), and a slow one stretches the interval to
+    # 1.5x its time: allow two such cycles per refresh waited for.
+    timeout = (after + 1 - (c["ok"] + c["error"])) * 2 * (60 + 90) + warren.args.interval
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        c, t = await snap()
+        if c["ok"] + c["error"] > after:
+            return c, t
+        await asyncio.sleep(0.1)
+    raise SystemExit(f"no refresh completed within {timeout} s (warren_refreshes_total stuck at {after})")
+
+
+def refresh_window(warren, c0, t0, c1, t1):
+    """Broker requests per refresh and per configured interval between two `next_refresh` points."""
     d_ref = (c1["ok"] + c1["error"]) - (c0["ok"] + c0["error"])
     d_req = c1["requests"] - c0["requests"]
     d_dur = (c1["dur_sum"] - c0["dur_sum"]) / max(1, c1["dur_count"] - c0["dur_count"])
-    per_client = [cl.since_mark for cl in clients]
     return {"refreshes": d_ref, "errors": c1["error"] - c0["error"], "requests": d_req,
             "per_refresh": d_req / d_ref, "secs_per_refresh": (t1 - t0) / d_ref, "refresh_ms": d_dur * 1000,
             # What the issue's target counts: requests per configured interval. Per refresh is not
             # comparable across runs once a slow broker stretches the interval, because queues open
             # on a page are still read every configured interval.
-            "per_interval": d_req / (t1 - t0) * warren.args.interval,
+            "per_interval": d_req / (t1 - t0) * warren.args.interval}
+
+
+async def measure_refreshes(warren, clients, refreshes):
+    """Broker requests per refresh and seconds per refresh over >= `refreshes` refreshes, measured
+    between refresh completions; events per client in that window."""
+    c0, t0 = await next_refresh(warren)
+    for cl in clients:
+        cl.mark()
+    c1, t1 = await next_refresh(warren, c0["ok"] + c0["error"] + refreshes - 1)
+    per_client = [cl.since_mark for cl in clients]
+    return {**refresh_window(warren, c0, t0, c1, t1),
             "clients": len(clients), "gauge": c1["clients"],
             "events_min": min(per_client) if per_client else 0, "events_max": max(per_client) if per_client else 0,
             "events_total_min": min(c.events for c in clients) if clients else 0,
@@ -861,6 +879,13 @@ def print_table(rows):
     log("=" * 106)
 
 
+def raise_open_files(clients):
+    """One socket per live client, and some to spare."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < clients + 200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, clients + 1000), hard))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--queues", type=int, default=50000)
@@ -877,8 +902,9 @@ def main():
     parser.add_argument("--import-chunk", type=int, default=2000,
                         help="queues (with their bindings) per definitions import POST")
     parser.add_argument("--threads", type=int, default=16, help="concurrent HTTP calls during setup")
-    parser.add_argument("--warren-bin", default=os.path.join(ROOT, "target", "release", "warren"),
-                        help="the Warren binary to start (run from the repo root)")
+    parser.add_argument("--warren-bin", default=default_binary(),
+                        help="the Warren binary to start (default: $WARREN_BIN, else "
+                             "$CARGO_TARGET_DIR/release/warren, else target/release/warren)")
     parser.add_argument("--broker", default="http://127.0.0.1:15672")
     parser.add_argument("--auth", default="guest:guest")
     parser.add_argument("--broker-only", action="store_true",
@@ -894,9 +920,7 @@ def main():
         cleanup(broker)
         return
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < args.clients + 200:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.clients + 1000), hard))
+    raise_open_files(args.clients)
 
     warren = None if args.broker_only else Warren(args)
     if warren:
