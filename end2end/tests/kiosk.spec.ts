@@ -178,6 +178,8 @@ async function ownConsole() {
     LEPTOS_SITE_ROOT: path.resolve(__dirname, '../../target/site'),
     LEPTOS_SITE_PKG_DIR: 'pkg',
     LEPTOS_ENV: 'PROD',
+    // The build's file names carry content hashes, read from hash.txt beside the binary.
+    LEPTOS_HASH_FILES: 'true',
   };
   const origin = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
