@@ -154,6 +154,13 @@ test('a frozen node is named, with the figures its peers cannot give, on a page 
     await expect(screen.getByTestId('kiosk-unreachable')).toHaveCount(0);
     await shot(page, 'frozen-node-queues');
     await shot(screen, 'frozen-node-kiosk');
+    // The same words in Chinese, then back, as the rest of the suite expects English.
+    await page.getByTestId('lang-switch').click();
+    await expect(page.getByTestId('held-parts')).toContainText('队列');
+    await expect(page.getByTestId('node-unreachable')).toContainText('无响应');
+    await shot(page, 'frozen-node-queues-zh');
+    await page.getByTestId('lang-switch').click();
+    await expect(page.getByTestId('held-parts')).toContainText('queues');
   } finally {
     await run(SCRIPT, ['thaw', `${cluster}-1`]);
   }
