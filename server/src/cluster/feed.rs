@@ -208,8 +208,12 @@ impl Feed {
         // A broker slower than the interval gets more time, not back-to-back requests; a silent
         // node, or lists held back, do not make the broker slow.
         let silent = silent.await;
-        let whole = self.state.borrow().snapshot.as_ref().is_some_and(|s| s.held.is_empty());
-        let interval = if self.state.borrow().error.is_none() && whole && !silent && took > self.configured_interval {
+        // This refresh gave a snapshot with every part: its time is the lists' usual time.
+        let whole = {
+            let state = self.state.borrow();
+            state.error.is_none() && state.snapshot.as_ref().is_some_and(|s| s.held.is_empty())
+        };
+        let interval = if whole && !silent && took > self.configured_interval {
             let stretched = Duration::from_secs((took.as_secs_f64() * 1.5).ceil() as u64);
             tracing::warn!(
                 cluster = self.name(),
