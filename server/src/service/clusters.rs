@@ -186,11 +186,15 @@ impl Clusters {
     }
 }
 
-/// Runs a history store call on the blocking pool; its errors stay in the log.
+/// History reads share one reader connection: they take turns before the pool (see `in_turn`).
+static HISTORY_READS: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
+    std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(1)));
+
+/// Runs a history store call on the blocking pool, one at a time; its errors stay in the log.
 pub(super) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, crate::store::StoreError> + Send + 'static,
 ) -> Result<T, AppError> {
-    match tokio::task::spawn_blocking(f).await {
+    match crate::store::in_turn(&HISTORY_READS, f).await {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(error)) => {
             tracing::error!(%error, "history read failed");

@@ -120,6 +120,8 @@ const MIGRATIONS: &[&str] = &[
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// One `call` at a time reaches the pool (see `in_turn`).
+    turn: Arc<tokio::sync::Semaphore>,
 }
 
 impl Store {
@@ -133,7 +135,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), turn: Arc::new(tokio::sync::Semaphore::new(1)) })
     }
 
     /// Runs `f` with the connection on the blocking pool.
@@ -143,7 +145,7 @@ impl Store {
         F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
     {
         let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
+        in_turn(&self.turn, move || {
             let mut conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             f(&mut conn)
         })
@@ -168,6 +170,23 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+/// Runs `f` on the blocking pool once `turn` lets it in. Callers of one connection wait here, as
+/// tasks, rather than on its mutex inside the pool, where each would park a thread of its own:
+/// when every live stream checks its session at the same refresh, hundreds of them, each growing
+/// the allocator's arenas.
+pub async fn in_turn<T: Send + 'static>(
+    turn: &Arc<tokio::sync::Semaphore>,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    // Never closed. The permit moves into the task: a caller who gives up does not let the next in early.
+    let permit = turn.clone().acquire_owned().await.expect("a turn semaphore is never closed");
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        f()
+    })
+    .await
 }
 
 /// Milliseconds since the Unix epoch: how the store keeps time.
@@ -196,5 +215,33 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let count: i64 = store.call(|c| c.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))).await.unwrap();
         assert_eq!(count, 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn callers_at_once_share_a_pool_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let threads = Arc::new(Mutex::new(std::collections::HashSet::new()));
+        let calls: Vec<_> = (0..100)
+            .map(|_| {
+                let (store, threads) = (store.clone(), threads.clone());
+                tokio::spawn(async move {
+                    store
+                        .call(move |c| {
+                            threads.lock().unwrap().insert(std::thread::current().id());
+                            std::thread::sleep(std::time::Duration::from_millis(1));
+                            c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for call in calls {
+            assert_eq!(call.await.unwrap().unwrap(), 1);
+        }
+        // One at a time, each on a thread the last one left idle (a second when it is not idle yet);
+        // without the turn, about one thread per caller.
+        let used = threads.lock().unwrap().len();
+        assert!(used <= 4, "{used} pool threads for 100 callers");
     }
 }
