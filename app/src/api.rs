@@ -7,10 +7,10 @@
 //! may see.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 
 use crate::auth::*;
 use crate::client::CsrfClient;
+use crate::codec::Json;
 use crate::error::AppError;
 use crate::model::*;
 use domain::backlog::{Growth, History, Range, SeriesRef};
@@ -224,77 +224,77 @@ where
 }
 
 /// What the sign-in form offers: the clusters whose RabbitMQ users may sign in. Public.
-#[server(input = Json, endpoint = "sign_in_options", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "sign_in_options", client = CsrfClient)]
 pub async fn sign_in_options() -> Result<Vec<String>, AppError> {
     use_context::<SharedAccounts>().map(|a| a.broker_sign_in_clusters()).ok_or(AppError::Internal)
 }
 
-#[server(input = Json, endpoint = "whoami", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "whoami", client = CsrfClient)]
 pub async fn whoami() -> Result<Me, AppError> {
     current_access().map(|who| who.me())
 }
 
-#[server(input = Json, endpoint = "list_clusters", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "list_clusters", client = CsrfClient)]
 pub async fn list_clusters() -> Result<Vec<ClusterInfo>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { Ok(b.clusters(&*who)) }).await
 }
 
-#[server(input = Json, endpoint = "list_vhosts", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "list_vhosts", client = CsrfClient)]
 pub async fn list_vhosts(cluster: String) -> Result<Vec<String>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.vhosts(&*who, &cluster).await }).await
 }
 
-#[server(input = Json, endpoint = "get_overview", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "get_overview", client = CsrfClient)]
 pub async fn get_overview(cluster: String) -> Result<Fresh<Overview>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.overview(&*who, &cluster).await }).await
 }
 
-#[server(input = Json, endpoint = "list_queues", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "list_queues", client = CsrfClient)]
 pub async fn list_queues(cluster: String, query: ListQuery) -> Result<Fresh<Page<QueueRow>>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.queues(&*who, &cluster, &query).await }).await
 }
 
-#[server(input = Json, endpoint = "get_queue", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "get_queue", client = CsrfClient)]
 pub async fn get_queue(cluster: String, vhost: String, name: String) -> Result<Fresh<QueueDetail>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.queue(&*who, &cluster, &vhost, &name).await }).await
 }
 
-#[server(input = Json, endpoint = "list_exchanges", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "list_exchanges", client = CsrfClient)]
 pub async fn list_exchanges(cluster: String, query: ListQuery) -> Result<Fresh<Page<ExchangeRow>>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.exchanges(&*who, &cluster, &query).await }).await
 }
 
-#[server(input = Json, endpoint = "get_exchange", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "get_exchange", client = CsrfClient)]
 pub async fn get_exchange(cluster: String, vhost: String, name: String) -> Result<Fresh<ExchangeDetail>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.exchange(&*who, &cluster, &vhost, &name).await }).await
 }
 
-#[server(input = Json, endpoint = "list_bindings", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "list_bindings", client = CsrfClient)]
 pub async fn list_bindings(cluster: String, query: ListQuery) -> Result<Fresh<Page<BindingRow>>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.bindings(&*who, &cluster, &query).await }).await
 }
 
-#[server(input = Json, endpoint = "get_topology", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "get_topology", client = CsrfClient)]
 pub async fn get_topology(cluster: String, vhost: String) -> Result<Fresh<Topology>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.topology(&*who, &cluster, &vhost).await }).await
 }
 
-#[server(input = Json, endpoint = "get_history", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "get_history", client = CsrfClient)]
 pub async fn get_history(cluster: String, series: SeriesRef, range: Range) -> Result<History, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.history(&*who, &cluster, &series, range).await }).await
 }
 
-#[server(input = Json, endpoint = "top_growing", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "top_growing", client = CsrfClient)]
 pub async fn top_growing(cluster: String, vhost: Option<String>, range: Range) -> Result<Vec<Growth>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.top_growing(&*who, &cluster, vhost, range).await }).await
 }
 
-#[server(input = Json, endpoint = "admin/list_screen_tokens", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "admin/list_screen_tokens", client = CsrfClient)]
 pub async fn list_screen_tokens() -> Result<Vec<ScreenToken>, AppError> {
     answer(Need::Role(Role::Admin), |a: SharedAccounts, who| async move { a.screen_tokens(&*who).await }).await
 }
 
-#[server(input = Json, endpoint = "admin/create_screen_token", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "admin/create_screen_token", client = CsrfClient)]
 pub async fn create_screen_token(label: String, clusters: Option<Vec<String>>) -> Result<NewScreenToken, AppError> {
     answer(Need::Role(Role::Admin), |a: SharedAccounts, who| async move {
         a.create_screen_token(&*who, &label, clusters).await
@@ -302,33 +302,33 @@ pub async fn create_screen_token(label: String, clusters: Option<Vec<String>>) -
     .await
 }
 
-#[server(input = Json, endpoint = "admin/revoke_screen_token", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "admin/revoke_screen_token", client = CsrfClient)]
 pub async fn revoke_screen_token(id: i64) -> Result<(), AppError> {
     answer(Need::Role(Role::Admin), |a: SharedAccounts, who| async move { a.revoke_screen_token(&*who, id).await })
         .await
 }
 
-#[server(input = Json, endpoint = "admin/list_users", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "admin/list_users", client = CsrfClient)]
 pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
     answer(Need::Role(Role::Admin), |a: SharedAccounts, who| async move { a.users(&*who).await }).await
 }
 
-#[server(input = Json, endpoint = "admin/list_audit", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "admin/list_audit", client = CsrfClient)]
 pub async fn list_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
     answer(Need::Role(Role::Admin), |a: SharedAccounts, who| async move { a.audit(&*who, &query).await }).await
 }
 
-#[server(input = Json, endpoint = "list_policies", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "list_policies", client = CsrfClient)]
 pub async fn list_policies(cluster: String, vhost: Option<String>) -> Result<Fresh<Policies>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.policies(&*who, &cluster, vhost).await }).await
 }
 
-#[server(input = Json, endpoint = "preview_policy", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "preview_policy", client = CsrfClient)]
 pub async fn preview_policy(cluster: String, draft: PolicyDraft) -> Result<PolicyPreview, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.preview_policy(&*who, &cluster, &draft).await }).await
 }
 
-#[server(input = Json, endpoint = "ops/publish", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/publish", client = CsrfClient)]
 pub async fn publish_message(cluster: String, message: Publish) -> Result<Published, AppError> {
     answer(
         Need::Role(Role::Operator),
@@ -337,7 +337,7 @@ pub async fn publish_message(cluster: String, message: Publish) -> Result<Publis
     .await
 }
 
-#[server(input = Json, endpoint = "ops/get_messages", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/get_messages", client = CsrfClient)]
 pub async fn get_messages(cluster: String, get: GetRequest) -> Result<Vec<GotMessage>, AppError> {
     answer(
         Need::Role(Role::Operator),
@@ -346,7 +346,7 @@ pub async fn get_messages(cluster: String, get: GetRequest) -> Result<Vec<GotMes
     .await
 }
 
-#[server(input = Json, endpoint = "ops/purge_queue", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/purge_queue", client = CsrfClient)]
 pub async fn purge_queue(cluster: String, vhost: String, name: String) -> Result<(), AppError> {
     answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
         o.purge(&*who, &cluster, &vhost, &name).await
@@ -354,7 +354,7 @@ pub async fn purge_queue(cluster: String, vhost: String, name: String) -> Result
     .await
 }
 
-#[server(input = Json, endpoint = "ops/create_queue", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/create_queue", client = CsrfClient)]
 pub async fn create_queue(cluster: String, queue: NewQueue) -> Result<(), AppError> {
     answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
         o.create_queue(&*who, &cluster, &queue).await
@@ -362,7 +362,7 @@ pub async fn create_queue(cluster: String, queue: NewQueue) -> Result<(), AppErr
     .await
 }
 
-#[server(input = Json, endpoint = "ops/delete_queue", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/delete_queue", client = CsrfClient)]
 pub async fn delete_queue(cluster: String, delete: QueueDeletion) -> Result<(), AppError> {
     answer(
         Need::Role(Role::Admin),
@@ -371,7 +371,7 @@ pub async fn delete_queue(cluster: String, delete: QueueDeletion) -> Result<(), 
     .await
 }
 
-#[server(input = Json, endpoint = "ops/create_exchange", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/create_exchange", client = CsrfClient)]
 pub async fn create_exchange(cluster: String, exchange: NewExchange) -> Result<(), AppError> {
     answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
         o.create_exchange(&*who, &cluster, &exchange).await
@@ -379,7 +379,7 @@ pub async fn create_exchange(cluster: String, exchange: NewExchange) -> Result<(
     .await
 }
 
-#[server(input = Json, endpoint = "ops/delete_exchange", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/delete_exchange", client = CsrfClient)]
 pub async fn delete_exchange(cluster: String, delete: ExchangeDeletion) -> Result<(), AppError> {
     answer(Need::Role(Role::Admin), |o: SharedOperations, who| async move {
         o.delete_exchange(&*who, &cluster, &delete).await
@@ -387,7 +387,7 @@ pub async fn delete_exchange(cluster: String, delete: ExchangeDeletion) -> Resul
     .await
 }
 
-#[server(input = Json, endpoint = "ops/add_binding", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/add_binding", client = CsrfClient)]
 pub async fn add_binding(cluster: String, binding: NewBinding) -> Result<(), AppError> {
     answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
         o.add_binding(&*who, &cluster, &binding).await
@@ -395,7 +395,7 @@ pub async fn add_binding(cluster: String, binding: NewBinding) -> Result<(), App
     .await
 }
 
-#[server(input = Json, endpoint = "ops/remove_binding", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/remove_binding", client = CsrfClient)]
 pub async fn remove_binding(cluster: String, binding: BindingRef) -> Result<(), AppError> {
     answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
         o.remove_binding(&*who, &cluster, &binding).await
@@ -403,7 +403,7 @@ pub async fn remove_binding(cluster: String, binding: BindingRef) -> Result<(), 
     .await
 }
 
-#[server(input = Json, endpoint = "ops/save_policy", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/save_policy", client = CsrfClient)]
 pub async fn save_policy(cluster: String, draft: PolicyDraft) -> Result<(), AppError> {
     answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
         o.save_policy(&*who, &cluster, &draft).await
@@ -411,7 +411,7 @@ pub async fn save_policy(cluster: String, draft: PolicyDraft) -> Result<(), AppE
     .await
 }
 
-#[server(input = Json, endpoint = "ops/delete_policy", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/delete_policy", client = CsrfClient)]
 pub async fn delete_policy(cluster: String, policy: PolicyRef) -> Result<(), AppError> {
     answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
         o.delete_policy(&*who, &cluster, &policy).await
@@ -419,7 +419,7 @@ pub async fn delete_policy(cluster: String, policy: PolicyRef) -> Result<(), App
     .await
 }
 
-#[server(input = Json, endpoint = "ops/preview_import", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/preview_import", client = CsrfClient)]
 pub async fn preview_import(cluster: String, import: Import) -> Result<ImportPreview, AppError> {
     answer(Need::Role(Role::Admin), |o: SharedOperations, who| async move {
         o.preview_import(&*who, &cluster, &import).await
@@ -427,7 +427,7 @@ pub async fn preview_import(cluster: String, import: Import) -> Result<ImportPre
     .await
 }
 
-#[server(input = Json, endpoint = "ops/import_definitions", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/import_definitions", client = CsrfClient)]
 pub async fn import_definitions(cluster: String, import: Import) -> Result<ImportPreview, AppError> {
     answer(Need::Role(Role::Admin), |o: SharedOperations, who| async move {
         o.import_definitions(&*who, &cluster, &import).await
@@ -435,12 +435,12 @@ pub async fn import_definitions(cluster: String, import: Import) -> Result<Impor
     .await
 }
 
-#[server(input = Json, endpoint = "ops/list_templates", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/list_templates", client = CsrfClient)]
 pub async fn list_templates() -> Result<Vec<Template>, AppError> {
     answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move { o.templates(&*who).await }).await
 }
 
-#[server(input = Json, endpoint = "ops/save_template", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/save_template", client = CsrfClient)]
 pub async fn save_template(name: String, message: Publish) -> Result<(), AppError> {
     answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
         o.save_template(&*who, &name, &message).await
@@ -448,23 +448,23 @@ pub async fn save_template(name: String, message: Publish) -> Result<(), AppErro
     .await
 }
 
-#[server(input = Json, endpoint = "ops/delete_template", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "ops/delete_template", client = CsrfClient)]
 pub async fn delete_template(name: String) -> Result<(), AppError> {
     answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move { o.delete_template(&*who, &name).await })
         .await
 }
 
-#[server(input = Json, endpoint = "list_dashboards", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "list_dashboards", client = CsrfClient)]
 pub async fn list_dashboards() -> Result<Vec<Dashboard>, AppError> {
     answer(Need::Read, |d: SharedDashboards, who| async move { d.dashboards(&*who).await }).await
 }
 
-#[server(input = Json, endpoint = "get_dashboard", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "get_dashboard", client = CsrfClient)]
 pub async fn get_dashboard(id: i64) -> Result<Dashboard, AppError> {
     answer(Need::Read, |d: SharedDashboards, who| async move { d.dashboard(&*who, id).await }).await
 }
 
-#[server(input = Json, endpoint = "admin/save_dashboard", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "admin/save_dashboard", client = CsrfClient)]
 pub async fn save_dashboard(id: Option<i64>, rev: u64, spec: DashboardSpec) -> Result<Dashboard, AppError> {
     answer(
         Need::Role(Role::Admin),
@@ -473,18 +473,18 @@ pub async fn save_dashboard(id: Option<i64>, rev: u64, spec: DashboardSpec) -> R
     .await
 }
 
-#[server(input = Json, endpoint = "admin/delete_dashboard", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "admin/delete_dashboard", client = CsrfClient)]
 pub async fn delete_dashboard(id: i64) -> Result<(), AppError> {
     answer(Need::Role(Role::Admin), |d: SharedDashboards, who| async move { d.delete_dashboard(&*who, id).await }).await
 }
 
-#[server(input = Json, endpoint = "admin/import_dashboards", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "admin/import_dashboards", client = CsrfClient)]
 pub async fn import_dashboards(specs: Vec<DashboardSpec>) -> Result<Vec<Dashboard>, AppError> {
     answer(Need::Role(Role::Admin), |d: SharedDashboards, who| async move { d.import_dashboards(&*who, specs).await })
         .await
 }
 
-#[server(input = Json, endpoint = "get_tiles", client = CsrfClient)]
+#[server(input = Json, output = Json, endpoint = "get_tiles", client = CsrfClient)]
 pub async fn get_tiles(
     cluster: String,
     kinds: Vec<TileKind>,

@@ -2,7 +2,6 @@
 //! internals (URLs, bodies, stack of causes) in its own logs; the browser gets what it needs to
 //! explain the problem to a person.
 
-use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -25,10 +24,16 @@ pub enum AppError {
     NotFound(String),
     #[error("bad request: {0}")]
     BadRequest(String),
-    /// Shared rules refused the request. Pages word the problems in the reader's language; API
-    /// clients read `message`, the same words in English.
+    /// Shared rules refused the request: `message` words the problems in English (what API
+    /// clients read), `message_zh` in Chinese. Pages show one of the two, so the browser skips
+    /// the typed problems: their decoders would otherwise weigh on every page's WASM.
     #[error("{message}")]
-    Invalid { problems: Vec<domain::problem::Problem>, message: String },
+    Invalid {
+        #[cfg_attr(feature = "hydrate", serde(skip_deserializing))]
+        problems: Vec<domain::problem::Problem>,
+        message: String,
+        message_zh: String,
+    },
     /// A call whose body is not the JSON the function takes (wrong types, missing fields).
     #[error("the request is not what this call takes: {0}")]
     Undecodable(String),
@@ -63,17 +68,18 @@ pub enum AppError {
 impl AppError {
     /// The request breaks these rules (at least one).
     pub fn invalid(problems: Vec<domain::problem::Problem>) -> Self {
-        let english: Vec<String> = problems.iter().map(|p| crate::i18n::Lang::En.problem(p)).collect();
-        Self::Invalid { message: english.join("; "), problems }
+        use crate::i18n::Lang;
+        let worded =
+            |lang: Lang| problems.iter().map(|p| lang.problem(p)).collect::<Vec<_>>().join(lang.texts().list_separator);
+        Self::Invalid { message: worded(Lang::En), message_zh: worded(Lang::Zh), problems }
     }
 
     /// The problems in `lang`, for a page; any other error as it is.
     pub fn in_language(&self, lang: crate::i18n::Lang) -> String {
-        match self {
-            Self::Invalid { problems, .. } => {
-                problems.iter().map(|p| lang.problem(p)).collect::<Vec<_>>().join(lang.texts().list_separator)
-            }
-            other => other.to_string(),
+        match (self, lang) {
+            (Self::Invalid { message, .. }, crate::i18n::Lang::En) => message.clone(),
+            (Self::Invalid { message_zh, .. }, crate::i18n::Lang::Zh) => message_zh.clone(),
+            (other, _) => other.to_string(),
         }
     }
 }
@@ -139,7 +145,7 @@ impl AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = crate::codec::TextJson;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
@@ -148,5 +154,22 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Deserialization(msg) if cfg!(feature = "ssr") => Self::Undecodable(msg),
             other => Self::Transport(other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use domain::ops::{FormProblem, ObjectKind};
+
+    #[test]
+    fn a_refusal_reaches_the_page_in_both_languages() {
+        let problem = FormProblem::NameEmpty { kind: ObjectKind::Queue };
+        let sent = serde_json::to_string(&AppError::from(problem.clone())).unwrap();
+        let got: AppError = serde_json::from_str(&sent).unwrap();
+        assert_eq!(got.in_language(Lang::En), "the queue name is empty");
+        assert_eq!(got.in_language(Lang::Zh), Lang::Zh.problem(&problem.into()));
+        assert_ne!(got.in_language(Lang::Zh), got.in_language(Lang::En));
     }
 }

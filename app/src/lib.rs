@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod chart;
 mod client;
+mod codec;
 mod components;
 pub mod error;
 pub mod format;

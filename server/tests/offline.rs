@@ -6,6 +6,7 @@ mod recorded;
 
 use app::api::{Backend, Operations as _};
 use app::error::AppError;
+use app::i18n::Lang;
 use app::model::ListQuery;
 use domain::dashboard::{QueueSet, TileData, TileKind};
 use domain::ops::queue::QueueType;
@@ -165,9 +166,10 @@ async fn writes_send_the_broker_what_the_form_says_and_refuse_bad_ones_unsent() 
         let unnamed = NewQueue { name: String::new(), ..queue.clone() };
         let refused = ops.create_queue(&admin(), version, &unnamed).await.unwrap_err();
         match refused {
-            AppError::Invalid { problems, message } => {
+            AppError::Invalid { problems, message, message_zh } => {
                 assert_eq!(problems, [domain::ops::FormProblem::NameEmpty { kind: ObjectKind::Queue }.into()]);
                 assert_eq!(message, "the queue name is empty", "API clients read English");
+                assert_eq!(message_zh, Lang::Zh.problem(&problems[0]), "pages show one of the two");
             }
             other => panic!("{version}: {other:?}"),
         }

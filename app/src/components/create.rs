@@ -6,7 +6,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{list_vhosts, CreateExchange, CreateQueue};
 use crate::components::forms::{outcome_view, problem_banner, use_ready, TypedRows};
-use crate::components::layout::use_vhost_filter;
+use crate::components::list::use_vhost_filter;
 use crate::components::live::use_cluster;
 use crate::i18n::use_texts;
 use crate::urls;

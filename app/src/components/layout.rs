@@ -8,16 +8,11 @@ use leptos_router::NavigateOptions;
 use crate::api::{list_clusters, list_vhosts};
 use crate::auth::{csrf_token, IdentityKind, Need};
 use crate::components::forms::use_me;
+use crate::components::list::use_vhost_filter;
 use crate::components::live::use_cluster;
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::sections::SECTIONS;
 use crate::urls;
-
-/// The vhost filter, from the `vhost` query parameter; empty means all vhosts.
-pub fn use_vhost_filter() -> Memo<String> {
-    let query = use_query_map();
-    Memo::new(move |_| query.read().get("vhost").unwrap_or_default())
-}
 
 #[component]
 pub fn Layout() -> impl IntoView {

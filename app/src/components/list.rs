@@ -18,6 +18,12 @@ pub fn use_list_query() -> Memo<ListQuery> {
     })
 }
 
+/// The vhost filter, from the `vhost` query parameter; empty means all vhosts.
+pub fn use_vhost_filter() -> Memo<String> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get("vhost").unwrap_or_default())
+}
+
 /// The URL of the current list page showing `query`.
 pub fn list_href(path: &str, query: &ListQuery) -> String {
     let pairs = query.to_pairs();

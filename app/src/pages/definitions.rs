@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::api::{list_vhosts, ImportDefinitions, PreviewImport};
 use crate::auth::Role;
 use crate::components::forms::{outcome_view, use_ready, ConfirmButton, FilePicker, IfRole};
-use crate::components::layout::use_vhost_filter;
+use crate::components::list::use_vhost_filter;
 use crate::components::live::use_cluster;
 use crate::i18n::{use_lang, use_texts};
 use crate::urls;

@@ -4,7 +4,7 @@ use crate::api::{list_policies, preview_policy, DeletePolicy, SavePolicy};
 use crate::auth::Role;
 use crate::components::fault::{fetched, ErrorView};
 use crate::components::forms::{outcome_view, use_ready, ConfirmButton, IfRole};
-use crate::components::layout::use_vhost_filter;
+use crate::components::list::use_vhost_filter;
 use crate::components::live::use_cluster;
 use crate::i18n::{use_lang, use_texts};
 use domain::policy::{

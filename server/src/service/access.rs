@@ -5,10 +5,20 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use app::auth::{Access, Actor, IdentityKind, Me, Role};
+use app::error::AppError;
 use regex::Regex;
 
 use crate::config::secret::Secret;
 use crate::store::audit::query::{AuditScope, VhostCheck};
+
+/// Refuses a vhost outside the identity's scope.
+pub(super) fn check_vhost(who: &dyn Access, cluster: &str, vhost: &str) -> Result<(), AppError> {
+    if who.may_see_vhost(cluster, vhost) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("vhost {vhost:?} is not among yours")))
+    }
+}
 
 /// Which vhosts of its clusters an identity may see.
 #[derive(Clone, Debug)]

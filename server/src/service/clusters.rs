@@ -11,8 +11,8 @@ use app::model::*;
 use domain::backlog::Range;
 use tokio_util::sync::CancellationToken;
 
-use super::listing::{select, NameMatcher, Order};
-use super::reads::{check_vhost, InVhost};
+use super::access::check_vhost;
+use super::listing::{select, InVhost, NameMatcher, Order};
 use crate::broker::http::HttpBroker;
 use crate::broker::Broker;
 use crate::cluster::feed::Feed;

@@ -10,6 +10,29 @@ use app::model::*;
 /// huge automaton (`\w{1000}`); refuse those rather than spend memory and time on them.
 pub(super) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
+/// Rows that belong to a vhost, so lists can leave out the vhosts someone may not see.
+pub(super) trait InVhost {
+    fn vhost(&self) -> &str;
+}
+
+impl InVhost for QueueRow {
+    fn vhost(&self) -> &str {
+        &self.vhost
+    }
+}
+
+impl InVhost for ExchangeRow {
+    fn vhost(&self) -> &str {
+        &self.vhost
+    }
+}
+
+impl InVhost for BindingRow {
+    fn vhost(&self) -> &str {
+        &self.vhost
+    }
+}
+
 pub(super) type Order<T> = Option<fn(&T, &T) -> Ordering>;
 
 /// Filters, sorts and pages rows given in the snapshot's (vhost, name) order. The sort is stable,

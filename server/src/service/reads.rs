@@ -11,42 +11,12 @@ use domain::backlog::{forecast, Growth, History, Range, SeriesRef, Source};
 use domain::dashboard::{QueueSet, TileData, TileKind, TopBy};
 use domain::policy::{Policies, PolicyDraft, PolicyInfo, PolicyPreview};
 
+use super::access::check_vhost;
 use super::clusters::{blocking, Clusters};
 use super::listing::{binding_order, exchange_order, queue_order, NameMatcher};
 use super::preview::{policy_preview, EXPENSIVE_READS, PREVIEW_BUDGET};
 use crate::cluster::snapshot::Snapshot;
 use crate::service::tiles;
-
-/// Rows that belong to a vhost, so lists can leave out the vhosts someone may not see.
-pub(super) trait InVhost {
-    fn vhost(&self) -> &str;
-}
-
-impl InVhost for QueueRow {
-    fn vhost(&self) -> &str {
-        &self.vhost
-    }
-}
-
-impl InVhost for ExchangeRow {
-    fn vhost(&self) -> &str {
-        &self.vhost
-    }
-}
-
-impl InVhost for BindingRow {
-    fn vhost(&self) -> &str {
-        &self.vhost
-    }
-}
-
-pub(super) fn check_vhost(who: &dyn Access, cluster: &str, vhost: &str) -> Result<(), AppError> {
-    if who.may_see_vhost(cluster, vhost) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!("vhost {vhost:?} is not among yours")))
-    }
-}
 
 /// The overview as someone limited to some vhosts may see it: totals from their queues and
 /// exchanges only; connections, channels and the cluster-wide chart left out.

@@ -10,6 +10,7 @@ pub mod names;
 pub mod problem;
 pub mod publish;
 pub mod queue;
+pub mod queue_type;
 pub mod typed;
 
 // The paths other crates (and the policy and definitions rules) have always used.

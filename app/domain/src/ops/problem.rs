@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::queue::QueueType;
+use super::queue_type::QueueType;
 
 /// The object a name belongs to, so a problem with it can say which one (in either language).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,39 +1,12 @@
-//! Creating and deleting queues: the queue types, and the `x-` arguments the form knows.
+//! Creating and deleting queues, and the `x-` arguments the form knows for each queue type.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::names::{check_name, check_new_name};
 use super::problem::{FormProblem, ObjectKind, Table};
+pub use super::queue_type::QueueType;
 use super::typed::{typed_map, TypedEntry, ValueKind};
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum QueueType {
-    #[default]
-    Classic,
-    Quorum,
-    Stream,
-}
-
-impl QueueType {
-    pub const ALL: [QueueType; 3] = [QueueType::Classic, QueueType::Quorum, QueueType::Stream];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QueueType::Classic => "classic",
-            QueueType::Quorum => "quorum",
-            QueueType::Stream => "stream",
-        }
-    }
-
-    pub fn parse(text: &str) -> QueueType {
-        match text {
-            "quorum" => QueueType::Quorum,
-            "stream" => QueueType::Stream,
-            _ => QueueType::Classic,
-        }
-    }
-}
 
 /// A queue argument the form offers with its own field: `x-` name, value type, and which queue
 /// types take it.
