@@ -6,14 +6,15 @@ use app::error::AppError;
 use super::Auth;
 use crate::service::access::Principal;
 use crate::store::audit::{Outcome, Target};
-use crate::store::StoreError;
 use crate::store::{tokens, users};
+use crate::store::{Store, StoreError};
 
-/// Runs blocking store work off the async threads.
+/// Runs blocking store work off the async threads, in the store's turn.
 async fn blocking<T: Send + 'static>(
+    store: &Store,
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, AppError> {
-    Ok(tokio::task::spawn_blocking(f).await.map_err(|e| StoreError::Task(e.to_string()))??)
+    Ok(store.blocking(f).await??)
 }
 
 /// The server's identity behind `who`: what its scope is made of.
@@ -29,7 +30,7 @@ impl app::api::Accounts for Auth {
     async fn screen_tokens(&self, who: &dyn Access) -> Result<Vec<ScreenToken>, AppError> {
         let me = principal(who)?.clone();
         let store = self.store.clone();
-        let all = blocking(move || tokens::list(&store)).await?;
+        let all = blocking(&self.store, move || tokens::list(&store)).await?;
         Ok(all.into_iter().filter(|t| me.covers(t.clusters.as_deref(), t.vhost_pattern.as_deref())).collect())
     }
 
@@ -64,7 +65,7 @@ impl app::api::Accounts for Auth {
         }
         let (store, by) = (self.store.clone(), who.actor().name);
         let (info, token) =
-            blocking(move || tokens::create_scoped(&store, &label, clusters, vhost_pattern, &by)).await?;
+            blocking(&self.store, move || tokens::create_scoped(&store, &label, clusters, vhost_pattern, &by)).await?;
         let target =
             Target { object: Some(format!("screen token {} {:?}", info.id, info.label)), ..Default::default() };
         self.audit.record(&who.actor(), "create_screen_token", target, Outcome::Ok, None).await;
@@ -75,7 +76,7 @@ impl app::api::Accounts for Auth {
         // A token outside the admin's scope is as good as absent to them.
         let mine = self.screen_tokens(who).await?.iter().any(|t| t.id == id && t.revoked_at_ms.is_none());
         let store = self.store.clone();
-        let revoked = mine && blocking(move || tokens::revoke(&store, id)).await?;
+        let revoked = mine && blocking(&self.store, move || tokens::revoke(&store, id)).await?;
         let target = Target { object: Some(format!("screen token {id}")), ..Default::default() };
         let outcome = if revoked { Outcome::Ok } else { Outcome::Failed };
         self.audit.record(&who.actor(), "revoke_screen_token", target, outcome, None).await;

@@ -348,8 +348,8 @@ async fn setup(State(auth): State<Arc<Auth>>, request: Request) -> Response {
     }
     let store = auth.store.clone();
     let (name, password) = (username.clone(), form.password.clone());
-    let added =
-        tokio::task::spawn_blocking(move || users::add(&store, &name, &password, Role::Admin, None, None, true)).await;
+    let own = store.clone();
+    let added = store.blocking(move || users::add(&own, &name, &password, Role::Admin, None, None, true)).await;
     match added {
         Ok(Ok(())) => {}
         Ok(Err(users::UserError::Exists(_))) => return back("done"),

@@ -93,8 +93,8 @@ impl Clusters {
                 Err(error) => tracing::warn!(cluster, %error, "Prometheus failed; using Warren's own history"),
             }
         }
-        let (store, name) = (self.history_store()?, cluster.to_string());
-        blocking(move || store.backlogs_at_start(&name, range, now)).await
+        let name = cluster.to_string();
+        read_history(&self.history_store()?, move |h| h.backlogs_at_start(&name, range, now)).await
     }
 
     pub fn first(&self) -> &str {
@@ -186,23 +186,13 @@ impl Clusters {
     }
 }
 
-/// History reads share one reader connection: they take turns before the pool (see `in_turn`).
-static HISTORY_READS: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
-    std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(1)));
-
-/// Runs a history store call on the blocking pool, one at a time; its errors stay in the log.
-pub(super) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, crate::store::StoreError> + Send + 'static,
+/// Reads Warren's own history, in the readers' turn; its errors stay in the log.
+pub(super) async fn read_history<T: Send + 'static>(
+    history: &Arc<HistoryStore>,
+    read: impl FnOnce(&HistoryStore) -> Result<T, crate::store::StoreError> + Send + 'static,
 ) -> Result<T, AppError> {
-    match crate::store::in_turn(&HISTORY_READS, f).await {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(error)) => {
-            tracing::error!(%error, "history read failed");
-            Err(AppError::Internal)
-        }
-        Err(error) => {
-            tracing::error!(%error, "history task failed");
-            Err(AppError::Internal)
-        }
-    }
+    history.reading(read).await.map_err(|error| {
+        tracing::error!(%error, "history read failed");
+        AppError::Internal
+    })
 }

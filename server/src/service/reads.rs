@@ -12,7 +12,7 @@ use domain::dashboard::{QueueSet, TileData, TileKind, TopBy};
 use domain::policy::{Policies, PolicyDraft, PolicyInfo, PolicyPreview};
 
 use super::access::check_vhost;
-use super::clusters::{blocking, Clusters};
+use super::clusters::{read_history, Clusters};
 use super::listing::{binding_order, exchange_order, queue_order, NameMatcher};
 use super::preview::{policy_preview, EXPENSIVE_READS, PREVIEW_BUDGET};
 use crate::cluster::snapshot::Snapshot;
@@ -255,8 +255,8 @@ impl app::api::Backend for Clusters {
         let (points, recent) = match read {
             Some(read) => read,
             None => {
-                let (store, name, series) = (self.history_store()?, cluster.to_string(), series.clone());
-                blocking(move || {
+                let (name, series) = (cluster.to_string(), series.clone());
+                read_history(&self.history_store()?, move |store| {
                     let points = store.read(&name, &series, range, now)?;
                     let recent = match wants_recent {
                         true => Some(store.read(&name, &series, Range::TenMinutes, now)?),

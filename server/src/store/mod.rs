@@ -154,7 +154,14 @@ impl Store {
         .map_err(StoreError::from)
     }
 
-    /// Runs `f` with the connection on the current thread: for the command line, which has no runtime.
+    /// Runs `f`, which uses the store's synchronous functions (`call_now`), on the blocking pool in
+    /// the store's turn, like `call`.
+    pub async fn blocking<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, StoreError> {
+        in_turn(&self.turn, f).await.map_err(|e| StoreError::Task(e.to_string()))
+    }
+
+    /// Runs `f` with the connection on the current thread: for the command line, which has no
+    /// runtime, and for `blocking`.
     pub fn call_now<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
         let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(f(&mut conn)?)

@@ -129,8 +129,8 @@ pub fn list(store: &Store) -> Result<Vec<User>, StoreError> {
 }
 
 pub async fn list_async(store: &Store) -> Result<Vec<User>, StoreError> {
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || list(&store)).await.map_err(|e| StoreError::Task(e.to_string()))?
+    let own = store.clone();
+    store.blocking(move || list(&own)).await?
 }
 
 /// Adds a user; `only_if_none` makes it the first-run setup, which must not add a second admin.

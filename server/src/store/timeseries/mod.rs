@@ -77,6 +77,8 @@ pub struct History {
     clusters: Mutex<HashMap<String, Arc<Mutex<ClusterState>>>>,
     /// The last `backlogs_at_start` of each cluster and range, with the start it was read at.
     starts: Mutex<Starts>,
+    /// Readers take turns for `reader` before the blocking pool (see `store::in_turn`).
+    reads: Arc<tokio::sync::Semaphore>,
 }
 
 /// Each queue's backlog (ready + unacked), by vhost and name.
@@ -96,6 +98,7 @@ impl History {
             config,
             clusters: Mutex::new(HashMap::new()),
             starts: Mutex::new(HashMap::new()),
+            reads: Arc::new(tokio::sync::Semaphore::new(1)),
         }))
     }
 
@@ -181,6 +184,15 @@ impl History {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Runs `read` (`read`, `backlogs_at_start`) on the blocking pool in the readers' turn.
+    pub async fn reading<T: Send + 'static>(
+        self: &Arc<Self>,
+        read: impl FnOnce(&History) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let history = self.clone();
+        crate::store::in_turn(&self.reads, move || read(&history)).await.map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     /// One series over `range`, ending `now_ms`, merged to the range's step.
