@@ -10,5 +10,7 @@ scripts/setup.sh
 if [ -z "${WARREN_CONFIG:-}" ] && [ ! -f warren.toml ]; then
   scripts/broker.sh start 3.10
 fi
+source scripts/lib.sh
+build_kiosk_bundle
 # On the first start (no users yet) Warren prints a one-time link that creates the first admin.
-exec cargo leptos serve --release --precompress
+exec cargo leptos serve --release --precompress --project warren

@@ -1,4 +1,4 @@
-# Sourced by test.sh and soak.sh: starting what a test run needs and making up its secrets.
+# Sourced by test.sh, soak.sh and dev.sh: starting what a test run needs and making up its secrets.
 
 # Starts the brokers (and the Prometheus scraping them) named in the arguments that are not
 # running yet, and stops only those again when the script exits.
@@ -25,6 +25,12 @@ ensure_running() {
   done
 }
 
+# The wall screen's bundle: a second leptos project (Cargo.toml), built into a site of its own
+# that the console's build does not wipe. Every `cargo leptos` run then names `--project warren`.
+build_kiosk_bundle() {
+  cargo leptos build --release --precompress --project kiosk --frontend-only
+}
+
 # The environment of a browser run against the release build: a fresh store and made-up
 # passwords every time (the suite checks that no page, call or live event ever carries the
 # broker password), and the e2e config (both brokers as two clusters), whatever warren.toml says.
@@ -44,5 +50,6 @@ release_browser_run() { # playwright config
   scripts/setup.sh
   ensure_running 3.10 4.0 trio trio4
   browser_test_env
-  LEPTOS_END2END_CMD="npx playwright test -c $1" cargo leptos end-to-end --release --precompress
+  build_kiosk_bundle
+  LEPTOS_END2END_CMD="npx playwright test -c $1" cargo leptos end-to-end --release --precompress --project warren
 }

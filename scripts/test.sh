@@ -20,4 +20,5 @@ cargo test -p warren --no-fail-fast
 
 echo "== browser tests (release build, Chromium)"
 browser_test_env
-cargo leptos end-to-end --release --precompress
+build_kiosk_bundle
+cargo leptos end-to-end --release --precompress --project warren

@@ -24,8 +24,33 @@ use crate::components::layout::Layout;
 use crate::i18n::Lang;
 use crate::pages::{admin, dashboards, kiosk, signin};
 
-/// The HTML document around the app; rendered on the server only.
+/// The console's HTML document; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let me = view! { <meta name=components::forms::ME_META content=components::forms::me_json()/> };
+    html_document(options, me, view! { <App/> })
+}
+
+/// The wall screen's HTML document: it loads the kiosk's own bundle (see `kiosk_options`).
+pub fn kiosk_shell(console: LeptosOptions) -> impl IntoView {
+    html_document(kiosk_options(&console), (), view! { <KioskApp/> })
+}
+
+/// The wall screen's front end is a second leptos project in Cargo.toml ("kiosk"), built into a
+/// site of its own beside the console's, so that a screen downloads none of the console's pages.
+/// These are its options, derived from the console's; the names must match Cargo.toml.
+pub fn kiosk_options(console: &LeptosOptions) -> LeptosOptions {
+    let mut kiosk = console.clone();
+    kiosk.output_name = "kiosk".into();
+    kiosk.site_root = format!("{}-kiosk", console.site_root).into();
+    kiosk.site_pkg_dir = KIOSK_PKG_DIR.into();
+    kiosk.hash_file = "kiosk-hash.txt".into();
+    kiosk
+}
+
+/// Where the kiosk's bundle is served from (beside the console's `/pkg/`).
+pub const KIOSK_PKG_DIR: &str = "kiosk-pkg";
+
+fn html_document(options: LeptosOptions, head: impl IntoView, body: impl IntoView) -> impl IntoView {
     let lang = initial_lang();
     view! {
         <!DOCTYPE html>
@@ -38,23 +63,45 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
-                <meta name=components::forms::ME_META content=components::forms::me_json()/>
+                {head}
                 <leptos_meta::MetaTags/>
             </head>
-            <body>
-                <App/>
-            </body>
+            <body>{body}</body>
         </html>
     }
 }
 
 #[component]
 pub fn App() -> impl IntoView {
+    provide_page_context();
+    components::forms::provide_me();
+    view! {
+        <Title text="Warren"/>
+        <Router>
+            <Routes fallback=pages::NotFound>
+                <Route path=path!("/signin") view=signin::SignInPage/>
+                <Route path=path!("/setup") view=signin::SetupPage/>
+                <Route path=path!("/admin") view=admin::AdminPage/>
+                <Route path=path!("/admin/dashboards") view=dashboards::DashboardsPage/>
+                <ParentRoute path=path!("/c/:cluster") view=Layout children=RouteChildren::to_children(section_routes)/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The wall screen, `/kiosk/{id}`: one page, so no router (it reads its own address).
+#[component]
+pub fn KioskApp() -> impl IntoView {
+    provide_page_context();
+    view! { <kiosk::KioskPage/> }
+}
+
+/// What every page tree needs: meta tags, the language, the clock.
+fn provide_page_context() {
     provide_meta_context();
     let lang = RwSignal::new(initial_lang());
     provide_context(lang);
     components::live::provide_clock();
-    components::forms::provide_me();
     // Keep `<html lang>` true after a switch: screen readers and the next hydration read it.
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
@@ -67,20 +114,6 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-
-    view! {
-        <Title text="Warren"/>
-        <Router>
-            <Routes fallback=pages::NotFound>
-                <Route path=path!("/signin") view=signin::SignInPage/>
-                <Route path=path!("/setup") view=signin::SetupPage/>
-                <Route path=path!("/admin") view=admin::AdminPage/>
-                <Route path=path!("/admin/dashboards") view=dashboards::DashboardsPage/>
-                <Route path=path!("/kiosk/:id") view=kiosk::KioskPage/>
-                <ParentRoute path=path!("/c/:cluster") view=Layout children=RouteChildren::to_children(section_routes)/>
-            </Routes>
-        </Router>
-    }
 }
 
 /// A cluster's pages, one route per entry of the sections table.

@@ -110,11 +110,14 @@ test('an admin creates a screen token that opens a read-only screen, then revoke
 });
 
 test('the built JS and WASM hold no broker password', async () => {
-  const pkg = path.resolve(__dirname, '../../target/site/pkg');
-  const files = fs.readdirSync(pkg);
-  expect(files.some((f) => f.endsWith('.wasm'))).toBe(true);
-  for (const file of files) {
-    const bytes = fs.readFileSync(path.join(pkg, file)).toString('latin1');
-    for (const secret of secrets()) expect(bytes.includes(secret), `${file} holds a broker password`).toBe(false);
+  // Both front ends: the console's bundle and the wall screen's.
+  for (const dir of ['site/pkg', 'site-kiosk/kiosk-pkg']) {
+    const pkg = path.resolve(__dirname, '../../target', dir);
+    const files = fs.readdirSync(pkg);
+    expect(files.some((f) => f.endsWith('.wasm')), `${dir} holds a WASM`).toBe(true);
+    for (const file of files) {
+      const bytes = fs.readFileSync(path.join(pkg, file)).toString('latin1');
+      for (const secret of secrets()) expect(bytes.includes(secret), `${file} holds a broker password`).toBe(false);
+    }
   }
 });

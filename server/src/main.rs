@@ -1,5 +1,4 @@
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
@@ -57,11 +56,17 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
         tracing::warn!("no users yet: create the first admin at http://{addr}/setup?code={code} (works once)");
     }
     tokio::spawn(auth.clone().prune(config.audit));
-    let pkg = Path::new(leptos_options.site_root.as_ref()).join(leptos_options.site_pkg_dir.as_ref());
-    match tokio::task::spawn_blocking(move || warren::http::assets::regzip(&pkg)).await? {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(files = n, "front-end files gzipped again at level 9"),
-        Err(error) => tracing::warn!(%error, "could not gzip the front-end files again; serving them as built"),
+    for dir in warren::http::front_end_dirs(&leptos_options) {
+        if !dir.is_dir() {
+            tracing::warn!(dir = %dir.display(), "a front end is not built: its pages load without their script (see README)");
+            continue;
+        }
+        let shown = dir.display().to_string();
+        match tokio::task::spawn_blocking(move || warren::http::assets::regzip(&dir)).await? {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(files = n, dir = %shown, "front-end files gzipped again at level 9"),
+            Err(error) => tracing::warn!(%error, dir = %shown, "could not gzip the front-end files again; serving them as built"),
+        }
     }
     let app = warren::http::router(leptos_options, auth);
 

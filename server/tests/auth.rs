@@ -96,6 +96,8 @@ async fn every_route_checks_every_kind_of_identity() {
         (Method::GET, "/healthz", None, [Allowed; 7]),
         (Method::GET, "/signin", None, [Allowed; 7]),
         (Method::GET, "/pkg/warren.css", None, [Allowed; 7]),
+        (Method::GET, "/kiosk-pkg/kiosk.css", None, [Allowed; 7]),
+        (Method::GET, "/kiosk/1", None, [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed]),
         (Method::GET, "/", None, [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed]),
         // A page about a cluster someone may not see says so, with 403.
         (Method::GET, "/c/it", None, [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),

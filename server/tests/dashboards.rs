@@ -33,6 +33,13 @@ async fn admins_edit_dashboards_and_everyone_signed_in_reads_them() {
     let (id, rev) = (saved["id"].as_i64().unwrap(), saved["rev"].as_u64().unwrap());
     assert_eq!(rev, 1);
 
+    // A wall screen loads the kiosk's own bundle, which holds none of the console's pages.
+    let (code, screen) = app.get(&format!("/kiosk/{id}")).await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(screen.contains("/kiosk-pkg/kiosk") && !screen.contains("/pkg/"), "{screen}");
+    let (_, editor) = app.get("/admin/dashboards").await;
+    assert!(editor.contains("/pkg/") && !editor.contains("kiosk-pkg"), "{editor}");
+
     let viewer = app.user("vera", Role::Viewer, None, None).await;
     let (code, list) = app.call_as(Some(&viewer), "list_dashboards", json!({})).await;
     assert_eq!((code, list[0]["spec"]["name"].as_str()), (StatusCode::OK, Some("Orders 订单 #/%")));

@@ -87,7 +87,7 @@ fn DashboardList(all: Vec<Dashboard>, editing: Memo<Option<String>>) -> impl Int
                     <td>{id}</td>
                     <td>{d.spec.name}</td>
                     <td>{d.spec.tiles.len()}</td>
-                    <td><a href=format!("/kiosk/{id}") data-testid="open-kiosk">{format!("/kiosk/{id}")}</a></td>
+                    <td><a href=format!("/kiosk/{id}") rel="external" data-testid="open-kiosk">{format!("/kiosk/{id}")}</a></td>
                     <td><a href=edit data-testid="edit-dashboard">{move || t.get().edit}</a></td>
                 </tr>
             }

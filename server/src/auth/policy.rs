@@ -84,12 +84,19 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
     }
 }
 
+/// Whether `path` is a built front-end file: under `/pkg/` (the console's bundle) or the wall
+/// screen's bundle directory. They are public: the sign-in page needs them.
+pub fn is_static_file(path: &str) -> bool {
+    let dir = path.strip_prefix('/').and_then(|p| p.split_once('/')).map(|(dir, _)| dir);
+    dir.is_some_and(|dir| dir == "pkg" || dir == app::KIOSK_PKG_DIR)
+}
+
 /// The policy of a request; `None` for an unknown server function or auth route, which is refused.
 pub fn of(method: &Method, path: &str) -> Option<Policy> {
     if path.starts_with("/api/") {
         return server_fn_policy(path);
     }
-    if path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/healthz" | "/signin" | "/setup") {
+    if is_static_file(path) || matches!(path, "/favicon.svg" | "/healthz" | "/signin" | "/setup") {
         return Some(Policy::Public);
     }
     match (method.as_str(), path) {
@@ -149,6 +156,8 @@ mod tests {
         assert_eq!(of(&Method::GET, "/c/local/queues"), Some(Policy::Read));
         assert_eq!(of(&Method::GET, "/whatever"), Some(Policy::Read));
         assert_eq!(of(&Method::GET, "/pkg/warren.wasm"), Some(Policy::Public));
+        assert_eq!(of(&Method::GET, "/kiosk-pkg/kiosk.js"), Some(Policy::Public));
+        assert_eq!(of(&Method::GET, "/kiosk-pkgs"), Some(Policy::Read));
     }
 
     #[test]

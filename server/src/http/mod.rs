@@ -8,19 +8,21 @@ mod downloads;
 pub mod live;
 mod security;
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use app::api::{SharedAccounts, SharedBackend, SharedDashboards, SharedOperations};
-use app::{shell, App};
+use app::{kiosk_shell, shell, App};
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{middleware, Extension, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, render_app_to_stream_with_context, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -119,6 +121,12 @@ async fn api_error_status(
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// The directories of the built front ends: the console's bundle, the wall screen's.
+pub fn front_end_dirs(options: &LeptosOptions) -> [PathBuf; 2] {
+    let kiosk = app::kiosk_options(options);
+    [options, &kiosk].map(|o| Path::new(o.site_root.as_ref()).join(o.site_pkg_dir.as_ref()))
+}
+
 /// The whole HTTP app: pages, server functions, live streams, metrics, sign-in, static files and
 /// health. Every route passes the sign-in layer (`auth::guard`) first.
 pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
@@ -131,6 +139,7 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
     let boards: SharedDashboards = dashboards.clone();
     let metrics = clusters.clone();
     let routes = generate_route_list(App);
+    let kiosk_bundle = ServeDir::new(front_end_dirs(&leptos_options)[1].clone()).precompressed_br().precompressed_gzip();
     let body_limit = auth.config.body_limit;
     let live = live::Live::new(clusters.names(), auth.config.live_streams_per_identity, auth.config.live_streams_total);
     let state =
@@ -155,6 +164,15 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
+        // The wall screen is an app of its own, with its own bundle and no router.
+        .route(
+            "/kiosk/{id}",
+            get(render_app_to_stream_with_context(context.clone(), {
+                let options = leptos_options.clone();
+                move || kiosk_shell(options.clone())
+            })),
+        )
+        .nest_service(&format!("/{}", app::KIOSK_PKG_DIR), kiosk_bundle)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn_with_state(auth.clone(), api_error_status))
         .layer(middleware::from_fn_with_state(auth, auth::guard))

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 pub async fn content_security_policy(mut request: Request, next: Next) -> Response {
     let nonce = Nonce::new();
     request.extensions_mut().insert(nonce.clone());
-    let static_file = request.uri().path().starts_with("/pkg/");
+    let static_file = crate::auth::policy::is_static_file(request.uri().path());
     let hashed = static_file && is_hashed(request.uri().path());
     let mut response = next.run(request).await;
     let found = response.status().is_success();

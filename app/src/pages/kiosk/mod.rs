@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::get_dashboard;
 use crate::components::live::{use_live, use_ticker, Clock, Live};
@@ -19,6 +18,7 @@ use crate::model::Freshness;
 use crate::urls;
 use domain::dashboard::{Dashboard, TileData, TileKind};
 
+mod address;
 mod tile;
 
 pub use tile::default_title;
@@ -26,19 +26,14 @@ use tile::TileView;
 
 /// A dashboard edited while screens show it reaches them within this.
 const RELOAD_EVERY: Duration = Duration::from_secs(60);
-/// Rotation period when the URL gives none, and the shortest it may ask for.
-const ROTATE_DEFAULT_S: u64 = 60;
-const ROTATE_MIN_S: u64 = 10;
-/// A day: browsers' timers overflow past about 24 days.
-const ROTATE_MAX_S: u64 = 86_400;
 
 type TilesFeed = Live<Vec<Result<TileData, AppError>>>;
 
 #[component]
 pub fn KioskPage() -> impl IntoView {
     let t = use_texts();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()));
+    let address = address::current();
+    let id = RwSignal::new(address.id);
     let first = Resource::new(
         move || id.get(),
         |id| async move {
@@ -48,7 +43,7 @@ pub fn KioskPage() -> impl IntoView {
             }
         },
     );
-    use_rotation(id);
+    use_rotation(id, address);
     // While rotating, a dashboard that cannot be read for a moment (Warren restarting) leaves
     // the last one on screen rather than an error.
     let last_good = RwSignal::new(None::<Dashboard>);
@@ -73,45 +68,23 @@ pub fn KioskPage() -> impl IntoView {
     }
 }
 
-/// Moves to the next dashboard of `?rotate=` every `?every=` seconds, replacing the history
-/// entry so days of rotation leave no trail behind.
-fn use_rotation(id: Memo<Option<i64>>) {
-    let query = use_query_map();
-    let rotation = Memo::new(move |_| {
-        let query = query.read();
-        let ids: Vec<i64> =
-            query.get("rotate").unwrap_or_default().split(',').filter_map(|v| v.trim().parse().ok()).collect();
-        let every = query
-            .get("every")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(ROTATE_DEFAULT_S)
-            .clamp(ROTATE_MIN_S, ROTATE_MAX_S);
-        (ids, every)
-    });
-    let tick = use_ticker(move || Duration::from_secs(rotation.with(|(_, every)| *every)));
+/// Moves to the next dashboard of `?rotate=` every `?every=` seconds, in place.
+fn use_rotation(id: RwSignal<Option<i64>>, address: address::Address) {
+    let every = Duration::from_secs(address.every);
+    let tick = use_ticker(move || every);
     #[cfg(feature = "hydrate")]
-    {
-        let navigate = leptos_router::hooks::use_navigate();
-        Effect::new(move |previous: Option<u64>| {
-            let now = tick.get();
-            if previous.is_some_and(|p| p != now) {
-                let (ids, every) = rotation.get_untracked();
-                let current = id.get_untracked();
-                let at = ids.iter().position(|i| Some(*i) == current);
-                if let Some(next) = at.map_or(ids.first(), |at| ids.get((at + 1) % ids.len())) {
-                    let rotate = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-                    let url = urls::with_query(
-                        &format!("/kiosk/{next}"),
-                        &[("rotate", &rotate), ("every", &every.to_string())],
-                    );
-                    navigate(&url, leptos_router::NavigateOptions { replace: true, ..Default::default() });
-                }
+    Effect::new(move |previous: Option<u64>| {
+        let now = tick.get();
+        if previous.is_some_and(|p| p != now) {
+            if let Some(next) = address.next_after(id.get_untracked()) {
+                address::replace(&address.url_of(next));
+                id.set(Some(next));
             }
-            now
-        });
-    }
+        }
+        now
+    });
     #[cfg(not(feature = "hydrate"))]
-    let _ = (id, tick);
+    let _ = (id, tick, address);
 }
 
 /// One dashboard; re-read every minute and redrawn only when an admin saved a new revision.
