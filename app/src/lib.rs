@@ -41,7 +41,7 @@ pub fn kiosk_shell(console: LeptosOptions) -> impl IntoView {
 pub fn kiosk_options(console: &LeptosOptions) -> LeptosOptions {
     let mut kiosk = console.clone();
     kiosk.output_name = "kiosk".into();
-    kiosk.site_root = format!("{}-kiosk", console.site_root).into();
+    kiosk.site_root = format!("{}-kiosk", console.site_root.trim_end_matches('/')).into();
     kiosk.site_pkg_dir = KIOSK_PKG_DIR.into();
     kiosk.hash_file = "kiosk-hash.txt".into();
     kiosk
@@ -142,5 +142,20 @@ fn initial_lang() -> Lang {
             .and_then(|root| root.get_attribute("lang"))
             .and_then(|tag| Lang::from_tag(&tag))
             .unwrap_or(Lang::En)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kiosk_bundle_sits_beside_the_consoles() {
+        for root in ["target/site", "target/site/"] {
+            let console = LeptosOptions::builder().output_name("warren").site_root(root).build();
+            let kiosk = kiosk_options(&console);
+            assert_eq!((&*kiosk.site_root, &*kiosk.site_pkg_dir), ("target/site-kiosk", KIOSK_PKG_DIR));
+            assert_eq!((&*kiosk.output_name, &*kiosk.hash_file), ("kiosk", "kiosk-hash.txt"));
+        }
     }
 }
