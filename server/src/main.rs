@@ -65,7 +65,9 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
         match tokio::task::spawn_blocking(move || warren::http::assets::regzip(&dir)).await? {
             Ok(0) => {}
             Ok(n) => tracing::info!(files = n, dir = %shown, "front-end files gzipped again at level 9"),
-            Err(error) => tracing::warn!(%error, dir = %shown, "could not gzip the front-end files again; serving them as built"),
+            Err(error) => {
+                tracing::warn!(%error, dir = %shown, "could not gzip the front-end files again; serving them as built")
+            }
         }
     }
     let app = warren::http::router(leptos_options, auth);

@@ -30,8 +30,7 @@ impl Address {
                 (k == key).then(|| percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned())
             })
         };
-        let rotate =
-            value("rotate").unwrap_or_default().split(',').filter_map(|v| v.trim().parse().ok()).collect();
+        let rotate = value("rotate").unwrap_or_default().split(',').filter_map(|v| v.trim().parse().ok()).collect();
         let every =
             value("every").and_then(|v| v.parse().ok()).unwrap_or(ROTATE_DEFAULT_S).clamp(ROTATE_MIN_S, ROTATE_MAX_S);
         Address { id, rotate, every }
