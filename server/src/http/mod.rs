@@ -139,8 +139,8 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
     let boards: SharedDashboards = dashboards.clone();
     let metrics = clusters.clone();
     let routes = generate_route_list(App);
-    let kiosk_bundle =
-        ServeDir::new(front_end_dirs(&leptos_options)[1].clone()).precompressed_br().precompressed_gzip();
+    let [_, kiosk_dir] = front_end_dirs(&leptos_options);
+    let kiosk_bundle = ServeDir::new(kiosk_dir).precompressed_br().precompressed_gzip();
     let body_limit = auth.config.body_limit;
     let live = live::Live::new(clusters.names(), auth.config.live_streams_per_identity, auth.config.live_streams_total);
     let state =
