@@ -475,7 +475,7 @@ class Warren:
 
     def check_binary(self):
         if not os.access(self.binary, os.X_OK):
-            raise SystemExit(f"{self.binary} is missing: build it first with `scripts/test.sh` or `cargo leptos build --release --project warren` "
+            raise SystemExit(f"{self.binary} is missing: build it first with `scripts/test.sh` or `cargo leptos build --release --project warren --split` "
                              "(or run with --broker-only)")
         if not os.path.isdir(os.path.join(ROOT, "target", "site", "pkg")):
             log("warning: target/site/pkg is missing; the SSR page will lack its assets")

@@ -13,4 +13,4 @@ fi
 source scripts/lib.sh
 build_kiosk_bundle
 # On the first start (no users yet) Warren prints a one-time link that creates the first admin.
-exec cargo leptos serve --release --precompress --project warren
+exec cargo leptos serve "${CONSOLE_BUILD[@]}"

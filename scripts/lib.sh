@@ -25,8 +25,12 @@ ensure_running() {
   done
 }
 
+# The console's build, for every `cargo leptos` run: `--split` puts the pages made with
+# `lazy_page!` (app/src/pages/lazy.rs) in WASM files of their own, fetched when first shown.
+CONSOLE_BUILD=(--release --precompress --project warren --split)
+
 # The wall screen's bundle: a second leptos project (Cargo.toml), built into a site of its own
-# that the console's build does not wipe. Every `cargo leptos` run then names `--project warren`.
+# that the console's build does not wipe.
 build_kiosk_bundle() {
   cargo leptos build --release --precompress --project kiosk --frontend-only
 }
@@ -51,5 +55,5 @@ release_browser_run() { # playwright config
   ensure_running 3.10 4.0 trio trio4
   browser_test_env
   build_kiosk_bundle
-  LEPTOS_END2END_CMD="npx playwright test -c $1" cargo leptos end-to-end --release --precompress --project warren
+  LEPTOS_END2END_CMD="npx playwright test -c $1" cargo leptos end-to-end "${CONSOLE_BUILD[@]}"
 }

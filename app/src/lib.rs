@@ -22,6 +22,7 @@ use leptos_router::{path, MatchNestedRoutes, NestedRoute, StaticSegment};
 
 use crate::components::layout::Layout;
 use crate::i18n::Lang;
+use crate::pages::lazy::lazy_page;
 use crate::pages::{admin, dashboards, kiosk, signin};
 
 /// The console's HTML document; rendered on the server only.
@@ -45,6 +46,16 @@ pub fn kiosk_options(console: &LeptosOptions) -> LeptosOptions {
     kiosk.site_pkg_dir = KIOSK_PKG_DIR.into();
     kiosk.hash_file = "kiosk-hash.txt".into();
     kiosk
+}
+
+/// Reads the console's split manifest (which WASM files each lazy page needs, for the preload
+/// links of its first load). leptos reads it once per process, from the first page it renders,
+/// and a wall screen's page, whose bundle has none, must not be that page: so at start-up.
+#[cfg(feature = "ssr")]
+pub fn read_split_manifest(console: &LeptosOptions) {
+    Owner::new().with(|| {
+        let _ = view! { <HydrationScripts options=console.clone()/> }.to_html();
+    });
 }
 
 /// Where the kiosk's bundle is served from (beside the console's `/pkg/`).
@@ -81,8 +92,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/signin") view=signin::SignInPage/>
                 <Route path=path!("/setup") view=signin::SetupPage/>
-                <Route path=path!("/admin") view=admin::AdminPage/>
-                <Route path=path!("/admin/dashboards") view=dashboards::DashboardsPage/>
+                <Route path=path!("/admin") view=lazy_page!(AdminRoute => admin::AdminPage)/>
+                <Route path=path!("/admin/dashboards") view=lazy_page!(DashboardsRoute => dashboards::DashboardsPage)/>
                 <ParentRoute path=path!("/c/:cluster") view=Layout children=RouteChildren::to_children(section_routes)/>
             </Routes>
         </Router>

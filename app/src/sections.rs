@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::auth::{Need, Role};
 use crate::i18n::Texts;
+use crate::pages::lazy::{lazy_page, PageView};
 use crate::pages::{bindings, definitions, exchange, exchanges, overview, policies, queue, queues};
 
 pub struct Section {
@@ -18,7 +19,8 @@ pub struct Section {
     pub nav: Option<Nav>,
     /// The name of its live stream (`/live/{cluster}/{live}`), if the page has one.
     pub live: Option<&'static str>,
-    pub page: fn() -> AnyView,
+    /// The page, fetched when first shown (see `pages::lazy`).
+    pub page: PageView,
 }
 
 pub struct Nav {
@@ -35,49 +37,49 @@ pub const SECTIONS: &[Section] = &[
         need: EVERYONE,
         nav: Some(Nav { label: |t| t.overview, shown_to: EVERYONE }),
         live: Some("overview"),
-        page: || view! { <overview::OverviewPage/> }.into_any(),
+        page: PageView::Bundled(|| view! { <overview::OverviewPage/> }.into_any()),
     },
     Section {
         path: "queues",
         need: EVERYONE,
         nav: Some(Nav { label: |t| t.queues, shown_to: EVERYONE }),
         live: Some("queues"),
-        page: || view! { <queues::QueuesPage/> }.into_any(),
+        page: PageView::Bundled(|| view! { <queues::QueuesPage/> }.into_any()),
     },
     Section {
         path: "queue",
         need: EVERYONE,
         nav: None,
         live: Some("queue"),
-        page: || view! { <queue::QueuePage/> }.into_any(),
+        page: PageView::Bundled(|| view! { <queue::QueuePage/> }.into_any()),
     },
     Section {
         path: "exchanges",
         need: EVERYONE,
         nav: Some(Nav { label: |t| t.exchanges, shown_to: EVERYONE }),
         live: Some("exchanges"),
-        page: || view! { <exchanges::ExchangesPage/> }.into_any(),
+        page: PageView::Bundled(|| view! { <exchanges::ExchangesPage/> }.into_any()),
     },
     Section {
         path: "exchange",
         need: EVERYONE,
         nav: None,
         live: Some("exchange"),
-        page: || view! { <exchange::ExchangePage/> }.into_any(),
+        page: PageView::Bundled(|| view! { <exchange::ExchangePage/> }.into_any()),
     },
     Section {
         path: "bindings",
         need: EVERYONE,
         nav: Some(Nav { label: |t| t.bindings, shown_to: EVERYONE }),
         live: Some("bindings"),
-        page: || view! { <bindings::BindingsPage/> }.into_any(),
+        page: PageView::Bundled(|| view! { <bindings::BindingsPage/> }.into_any()),
     },
     Section {
         path: "policies",
         need: EVERYONE,
         nav: Some(Nav { label: |t| t.policies, shown_to: EVERYONE }),
         live: None,
-        page: || view! { <policies::PoliciesPage/> }.into_any(),
+        page: lazy_page!(PoliciesRoute => policies::PoliciesPage),
     },
     Section {
         // Open to all who may read (the export and import check their own role); listed for admins.
@@ -85,7 +87,7 @@ pub const SECTIONS: &[Section] = &[
         need: EVERYONE,
         nav: Some(Nav { label: |t| t.definitions, shown_to: Need::Role(Role::Admin) }),
         live: None,
-        page: || view! { <definitions::DefinitionsPage/> }.into_any(),
+        page: lazy_page!(DefinitionsRoute => definitions::DefinitionsPage),
     },
 ];
 

@@ -62,3 +62,25 @@ test('the cluster switcher keeps the section and shows the other broker', async 
   await expect(page.locator('main')).toContainText('RabbitMQ 4.0');
   await expectSameDocument(page);
 });
+
+test('every section opens from the navigation without a page load, the lazily loaded ones too', async ({ page }) => {
+  await page.goto('/c/local');
+  await hydrated(page);
+  await markDocument(page);
+  const nav = page.getByRole('navigation', { name: 'sections' });
+  // Policies and Definitions are lazy pages (their code is fetched on the first visit); the others
+  // are in the main bundle. Back and forth, so each kind is reached from the other.
+  for (const [link, url, heading] of [
+    ['Policies', /\/c\/local\/policies/, 'Policies'],
+    ['Queues', /\/c\/local\/queues/, 'Queues'],
+    ['Definitions', /\/c\/local\/definitions/, 'Definitions'],
+    ['Exchanges', /\/c\/local\/exchanges/, 'Exchanges'],
+    ['Policies', /\/c\/local\/policies/, 'Policies'],
+    ['Overview', /\/c\/local(\?|$)/, 'Overview'],
+  ] as const) {
+    await nav.getByRole('link', { name: link, exact: true }).click();
+    await expect(page).toHaveURL(url);
+    await expect(page.locator('main h1').first()).toContainText(heading);
+  }
+  await expectSameDocument(page);
+});

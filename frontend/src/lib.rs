@@ -6,7 +6,7 @@
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     #[cfg(not(feature = "kiosk"))]
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_lazy(app::App);
     #[cfg(feature = "kiosk")]
     leptos::mount::hydrate_body(app::KioskApp);
 }

@@ -70,6 +70,10 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
             }
         }
     }
+    let [console_dir, _] = warren::http::front_end_dirs(&leptos_options);
+    if console_dir.is_dir() {
+        app::read_split_manifest(&leptos_options);
+    }
     let app = warren::http::router(leptos_options, auth);
 
     // Pages are streamed in several writes: without TCP_NODELAY, Nagle's algorithm holds the last

@@ -7,6 +7,7 @@ pub mod definitions;
 pub mod exchange;
 pub mod exchanges;
 pub mod kiosk;
+pub mod lazy;
 pub mod overview;
 pub mod policies;
 pub mod queue;
