@@ -9,7 +9,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # Debian packages: the broker, the browser for e2e, debootstrap for the RabbitMQ 4.0 root,
 # CJK fonts so Chinese renders in screenshots, brotli for size measurements.
-apt_packages=(rabbitmq-server prometheus chromium fonts-noto-cjk debootstrap brotli curl ca-certificates)
+apt_packages=(rabbitmq-server prometheus chromium fonts-noto-cjk debootstrap brotli curl ca-certificates python3-venv)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -51,5 +51,11 @@ fi
 if [ ! -d end2end/node_modules/@playwright/test ] && [ -f end2end/package.json ]; then
   log "npm ci in end2end/"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+# pika, the AMQP client the browser tests open connections with (end2end/amqp_client.py).
+if ! end2end/.venv/bin/python -c 'import pika' 2>/dev/null; then
+  log "pika into end2end/.venv"
+  python3 -m venv end2end/.venv
+  end2end/.venv/bin/pip install --quiet --disable-pip-version-check pika==1.3.2
 fi
 log "toolchain ready"

@@ -46,6 +46,20 @@ pub trait Backend: Send + Sync + 'static {
         cluster: &str,
         query: &ListQuery,
     ) -> Result<Fresh<Page<ExchangeRow>>, AppError>;
+    async fn connections(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<ConnectionRow>>, AppError>;
+    /// One connection, named by the vhost it is in and its broker name.
+    async fn connection(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: &str,
+        name: &str,
+    ) -> Result<Fresh<ConnectionDetail>, AppError>;
     async fn exchange(
         &self,
         who: &dyn Access,
@@ -132,6 +146,7 @@ pub trait Operations: Send + Sync + 'static {
         cluster: &str,
         import: &Import,
     ) -> Result<ImportPreview, AppError>;
+    async fn close_connection(&self, who: &dyn Access, cluster: &str, close: &ConnectionClose) -> Result<(), AppError>;
     async fn templates(&self, who: &dyn Access) -> Result<Vec<Template>, AppError>;
     async fn save_template(&self, who: &dyn Access, name: &str, message: &Publish) -> Result<(), AppError>;
     async fn delete_template(&self, who: &dyn Access, name: &str) -> Result<(), AppError>;
@@ -259,6 +274,16 @@ pub async fn get_queue(cluster: String, vhost: String, name: String) -> Result<F
     answer(Need::Read, |b: SharedBackend, who| async move { b.queue(&*who, &cluster, &vhost, &name).await }).await
 }
 
+#[server(input = Json, output = Json, endpoint = "list_connections", client = CsrfClient)]
+pub async fn list_connections(cluster: String, query: ListQuery) -> Result<Fresh<Page<ConnectionRow>>, AppError> {
+    answer(Need::Read, |b: SharedBackend, who| async move { b.connections(&*who, &cluster, &query).await }).await
+}
+
+#[server(input = Json, output = Json, endpoint = "get_connection", client = CsrfClient)]
+pub async fn get_connection(cluster: String, vhost: String, name: String) -> Result<Fresh<ConnectionDetail>, AppError> {
+    answer(Need::Read, |b: SharedBackend, who| async move { b.connection(&*who, &cluster, &vhost, &name).await }).await
+}
+
 #[server(input = Json, output = Json, endpoint = "list_exchanges", client = CsrfClient)]
 pub async fn list_exchanges(cluster: String, query: ListQuery) -> Result<Fresh<Page<ExchangeRow>>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.exchanges(&*who, &cluster, &query).await }).await
@@ -368,6 +393,15 @@ pub async fn delete_queue(cluster: String, delete: QueueDeletion) -> Result<(), 
         Need::Role(Role::Admin),
         |o: SharedOperations, who| async move { o.delete_queue(&*who, &cluster, &delete).await },
     )
+    .await
+}
+
+/// Admins only, as RabbitMQ allows it to its administrators (and a user to close their own).
+#[server(input = Json, output = Json, endpoint = "ops/close_connection", client = CsrfClient)]
+pub async fn close_connection(cluster: String, close: ConnectionClose) -> Result<(), AppError> {
+    answer(Need::Role(Role::Admin), |o: SharedOperations, who| async move {
+        o.close_connection(&*who, &cluster, &close).await
+    })
     .await
 }
 

@@ -36,6 +36,12 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// A byte rate: "512 B/s", "1.5 MiB/s".
+pub fn byte_rate(r: f64) -> String {
+    let r = if r.is_finite() && r > 0.0 { r } else { 0.0 };
+    format!("{}/s", bytes(r.round() as u64))
+}
+
 /// Uptime from milliseconds: "3d 4h", "5h 12m", "42s".
 pub fn duration_ms(ms: u64) -> String {
     let s = ms / 1000;

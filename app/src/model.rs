@@ -209,6 +209,57 @@ pub struct QueueRow {
     pub policy: String,
 }
 
+/// A client connection, as the connections list shows it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionRow {
+    pub vhost: String,
+    /// The broker's name for it: `client address:port -> server address:port`.
+    pub name: String,
+    pub user: String,
+    /// The name the client gave itself (`connection_name`); empty if none.
+    pub client_name: String,
+    /// The client library and its version, e.g. "RabbitMQ Java Client 5.20.0".
+    pub client: String,
+    pub peer_host: String,
+    pub peer_port: u64,
+    pub protocol: String,
+    pub tls: bool,
+    pub channels: u64,
+    /// `running`, `blocked` or `blocking` (a resource alarm), `flow`, `closing`…
+    pub state: String,
+    /// Bytes per second, over the broker's last sample interval.
+    pub send_rate: f64,
+    pub recv_rate: f64,
+    /// The heartbeat timeout in seconds; 0: none.
+    pub heartbeat: u64,
+    /// Milliseconds since the epoch.
+    pub connected_at: i64,
+    pub node: String,
+}
+
+/// A connection's page: its row, everything the client said about itself, its channels.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionDetail {
+    pub row: ConnectionRow,
+    pub client_properties: Vec<(String, String)>,
+    pub channels: Vec<ChannelInfo>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChannelInfo {
+    pub name: String,
+    pub number: u64,
+    /// Publisher confirms on: the broker acknowledges each message it took responsibility for.
+    pub confirm: bool,
+    pub transactional: bool,
+    /// The consumers' prefetch; 0: unlimited.
+    pub prefetch: u64,
+    pub consumers: u64,
+    pub unacked: u64,
+    pub unconfirmed: u64,
+    pub state: String,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConsumerInfo {
     pub tag: String,

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use crate::auth::{Need, Role};
 use crate::i18n::Texts;
 use crate::pages::lazy::{lazy_page, PageView};
-use crate::pages::{bindings, definitions, exchange, exchanges, overview, policies, queue, queues};
+use crate::pages::{
+    bindings, connection, connections, definitions, exchange, exchanges, overview, policies, queue, queues,
+};
 
 pub struct Section {
     /// The URL segment under `/c/{cluster}/`; the overview has none.
@@ -73,6 +75,20 @@ pub const SECTIONS: &[Section] = &[
         nav: Some(Nav { label: |t| t.bindings, shown_to: EVERYONE }),
         live: Some("bindings"),
         page: PageView::Bundled(|| view! { <bindings::BindingsPage/> }.into_any()),
+    },
+    Section {
+        path: "connections",
+        need: EVERYONE,
+        nav: Some(Nav { label: |t| t.connections, shown_to: EVERYONE }),
+        live: Some("connections"),
+        page: lazy_page!(ConnectionsRoute => connections::ConnectionsPage),
+    },
+    Section {
+        path: "connection",
+        need: EVERYONE,
+        nav: None,
+        live: Some("connection"),
+        page: lazy_page!(ConnectionRoute => connection::ConnectionPage),
     },
     Section {
         path: "policies",

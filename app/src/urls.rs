@@ -39,6 +39,10 @@ pub fn queue_page(cluster: &str, vhost: &str, name: &str) -> String {
     with_query(&section(cluster, "queue"), &[("vhost", vhost), ("name", name)])
 }
 
+pub fn connection_page(cluster: &str, vhost: &str, name: &str) -> String {
+    with_query(&section(cluster, "connection"), &[("vhost", vhost), ("name", name)])
+}
+
 /// The live stream of a page's data: `view` is the page's section (`queues`, `queue`, …) and
 /// `pairs` the same query the page URL carries.
 pub fn live(cluster: &str, view: &str, pairs: &[(&str, &str)]) -> String {
@@ -68,6 +72,10 @@ mod tests {
     fn query_skips_empty_values() {
         assert_eq!(with_query("/c/x/queues", &[("q", ""), ("vhost", "/")]), "/c/x/queues?vhost=%2F");
         assert_eq!(queue_page("local", "prod/eu", "a b"), "/c/local/queue?vhost=prod%2Feu&name=a%20b");
+        assert_eq!(
+            connection_page("local", "/", "127.0.0.1:5 -> 127.0.0.1:5672"),
+            "/c/local/connection?vhost=%2F&name=127.0.0.1%3A5%20-%3E%20127.0.0.1%3A5672"
+        );
     }
 
     #[test]

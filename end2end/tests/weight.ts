@@ -100,6 +100,7 @@ export async function pages(browser: Browser): Promise<{ pages: Record<string, s
       queue: `/c/local/queue?vhost=${encodeURIComponent(VHOST)}&name=${encodeURIComponent(ODD_QUEUE)}`,
       exchange: `/c/local/exchange?vhost=${encodeURIComponent(VHOST)}&name=${encodeURIComponent(ODD_EXCHANGE)}`,
       policies: '/c/local/policies',
+      connections: '/c/local/connections',
       definitions: '/c/local/definitions',
       admin: '/admin',
       dashboards: '/admin/dashboards',

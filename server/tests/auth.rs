@@ -103,6 +103,7 @@ async fn every_route_checks_every_kind_of_identity() {
         (Method::GET, "/c/it", None, [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
         (Method::GET, "/c/it/queues", None, [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
         (Method::GET, "/c/down/queues", None, [SignIn, Allowed, Allowed, Allowed, Allowed, Forbidden, Allowed]),
+        (Method::GET, "/c/it/connections", None, [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
         (Method::GET, "/live/it/overview", None, [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
         (Method::GET, "/live/down/overview", None, [SignIn, Allowed, Allowed, Allowed, Allowed, Forbidden, Allowed]),
         (Method::GET, "/metrics", None, [SignIn, Allowed, Allowed, Allowed, Forbidden, Forbidden, Allowed]),
@@ -150,6 +151,20 @@ async fn every_route_checks_every_kind_of_identity() {
             "/api/list_bindings",
             Some(list.clone()),
             [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/list_connections",
+            Some(list.clone()),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/ops/close_connection",
+            Some(
+                json!({"cluster": "it", "close": {"vhost": "/", "name": "127.0.0.1:1 -> 127.0.0.1:5672", "reason": ""}}),
+            ),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
         ),
         (
             Method::POST,

@@ -69,6 +69,39 @@ async fn queue_lists_filter_sort_and_find_odd_names() {
 }
 
 #[tokio::test]
+async fn recorded_connections_are_listed_with_their_client_and_channels() {
+    for version in recorded::VERSIONS {
+        let (clusters, _) = recorded::clusters(version).await;
+        let all = ListQuery { page: 1, page_size: 50, ..Default::default() };
+        let page = clusters.connections(&admin(), version, &all).await.unwrap().data;
+        assert_eq!(page.items.len(), 1, "{version}");
+        let c = &page.items[0];
+        assert_eq!(
+            (c.vhost.as_str(), c.user.as_str(), c.client_name.as_str(), c.client.as_str()),
+            ("/", "guest", "warren-probe 连接 #1", "warren-probe"),
+            "{version}: the client's own name from user_provided_name, its library from client_properties"
+        );
+        assert_eq!((c.protocol.as_str(), c.state.as_str(), c.tls), ("AMQP 0-9-1", "running", false), "{version}");
+        assert!(c.name.ends_with(if version == "3.10" { ":5672" } else { ":5673" }), "{version}: {}", c.name);
+
+        let by_client_name = ListQuery { filter: "连接 #1".into(), ..all.clone() };
+        assert_eq!(clusters.connections(&admin(), version, &by_client_name).await.unwrap().data.filtered, 1);
+        let bad_sort = ListQuery { sort: "password".into(), ..all.clone() };
+        assert!(matches!(clusters.connections(&admin(), version, &bad_sort).await, Err(AppError::BadRequest(_))));
+
+        let detail = clusters.connection(&admin(), version, "/", &c.name).await.unwrap().data;
+        assert_eq!(detail.channels.len(), 1, "{version}");
+        assert_eq!((detail.channels[0].number, detail.channels[0].confirm), (1, false), "{version}");
+        assert!(detail.client_properties.iter().any(|(k, v)| k == "capabilities" && v.contains("publisher_confirms")));
+        let elsewhere = clusters.connection(&admin(), version, VHOST, &c.name).await;
+        assert!(
+            matches!(elsewhere, Err(AppError::NotFound(_))),
+            "{version}: a connection is found in its own vhost only"
+        );
+    }
+}
+
+#[tokio::test]
 async fn topology_routes_a_message_like_the_broker_did() {
     for version in recorded::VERSIONS {
         let (clusters, _) = recorded::clusters(version).await;

@@ -14,4 +14,5 @@ pub enum SnapshotPart {
     Bindings,
     /// Policies and operator policies.
     Policies,
+    Connections,
 }

@@ -24,6 +24,27 @@ pub const EN: Texts = Texts {
     publish_rate: "Publish",
     deliver_rate: "Deliver",
     connections: "Connections",
+    connection: "Connection",
+    user: "User",
+    client_address: "Client address",
+    protocol: "Protocol",
+    tls: "TLS",
+    heartbeat: "Heartbeat",
+    connected_at: "Connected at",
+    sent: "Sent",
+    received: "Received",
+    client_properties: "Client properties",
+    channel_mode: "Mode",
+    mode_confirm: "confirm",
+    mode_transactional: "transactional",
+    mode_neither: "no confirms",
+    mode_neither_hint: "The broker does not confirm this channel's messages: a publisher cannot know which arrived.",
+    unconfirmed: "Unconfirmed",
+    no_channels: "No channels open.",
+    close_connection: "Close connection",
+    close_reason: "Reason the client is told",
+    close_reason_hint: "Sent in ASCII: other characters arrive as ?. Kept in full in the audit log.",
+    connection_closed: "Closed.",
     channels: "Channels",
     consumers: "Consumers",
     nodes: "Nodes",
@@ -264,6 +285,12 @@ pub const EN: Texts = Texts {
     broker_version: |v| format!("Broker version {v}"),
     confirm_delete: |n| format!("Delete {n:?}? This cannot be undone."),
     confirm_purge: |n| format!("Remove every ready message from {n:?}? This cannot be undone."),
+    confirm_close: |n| {
+        format!(
+            "Close {n:?}? Its client is disconnected: messages delivered to it and not acknowledged go back \
+             to their queues; what it published without a confirm yet may be lost."
+        )
+    },
     confirm_unbind: |b| format!("Remove binding {b}?"),
     export_vhost: |v| format!("Vhost {v}"),
     got_messages: |n| format!("{n} message(s)"),
@@ -367,5 +394,6 @@ fn part_name(part: SnapshotPart) -> &'static str {
         SnapshotPart::Exchanges => "exchanges",
         SnapshotPart::Bindings => "bindings",
         SnapshotPart::Policies => "policies",
+        SnapshotPart::Connections => "connections",
     }
 }

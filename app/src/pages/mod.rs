@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod bindings;
+pub mod connection;
+pub mod connections;
 pub mod dashboards;
 pub mod definitions;
 pub mod exchange;

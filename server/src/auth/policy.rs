@@ -33,6 +33,8 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         GetQueue::PATH,
         ListExchanges::PATH,
         GetExchange::PATH,
+        ListConnections::PATH,
+        GetConnection::PATH,
         ListBindings::PATH,
         GetTopology::PATH,
         ListPolicies::PATH,
@@ -60,7 +62,8 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         DeletePolicy::PATH,
     ];
     // What cannot be undone (deleting a queue loses its messages) or may change anything.
-    const CONFIGURE: &[&str] = &[DeleteQueue::PATH, DeleteExchange::PATH, PreviewImport::PATH, ImportDefinitions::PATH];
+    const CONFIGURE: &[&str] =
+        &[DeleteQueue::PATH, DeleteExchange::PATH, PreviewImport::PATH, ImportDefinitions::PATH, CloseConnection::PATH];
     const ADMIN_READ: &[&str] = &[ListScreenTokens::PATH, ListUsers::PATH, ListAudit::PATH];
     const ADMIN_WRITE: &[&str] = &[
         CreateScreenToken::PATH,

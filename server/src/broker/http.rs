@@ -143,6 +143,7 @@ impl Broker for HttpBroker {
             body: None,
             login: None,
             long: false,
+            reason: None,
         };
         let probes = (0..self.nodes.len()).map(|i| {
             let whoami = &whoami;
@@ -183,6 +184,9 @@ impl HttpBroker {
             .basic_auth(username, Some(password.expose()));
         if let Some(body) = request.body {
             outgoing = outgoing.json(body);
+        }
+        if let Some(reason) = request.reason {
+            outgoing = outgoing.header("X-Reason", reason);
         }
         let sent = outgoing.send().await;
         let outcome = match &sent {

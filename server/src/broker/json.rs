@@ -154,6 +154,68 @@ pub struct Queue {
     pub consumer_details: Vec<Consumer>,
 }
 
+/// A client connection (`/api/connections`, `/api/connections/{name}`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Connection {
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub vhost: String,
+    #[serde(deserialize_with = "lenient")]
+    pub user: String,
+    #[serde(deserialize_with = "lenient")]
+    pub user_provided_name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub client_properties: Map<String, Value>,
+    #[serde(deserialize_with = "lenient")]
+    pub peer_host: String,
+    #[serde(deserialize_with = "lenient")]
+    pub peer_port: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub protocol: String,
+    #[serde(deserialize_with = "lenient")]
+    pub ssl: bool,
+    #[serde(deserialize_with = "lenient")]
+    pub channels: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub state: String,
+    /// The negotiated heartbeat, in seconds (0: none).
+    #[serde(deserialize_with = "lenient")]
+    pub timeout: u64,
+    /// Milliseconds since the epoch.
+    #[serde(deserialize_with = "lenient")]
+    pub connected_at: i64,
+    #[serde(deserialize_with = "lenient")]
+    pub node: String,
+    #[serde(deserialize_with = "lenient")]
+    pub send_oct_details: Details,
+    #[serde(deserialize_with = "lenient")]
+    pub recv_oct_details: Details,
+}
+
+/// A channel of a connection (`/api/connections/{name}/channels`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Channel {
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub number: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub confirm: bool,
+    #[serde(deserialize_with = "lenient")]
+    pub transactional: bool,
+    #[serde(deserialize_with = "lenient")]
+    pub prefetch_count: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub consumer_count: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub messages_unacknowledged: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub messages_unconfirmed: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub state: String,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Exchange {

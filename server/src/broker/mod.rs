@@ -44,6 +44,8 @@ pub struct Request<'a> {
     pub login: Option<(&'a str, &'a Secret)>,
     /// A whole-cluster list or the definitions: allowed the longer list timeout.
     pub long: bool,
+    /// Closing a connection: what its client is told (`X-Reason`; printable ASCII).
+    pub reason: Option<&'a str>,
 }
 
 /// A node's answer.
@@ -70,7 +72,17 @@ impl dyn Broker + '_ {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, BrokerError> {
-        self.call(Request { method: Method::GET, endpoint, path, query, body: None, login: None, long: false }).await
+        self.call(Request {
+            method: Method::GET,
+            endpoint,
+            path,
+            query,
+            body: None,
+            login: None,
+            long: false,
+            reason: None,
+        })
+        .await
     }
 
     /// GETs one object as another broker user: checks a broker sign-in, and what that user may see.
@@ -82,7 +94,17 @@ impl dyn Broker + '_ {
         path: &str,
     ) -> Result<T, BrokerError> {
         let login = Some((username, password));
-        self.call(Request { method: Method::GET, endpoint, path, query: &[], body: None, login, long: false }).await
+        self.call(Request {
+            method: Method::GET,
+            endpoint,
+            path,
+            query: &[],
+            body: None,
+            login,
+            long: false,
+            reason: None,
+        })
+        .await
     }
 
     /// GETs a whole-cluster list, with the longer list timeout.
@@ -92,7 +114,17 @@ impl dyn Broker + '_ {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, BrokerError> {
-        self.call(Request { method: Method::GET, endpoint, path, query, body: None, login: None, long: true }).await
+        self.call(Request {
+            method: Method::GET,
+            endpoint,
+            path,
+            query,
+            body: None,
+            login: None,
+            long: true,
+            reason: None,
+        })
+        .await
     }
 
     /// A write (PUT, POST, DELETE), as `login` when given (a broker user acting in their own name,
@@ -108,7 +140,21 @@ impl dyn Broker + '_ {
         login: Option<(&str, &Secret)>,
     ) -> Result<T, BrokerError> {
         let long = endpoint == "definitions";
-        self.call(Request { method, endpoint, path, query, body, login, long }).await
+        self.call(Request { method, endpoint, path, query, body, login, long, reason: None }).await
+    }
+
+    /// Closes a client connection, telling its client `reason`, as `login` when given.
+    pub async fn close_connection(
+        &self,
+        name: &str,
+        reason: Option<&str>,
+        login: Option<(&str, &Secret)>,
+    ) -> Result<(), BrokerError> {
+        let path = &api_path(&["connections", name]);
+        let (method, endpoint, query, body, long) = (Method::DELETE, "close_connection", &[][..], None, false);
+        self.call::<serde_json::Value>(Request { method, endpoint, path, query, body, login, long, reason })
+            .await
+            .map(drop)
     }
 
     async fn call<T: DeserializeOwned>(&self, request: Request<'_>) -> Result<T, BrokerError> {

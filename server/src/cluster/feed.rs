@@ -2,7 +2,6 @@
 //! itself, and publishes each new state on a watch channel that pages, API calls and live streams
 //! read: the broker sees the same requests whether one person or five hundred screens watch.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -13,6 +12,8 @@ use tokio::sync::{watch, Notify};
 use tokio_util::sync::CancellationToken;
 
 use crate::broker::{Broker, BrokerError};
+use crate::cluster::extras::Extras;
+use crate::cluster::snapshot::connections::ConnectionExtras;
 use crate::cluster::snapshot::convert::QueueExtras;
 use crate::cluster::snapshot::patch::Patch;
 use crate::cluster::snapshot::{Holding, Snapshot};
@@ -22,8 +23,6 @@ use crate::metrics::Metrics;
 /// How long a request waits for a cluster's first snapshot before it reports the cluster as
 /// still loading.
 const FIRST_SNAPSHOT_WAIT: Duration = Duration::from_secs(30);
-/// Queue details nobody has asked for in this long are forgotten.
-const EXTRAS_KEPT_FOR: Duration = Duration::from_secs(600);
 /// At most this many watched queues are read on their own per interval (see `refresh_watched`).
 const WATCHED_MAX: usize = 32;
 /// A list is late (and may be held back while a node is silent) after twice its usual time,
@@ -49,11 +48,12 @@ pub struct FeedState {
     pub unreachable: Vec<NodeFault>,
 }
 
-/// One queue's extras: when someone last asked, and the last answer with when it was read.
-#[derive(Default)]
-struct ExtrasSlot {
-    asked: Mutex<Option<Instant>>,
-    cached: tokio::sync::Mutex<Option<(Instant, QueueExtras)>>,
+impl FeedState {
+    /// What the extras of an object are read against: when the snapshot was taken, and whether
+    /// the broker is down.
+    fn as_of(&self) -> (Option<Instant>, bool) {
+        (self.taken_at.map(|(taken, _)| taken), self.error.is_some())
+    }
 }
 
 pub struct Feed {
@@ -66,7 +66,8 @@ pub struct Feed {
     wake: Notify,
     /// Patches applied since the running refresh started: its older data must not undo them.
     recent_patches: Mutex<Vec<(Instant, Patch)>>,
-    extras: Mutex<HashMap<(String, String), Arc<ExtrasSlot>>>,
+    queue_extras: Extras<(String, String), QueueExtras>,
+    connection_extras: Extras<String, ConnectionExtras>,
     /// How long the lists took the last time every part arrived.
     usual_lists: Mutex<Duration>,
     metrics: Arc<Metrics>,
@@ -93,7 +94,8 @@ impl Feed {
             state: watch::Sender::new(initial),
             wake: Notify::new(),
             recent_patches: Mutex::new(Vec::new()),
-            extras: Mutex::new(HashMap::new()),
+            queue_extras: Extras::new(),
+            connection_extras: Extras::new(),
             usual_lists: Mutex::new(Duration::ZERO),
             metrics,
         }
@@ -150,20 +152,10 @@ impl Feed {
             if state.interval <= self.configured_interval || state.error.is_some() {
                 continue;
             }
-            let mut watched: Vec<_> = {
-                let all = self.extras.lock().expect("extras lock");
-                all.iter()
-                    .filter_map(|(key, slot)| {
-                        let asked = (*slot.asked.lock().expect("asked lock"))?;
-                        (asked.elapsed() < self.configured_interval * 3).then(|| (asked, key.clone(), slot.clone()))
-                    })
-                    .collect()
-            };
-            watched.sort_by_key(|(asked, _, _)| std::cmp::Reverse(*asked));
+            let mut watched = self.queue_extras.asked_within(self.configured_interval * 3);
             watched.truncate(WATCHED_MAX);
-            let reads = watched.iter().map(|(_, (vhost, name), slot)| async move {
-                let extras = QueueExtras::fetch(&*self.client, vhost, name).await.ok()?;
-                *slot.cached.lock().await = Some((Instant::now(), extras));
+            let reads = watched.iter().map(|((vhost, name), slot)| async move {
+                slot.store(QueueExtras::fetch(&*self.client, vhost, name).await.ok()?).await;
                 Some(())
             });
             if futures_util::future::join_all(reads).await.iter().any(Option::is_some) {
@@ -334,6 +326,11 @@ impl Feed {
         Ok(())
     }
 
+    /// For writes: shows a connection the broker was told to close as gone at once.
+    pub fn forget_connection(&self, vhost: &str, name: &str) {
+        self.apply(Patch::ConnectionClosed { vhost: vhost.into(), name: name.into() });
+    }
+
     /// For writes: reads one exchange and its bindings back from the broker and shows them at once.
     pub async fn refresh_exchange(&self, vhost: &str, name: &str) -> Result<(), AppError> {
         let patch = Patch::exchange(&*self.client, vhost, name).await.map_err(|e| page_error(self.name(), e))?;
@@ -374,34 +371,24 @@ impl Feed {
     /// Returns the extras and whether their counts should replace the snapshot's row: only while
     /// the interval is stretched, when they are newer; otherwise every page shows the snapshot's.
     pub async fn queue_extras(&self, vhost: &str, name: &str) -> Result<(QueueExtras, bool), AppError> {
-        let slot = {
-            let mut all = self.extras.lock().expect("extras lock");
-            all.retain(|_, slot| {
-                slot.asked.lock().expect("asked lock").is_some_and(|asked| asked.elapsed() < EXTRAS_KEPT_FOR)
-            });
-            let slot = all.entry((vhost.to_string(), name.to_string())).or_default().clone();
-            *slot.asked.lock().expect("asked lock") = Some(Instant::now());
-            slot
-        };
-        let mut cached = slot.cached.lock().await;
         let state = self.state();
         let stretched = state.interval > self.configured_interval;
-        let newer = |fetched: &Instant| state.taken_at.is_none_or(|(taken, _)| *fetched >= taken);
-        match cached.as_ref() {
-            Some((fetched, extras)) if newer(fetched) => return Ok((extras.clone(), stretched)),
-            Some((_, extras)) if state.error.is_some() => return Ok((extras.clone(), false)),
-            _ => {}
-        }
-        match QueueExtras::fetch(&*self.client, vhost, name).await {
-            Ok(extras) => {
-                *cached = Some((Instant::now(), extras.clone()));
-                Ok((extras, stretched))
-            }
-            Err(error) => match cached.as_ref() {
-                Some((_, extras)) if error != BrokerError::NotFound => Ok((extras.clone(), false)),
-                _ => Err(page_error(self.name(), error)),
-            },
-        }
+        let key = (vhost.to_string(), name.to_string());
+        let (extras, fresh) = self
+            .queue_extras
+            .get(key, state.as_of(), || QueueExtras::fetch(&*self.client, vhost, name))
+            .await
+            .map_err(|error| page_error(self.name(), error))?;
+        Ok((extras, fresh && stretched))
+    }
+
+    /// A connection's client properties and channels, read like a queue's extras.
+    pub async fn connection_extras(&self, name: &str) -> Result<ConnectionExtras, AppError> {
+        let fetch = || ConnectionExtras::fetch(&*self.client, name);
+        let as_of = self.state().as_of();
+        let (extras, _) =
+            self.connection_extras.get(name.to_string(), as_of, fetch).await.map_err(|e| page_error(self.name(), e))?;
+        Ok(extras)
     }
 }
 

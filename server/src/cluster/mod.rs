@@ -1,5 +1,6 @@
 //! Cluster state: one poller per cluster (`feed`) keeps the latest snapshot of it (`snapshot`),
 //! patched in place between full reads, and tells subscribers when it changes.
 
+pub mod extras;
 pub mod feed;
 pub mod snapshot;

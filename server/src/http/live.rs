@@ -45,6 +45,11 @@ pub enum View {
         name: String,
     },
     Bindings(ListQuery),
+    Connections(ListQuery),
+    Connection {
+        vhost: String,
+        name: String,
+    },
     /// A kiosk's tiles on this cluster, as JSON in the `tiles` parameter.
     Tiles(Vec<TileKind>),
 }
@@ -63,6 +68,8 @@ impl View {
             "queues" => View::Queues(list()),
             "exchanges" => View::Exchanges(list()),
             "bindings" => View::Bindings(list()),
+            "connections" => View::Connections(list()),
+            "connection" => object().map(|(vhost, name)| View::Connection { vhost, name })?,
             "queue" => object().map(|(vhost, name)| View::Queue { vhost, name })?,
             "exchange" => object().map(|(vhost, name)| View::Exchange { vhost, name })?,
             "tiles" => {
@@ -93,6 +100,8 @@ impl View {
             View::Exchanges(query) => json(clusters.exchanges(who, cluster, query).await),
             View::Exchange { vhost, name } => json(clusters.exchange(who, cluster, vhost, name).await),
             View::Bindings(query) => json(clusters.bindings(who, cluster, query).await),
+            View::Connections(query) => json(clusters.connections(who, cluster, query).await),
+            View::Connection { vhost, name } => json(clusters.connection(who, cluster, vhost, name).await),
             View::Tiles(kinds) => json(clusters.tiles(who, cluster, kinds).await),
         }
     }

@@ -27,6 +27,12 @@ impl InVhost for ExchangeRow {
     }
 }
 
+impl InVhost for ConnectionRow {
+    fn vhost(&self) -> &str {
+        &self.vhost
+    }
+}
+
 impl InVhost for BindingRow {
     fn vhost(&self) -> &str {
         &self.vhost
@@ -93,6 +99,27 @@ pub(super) fn exchange_order(key: &str) -> Result<Order<ExchangeRow>, AppError> 
         "policy" => |a, b| a.policy.cmp(&b.policy),
         "publish_in" => |a, b| a.publish_in_rate.total_cmp(&b.publish_in_rate),
         "publish_out" => |a, b| a.publish_out_rate.total_cmp(&b.publish_out_rate),
+        other => return Err(unknown_sort(other)),
+    }))
+}
+
+pub(super) fn connection_order(key: &str) -> Result<Order<ConnectionRow>, AppError> {
+    Ok(Some(match key {
+        "" => return Ok(None),
+        "vhost" => |a, b| a.vhost.cmp(&b.vhost),
+        "name" => |a, b| a.name.cmp(&b.name),
+        "user" => |a, b| a.user.cmp(&b.user),
+        "client" => |a, b| (&a.client_name, &a.client).cmp(&(&b.client_name, &b.client)),
+        "peer" => |a, b| (&a.peer_host, a.peer_port).cmp(&(&b.peer_host, b.peer_port)),
+        "protocol" => |a, b| a.protocol.cmp(&b.protocol),
+        "tls" => |a, b| a.tls.cmp(&b.tls),
+        "channels" => |a, b| a.channels.cmp(&b.channels),
+        "state" => |a, b| a.state.cmp(&b.state),
+        "send" => |a, b| a.send_rate.total_cmp(&b.send_rate),
+        "recv" => |a, b| a.recv_rate.total_cmp(&b.recv_rate),
+        "heartbeat" => |a, b| a.heartbeat.cmp(&b.heartbeat),
+        "connected_at" => |a, b| a.connected_at.cmp(&b.connected_at),
+        "node" => |a, b| a.node.cmp(&b.node),
         other => return Err(unknown_sort(other)),
     }))
 }

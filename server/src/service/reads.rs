@@ -13,7 +13,7 @@ use domain::policy::{Policies, PolicyDraft, PolicyInfo, PolicyPreview};
 
 use super::access::check_vhost;
 use super::clusters::{read_history, Clusters};
-use super::listing::{binding_order, exchange_order, queue_order, NameMatcher};
+use super::listing::{binding_order, connection_order, exchange_order, queue_order, NameMatcher};
 use super::preview::{policy_preview, EXPENSIVE_READS, PREVIEW_BUDGET};
 use crate::cluster::snapshot::Snapshot;
 use crate::service::tiles;
@@ -103,6 +103,35 @@ impl app::api::Backend for Clusters {
             .collect();
         let (extras, own_row) = feed.queue_extras(vhost, name).await?;
         Ok(Fresh { data: extras.into_detail(entry, bindings, own_row), freshness })
+    }
+
+    async fn connections(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<ConnectionRow>>, AppError> {
+        let order = connection_order(&query.sort)?;
+        // The filter looks at every name an admin knows a client by.
+        let keep = |m: &NameMatcher, c: &ConnectionRow| {
+            [&c.name, &c.client_name, &c.user, &c.peer_host, &c.client].iter().any(|text| m.matches(text))
+        };
+        self.list(who, cluster, query, order, |s, vhost| s.connections_in(vhost), |c| c, keep).await
+    }
+
+    async fn connection(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: &str,
+        name: &str,
+    ) -> Result<Fresh<ConnectionDetail>, AppError> {
+        let feed = self.visible_feed(who, cluster)?;
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        check_vhost(who, cluster, vhost)?;
+        let row = snapshot.connection(vhost, name).ok_or_else(|| not_found("connection", vhost, name))?;
+        let extras = feed.connection_extras(name).await?;
+        Ok(Fresh { data: extras.into_detail(row), freshness })
     }
 
     async fn exchanges(

@@ -59,14 +59,14 @@ pub(super) fn functions(tag: &str) -> Vec<Function> {
     .collect();
     all.push(Function::new("list_vhosts", json!({"cluster": "it"})));
     all.push(Function::new("get_overview", json!({"cluster": "it"})));
-    for function in ["list_queues", "list_exchanges", "list_bindings"] {
+    for function in ["list_queues", "list_exchanges", "list_bindings", "list_connections"] {
         all.push(
             Function::new(function, json!({"cluster": "it", "query": list}))
                 .killer("query.sort", json!("warren-fuzz-no-such-column"))
                 .regexes(&["query.filter"]),
         );
     }
-    for function in ["get_queue", "get_exchange"] {
+    for function in ["get_queue", "get_exchange", "get_connection"] {
         all.push(
             Function::new(function, json!({"cluster": "it", "vhost": vhost, "name": name}))
                 .killer("vhost", json!(vhost))
@@ -132,6 +132,13 @@ pub(super) fn functions(tag: &str) -> Vec<Function> {
         .killer("exchange.kind", json!(" "))
         .killer("exchange.name", reserved)
         .names(&["exchange.vhost", "exchange.name", "exchange.alternate_exchange"]),
+        Function::new(
+            "ops/close_connection",
+            json!({"cluster": "it", "close": {"vhost": vhost, "name": name, "reason": "warren fuzz"}}),
+        )
+        .killer("close.reason", json!("x".repeat(201)))
+        .killer("close.name", dots.clone())
+        .names(&["close.name"]),
         Function::new(
             "ops/delete_exchange",
             json!({"cluster": "it", "delete": {"vhost": vhost, "name": name, "if_unused": true}}),

@@ -26,6 +26,7 @@ pub(super) fn get_cases(tag: &str, bad: &[String]) -> Vec<Case> {
         "/live/it/queue".into(),
         "/live/it/queue?vhost=x".into(),
         "/live/it/exchange?name=x".into(),
+        "/live/it/connection?vhost=x".into(),
         "/live/it/tiles".into(),
         "/live/it/tiles?tiles=not-json".into(),
         tiles(Value::Array(vec![json!({"kind": "warnings"}); 25])),

@@ -1,9 +1,10 @@
-//! What the write forms send: publish, get, create, delete, bind. The checks here run in the
+//! What the write forms send: publish, get, create, delete, bind, close a connection. The checks here run in the
 //! browser (so a form explains a mistake before sending anything) and again on the server (so a
 //! script calling the API directly gets the same answer); the broker is asked only with a request
 //! that passed them. A check that fails returns a `FormProblem`, which the UI words in the
 //! reader's language.
 
+pub mod connection;
 pub mod exchange;
 pub mod get;
 pub mod names;
@@ -14,6 +15,7 @@ pub mod queue_type;
 pub mod typed;
 
 // The paths other crates (and the policy and definitions rules) have always used.
+pub use connection::ConnectionClose;
 pub use exchange::{BindingRef, ExchangeDeletion, NewBinding, NewExchange};
 pub use get::{AckMode, GetRequest, GotMessage};
 pub use names::check_name;

@@ -19,10 +19,11 @@ pub enum ObjectKind {
     AlternateExchange,
     Policy,
     User,
+    Connection,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 8] = [
+    pub const ALL: [ObjectKind; 9] = [
         ObjectKind::Vhost,
         ObjectKind::Queue,
         ObjectKind::Exchange,
@@ -31,6 +32,7 @@ impl ObjectKind {
         ObjectKind::AlternateExchange,
         ObjectKind::Policy,
         ObjectKind::User,
+        ObjectKind::Connection,
     ];
 }
 
@@ -104,6 +106,10 @@ pub enum FormProblem {
     },
     /// A saved template's name is empty or too long.
     TemplateNameLength {
+        max: usize,
+    },
+    // Closing a connection.
+    ReasonTooLong {
         max: usize,
     },
     // Get.

@@ -50,6 +50,7 @@ fn english(problem: &FormProblem) -> String {
         P::RoutingKeyTooLong { max } => format!("the routing key is longer than {max} bytes"),
         P::CopiesOutOfRange { max } => format!("copies must be from 1 to {max}"),
         P::TemplateNameLength { max } => format!("a template name of 1-{max} characters is needed"),
+        P::ReasonTooLong { max } => format!("the reason is longer than {max} characters"),
         P::CountOutOfRange { max } => format!("count must be from 1 to {max}"),
         P::QueueTypeArgument => "x-queue-type is set by the queue type field".into(),
         P::ArgumentNotForType { key, queue_type } => {
@@ -101,6 +102,7 @@ fn chinese(problem: &FormProblem) -> String {
         P::RoutingKeyTooLong { max } => format!("路由键超过 {max} 字节"),
         P::CopiesOutOfRange { max } => format!("份数必须在 1 到 {max} 之间"),
         P::TemplateNameLength { max } => format!("模板名称须为 1 到 {max} 个字符"),
+        P::ReasonTooLong { max } => format!("原因不能超过 {max} 个字符"),
         P::CountOutOfRange { max } => format!("数量必须在 1 到 {max} 之间"),
         P::QueueTypeArgument => "x-queue-type 由队列类型字段设置".into(),
         P::ArgumentNotForType { key, queue_type } => format!("{key} 不适用于 {} 队列", queue_type.as_str()),
@@ -127,6 +129,7 @@ fn object_en(kind: ObjectKind) -> &'static str {
         ObjectKind::AlternateExchange => "alternate exchange",
         ObjectKind::Policy => "policy",
         ObjectKind::User => "user",
+        ObjectKind::Connection => "connection",
     }
 }
 
@@ -140,6 +143,7 @@ fn object_zh(kind: ObjectKind) -> &'static str {
         ObjectKind::AlternateExchange => "备用交换机",
         ObjectKind::Policy => "策略",
         ObjectKind::User => "用户",
+        ObjectKind::Connection => "连接",
     }
 }
 
@@ -166,6 +170,7 @@ pub(super) fn samples() -> Vec<FormProblem> {
         P::RoutingKeyTooLong { max: 255 },
         P::CopiesOutOfRange { max: 1000 },
         P::TemplateNameLength { max: 100 },
+        P::ReasonTooLong { max: 200 },
         P::CountOutOfRange { max: 100 },
         P::QueueTypeArgument,
         P::ArgumentNotForType { key: "x-delivery-limit".into(), queue_type: QueueType::Classic },

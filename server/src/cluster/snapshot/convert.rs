@@ -174,7 +174,7 @@ pub(super) fn policy_info(p: json::Policy) -> PolicyInfo {
 }
 
 /// A JSON object as sorted (key, value-as-JSON) pairs; strings lose their quotes for reading.
-fn json_pairs(map: &Map<String, Value>) -> Vec<(String, String)> {
+pub(super) fn json_pairs(map: &Map<String, Value>) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> =
         map.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect();
     pairs.sort();

@@ -6,6 +6,7 @@
 //! - `patch.rs`: `Patch`, one object read back after a write, and applying it to the snapshot
 //! - `convert.rs`: the broker's JSON turned into the model, and a queue's extras
 
+pub mod connections;
 pub mod convert;
 pub mod patch;
 
@@ -21,6 +22,7 @@ use futures_util::future::{BoxFuture, Shared};
 use serde_json::{Map, Value};
 
 use crate::broker::{json, Broker, BrokerError};
+use connections::{sorted_connections, CONNECTION_COLUMNS};
 use convert::{binding_row, exchange_entry, overview_model, policy_info, queue_entry};
 
 /// Only what the pages show: at tens of thousands of queues the full objects are most of the
@@ -47,6 +49,8 @@ pub struct Snapshot {
     pub policies: Vec<PolicyInfo>,
     /// Sorted by (vhost, name).
     pub operator_policies: Vec<PolicyInfo>,
+    /// Sorted by (vhost, name).
+    pub connections: Vec<ConnectionRow>,
     /// Parts kept from an earlier snapshot (see `Holding`), with since when their figures are.
     pub held: Vec<(SnapshotPart, SystemTime)>,
 }
@@ -75,12 +79,13 @@ impl Snapshot {
         argument.into_iter().chain(policy).min()
     }
 
-    /// Reads the whole cluster: eight requests in parallel, each as slim as the pages allow.
+    /// Reads the whole cluster: nine requests in parallel, each as slim as the pages allow.
     /// With `holding`, a part that is late while a node is silent is kept from the last snapshot.
     pub async fn fetch(client: &dyn Broker, holding: Option<&Holding>) -> Result<Snapshot, BrokerError> {
         let columns = |list: &str| [("columns", list.to_string())];
         let (node_columns, vhost_columns) = (columns(NODE_COLUMNS), columns("name"));
         let (queue_columns, exchange_columns) = (columns(QUEUE_COLUMNS), columns(EXCHANGE_COLUMNS));
+        let connection_columns = columns(CONNECTION_COLUMNS);
         let overview = async {
             tokio::try_join!(
                 client.get_list::<json::Overview>("overview", "overview", &[]),
@@ -93,13 +98,17 @@ impl Snapshot {
                 client.get_list::<Vec<json::Policy>>("operator_policies", "operator-policies", &[]),
             )
         };
-        let (overview, vhosts, queues, exchanges, bindings, policies) = tokio::try_join!(
+        let (overview, vhosts, queues, exchanges, bindings, policies, connections) = tokio::try_join!(
             in_time(overview, holding),
             in_time(client.get_list::<Vec<json::Vhost>>("vhosts", "vhosts", &vhost_columns), holding),
             in_time(client.get_list::<Vec<json::Queue>>("queues", "queues", &queue_columns), holding),
             in_time(client.get_list::<Vec<json::Exchange>>("exchanges", "exchanges", &exchange_columns), holding),
             in_time(client.get_list::<Vec<json::Binding>>("bindings", "bindings", &[]), holding),
             in_time(policies, holding),
+            in_time(
+                client.get_list::<Vec<json::Connection>>("connections", "connections", &connection_columns),
+                holding
+            ),
         )?;
         let mut parts = Parts { holding, held: Vec::new() };
         let overview =
@@ -114,8 +123,10 @@ impl Snapshot {
             |(policies, operator)| (sorted_policies(policies), sorted_policies(operator)),
             |p| (p.policies.clone(), p.operator_policies.clone()),
         );
+        let connections =
+            parts.take(SnapshotPart::Connections, connections, sorted_connections, |p| p.connections.clone());
         let held = parts.held;
-        Ok(Snapshot { overview, vhosts, queues, exchanges, bindings, policies, operator_policies, held })
+        Ok(Snapshot { overview, vhosts, queues, exchanges, bindings, policies, operator_policies, connections, held })
     }
 
     /// Whether `part` is older than the rest of the snapshot.
@@ -142,6 +153,14 @@ impl Snapshot {
 
     pub fn exchange(&self, vhost: &str, name: &str) -> Option<&ExchangeEntry> {
         find(&self.exchanges, vhost, name, |x| (&x.row.vhost, &x.row.name))
+    }
+
+    pub fn connections_in(&self, vhost: Option<&str>) -> &[ConnectionRow] {
+        in_vhost(&self.connections, vhost, |c| &c.vhost)
+    }
+
+    pub fn connection(&self, vhost: &str, name: &str) -> Option<&ConnectionRow> {
+        find(&self.connections, vhost, name, |c| (&c.vhost, &c.name))
     }
 }
 

@@ -20,6 +20,9 @@ pub enum Patch {
     Exchange { vhost: String, name: String, entry: Option<ExchangeEntry>, bindings: Vec<BindingRow> },
     /// A vhost's policies and operator policies, all of them.
     Policies { vhost: String, user: Vec<PolicyInfo>, operator: Vec<PolicyInfo> },
+    /// A connection closed. Not read back: a client that does not answer the close stays
+    /// listed by the broker for about 30 s more, though it is on its way out.
+    ConnectionClosed { vhost: String, name: String },
 }
 
 impl Snapshot {
@@ -45,6 +48,10 @@ impl Snapshot {
                     list.extend(new.iter().cloned());
                     list.sort_by(|a, b| by_vhost_name(&a.vhost, &a.name, &b.vhost, &b.name));
                 }
+                return;
+            }
+            Patch::ConnectionClosed { vhost, name } => {
+                replace(&mut self.connections, vhost, name, None, |c| (&c.vhost, &c.name));
                 return;
             }
         }

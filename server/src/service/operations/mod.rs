@@ -1,5 +1,5 @@
 //! Writes to brokers (`app::api::Operations`): publish, get, purge, create and delete, bindings,
-//! policies, definitions import, and saved message templates.
+//! policies, definitions import, closing connections, and saved message templates.
 //!
 //! Every write is checked here again (the browser's checks are a courtesy), made as the broker
 //! user who signed in when there is one (so the broker applies that user's own permissions),
@@ -25,6 +25,7 @@ use crate::store::audit::{Audit, Outcome, Target};
 use crate::store::templates::Templates;
 use crate::store::Store;
 
+mod connections;
 mod definitions;
 
 pub struct Operations {
@@ -91,23 +92,29 @@ impl Operations {
         body: Option<&Value>,
     ) -> Result<T, AppError> {
         let as_user = login.as_ref().map(|(user, password)| (user.as_str(), password));
-        feed.client().write(method, endpoint, &path, query, body, as_user).await.map_err(|error| {
-            let cluster = feed.name().to_string();
-            match error {
-                BrokerError::BadRequest(reason) => AppError::Rejected { cluster, reason },
-                BrokerError::Unauthorized(_, reason) => {
-                    let user = login.as_ref().map_or("Warren's account", |(user, _)| user.as_str());
-                    AppError::Forbidden(format!("RabbitMQ refused this to {user}: {reason}"))
-                }
-                BrokerError::NotFound => AppError::NotFound("the broker has no such vhost or object".into()),
-                // The broker failed and did not say why (RabbitMQ 4.0 answers a queue delete
-                // "only if empty" of a non-empty queue this way): nothing was done.
-                BrokerError::Status(code) => {
-                    AppError::Rejected { cluster, reason: format!("HTTP {code} from the broker, without a reason") }
-                }
-                other => page_error(&cluster, other),
+        feed.client()
+            .write(method, endpoint, &path, query, body, as_user)
+            .await
+            .map_err(|error| Self::refusal(feed, login, error))
+    }
+
+    /// A write the broker did not do, explained.
+    pub(super) fn refusal(feed: &Feed, login: &Login, error: BrokerError) -> AppError {
+        let cluster = feed.name().to_string();
+        match error {
+            BrokerError::BadRequest(reason) => AppError::Rejected { cluster, reason },
+            BrokerError::Unauthorized(_, reason) => {
+                let user = login.as_ref().map_or("Warren's account", |(user, _)| user.as_str());
+                AppError::Forbidden(format!("RabbitMQ refused this to {user}: {reason}"))
             }
-        })
+            BrokerError::NotFound => AppError::NotFound("the broker has no such vhost or object".into()),
+            // The broker failed and did not say why (RabbitMQ 4.0 answers a queue delete
+            // "only if empty" of a non-empty queue this way): nothing was done.
+            BrokerError::Status(code) => {
+                AppError::Rejected { cluster, reason: format!("HTTP {code} from the broker, without a reason") }
+            }
+            other => page_error(&cluster, other),
+        }
     }
 
     /// The broker's version, from the snapshot: which policy keys it takes.
@@ -460,6 +467,10 @@ impl app::api::Operations for Operations {
         import: &Import,
     ) -> Result<ImportPreview, AppError> {
         self.preview_definitions(who, cluster, import).await
+    }
+
+    async fn close_connection(&self, who: &dyn Access, cluster: &str, close: &ConnectionClose) -> Result<(), AppError> {
+        self.close(who, cluster, close).await
     }
 
     async fn import_definitions(

@@ -1,0 +1,167 @@
+//! `/c/{cluster}/connection?vhost=…&name=…`: one client connection, what the client said about
+//! itself, its channels (publisher confirms or not, prefetch, unacked), and closing it.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::{get_connection, CloseConnection};
+use crate::auth::Role;
+use crate::components::forms::{outcome_view, ConfirmButton, IfRole};
+use crate::components::live::use_cluster;
+use crate::components::objects::KeyValues;
+use crate::format;
+use crate::i18n::use_texts;
+use crate::model::{ChannelInfo, ConnectionDetail};
+use crate::pages::connections::heartbeat;
+use crate::pages::{detail_page, use_object_key};
+use crate::urls;
+use domain::ops::connection::{ConnectionClose, MAX_REASON};
+
+#[component]
+pub fn ConnectionPage() -> impl IntoView {
+    let key = use_object_key();
+    view! {
+        {detail_page("connection", |t| t.connection, get_connection, |d: ConnectionDetail| view! { <ConnectionBody d/> })}
+        // Outside the live part: a live update must not reset the reason being typed.
+        <IfRole role=Role::Admin>
+            {move || {
+                let (vhost, name) = key.get();
+                view! { <CloseForm vhost name/> }
+            }}
+        </IfRole>
+    }
+}
+
+#[component]
+fn ConnectionBody(d: ConnectionDetail) -> impl IntoView {
+    let t = use_texts();
+    let c = d.row.clone();
+    view! {
+        <section class="tiles">
+            <div class="tile"><span class="label">{move || t.get().state}</span><span class="value" data-testid="connection-state">{c.state.clone()}</span></div>
+            <div class="tile"><span class="label">{move || t.get().channels}</span><span class="value">{format::count(c.channels)}</span></div>
+            <div class="tile"><span class="label">{move || t.get().sent}</span><span class="value">{format::byte_rate(c.send_rate)}</span></div>
+            <div class="tile"><span class="label">{move || t.get().received}</span><span class="value">{format::byte_rate(c.recv_rate)}</span></div>
+        </section>
+        <div class="columns">
+            <section>
+                <h2>{move || t.get().properties}</h2>
+                <dl class="props">
+                    <dt>{move || t.get().name}</dt><dd data-testid="client-name">{c.client_name.clone()}</dd>
+                    <dt>{move || t.get().client}</dt><dd>{c.client.clone()}</dd>
+                    <dt>{move || t.get().user}</dt><dd>{c.user.clone()}</dd>
+                    <dt>{move || t.get().client_address}</dt><dd>{format!("{}:{}", c.peer_host, c.peer_port)}</dd>
+                    <dt>{move || t.get().protocol}</dt><dd>{c.protocol.clone()} {c.tls.then_some(" · TLS")}</dd>
+                    <dt>{move || t.get().heartbeat}</dt><dd>{heartbeat(c.heartbeat)}</dd>
+                    <dt>{move || t.get().connected_at}</dt><dd>{format::timestamp(c.connected_at)}</dd>
+                    <dt>{move || t.get().node}</dt><dd>{c.node.clone()}</dd>
+                </dl>
+            </section>
+            <section>
+                <h2>{move || t.get().client_properties}</h2>
+                <KeyValues pairs=d.client_properties.clone()/>
+            </section>
+        </div>
+        <h2>{move || t.get().channels}</h2>
+        <ChannelTable channels=d.channels/>
+    }
+}
+
+#[component]
+fn ChannelTable(channels: Vec<ChannelInfo>) -> impl IntoView {
+    let t = use_texts();
+    if channels.is_empty() {
+        return view! { <p class="muted">{move || t.get().no_channels}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table data-testid="channels">
+                <thead>
+                    <tr>
+                        <th class="num">{move || t.get().channel}</th>
+                        <th>{move || t.get().channel_mode}</th>
+                        <th class="num">{move || t.get().prefetch}</th>
+                        <th class="num">{move || t.get().consumers}</th>
+                        <th class="num">{move || t.get().unacked}</th>
+                        <th class="num">{move || t.get().unconfirmed}</th>
+                        <th>{move || t.get().state}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {channels
+                        .into_iter()
+                        .map(|ch| {
+                            let (confirm, transactional) = (ch.confirm, ch.transactional);
+                            let mode = move || {
+                                let t = t.get();
+                                match (confirm, transactional) {
+                                    (true, _) => t.mode_confirm,
+                                    (_, true) => t.mode_transactional,
+                                    _ => t.mode_neither,
+                                }
+                            };
+                            let unsafe_publishing = !confirm && !transactional;
+                            view! {
+                                <tr>
+                                    <td class="num">{ch.number}</td>
+                                    <td class:flagged=unsafe_publishing title=move || unsafe_publishing.then(|| t.get().mode_neither_hint)>
+                                        {mode}
+                                    </td>
+                                    <td class="num">{format::count(ch.prefetch)}</td>
+                                    <td class="num">{format::count(ch.consumers)}</td>
+                                    <td class="num">{format::count(ch.unacked)}</td>
+                                    <td class="num">{format::count(ch.unconfirmed)}</td>
+                                    <td>{ch.state.clone()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// Close, with the reason the client is told, after a confirm; then back to the list.
+#[component]
+fn CloseForm(vhost: String, name: String) -> impl IntoView {
+    let t = use_texts();
+    let cluster = use_cluster();
+    let close = ServerAction::<CloseConnection>::new();
+    let reason = RwSignal::new(String::new());
+    let navigate = use_navigate();
+    let on_close = {
+        let (vhost, name) = (vhost.clone(), name.clone());
+        Callback::new(move |_| {
+            let one = ConnectionClose { vhost: vhost.clone(), name: name.clone(), reason: reason.get_untracked() };
+            close.dispatch(CloseConnection { cluster: cluster.get_untracked(), close: one });
+        })
+    };
+    let list = urls::with_query(&urls::section(&cluster.get_untracked(), "connections"), &[("vhost", &vhost)]);
+    Effect::new(move |_| {
+        if matches!(close.value().get(), Some(Ok(()))) {
+            navigate(&list, Default::default());
+        }
+    });
+    let question = Signal::derive(move || (t.get().confirm_close)(&name));
+    view! {
+        <section class="card danger-zone" data-testid="danger-zone">
+            <h2>{move || t.get().danger_zone}</h2>
+            <div class="actions">
+                <label>
+                    <span>{move || t.get().close_reason}</span>
+                    <input type="text" maxlength=MAX_REASON bind:value=reason data-testid="close-reason"/>
+                    <span class="hint">{move || t.get().close_reason_hint}</span>
+                </label>
+                <ConfirmButton
+                    label=Signal::derive(move || t.get().close_connection.to_string())
+                    question
+                    on_confirm=on_close
+                    testid="close-connection"
+                />
+            </div>
+            {outcome_view(close.value(), close.pending(), move |_| t.get_untracked().connection_closed.to_string(), "close-result")}
+        </section>
+    }
+}

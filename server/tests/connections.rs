@@ -1,0 +1,137 @@
+//! Client connections on real brokers (3.10 and 4.0): a real AMQP client (lapin) connects with a
+//! name of its own, Warren lists it and shows its channels, and an admin closes it with a reason
+//! the client receives, through the whole HTTP app; in a uniquely named vhost, removed after.
+
+mod common;
+
+use std::time::Duration;
+
+use app::auth::Role;
+use common::{brokers, cluster, enc, eventually, unique, Admin, TestApp};
+use lapin::options::{BasicQosOptions, ConfirmSelectOptions};
+use lapin::{Channel, Connection, ConnectionProperties};
+use serde_json::{json, Value};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// Opens an AMQP connection as guest to `vhost` of the broker whose management API is at
+/// `url` (its AMQP port is the management port less 10000, as `scripts/broker.sh` runs them),
+/// with one channel in confirm mode and one with a prefetch of 10 and no confirms (lapin closes a
+/// channel that is dropped: they are returned). Also what the client is told when it is closed.
+async fn client(url: &str, vhost: &str, name: &str) -> (Connection, [Channel; 2], UnboundedReceiver<String>) {
+    let port: u16 = url.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse().ok()).expect("a port");
+    let uri = format!("amqp://guest:guest@127.0.0.1:{}/{}", port - 10_000, enc(vhost));
+    let connection = Connection::connect(&uri, ConnectionProperties::default().with_connection_name(name.into()))
+        .await
+        .expect("an AMQP connection");
+    let (errors, received) = tokio::sync::mpsc::unbounded_channel();
+    connection.on_error(move |error| {
+        let _ = errors.send(error.to_string());
+    });
+    let confirming = connection.create_channel().await.unwrap();
+    confirming.confirm_select(ConfirmSelectOptions::default()).await.unwrap();
+    let consuming = connection.create_channel().await.unwrap();
+    consuming.basic_qos(10, BasicQosOptions::default()).await.unwrap();
+    (connection, [confirming, consuming], received)
+}
+
+fn listed(vhost: &str, filter: &str) -> Value {
+    json!({"cluster": "it", "query": {"vhost": vhost, "filter": filter, "regex": false, "sort": "", "desc": false,
+           "page": 1, "page_size": 50}})
+}
+
+#[tokio::test]
+async fn a_client_is_listed_shown_and_closed_with_its_reason() {
+    for (version, url) in brokers() {
+        let admin = Admin::connect(&url).await;
+        let vhost = admin.vhost("warren-conn").await;
+        let other = admin.vhost("warren-conn-other").await;
+        let app = TestApp::new(&[cluster("it", &[&url], "guest", Duration::from_secs(10))]).await;
+        let client_name = unique("billing 连接 #1");
+        let (connection, _channels, mut errors) = client(&url, &vhost, &client_name).await;
+
+        eventually("the connection to be listed", || async {
+            let (_, body) = app.call("list_connections", listed(&vhost, &client_name)).await;
+            body["data"]["filtered"] == 1
+        })
+        .await;
+        let (_, body) = app.call("list_connections", listed(&vhost, &client_name)).await;
+        let row = &body["data"]["items"][0];
+        assert_eq!(
+            (row["user"].as_str(), row["client_name"].as_str()),
+            (Some("guest"), Some(&*client_name)),
+            "{version}"
+        );
+        assert_eq!(
+            (row["protocol"].as_str(), row["state"].as_str()),
+            (Some("AMQP 0-9-1"), Some("running")),
+            "{version}"
+        );
+        let name = row["name"].as_str().unwrap().to_string();
+        let (_, sorted) = app
+            .call(
+                "list_connections",
+                json!({"cluster": "it", "query": {"vhost": null, "filter": "", "regex": false,
+                  "sort": "connected_at", "desc": true, "page": 1, "page_size": 500}}),
+            )
+            .await;
+        assert!(sorted["data"]["items"].as_array().unwrap().iter().any(|c| c["name"] == name.as_str()), "{version}");
+
+        // Its channels, as the broker's stats have them: a few seconds after they open, and the
+        // confirm mode and prefetch a little later still on 4.0.
+        let modes = || async {
+            let (status, detail) =
+                app.call("get_connection", json!({"cluster": "it", "vhost": vhost, "name": name})).await;
+            assert!(status.is_success(), "{version}: {detail}");
+            let channels = detail["data"]["channels"].as_array().cloned().unwrap_or_default();
+            let modes: Vec<(bool, u64)> =
+                channels.iter().map(|c| (c["confirm"].as_bool().unwrap(), c["prefetch"].as_u64().unwrap())).collect();
+            (modes, detail)
+        };
+        eventually("channel 1 to confirm, channel 2 to have a prefetch of 10", || async {
+            modes().await.0 == [(true, 0), (false, 10)]
+        })
+        .await;
+        let (_, detail) = modes().await;
+        let properties = detail["data"]["client_properties"].to_string();
+        assert!(properties.contains("lapin") && properties.contains(&client_name), "{version}: {properties}");
+
+        // Who may not close it: a viewer, an operator; and nobody through another vhost's name.
+        let viewer = app.user("viewer", Role::Viewer, None, None).await;
+        let operator = app.user("operator", Role::Operator, None, None).await;
+        let close = |vhost: &str, reason: &str| json!({"cluster": "it", "close": {"vhost": vhost, "name": name, "reason": reason}});
+        for session in [&viewer, &operator] {
+            let (status, _) = app.call_as(Some(session), "ops/close_connection", close(&vhost, "")).await;
+            assert_eq!(status, 403, "{version}: closing is for admins");
+        }
+        let (status, _) = app.call("ops/close_connection", close(&other, "")).await;
+        assert_eq!(status, 404, "{version}: a connection is closed through its own vhost only");
+        let (status, body) = app.call("ops/close_connection", close(&vhost, &"x".repeat(201))).await;
+        assert_eq!(status, 400, "{version}: {body}");
+        assert!(connection.status().connected(), "{version}: none of these closed it");
+
+        let (status, body) = app.call("ops/close_connection", close(&vhost, "leaking channels, 见工单 42")).await;
+        assert!(status.is_success(), "{version}: {body}");
+        let told = tokio::time::timeout(Duration::from_secs(10), errors.recv()).await.expect("the client is told");
+        let told = told.unwrap_or_default();
+        assert!(told.contains("CONNECTION_FORCED - leaking channels, ??? 42"), "{version}: the client got {told:?}");
+        let (_, after) = app.call("list_connections", listed(&vhost, &client_name)).await;
+        assert_eq!(after["data"]["filtered"], 0, "{version}: gone from the list at once");
+
+        let (_, audit) = app
+            .call(
+                "admin/list_audit",
+                json!({"query": {"actor": "admin", "action": "close_connection", "cluster": "it",
+                  "outcome": "", "page": 1}}),
+            )
+            .await;
+        let entries = audit["entries"].as_array().unwrap();
+        let objects: Vec<&str> = entries.iter().filter_map(|e| e["object"].as_str()).collect();
+        assert!(
+            objects.iter().any(|o| o.contains(&name) && o.contains("见工单 42")),
+            "{version}: the audit keeps the whole reason: {objects:?}"
+        );
+        for v in [&vhost, &other] {
+            admin.delete(&format!("vhosts/{}", enc(v))).await;
+        }
+    }
+}
