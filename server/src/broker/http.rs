@@ -135,16 +135,7 @@ impl Broker for HttpBroker {
         if self.nodes.len() == 1 {
             return true;
         }
-        let whoami = Request {
-            method: Method::GET,
-            endpoint: "whoami",
-            path: "whoami",
-            query: &[],
-            body: None,
-            login: None,
-            long: false,
-            reason: None,
-        };
+        let whoami = Request::get("whoami", "whoami", &[]);
         let probes = (0..self.nodes.len()).map(|i| {
             let whoami = &whoami;
             async move {

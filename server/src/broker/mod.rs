@@ -48,6 +48,13 @@ pub struct Request<'a> {
     pub reason: Option<&'a str>,
 }
 
+impl<'a> Request<'a> {
+    /// A GET as Warren's configured user, with the short timeout: what the other kinds start from.
+    pub fn get(endpoint: &'static str, path: &'a str, query: &'a [(&'a str, String)]) -> Self {
+        Request { method: Method::GET, endpoint, path, query, body: None, login: None, long: false, reason: None }
+    }
+}
+
 /// A node's answer.
 pub struct Reply {
     pub status: StatusCode,
@@ -72,17 +79,7 @@ impl dyn Broker + '_ {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, BrokerError> {
-        self.call(Request {
-            method: Method::GET,
-            endpoint,
-            path,
-            query,
-            body: None,
-            login: None,
-            long: false,
-            reason: None,
-        })
-        .await
+        self.call(Request::get(endpoint, path, query)).await
     }
 
     /// GETs one object as another broker user: checks a broker sign-in, and what that user may see.
@@ -94,17 +91,7 @@ impl dyn Broker + '_ {
         path: &str,
     ) -> Result<T, BrokerError> {
         let login = Some((username, password));
-        self.call(Request {
-            method: Method::GET,
-            endpoint,
-            path,
-            query: &[],
-            body: None,
-            login,
-            long: false,
-            reason: None,
-        })
-        .await
+        self.call(Request { login, ..Request::get(endpoint, path, &[]) }).await
     }
 
     /// GETs a whole-cluster list, with the longer list timeout.
@@ -114,17 +101,7 @@ impl dyn Broker + '_ {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, BrokerError> {
-        self.call(Request {
-            method: Method::GET,
-            endpoint,
-            path,
-            query,
-            body: None,
-            login: None,
-            long: true,
-            reason: None,
-        })
-        .await
+        self.call(Request { long: true, ..Request::get(endpoint, path, query) }).await
     }
 
     /// A write (PUT, POST, DELETE), as `login` when given (a broker user acting in their own name,
@@ -140,7 +117,7 @@ impl dyn Broker + '_ {
         login: Option<(&str, &Secret)>,
     ) -> Result<T, BrokerError> {
         let long = endpoint == "definitions";
-        self.call(Request { method, endpoint, path, query, body, login, long, reason: None }).await
+        self.call(Request { method, body, login, long, ..Request::get(endpoint, path, query) }).await
     }
 
     /// Closes a client connection, telling its client `reason`, as `login` when given.
