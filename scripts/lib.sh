@@ -35,6 +35,18 @@ build_kiosk_bundle() {
   cargo leptos build --release --precompress --project kiosk --frontend-only
 }
 
+# The browser suite against the release build. cargo-leptos exits 0 when its build fails (it then
+# runs no test at all), so Playwright's own verdict decides.
+browser_suite() {
+  local verdict=end2end/test-results/.last-run.json
+  rm -f "$verdict"
+  cargo leptos end-to-end "${CONSOLE_BUILD[@]}"
+  if ! grep -q '"status": "passed"' "$verdict" 2>/dev/null; then
+    echo "the browser suite did not pass, or did not run (see the build's output above)" >&2
+    return 1
+  fi
+}
+
 # The environment of a browser run against the release build: a fresh store and made-up
 # passwords every time (the suite checks that no page, call or live event ever carries the
 # broker password), and the e2e config (both brokers as two clusters), whatever warren.toml says.

@@ -21,4 +21,4 @@ cargo test -p warren --no-fail-fast
 echo "== browser tests (release build, Chromium)"
 browser_test_env
 build_kiosk_bundle
-cargo leptos end-to-end "${CONSOLE_BUILD[@]}"
+browser_suite

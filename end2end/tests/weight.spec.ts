@@ -16,7 +16,7 @@ const BUDGET: Record<string, [number, number]> = {
   queue: [505 * KB, 685 * KB],
   exchange: [505 * KB, 685 * KB],
   policies: [565 * KB, 760 * KB],
-  connections: [600 * KB, 800 * KB],
+  connections: [525 * KB, 710 * KB],
   definitions: [545 * KB, 735 * KB],
   admin: [580 * KB, 780 * KB],
   dashboards: [605 * KB, 810 * KB],

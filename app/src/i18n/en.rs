@@ -42,6 +42,7 @@ pub const EN: Texts = Texts {
     unconfirmed: "Unconfirmed",
     no_channels: "No channels open.",
     close_connection: "Close connection",
+    close: "Close",
     close_reason: "Reason the client is told",
     close_reason_hint: "Sent in ASCII: other characters arrive as ?. Kept in full in the audit log.",
     connection_closed: "Closed.",

@@ -135,6 +135,7 @@ pub struct Texts {
     pub unconfirmed: &'static str,
     pub no_channels: &'static str,
     pub close_connection: &'static str,
+    pub close: &'static str,
     pub close_reason: &'static str,
     pub close_reason_hint: &'static str,
     pub connection_closed: &'static str,

@@ -42,6 +42,7 @@ pub const ZH: Texts = Texts {
     unconfirmed: "未确认发布",
     no_channels: "没有打开的信道。",
     close_connection: "关闭连接",
+    close: "关闭",
     close_reason: "告知客户端的原因",
     close_reason_hint: "以 ASCII 发送：其他字符显示为 ?。审计日志中保留完整原因。",
     connection_closed: "已关闭。",

@@ -39,7 +39,8 @@ fn ConnectionBody(d: ConnectionDetail) -> impl IntoView {
     view! {
         <section class="tiles">
             <div class="tile"><span class="label">{move || t.get().state}</span><span class="value" data-testid="connection-state">{c.state.clone()}</span></div>
-            <div class="tile"><span class="label">{move || t.get().channels}</span><span class="value">{format::count(c.channels)}</span></div>
+            // The channels listed below: the broker's own count lags behind them by seconds.
+            <div class="tile"><span class="label">{move || t.get().channels}</span><span class="value">{format::count(d.channels.len() as u64)}</span></div>
             <div class="tile"><span class="label">{move || t.get().sent}</span><span class="value">{format::byte_rate(c.send_rate)}</span></div>
             <div class="tile"><span class="label">{move || t.get().received}</span><span class="value">{format::byte_rate(c.recv_rate)}</span></div>
         </section>
@@ -147,15 +148,15 @@ fn CloseForm(vhost: String, name: String) -> impl IntoView {
     let question = Signal::derive(move || (t.get().confirm_close)(&name));
     view! {
         <section class="card danger-zone" data-testid="danger-zone">
-            <h2>{move || t.get().danger_zone}</h2>
-            <div class="actions">
-                <label>
+            <h2>{move || t.get().close_connection}</h2>
+            <div class="inline-form">
+                <label class="wide">
                     <span>{move || t.get().close_reason}</span>
                     <input type="text" maxlength=MAX_REASON bind:value=reason data-testid="close-reason"/>
                     <span class="hint">{move || t.get().close_reason_hint}</span>
                 </label>
                 <ConfirmButton
-                    label=Signal::derive(move || t.get().close_connection.to_string())
+                    label=Signal::derive(move || t.get().close.to_string())
                     question
                     on_confirm=on_close
                     testid="close-connection"
