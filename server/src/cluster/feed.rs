@@ -67,7 +67,7 @@ pub struct Feed {
     /// Patches applied since the running refresh started: its older data must not undo them.
     recent_patches: Mutex<Vec<(Instant, Patch)>>,
     queue_extras: Extras<(String, String), QueueExtras>,
-    connection_extras: Extras<String, ConnectionExtras>,
+    connection_extras: Extras<(String, String), ConnectionExtras>,
     /// How long the lists took the last time every part arrived.
     usual_lists: Mutex<Duration>,
     metrics: Arc<Metrics>,
@@ -383,11 +383,11 @@ impl Feed {
     }
 
     /// A connection's client properties and channels, read like a queue's extras.
-    pub async fn connection_extras(&self, name: &str) -> Result<ConnectionExtras, AppError> {
-        let fetch = || ConnectionExtras::fetch(&*self.client, name);
-        let as_of = self.state().as_of();
+    pub async fn connection_extras(&self, vhost: &str, name: &str) -> Result<ConnectionExtras, AppError> {
+        let fetch = || ConnectionExtras::fetch(&*self.client, vhost, name);
+        let (key, as_of) = ((vhost.to_string(), name.to_string()), self.state().as_of());
         let (extras, _) =
-            self.connection_extras.get(name.to_string(), as_of, fetch).await.map_err(|e| page_error(self.name(), e))?;
+            self.connection_extras.get(key, as_of, fetch).await.map_err(|e| page_error(self.name(), e))?;
         Ok(extras)
     }
 }

@@ -12,7 +12,7 @@ use domain::backlog::Range;
 use tokio_util::sync::CancellationToken;
 
 use super::access::check_vhost;
-use super::listing::{select, InVhost, NameMatcher, Order};
+use super::listing::{only_own_rows, select, InVhost, NameMatcher, Order};
 use crate::broker::http::HttpBroker;
 use crate::broker::Broker;
 use crate::cluster::feed::Feed;
@@ -176,10 +176,12 @@ impl Clusters {
             check_vhost(who, cluster, vhost)?;
         }
         let rows = items(&snapshot, query.vhost.as_deref()).iter().map(row);
-        let data = if who.sees_every_vhost(cluster) {
+        let own = only_own_rows(who);
+        let data = if who.sees_every_vhost(cluster) && own.is_none() {
             select(rows, |r| keep(&matcher, r), order, query)
         } else {
-            let visible: Vec<&T> = rows.filter(|r| who.may_see_vhost(cluster, r.vhost())).collect();
+            let mine = |r: &T| own.as_deref().is_none_or(|me| r.owner().is_none_or(|owner| owner == me));
+            let visible: Vec<&T> = rows.filter(|r| who.may_see_vhost(cluster, r.vhost()) && mine(r)).collect();
             select(visible.into_iter(), |r| keep(&matcher, r), order, query)
         };
         Ok(Fresh { data, freshness })

@@ -13,6 +13,20 @@ pub(super) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// Rows that belong to a vhost, so lists can leave out the vhosts someone may not see.
 pub(super) trait InVhost {
     fn vhost(&self) -> &str;
+
+    /// The broker user a row belongs to, for rows RabbitMQ shows only to their own user (and to
+    /// its monitoring and administrator users): connections.
+    fn owner(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The broker user whose own rows alone `who` may see (see `InVhost::owner`): a broker user
+/// signed in to Warren sees what RabbitMQ would show them. Warren's roles do not tell the
+/// `monitoring` tag apart, so only admins among them see everyone's.
+pub(super) fn only_own_rows(who: &dyn app::auth::Access) -> Option<String> {
+    let me = who.me();
+    (matches!(me.kind, app::auth::IdentityKind::Broker { .. }) && !me.is_admin()).then_some(me.name)
 }
 
 impl InVhost for QueueRow {
@@ -30,6 +44,10 @@ impl InVhost for ExchangeRow {
 impl InVhost for ConnectionRow {
     fn vhost(&self) -> &str {
         &self.vhost
+    }
+
+    fn owner(&self) -> Option<&str> {
+        Some(&self.user)
     }
 }
 

@@ -13,7 +13,7 @@ use domain::policy::{Policies, PolicyDraft, PolicyInfo, PolicyPreview};
 
 use super::access::check_vhost;
 use super::clusters::{read_history, Clusters};
-use super::listing::{binding_order, connection_order, exchange_order, queue_order, NameMatcher};
+use super::listing::{binding_order, connection_order, exchange_order, only_own_rows, queue_order, NameMatcher};
 use super::preview::{policy_preview, EXPENSIVE_READS, PREVIEW_BUDGET};
 use crate::cluster::snapshot::Snapshot;
 use crate::service::tiles;
@@ -129,8 +129,12 @@ impl app::api::Backend for Clusters {
         let feed = self.visible_feed(who, cluster)?;
         let (snapshot, freshness) = self.current(who, cluster).await?;
         check_vhost(who, cluster, vhost)?;
-        let row = snapshot.connection(vhost, name).ok_or_else(|| not_found("connection", vhost, name))?;
-        let extras = feed.connection_extras(name).await?;
+        let own = only_own_rows(who);
+        let row = snapshot
+            .connection(vhost, name)
+            .filter(|c| own.as_deref().is_none_or(|me| c.user == me))
+            .ok_or_else(|| not_found("connection", vhost, name))?;
+        let extras = feed.connection_extras(vhost, name).await?;
         Ok(Fresh { data: extras.into_detail(row), freshness })
     }
 

@@ -52,16 +52,29 @@ pub struct ConnectionExtras {
 }
 
 impl ConnectionExtras {
-    pub async fn fetch(client: &dyn Broker, name: &str) -> Result<ConnectionExtras, BrokerError> {
+    /// A connection's extras, if the connection of that name is in `vhost`: names are client
+    /// and server address and port, and a port can be another client's a minute later.
+    pub async fn fetch(client: &dyn Broker, vhost: &str, name: &str) -> Result<ConnectionExtras, BrokerError> {
         let (connection_path, channels_path) =
             (api_path(&["connections", name]), api_path(&["connections", name, "channels"]));
         let (connection, channels) = tokio::try_join!(
             client.get::<json::Connection>("connection", &connection_path, &[]),
             client.get::<Vec<json::Channel>>("connection_channels", &channels_path, &[]),
         )?;
+        if connection.vhost != vhost {
+            return Err(BrokerError::NotFound);
+        }
         let mut channels: Vec<ChannelInfo> = channels.into_iter().map(channel_info).collect();
         channels.sort_by_key(|c| c.number);
         Ok(ConnectionExtras { client_properties: json_pairs(&connection.client_properties), channels })
+    }
+
+    /// The vhost of the connection now called `name`.
+    pub async fn vhost_of(client: &dyn Broker, name: &str) -> Result<String, BrokerError> {
+        let columns = [("columns", "vhost".to_string())];
+        let connection: json::Connection =
+            client.get("connection", &api_path(&["connections", name]), &columns).await?;
+        Ok(connection.vhost)
     }
 
     pub fn into_detail(self, row: &ConnectionRow) -> ConnectionDetail {

@@ -5,6 +5,7 @@ use app::error::AppError;
 use domain::ops::ConnectionClose;
 
 use super::Operations;
+use crate::cluster::snapshot::connections::ConnectionExtras;
 
 impl Operations {
     pub(super) async fn close(&self, who: &dyn Access, cluster: &str, close: &ConnectionClose) -> Result<(), AppError> {
@@ -15,6 +16,11 @@ impl Operations {
             // name it and close a connection of another.
             let (snapshot, _) = feed.current().await?;
             if snapshot.connection(&close.vhost, &close.name).is_none() {
+                return Err(AppError::NotFound(format!("connection {:?} in vhost {:?}", close.name, close.vhost)));
+            }
+            // And the broker's connection of that name now: the snapshot's may be a refresh old.
+            let now_in = ConnectionExtras::vhost_of(feed.client(), &close.name).await;
+            if now_in.as_deref() != Ok(close.vhost.as_str()) {
                 return Err(AppError::NotFound(format!("connection {:?} in vhost {:?}", close.name, close.vhost)));
             }
             let as_user = login.as_ref().map(|(user, password)| (user.as_str(), password));
