@@ -25,6 +25,8 @@ use domain::routing::Topology;
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
     fn clusters(&self, who: &dyn Access) -> Vec<ClusterInfo>;
+    /// Every cluster `who` may see, worst first (`ClusterCard::health`).
+    async fn cluster_cards(&self, who: &dyn Access) -> Vec<ClusterCard>;
     async fn vhosts(&self, who: &dyn Access, cluster: &str) -> Result<Vec<String>, AppError>;
     async fn overview(&self, who: &dyn Access, cluster: &str) -> Result<Fresh<Overview>, AppError>;
     async fn queues(
@@ -60,6 +62,27 @@ pub trait Backend: Send + Sync + 'static {
         vhost: &str,
         name: &str,
     ) -> Result<Fresh<ConnectionDetail>, AppError>;
+    async fn node(&self, who: &dyn Access, cluster: &str, name: &str) -> Result<Fresh<NodeDetail>, AppError>;
+    async fn channels(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<ChannelRow>>, AppError>;
+    /// One channel, named by the vhost it is in and its broker name.
+    async fn channel(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: &str,
+        name: &str,
+    ) -> Result<Fresh<ChannelDetail>, AppError>;
+    async fn consumers(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<ConsumerRow>>, AppError>;
     async fn exchange(
         &self,
         who: &dyn Access,
@@ -147,6 +170,13 @@ pub trait Operations: Send + Sync + 'static {
         import: &Import,
     ) -> Result<ImportPreview, AppError>;
     async fn close_connection(&self, who: &dyn Access, cluster: &str, close: &ConnectionClose) -> Result<(), AppError>;
+    /// Closes the user's connections that `who` may see; how many were closed.
+    async fn close_user_connections(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        close: &UserConnectionsClose,
+    ) -> Result<u64, AppError>;
     async fn templates(&self, who: &dyn Access) -> Result<Vec<Template>, AppError>;
     async fn save_template(&self, who: &dyn Access, name: &str, message: &Publish) -> Result<(), AppError>;
     async fn delete_template(&self, who: &dyn Access, name: &str) -> Result<(), AppError>;
@@ -254,6 +284,11 @@ pub async fn list_clusters() -> Result<Vec<ClusterInfo>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { Ok(b.clusters(&*who)) }).await
 }
 
+#[server(input = Json, output = Json, endpoint = "list_cluster_cards", client = CsrfClient)]
+pub async fn list_cluster_cards() -> Result<Vec<ClusterCard>, AppError> {
+    answer(Need::Read, |b: SharedBackend, who| async move { Ok(b.cluster_cards(&*who).await) }).await
+}
+
 #[server(input = Json, output = Json, endpoint = "list_vhosts", client = CsrfClient)]
 pub async fn list_vhosts(cluster: String) -> Result<Vec<String>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.vhosts(&*who, &cluster).await }).await
@@ -282,6 +317,28 @@ pub async fn list_connections(cluster: String, query: ListQuery) -> Result<Fresh
 #[server(input = Json, output = Json, endpoint = "get_connection", client = CsrfClient)]
 pub async fn get_connection(cluster: String, vhost: String, name: String) -> Result<Fresh<ConnectionDetail>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.connection(&*who, &cluster, &vhost, &name).await }).await
+}
+
+/// `vhost` is not used: a node belongs to no vhost, but every detail page asks with one.
+#[server(input = Json, output = Json, endpoint = "get_node", client = CsrfClient)]
+pub async fn get_node(cluster: String, vhost: String, name: String) -> Result<Fresh<NodeDetail>, AppError> {
+    let _ = vhost;
+    answer(Need::Read, |b: SharedBackend, who| async move { b.node(&*who, &cluster, &name).await }).await
+}
+
+#[server(input = Json, output = Json, endpoint = "list_channels", client = CsrfClient)]
+pub async fn list_channels(cluster: String, query: ListQuery) -> Result<Fresh<Page<ChannelRow>>, AppError> {
+    answer(Need::Read, |b: SharedBackend, who| async move { b.channels(&*who, &cluster, &query).await }).await
+}
+
+#[server(input = Json, output = Json, endpoint = "get_channel", client = CsrfClient)]
+pub async fn get_channel(cluster: String, vhost: String, name: String) -> Result<Fresh<ChannelDetail>, AppError> {
+    answer(Need::Read, |b: SharedBackend, who| async move { b.channel(&*who, &cluster, &vhost, &name).await }).await
+}
+
+#[server(input = Json, output = Json, endpoint = "list_consumers", client = CsrfClient)]
+pub async fn list_consumers(cluster: String, query: ListQuery) -> Result<Fresh<Page<ConsumerRow>>, AppError> {
+    answer(Need::Read, |b: SharedBackend, who| async move { b.consumers(&*who, &cluster, &query).await }).await
 }
 
 #[server(input = Json, output = Json, endpoint = "list_exchanges", client = CsrfClient)]
@@ -401,6 +458,15 @@ pub async fn delete_queue(cluster: String, delete: QueueDeletion) -> Result<(), 
 pub async fn close_connection(cluster: String, close: ConnectionClose) -> Result<(), AppError> {
     answer(Need::Role(Role::Admin), |o: SharedOperations, who| async move {
         o.close_connection(&*who, &cluster, &close).await
+    })
+    .await
+}
+
+/// Admins only: the broker closes another user's connections for its administrators alone.
+#[server(input = Json, output = Json, endpoint = "ops/close_user_connections", client = CsrfClient)]
+pub async fn close_user_connections(cluster: String, close: UserConnectionsClose) -> Result<u64, AppError> {
+    answer(Need::Role(Role::Admin), |o: SharedOperations, who| async move {
+        o.close_user_connections(&*who, &cluster, &close).await
     })
     .await
 }

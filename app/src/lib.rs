@@ -23,7 +23,7 @@ use leptos_router::{path, MatchNestedRoutes, NestedRoute, StaticSegment};
 use crate::components::layout::Layout;
 use crate::i18n::Lang;
 use crate::pages::lazy::lazy_page;
-use crate::pages::{admin, dashboards, kiosk, signin};
+use crate::pages::{admin, dashboards, home, kiosk, signin};
 
 /// The console's HTML document; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
         <Title text="Warren"/>
         <Router>
             <Routes fallback=pages::NotFound>
+                <Route path=path!("/") view=lazy_page!(HomeRoute => home::AllClustersPage)/>
                 <Route path=path!("/signin") view=signin::SignInPage/>
                 <Route path=path!("/setup") view=signin::SetupPage/>
                 <Route path=path!("/admin") view=lazy_page!(AdminRoute => admin::AdminPage)/>

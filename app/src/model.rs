@@ -78,6 +78,61 @@ pub struct ClusterInfo {
     pub nodes: Vec<String>,
 }
 
+/// A cluster on the all-clusters page (`/`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterCard {
+    pub name: String,
+    /// Its overview as the viewer may see it; why there is none yet.
+    pub overview: Result<Fresh<Overview>, AppError>,
+    /// Ready messages now less an hour ago, from Warren's history; `None` when unknown (no history
+    /// yet, or the viewer sees only some vhosts, and the history is the whole cluster's).
+    pub ready_change: Option<f64>,
+}
+
+/// How a cluster is doing, worst first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Health {
+    /// Warren cannot read it: what it shows is old, or nothing.
+    Unreachable,
+    /// Its nodes disagree about who is in the cluster: each side may take writes the other loses.
+    Partitioned,
+    /// A node is down, or does not answer Warren.
+    NodesDown,
+    /// A memory or disk alarm: publishers are blocked.
+    Alarm,
+    Healthy,
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Unreachable => "unreachable",
+            Health::Partitioned => "partitioned",
+            Health::NodesDown => "nodes-down",
+            Health::Alarm => "alarm",
+            Health::Healthy => "healthy",
+        }
+    }
+}
+
+impl ClusterCard {
+    pub fn health(&self) -> Health {
+        let Ok(fresh) = &self.overview else { return Health::Unreachable };
+        let nodes = &fresh.data.nodes;
+        if fresh.freshness.error.is_some() {
+            Health::Unreachable
+        } else if nodes.iter().any(|n| !n.partitions.is_empty()) {
+            Health::Partitioned
+        } else if nodes.iter().any(|n| !n.running) || !fresh.freshness.unreachable.is_empty() {
+            Health::NodesDown
+        } else if nodes.iter().any(|n| n.mem_alarm || n.disk_alarm) {
+            Health::Alarm
+        } else {
+            Health::Healthy
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MessageTotals {
     pub ready: u64,
@@ -99,6 +154,12 @@ pub struct ObjectTotals {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NodeInfo {
     pub name: String,
+    /// `disc` or `ram` (RabbitMQ 3).
+    #[serde(default)]
+    pub kind: String,
+    /// Its RabbitMQ version: they differ in a cluster being upgraded.
+    #[serde(default)]
+    pub version: String,
     pub running: bool,
     pub mem_alarm: bool,
     pub disk_alarm: bool,
@@ -111,6 +172,46 @@ pub struct NodeInfo {
     pub sockets_used: u64,
     pub sockets_total: u64,
     pub uptime_ms: u64,
+    /// The nodes this one cannot reach though they are in the cluster: a network partition.
+    #[serde(default)]
+    pub partitions: Vec<String>,
+}
+
+/// A node's page: its row of the nodes table and what only its page shows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeDetail {
+    pub info: NodeInfo,
+    /// The broker's breakdown of the memory it uses, in bytes, biggest first.
+    pub memory: Vec<(String, u64)>,
+    pub proc_used: u64,
+    pub proc_total: u64,
+    /// Erlang processes waiting for a scheduler: above the processors' count, the node is busy.
+    pub run_queue: u64,
+    pub processors: u64,
+    /// Seconds after which a silent peer counts as gone (and a partition begins).
+    pub net_ticktime: u64,
+    pub enabled_plugins: Vec<String>,
+    pub rates_mode: String,
+    pub listeners: Vec<Listener>,
+    /// The cluster's, as this node reports them.
+    pub feature_flags: Vec<FeatureFlag>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Listener {
+    pub protocol: String,
+    pub address: String,
+    pub port: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FeatureFlag {
+    pub name: String,
+    /// `enabled`, `disabled`, or `state_changing` while RabbitMQ 4 enables it.
+    pub state: String,
+    /// `required`, `stable` or `experimental`.
+    pub stability: String,
+    pub description: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -121,8 +222,9 @@ pub struct Overview {
     pub messages: MessageTotals,
     pub objects: ObjectTotals,
     pub nodes: Vec<NodeInfo>,
-    /// The totals cover only the vhosts this viewer may see; connections, channels and the
-    /// cluster-wide chart are left out.
+    /// The totals cover only the vhosts this viewer may see (and connections, channels and
+    /// consumers only their own, for a broker user who sees only theirs); the cluster-wide chart
+    /// is left out.
     #[serde(default)]
     pub limited_to_vhosts: bool,
 }
@@ -242,32 +344,87 @@ pub struct ConnectionRow {
 pub struct ConnectionDetail {
     pub row: ConnectionRow,
     pub client_properties: Vec<(String, String)>,
-    pub channels: Vec<ChannelInfo>,
+    pub channels: Vec<ChannelRow>,
 }
 
+/// A channel, as the channels list and a connection's page show it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ChannelInfo {
+pub struct ChannelRow {
+    pub vhost: String,
+    /// The broker's name for it: its connection's name and ` (number)`.
     pub name: String,
     pub number: u64,
+    /// The broker's name of its connection.
+    pub connection: String,
+    /// The name its connection's client gave itself; empty if none.
+    pub client_name: String,
+    pub user: String,
     /// Publisher confirms on: the broker acknowledges each message it took responsibility for.
     pub confirm: bool,
     pub transactional: bool,
-    /// The consumers' prefetch; 0: unlimited.
+    /// Each consumer's prefetch; 0: unlimited.
     pub prefetch: u64,
+    /// The prefetch its consumers share (`global` QoS, gone in RabbitMQ 4); 0: none.
+    pub global_prefetch: u64,
     pub consumers: u64,
     pub unacked: u64,
     pub unconfirmed: u64,
+    /// `running`, `flow` (publishing throttled), `idle`, `closing`.
     pub state: String,
+    /// Messages per second, over the broker's last sample interval.
+    pub publish_rate: f64,
+    pub confirm_rate: f64,
+    pub deliver_rate: f64,
+    pub ack_rate: f64,
+    pub redeliver_rate: f64,
+    pub node: String,
+}
+
+impl ChannelRow {
+    /// Publishing without confirms or a transaction: the publisher never learns of a message the
+    /// broker did not take.
+    pub fn publishes_unconfirmed(&self) -> bool {
+        !self.confirm && !self.transactional
+    }
+}
+
+/// A channel's page: its row, its consumers, the exchanges it publishes to.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChannelDetail {
+    pub row: ChannelRow,
+    pub consumers: Vec<ConsumerRow>,
+    /// Recorded by the broker only with `management.rates_mode = detailed`.
+    pub publishes: Vec<ChannelPublishes>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ConsumerInfo {
+pub struct ChannelPublishes {
+    pub exchange: String,
+    pub messages: u64,
+    pub rate: f64,
+}
+
+/// A consumer, as the consumers list and the queue and channel pages show it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerRow {
+    pub vhost: String,
+    pub queue: String,
     pub tag: String,
+    /// The broker's name of its channel.
     pub channel: String,
+    pub channel_number: u64,
+    /// The broker's name of its channel's connection.
+    pub connection: String,
+    /// The name the client gave its connection; empty if none.
+    pub client_name: String,
+    pub user: String,
+    /// Manual acknowledgement: false is auto-ack, where a message counts as delivered once sent.
     pub ack_required: bool,
     pub exclusive: bool,
     pub prefetch: u64,
+    /// Receives messages; false while another consumer is the queue's single active one.
     pub active: bool,
+    pub arguments: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -294,7 +451,7 @@ pub struct QueueDetail {
     /// The definition that applies after merging policy and operator policy.
     pub effective_policy: Vec<(String, String)>,
     pub memory: u64,
-    pub consumers: Vec<ConsumerInfo>,
+    pub consumers: Vec<ConsumerRow>,
     pub bindings: Vec<BindingRow>,
 }
 
@@ -320,4 +477,37 @@ pub struct ExchangeDetail {
     pub bindings_out: Vec<BindingRow>,
     /// Bindings whose destination is this exchange.
     pub bindings_in: Vec<BindingRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(nodes: Vec<NodeInfo>, error: Option<AppError>) -> ClusterCard {
+        let freshness = Freshness { error, ..Default::default() };
+        let overview = Overview { nodes, ..Default::default() };
+        ClusterCard { name: "c".into(), overview: Ok(Fresh { data: overview, freshness }), ready_change: None }
+    }
+
+    fn node(running: bool, alarm: bool, partitions: &[&str]) -> NodeInfo {
+        let partitions = partitions.iter().map(|p| p.to_string()).collect();
+        NodeInfo { name: "rabbit@a".into(), running, mem_alarm: alarm, partitions, ..Default::default() }
+    }
+
+    #[test]
+    fn a_cluster_is_as_healthy_as_its_worst_sign() {
+        assert_eq!(card(vec![node(true, false, &[]), node(true, false, &[])], None).health(), Health::Healthy);
+        assert_eq!(card(vec![node(true, true, &[]), node(true, false, &[])], None).health(), Health::Alarm);
+        assert_eq!(card(vec![node(true, true, &[]), node(false, false, &[])], None).health(), Health::NodesDown);
+        let split = vec![node(true, true, &["rabbit@b"]), node(false, false, &[])];
+        assert_eq!(card(split, None).health(), Health::Partitioned);
+        let stale = card(
+            vec![node(true, false, &[])],
+            Some(AppError::Unreachable { cluster: "c".into(), detail: String::new() }),
+        );
+        assert_eq!(stale.health(), Health::Unreachable);
+        let never = ClusterCard { name: "c".into(), overview: Err(AppError::Internal), ready_change: None };
+        assert_eq!(never.health(), Health::Unreachable);
+        assert!(Health::Unreachable < Health::Partitioned && Health::Alarm < Health::Healthy, "worst first");
+    }
 }

@@ -9,7 +9,8 @@ use crate::auth::{Need, Role};
 use crate::i18n::Texts;
 use crate::pages::lazy::{lazy_page, PageView};
 use crate::pages::{
-    bindings, connection, connections, definitions, exchange, exchanges, overview, policies, queue, queues,
+    bindings, channel, channels, connection, connections, consumers, definitions, exchange, exchanges, node, overview,
+    policies, queue, queues,
 };
 
 pub struct Section {
@@ -40,6 +41,13 @@ pub const SECTIONS: &[Section] = &[
         nav: Some(Nav { label: |t| t.overview, shown_to: EVERYONE }),
         live: Some("overview"),
         page: PageView::Bundled(|| view! { <overview::OverviewPage/> }.into_any()),
+    },
+    Section {
+        path: "node",
+        need: EVERYONE,
+        nav: None,
+        live: Some("node"),
+        page: lazy_page!(NodeRoute => node::NodePage),
     },
     Section {
         path: "queues",
@@ -89,6 +97,27 @@ pub const SECTIONS: &[Section] = &[
         nav: None,
         live: Some("connection"),
         page: lazy_page!(ConnectionRoute => connection::ConnectionPage),
+    },
+    Section {
+        path: "channels",
+        need: EVERYONE,
+        nav: Some(Nav { label: |t| t.channels, shown_to: EVERYONE }),
+        live: Some("channels"),
+        page: lazy_page!(ChannelsRoute => channels::ChannelsPage),
+    },
+    Section {
+        path: "channel",
+        need: EVERYONE,
+        nav: None,
+        live: Some("channel"),
+        page: lazy_page!(ChannelRoute => channel::ChannelPage),
+    },
+    Section {
+        path: "consumers",
+        need: EVERYONE,
+        nav: Some(Nav { label: |t| t.consumers, shown_to: EVERYONE }),
+        live: Some("consumers"),
+        page: lazy_page!(ConsumersRoute => consumers::ConsumersPage),
     },
     Section {
         path: "policies",

@@ -35,12 +35,13 @@ pub fn section(cluster: &str, section: &str) -> String {
     format!("/c/{}/{section}", encode(cluster))
 }
 
-pub fn queue_page(cluster: &str, vhost: &str, name: &str) -> String {
-    with_query(&section(cluster, "queue"), &[("vhost", vhost), ("name", name)])
+/// The page of one object of a vhost: `section` is its kind (`queue`, `connection`, …).
+pub fn object_page(cluster: &str, section_name: &str, vhost: &str, name: &str) -> String {
+    with_query(&section(cluster, section_name), &[("vhost", vhost), ("name", name)])
 }
 
-pub fn connection_page(cluster: &str, vhost: &str, name: &str) -> String {
-    with_query(&section(cluster, "connection"), &[("vhost", vhost), ("name", name)])
+pub fn queue_page(cluster: &str, vhost: &str, name: &str) -> String {
+    object_page(cluster, "queue", vhost, name)
 }
 
 /// The live stream of a page's data: `view` is the page's section (`queues`, `queue`, …) and
@@ -73,7 +74,7 @@ mod tests {
         assert_eq!(with_query("/c/x/queues", &[("q", ""), ("vhost", "/")]), "/c/x/queues?vhost=%2F");
         assert_eq!(queue_page("local", "prod/eu", "a b"), "/c/local/queue?vhost=prod%2Feu&name=a%20b");
         assert_eq!(
-            connection_page("local", "/", "127.0.0.1:5 -> 127.0.0.1:5672"),
+            object_page("local", "connection", "/", "127.0.0.1:5 -> 127.0.0.1:5672"),
             "/c/local/connection?vhost=%2F&name=127.0.0.1%3A5%20-%3E%20127.0.0.1%3A5672"
         );
     }

@@ -1,22 +1,10 @@
 // Connections, with a real AMQP client (pika, end2end/amqp_client.py): listed live, its channels
 // shown (confirm mode or not, prefetch), and closed by an admin with a reason the client receives.
-import { ChildProcess, spawn } from 'child_process';
-import path from 'path';
+import { amqpClient } from './amqp';
 import { VHOST } from './broker';
 import { expect, hydrated, shot, test } from './helpers';
 
 const enc = encodeURIComponent;
-const END2END = path.resolve(__dirname, '..');
-
-/** Starts the client; resolves once it is connected. `said()` is everything it printed. */
-async function amqpClient(name: string): Promise<{ child: ChildProcess; said: () => string }> {
-  const child = spawn(path.join(END2END, '.venv/bin/python'), [path.join(END2END, 'amqp_client.py'), '5672', VHOST, name]);
-  let out = '';
-  child.stdout!.on('data', (chunk) => (out += chunk));
-  child.stderr!.on('data', (chunk) => (out += chunk));
-  await expect.poll(() => out, { timeout: 15_000 }).toContain('ready');
-  return { child, said: () => out };
-}
 
 test('a client is listed live, its channels shown, and an admin closes it with a reason it receives', async ({ page }) => {
   const name = `e2e 计费 billing-${Date.now()}`;
@@ -36,10 +24,10 @@ test('a client is listed live, its channels shown, and an admin closes it with a
     await expect(page.getByTestId('client-name')).toHaveText(name);
     const channels = page.getByTestId('channels').locator('tbody tr');
     await expect(channels).toHaveCount(2, { timeout: 20_000 });
-    await expect(channels.nth(0).locator('td').nth(1)).toHaveText('confirm');
-    await expect(channels.nth(1).locator('td').nth(1)).toHaveText('no confirms');
+    await expect(channels.nth(0).locator('td').nth(3)).toHaveText('confirm');
+    await expect(channels.nth(1).locator('td').nth(3)).toHaveText('no confirms');
     await expect(channels.nth(1).locator('td.flagged')).toHaveText('no confirms');
-    await expect(channels.nth(1).locator('td.num').nth(1)).toHaveText('10');
+    await expect(channels.nth(1).locator('td.num').nth(0)).toHaveText('10');
     await shot(page, 'connection');
 
     await page.getByTestId('close-reason').fill('e2e: leaking channels');
@@ -69,7 +57,7 @@ test('the connections page in Chinese', async ({ page, baseURL }) => {
     await expect(row).toBeVisible({ timeout: 20_000 });
     await shot(page, 'connections-zh');
     await row.getByRole('link', { name }).click();
-    const modes = page.getByTestId('channels').locator('tbody tr td:nth-child(2)');
+    const modes = page.getByTestId('channels').locator('tbody tr td:nth-child(4)');
     await expect(modes).toHaveText(['确认模式', '无确认'], { timeout: 20_000 });
     await shot(page, 'connection-zh');
   } finally {

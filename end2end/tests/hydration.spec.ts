@@ -68,14 +68,17 @@ test('every section opens from the navigation without a page load, the lazily lo
   await hydrated(page);
   await markDocument(page);
   const nav = page.getByRole('navigation', { name: 'sections' });
-  // Connections, Policies and Definitions are lazy pages (their code is fetched on the first
-  // visit); the others are in the main bundle. Back and forth, so each kind is reached from the other.
+  // Connections, Channels, Consumers, Policies and Definitions are lazy pages (their code is
+  // fetched on the first visit); the others are in the main bundle. Back and forth, so each kind is reached from the other.
   for (const [link, url, heading] of [
     ['Policies', /\/c\/local\/policies/, 'Policies'],
     ['Queues', /\/c\/local\/queues/, 'Queues'],
     ['Definitions', /\/c\/local\/definitions/, 'Definitions'],
     ['Exchanges', /\/c\/local\/exchanges/, 'Exchanges'],
     ['Connections', /\/c\/local\/connections/, 'Connections'],
+    ['Consumers', /\/c\/local\/consumers/, 'Consumers'],
+    ['Queues', /\/c\/local\/queues/, 'Queues'],
+    ['Channels', /\/c\/local\/channels/, 'Channels'],
     ['Policies', /\/c\/local\/policies/, 'Policies'],
     ['Overview', /\/c\/local(\?|$)/, 'Overview'],
   ] as const) {

@@ -98,3 +98,24 @@ test('create, edit and delete a policy and see its preview', async ({ page }) =>
     await api('DELETE', `queues/${enc(VHOST)}/${enc(queue)}`);
   }
 });
+
+test("bind a queue to the broker's own amq.topic from its page, which cannot be deleted", async ({ page }) => {
+  const queue = `e2e-amq-topic-${Date.now()} #/%`;
+  const key = `orders.${Date.now()}.#`;
+  await api('PUT', `queues/${enc(VHOST)}/${enc(queue)}`, { durable: true });
+  try {
+    await page.goto(`/c/local/exchange?vhost=${enc(VHOST)}&name=amq.topic`);
+    await hydrated(page);
+    await expect(page.getByTestId('bind')).toHaveAttribute('data-ready', 'true');
+    await expect(page.getByTestId('delete-exchange')).toHaveCount(0);
+    await page.getByTestId('bind-destination').fill(queue);
+    await page.getByTestId('bind-key').fill(key);
+    await page.getByTestId('bind-key').press('Enter');
+    await expect(page.getByTestId('bind-result')).toContainText('Binding added.');
+    const bindings = await (await api('GET', `bindings/${enc(VHOST)}/e/amq.topic/q/${enc(queue)}`)).json();
+    expect(bindings.map((b: { routing_key: string }) => b.routing_key)).toEqual([key]);
+    await shot(page, 'bind-amq-topic');
+  } finally {
+    await api('DELETE', `queues/${enc(VHOST)}/${enc(queue)}`);
+  }
+});

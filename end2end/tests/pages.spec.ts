@@ -3,9 +3,24 @@ import { expect, hydrated, shot, test } from './helpers';
 
 const enc = encodeURIComponent;
 
-test('the root redirects to the first cluster overview', async ({ page }) => {
+test('the root shows every cluster as a card, and a card opens its cluster', async ({ page, baseURL }) => {
   await page.goto('/');
+  await hydrated(page);
+  await expect(page.locator('main h1')).toHaveText('All clusters');
+  const cards = page.getByTestId('cluster-card');
+  await expect(cards).toHaveCount(4);
+  const local = cards.filter({ has: page.getByRole('heading', { name: 'local', exact: true }) });
+  await expect(local).toHaveAttribute('data-health', 'healthy', { timeout: 30_000 });
+  await expect(local.getByTestId('card-nodes')).toHaveText('1 / 1');
+  await shot(page, 'all-clusters');
+  await local.click();
   await expect(page).toHaveURL(/\/c\/local$/);
+
+  await page.context().addCookies([{ name: 'warren_lang', value: 'zh-CN', url: baseURL! }]);
+  await page.goto('/');
+  await expect(page.locator('main h1')).toHaveText('全部集群');
+  await expect(local.getByTestId('card-health')).toHaveText('正常');
+  await shot(page, 'all-clusters-zh');
 });
 
 test('overview shows totals, nodes and the backlog chart', async ({ page }) => {
@@ -20,6 +35,14 @@ test('overview shows totals, nodes and the backlog chart', async ({ page }) => {
   await expect(page.getByTestId('top-growing')).toBeVisible();
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
   await shot(page, 'overview');
+
+  // Each node opens its own page: memory by use, processes, listeners, feature flags.
+  await page.getByTestId('nodes').getByRole('link', { name: 'warren310@localhost' }).click();
+  await expect(page).toHaveURL(/\/c\/local\/node\?name=warren310%40localhost$/);
+  await expect(page.getByTestId('node-state')).toHaveText('running');
+  await expect(page.getByTestId('node-memory').locator('tr').first()).toBeVisible();
+  await expect(page.getByTestId('feature-flags')).toContainText('enabled');
+  await shot(page, 'node');
 });
 
 test('queues, exchanges and bindings lists load', async ({ page }) => {

@@ -11,12 +11,15 @@ import { measure, pages } from './weight';
 
 const KB = 1000;
 const BUDGET: Record<string, [number, number]> = {
+  clusters: [525 * KB, 715 * KB],
   overview: [505 * KB, 685 * KB],
   queues: [505 * KB, 685 * KB],
   queue: [505 * KB, 685 * KB],
   exchange: [505 * KB, 685 * KB],
   policies: [565 * KB, 760 * KB],
   connections: [525 * KB, 710 * KB],
+  channels: [530 * KB, 720 * KB],
+  consumers: [520 * KB, 710 * KB],
   definitions: [545 * KB, 735 * KB],
   admin: [580 * KB, 780 * KB],
   dashboards: [605 * KB, 810 * KB],

@@ -95,12 +95,15 @@ export async function pages(browser: Browser): Promise<{ pages: Record<string, s
   await screen.close();
   return {
     pages: {
+      clusters: '/',
       overview: '/c/local',
       queues: '/c/local/queues',
       queue: `/c/local/queue?vhost=${encodeURIComponent(VHOST)}&name=${encodeURIComponent(ODD_QUEUE)}`,
       exchange: `/c/local/exchange?vhost=${encodeURIComponent(VHOST)}&name=${encodeURIComponent(ODD_EXCHANGE)}`,
       policies: '/c/local/policies',
       connections: '/c/local/connections',
+      channels: '/c/local/channels',
+      consumers: '/c/local/consumers',
       definitions: '/c/local/definitions',
       admin: '/admin',
       dashboards: '/admin/dashboards',

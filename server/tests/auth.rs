@@ -160,6 +160,18 @@ async fn every_route_checks_every_kind_of_identity() {
         ),
         (
             Method::POST,
+            "/api/list_channels",
+            Some(list.clone()),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/list_consumers",
+            Some(list.clone()),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
             "/api/ops/close_connection",
             Some(
                 json!({"cluster": "it", "close": {"vhost": "/", "name": "127.0.0.1:1 -> 127.0.0.1:5672", "reason": ""}}),

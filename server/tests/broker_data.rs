@@ -77,6 +77,21 @@ async fn overview_totals_and_nodes() {
             "{version}: {node:?}"
         );
         assert!(o.objects.exchanges >= 2 && o.objects.connections == o.objects.connections);
+        assert_eq!(node.kind, "disc", "{version}");
+        assert!(o.rabbitmq_version.starts_with(&node.version) && !node.version.is_empty(), "{version}: {node:?}");
+        assert!(node.partitions.is_empty(), "{version}");
+
+        // The node's own page: what only it shows.
+        let d = b.node(&common::everyone(), CLUSTER, &node.name).await.unwrap().data;
+        assert_eq!(d.info.name, node.name);
+        assert!(d.memory.len() > 5 && d.memory.windows(2).all(|w| w[0].1 >= w[1].1), "{version}: {:?}", d.memory);
+        assert!(d.proc_used > 0 && d.proc_total > d.proc_used && d.processors > 0, "{version}: {d:?}");
+        let amqp = if version == "3.10" { 5672 } else { 5673 };
+        assert!(d.listeners.iter().any(|l| l.protocol == "amqp" && l.port == amqp), "{version}: {:?}", d.listeners);
+        assert!(d.enabled_plugins.contains(&"rabbitmq_management".to_string()), "{version}");
+        assert!(d.feature_flags.iter().any(|f| f.state == "enabled" && !f.description.is_empty()), "{version}");
+        let missing = b.node(&common::everyone(), CLUSTER, "rabbit@nowhere").await;
+        assert!(matches!(missing, Err(AppError::NotFound(_))), "{version}");
         cleanup(&admin, &vhost).await;
     }
 }

@@ -1,6 +1,7 @@
 //! Client connections on real brokers (3.10 and 4.0): a real AMQP client (lapin) connects with a
-//! name of its own, Warren lists it and shows its channels, and an admin closes it with a reason
-//! the client receives, through the whole HTTP app; in a uniquely named vhost, removed after.
+//! name of its own, Warren lists it, its channels and consumers as the client set them up, and an
+//! admin closes it with a reason the client receives, through the whole HTTP app; in a uniquely
+//! named vhost, removed after.
 
 mod common;
 
@@ -8,7 +9,8 @@ use std::time::Duration;
 
 use app::auth::Role;
 use common::{brokers, cluster, enc, eventually, unique, Admin, TestApp};
-use lapin::options::{BasicQosOptions, ConfirmSelectOptions};
+use lapin::options::{BasicConsumeOptions, BasicQosOptions, ConfirmSelectOptions, QueueDeclareOptions};
+use lapin::types::{AMQPValue, FieldTable};
 use lapin::{Channel, Connection, ConnectionProperties};
 use serde_json::{json, Value};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -148,6 +150,136 @@ async fn a_client_is_listed_shown_and_closed_with_its_reason() {
     }
 }
 
+/// A client that leaks connections: every connection of its user is closed at once, each client
+/// told why; another user's connection in the same vhost stays.
+#[tokio::test]
+async fn every_connection_of_a_user_is_closed_at_once() {
+    for (version, url) in brokers() {
+        let admin = Admin::connect(&url).await;
+        let vhost = admin.vhost("warren-conn-leak").await;
+        let user = unique("leaky app");
+        let password = "leaky password";
+        admin.put(&format!("users/{}", enc(&user)), json!({"password": password, "tags": ""})).await;
+        admin
+            .put(
+                &format!("permissions/{}/{}", enc(&vhost), enc(&user)),
+                json!({"configure": ".*", "write": ".*", "read": ".*"}),
+            )
+            .await;
+        let app = TestApp::new(&[cluster("it", &[&url], "guest", Duration::from_secs(10))]).await;
+        let tag = unique("leak");
+        let (_a, _, mut told_a) = client_as((&user, password), &url, &vhost, &format!("{tag} a")).await;
+        let (_b, _, mut told_b) = client_as((&user, password), &url, &vhost, &format!("{tag} b")).await;
+        let (guest, _, _) = client(&url, &vhost, &format!("{tag} guest")).await;
+        eventually("the three connections to be listed", || async {
+            app.call("list_connections", listed(&vhost, &tag)).await.1["data"]["filtered"] == 3
+        })
+        .await;
+
+        let close_all = |user: &str| json!({"cluster": "it", "close": {"user": user, "reason": "leak 42"}});
+        let (status, body) = app.call("ops/close_user_connections", close_all("")).await;
+        assert_eq!(status, 400, "{version}: {body}");
+        let (status, body) = app.call("ops/close_user_connections", close_all(&user)).await;
+        assert!(status.is_success(), "{version}: {body}");
+        assert_eq!(body, json!(2), "{version}: how many were closed");
+        for told in [&mut told_a, &mut told_b] {
+            let told =
+                tokio::time::timeout(Duration::from_secs(10), told.recv()).await.expect("told").unwrap_or_default();
+            assert!(told.contains("CONNECTION_FORCED - leak 42"), "{version}: {told:?}");
+        }
+        let (_, left) = app.call("list_connections", listed(&vhost, &tag)).await;
+        assert_eq!(left["data"]["filtered"], 1, "{version}: {left}");
+        assert!(guest.status().connected(), "{version}: another user's connection stays");
+        let (status, _) = app.call("ops/close_user_connections", close_all(&user)).await;
+        assert_eq!(status, 404, "{version}: none left to close");
+
+        let (_, audit) = app
+            .call(
+                "admin/list_audit",
+                json!({"query": {"actor": "admin", "action": "close_user_connections", "cluster": "it",
+                  "outcome": "", "page": 1}}),
+            )
+            .await;
+        let objects = audit["entries"].to_string();
+        assert!(objects.contains(&user) && objects.contains("leak 42"), "{version}: {objects}");
+        admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
+        admin.delete(&format!("users/{}", enc(&user))).await;
+    }
+}
+
+/// Channel 1 confirms, channel 2 consumes with manual acks and a prefetch of 10, channel 3 with
+/// auto-ack, both from one single-active-consumer queue: Warren reports each as the broker does.
+#[tokio::test]
+async fn channels_and_consumers_are_reported_as_the_client_set_them_up() {
+    for (version, url) in brokers() {
+        let admin = Admin::connect(&url).await;
+        let vhost = admin.vhost("warren-chan").await;
+        let app = TestApp::new(&[cluster("it", &[&url], "guest", Duration::from_secs(10))]).await;
+        let client_name = unique("orders worker");
+        let (connection, [_confirming, manual], _) = client(&url, &vhost, &client_name).await;
+        let queue = "orders (SAC) #1";
+        let mut arguments = FieldTable::default();
+        arguments.insert("x-single-active-consumer".into(), AMQPValue::Boolean(true));
+        let durable = QueueDeclareOptions { durable: true, ..Default::default() };
+        manual.queue_declare(queue, durable, arguments).await.unwrap();
+        let priority = {
+            let mut arguments = FieldTable::default();
+            arguments.insert("x-priority".into(), AMQPValue::LongInt(5));
+            arguments
+        };
+        let _first = manual.basic_consume(queue, "manual", BasicConsumeOptions::default(), priority).await.unwrap();
+        let auto = connection.create_channel().await.unwrap();
+        let no_ack = BasicConsumeOptions { no_ack: true, ..Default::default() };
+        let _second = auto.basic_consume(queue, "auto", no_ack, FieldTable::default()).await.unwrap();
+
+        let consumers = || async {
+            let (status, body) = app.call("list_consumers", listed(&vhost, "")).await;
+            assert!(status.is_success(), "{version}: {body}");
+            body["data"]["items"].as_array().cloned().unwrap_or_default()
+        };
+        eventually("both consumers to be listed", || async { consumers().await.len() == 2 }).await;
+        let listed_consumers = consumers().await;
+        let field = |tag: &str, key: &str| {
+            listed_consumers.iter().find(|c| c["tag"] == tag).map(|c| c[key].clone()).unwrap_or(Value::Null)
+        };
+        assert_eq!((field("manual", "ack_required"), field("auto", "ack_required")), (json!(true), json!(false)));
+        assert_eq!(field("manual", "prefetch"), json!(10), "{version}");
+        assert_eq!((field("manual", "active"), field("auto", "active")), (json!(true), json!(false)), "{version}");
+        assert_eq!(field("manual", "queue"), json!(queue), "{version}");
+        assert_eq!(field("manual", "client_name"), json!(client_name), "{version}");
+        assert!(field("manual", "arguments").to_string().contains("x-priority"), "{version}");
+
+        // The channels, as the broker's stats have them a few seconds after they change.
+        let channels = || async {
+            let (_, body) = app.call("list_channels", listed(&vhost, &client_name)).await;
+            let items = body["data"]["items"].as_array().cloned().unwrap_or_default();
+            items
+                .iter()
+                .map(|c| {
+                    (c["number"].as_u64().unwrap(), c["confirm"].as_bool().unwrap(), c["prefetch"].as_u64().unwrap())
+                })
+                .collect::<Vec<_>>()
+        };
+        eventually("three channels, as the client set them up", || async {
+            channels().await == [(1, true, 0), (2, false, 10), (3, false, 0)]
+        })
+        .await;
+        let channel = field("manual", "channel");
+        let (status, detail) = app.call("get_channel", json!({"cluster": "it", "vhost": vhost, "name": channel})).await;
+        assert!(status.is_success(), "{version}: {detail}");
+        let tags: Vec<&str> =
+            detail["data"]["consumers"].as_array().unwrap().iter().filter_map(|c| c["tag"].as_str()).collect();
+        assert_eq!(tags, ["manual"], "{version}: the channel's own consumers");
+        let (status, _) = app.call("get_channel", json!({"cluster": "it", "vhost": "/", "name": channel})).await;
+        assert_eq!(status, 404, "{version}: a channel is found in its own vhost only");
+        let (_, queue_page) = app.call("get_queue", json!({"cluster": "it", "vhost": vhost, "name": queue})).await;
+        assert_eq!(queue_page["data"]["consumers"].as_array().map(Vec::len), Some(2), "{version}: {queue_page}");
+
+        drop(connection);
+        admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
+    }
+}
+
 /// What an identity limited to some vhosts, and a broker user signed in with their own name, may
 /// see and close: RabbitMQ shows a user without the monitoring tag only their own connections.
 #[tokio::test]
@@ -210,6 +342,23 @@ async fn scoped_identities_see_and_close_only_what_is_theirs() {
     assert_eq!(names(&seen), [format!("{tag} user in mine")], "{version}: not guest's, though in their vhost");
     let (status, _) = app.call_as(Some(&broker_user), "get_connection", get).await;
     assert_eq!(status, 404, "{version}: guest's connection is not theirs to see");
+    let channel_clients = |body: &Value| -> Vec<String> {
+        let items = body["data"]["items"].as_array().cloned().unwrap_or_default();
+        items.iter().filter_map(|c| c["client_name"].as_str().map(String::from)).collect()
+    };
+    eventually("the channels to be listed", || async {
+        channel_clients(&app.call("list_channels", everywhere(&tag)).await.1).len() == 6
+    })
+    .await;
+    let (_, seen) = app.call_as(Some(&broker_user), "list_channels", everywhere(&tag)).await;
+    let seen = channel_clients(&seen);
+    assert!(seen.len() == 2 && seen.iter().all(|c| *c == format!("{tag} user in mine")), "{version}: {seen:?}");
+
+    let close_all = json!({"cluster": "it", "close": {"user": user, "reason": ""}});
+    let (status, body) = app.call_as(Some(&scoped), "ops/close_user_connections", close_all.clone()).await;
+    assert_eq!(status, 404, "{version}: the user's connections are in a vhost the scoped admin cannot see: {body}");
+    let (status, _) = app.call_as(Some(&broker_user), "ops/close_user_connections", close_all).await;
+    assert_eq!(status, 403, "{version}: closing is for admins");
 
     let (_, left) = app.call("list_connections", everywhere(&tag)).await;
     assert_eq!(names(&left).len(), 3, "{version}: nothing was closed");

@@ -78,7 +78,7 @@ async fn recorded_connections_are_listed_with_their_client_and_channels() {
         let c = &page.items[0];
         assert_eq!(
             (c.vhost.as_str(), c.user.as_str(), c.client_name.as_str(), c.client.as_str()),
-            ("/", "guest", "warren-probe 连接 #1", "warren-probe"),
+            ("/", "guest", "warren-probe 连接 #1", "warren-probe 1.3.2"),
             "{version}: the client's own name from user_provided_name, its library from client_properties"
         );
         assert_eq!((c.protocol.as_str(), c.state.as_str(), c.tls), ("AMQP 0-9-1", "running", false), "{version}");
@@ -91,13 +91,46 @@ async fn recorded_connections_are_listed_with_their_client_and_channels() {
 
         let detail = clusters.connection(&admin(), version, "/", &c.name).await.unwrap().data;
         assert_eq!(detail.channels.len(), 1, "{version}");
-        assert_eq!((detail.channels[0].number, detail.channels[0].confirm), (1, false), "{version}");
+        let channel = &detail.channels[0];
+        assert_eq!((channel.number, channel.confirm, channel.prefetch), (1, false, 5), "{version}");
+        assert_eq!(channel.client_name, "warren-probe 连接 #1", "{version}: the channel knows its client's name");
         assert!(detail.client_properties.iter().any(|(k, v)| k == "capabilities" && v.contains("publisher_confirms")));
         let elsewhere = clusters.connection(&admin(), version, VHOST, &c.name).await;
         assert!(
             matches!(elsewhere, Err(AppError::NotFound(_))),
             "{version}: a connection is found in its own vhost only"
         );
+    }
+}
+
+#[tokio::test]
+async fn recorded_channels_and_consumers_are_listed_with_their_client() {
+    for version in recorded::VERSIONS {
+        let (clusters, _) = recorded::clusters(version).await;
+        let all = ListQuery { page: 1, page_size: 50, ..Default::default() };
+        let channels = clusters.channels(&admin(), version, &all).await.unwrap().data;
+        assert_eq!(channels.items.len(), 1, "{version}");
+        let c = &channels.items[0];
+        assert_eq!((c.vhost.as_str(), c.user.as_str(), c.consumers, c.unacked), ("/", "guest", 1, 0), "{version}");
+        assert!(c.publishes_unconfirmed(), "{version}");
+
+        let consumers = clusters.consumers(&admin(), version, &all).await.unwrap().data;
+        assert_eq!(consumers.items.len(), 1, "{version}");
+        let consumer = &consumers.items[0];
+        assert_eq!(
+            (consumer.tag.as_str(), consumer.channel.as_str(), consumer.client_name.as_str()),
+            ("warren-probe consumer", c.name.as_str(), "warren-probe 连接 #1"),
+            "{version}"
+        );
+        assert_eq!((consumer.ack_required, consumer.prefetch, consumer.active), (true, 5, true), "{version}");
+        assert!(consumer.queue.starts_with("amq.gen-"), "{version}: {}", consumer.queue);
+
+        let detail = clusters.channel(&admin(), version, "/", &c.name).await.unwrap().data;
+        assert_eq!(detail.consumers, consumers.items, "{version}: the channel's page lists its consumer");
+        let elsewhere = clusters.channel(&admin(), version, VHOST, &c.name).await;
+        assert!(matches!(elsewhere, Err(AppError::NotFound(_))), "{version}: found in its own vhost only");
+        let bad_sort = ListQuery { sort: "password".into(), ..all.clone() };
+        assert!(matches!(clusters.consumers(&admin(), version, &bad_sort).await, Err(AppError::BadRequest(_))));
     }
 }
 

@@ -14,5 +14,6 @@ pub enum SnapshotPart {
     Bindings,
     /// Policies and operator policies.
     Policies,
+    /// Connections, their channels and consumers.
     Connections,
 }

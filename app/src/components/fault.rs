@@ -12,28 +12,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     let is_fault = error.is_broker_fault();
     let title = {
         let error = error.clone();
-        move || {
-            let t = t.get();
-            match &error {
-                AppError::Unreachable { .. } => t.fault_unreachable,
-                AppError::Timeout { .. } => t.fault_timeout,
-                AppError::Unauthorized { .. } => t.fault_unauthorized,
-                AppError::BadReply { .. } => t.fault_bad_reply,
-                AppError::Loading { .. } => t.loading_cluster,
-                AppError::UnknownCluster(_) => t.error_unknown_cluster,
-                AppError::NotFound(_) => t.error_not_found,
-                AppError::BadRequest(_) | AppError::Invalid { .. } | AppError::Undecodable(_) => t.error_bad_request,
-                AppError::Conflict(_) => t.error_conflict,
-                AppError::Rejected { .. } => t.error_rejected,
-                AppError::Transport(_) => t.error_transport,
-                AppError::SignInRequired => t.error_sign_in,
-                AppError::Forbidden(_) => t.error_forbidden,
-                AppError::CsrfRejected => t.error_csrf,
-                AppError::TooManyAttempts { .. } => t.error_throttled,
-                AppError::Busy(_) => t.error_busy,
-                AppError::Internal => t.error_internal,
-            }
-        }
+        move || error_title(t.get(), &error)
     };
     let detail = {
         let lang = use_lang();
@@ -63,6 +42,29 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
             {plain.map(|hint| view! { <span class="hint" data-testid="error-hint">{move || hint(t.get())}</span> })}
             {sign_in}
         </div>
+    }
+}
+
+/// An error's headline, in the current language.
+pub fn error_title(t: &'static crate::i18n::Texts, error: &AppError) -> &'static str {
+    match error {
+        AppError::Unreachable { .. } => t.fault_unreachable,
+        AppError::Timeout { .. } => t.fault_timeout,
+        AppError::Unauthorized { .. } => t.fault_unauthorized,
+        AppError::BadReply { .. } => t.fault_bad_reply,
+        AppError::Loading { .. } => t.loading_cluster,
+        AppError::UnknownCluster(_) => t.error_unknown_cluster,
+        AppError::NotFound(_) => t.error_not_found,
+        AppError::BadRequest(_) | AppError::Invalid { .. } | AppError::Undecodable(_) => t.error_bad_request,
+        AppError::Conflict(_) => t.error_conflict,
+        AppError::Rejected { .. } => t.error_rejected,
+        AppError::Transport(_) => t.error_transport,
+        AppError::SignInRequired => t.error_sign_in,
+        AppError::Forbidden(_) => t.error_forbidden,
+        AppError::CsrfRejected => t.error_csrf,
+        AppError::TooManyAttempts { .. } => t.error_throttled,
+        AppError::Busy(_) => t.error_busy,
+        AppError::Internal => t.error_internal,
     }
 }
 

@@ -32,7 +32,7 @@ pub fn Layout() -> impl IntoView {
 
     view! {
         <header class="topbar">
-            <a class="brand" href=move || urls::cluster_home(&cluster.get())>"Warren"</a>
+            <a class="brand" href="/">"Warren"</a>
             <nav aria-label="sections">
                 {SECTIONS
                     .iter()
@@ -62,7 +62,7 @@ pub fn Layout() -> impl IntoView {
 /// Who is signed in, a link to the admin page for admins, and sign-out (a plain form post, with
 /// the CSRF token, so it works without the script too). Screens show their label only.
 #[component]
-fn UserMenu() -> impl IntoView {
+pub fn UserMenu() -> impl IntoView {
     let t = use_texts();
     let me = use_me()?;
     let is_screen = me.kind == IdentityKind::Screen;
@@ -166,7 +166,7 @@ fn options(names: Vec<String>, current: String) -> impl IntoView {
 }
 
 #[component]
-fn LanguageSwitch() -> impl IntoView {
+pub fn LanguageSwitch() -> impl IntoView {
     let lang = use_lang();
     let t = use_texts();
     let toggle = move |_| {

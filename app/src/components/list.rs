@@ -108,6 +108,20 @@ pub fn SortHeader(
     }
 }
 
+/// A column header: sorting by `key` on a list page (`sort`), plain elsewhere.
+#[component]
+pub fn Column(
+    sort: Option<Memo<ListQuery>>,
+    key: &'static str,
+    label: Signal<&'static str>,
+    #[prop(optional)] numeric: bool,
+) -> impl IntoView {
+    match sort {
+        Some(query) => view! { <SortHeader query key label numeric/> }.into_any(),
+        None => view! { <th class:num=numeric>{move || label.get()}</th> }.into_any(),
+    }
+}
+
 #[component]
 pub fn Pager<T: Send + Sync + 'static>(query: Memo<ListQuery>, page: Page<T>) -> impl IntoView {
     let t = use_texts();

@@ -1,4 +1,5 @@
 pub mod backlog_chart;
+pub mod clients;
 pub mod create;
 pub mod dashboard_form;
 pub mod fault;

@@ -4,18 +4,19 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::{get_connection, CloseConnection};
+use crate::api::{get_connection, CloseConnection, CloseUserConnections};
 use crate::auth::Role;
+use crate::components::clients::ChannelTable;
 use crate::components::forms::{outcome_view, ConfirmButton, IfRole};
 use crate::components::live::use_cluster;
 use crate::components::objects::KeyValues;
 use crate::format;
 use crate::i18n::use_texts;
-use crate::model::{ChannelInfo, ConnectionDetail};
+use crate::model::ConnectionDetail;
 use crate::pages::connections::heartbeat;
 use crate::pages::{detail_page, use_object_key};
 use crate::urls;
-use domain::ops::connection::{ConnectionClose, MAX_REASON};
+use domain::ops::connection::{ConnectionClose, UserConnectionsClose, MAX_REASON};
 
 #[component]
 pub fn ConnectionPage() -> impl IntoView {
@@ -64,64 +65,8 @@ fn ConnectionBody(d: ConnectionDetail) -> impl IntoView {
             </section>
         </div>
         <h2>{move || t.get().channels}</h2>
-        <ChannelTable channels=d.channels/>
+        <ChannelTable rows=d.channels/>
     }
-}
-
-#[component]
-fn ChannelTable(channels: Vec<ChannelInfo>) -> impl IntoView {
-    let t = use_texts();
-    if channels.is_empty() {
-        return view! { <p class="muted">{move || t.get().no_channels}</p> }.into_any();
-    }
-    view! {
-        <div class="table-wrap">
-            <table data-testid="channels">
-                <thead>
-                    <tr>
-                        <th class="num">{move || t.get().channel}</th>
-                        <th>{move || t.get().channel_mode}</th>
-                        <th class="num">{move || t.get().prefetch}</th>
-                        <th class="num">{move || t.get().consumers}</th>
-                        <th class="num">{move || t.get().unacked}</th>
-                        <th class="num">{move || t.get().unconfirmed}</th>
-                        <th>{move || t.get().state}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {channels
-                        .into_iter()
-                        .map(|ch| {
-                            let (confirm, transactional) = (ch.confirm, ch.transactional);
-                            let mode = move || {
-                                let t = t.get();
-                                match (confirm, transactional) {
-                                    (true, _) => t.mode_confirm,
-                                    (_, true) => t.mode_transactional,
-                                    _ => t.mode_neither,
-                                }
-                            };
-                            let unsafe_publishing = !confirm && !transactional;
-                            view! {
-                                <tr>
-                                    <td class="num">{ch.number}</td>
-                                    <td class:flagged=unsafe_publishing title=move || unsafe_publishing.then(|| t.get().mode_neither_hint)>
-                                        {mode}
-                                    </td>
-                                    <td class="num">{format::count(ch.prefetch)}</td>
-                                    <td class="num">{format::count(ch.consumers)}</td>
-                                    <td class="num">{format::count(ch.unacked)}</td>
-                                    <td class="num">{format::count(ch.unconfirmed)}</td>
-                                    <td>{ch.state.clone()}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-    .into_any()
 }
 
 /// Close, with the reason the client is told, after a confirm; then back to the list.
@@ -145,6 +90,7 @@ fn CloseForm(vhost: String, name: String) -> impl IntoView {
             navigate(&list, Default::default());
         }
     });
+    let name_for_all = name.clone();
     let question = Signal::derive(move || (t.get().confirm_close)(&name));
     view! {
         <section class="card danger-zone" data-testid="danger-zone">
@@ -163,6 +109,52 @@ fn CloseForm(vhost: String, name: String) -> impl IntoView {
                 />
             </div>
             {outcome_view(close.value(), close.pending(), move |_| t.get_untracked().connection_closed.to_string(), "close-result")}
+            <CloseAllOfUser vhost name=name_for_all reason/>
         </section>
+    }
+}
+
+/// For a client that leaks connections: close every connection of this one's user, with the
+/// same reason; then the list of what is left of them.
+#[component]
+fn CloseAllOfUser(vhost: String, name: String, reason: RwSignal<String>) -> impl IntoView {
+    let t = use_texts();
+    let cluster = use_cluster();
+    // Read once: the form must not change under the admin's hands with each live update.
+    let connection = Resource::new(move || cluster.get(), move |c| get_connection(c, vhost.clone(), name.clone()));
+    let close = ServerAction::<CloseUserConnections>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(Ok(c))) = (close.value().get(), connection.get()) {
+            let list =
+                urls::with_query(&urls::section(&cluster.get_untracked(), "connections"), &[("q", &c.data.row.user)]);
+            navigate(&list, Default::default());
+        }
+    });
+    let button = move |user: String| {
+        let on_confirm = {
+            let user = user.clone();
+            Callback::new(move |_| {
+                let all = UserConnectionsClose { user: user.clone(), reason: reason.get_untracked() };
+                close.dispatch(CloseUserConnections { cluster: cluster.get_untracked(), close: all });
+            })
+        };
+        let (label_user, question_user) = (user.clone(), user);
+        view! {
+            <div class="inline-form">
+                <ConfirmButton
+                    label=Signal::derive(move || (t.get().close_all_of)(&label_user))
+                    question=Signal::derive(move || (t.get().confirm_close_all)(&question_user))
+                    on_confirm
+                    testid="close-user-connections"
+                />
+            </div>
+            {outcome_view(close.value(), close.pending(), move |n| (t.get_untracked().connections_closed)(*n), "close-all-result")}
+        }
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move { connection.await.ok().map(|c| button(c.data.row.user)) })}
+        </Suspense>
     }
 }

@@ -56,7 +56,7 @@ fn ConnectionTable(page: Page<ConnectionRow>, query: Memo<ListQuery>) -> impl In
 
 #[component]
 fn ConnectionRowView(c: ConnectionRow, cluster: String) -> impl IntoView {
-    let href = urls::connection_page(&cluster, &c.vhost, &c.name);
+    let href = urls::object_page(&cluster, "connection", &c.vhost, &c.name);
     // A resource alarm blocks publishers: the state says so, and the row stands out.
     let blocked = matches!(c.state.as_str(), "blocked" | "blocking" | "flow");
     let shown_name = if c.client_name.is_empty() { c.name.clone() } else { c.client_name.clone() };

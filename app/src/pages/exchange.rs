@@ -37,22 +37,21 @@ pub fn ExchangePage() -> impl IntoView {
 
 #[component]
 fn ExchangeActions(vhost: String, name: String) -> impl IntoView {
-    // The default exchange and the broker's own `amq.*` ones cannot be bound from or deleted.
-    let builtin = name.is_empty() || name.starts_with("amq.");
-    let manage = if builtin {
-        None
-    } else {
+    // Only the default exchange takes no bindings; the broker's own `amq.*` ones take them
+    // (binding a queue to `amq.topic` is routine) but cannot be deleted.
+    let bind = (!name.is_empty()).then(|| view! { <BindForm vhost=vhost.clone() source=name.clone()/> });
+    let delete = (!name.is_empty() && !name.starts_with("amq.")).then(|| {
         let (vhost, name) = (vhost.clone(), name.clone());
-        Some(view! {
-            <BindForm vhost=vhost.clone() source=name.clone()/>
+        view! {
             <IfRole role=Role::Admin>
                 <DeleteExchangeForm vhost=vhost.clone() name=name.clone()/>
             </IfRole>
-        })
-    };
+        }
+    });
     view! {
         <PublishForm vhost exchange=name/>
-        {manage}
+        {bind}
+        {delete}
     }
 }
 

@@ -2,14 +2,19 @@
 
 pub mod admin;
 pub mod bindings;
+pub mod channel;
+pub mod channels;
 pub mod connection;
 pub mod connections;
+pub mod consumers;
 pub mod dashboards;
 pub mod definitions;
 pub mod exchange;
 pub mod exchanges;
+pub mod home;
 pub mod kiosk;
 pub mod lazy;
+pub mod node;
 pub mod overview;
 pub mod policies;
 pub mod queue;
@@ -92,7 +97,8 @@ where
         <h1 class="object-title">
             <span class="muted">{move || kind(t.get())} " "</span>
             <span data-testid="object-name">{name}</span>
-            <span class="muted">" · " {move || key.get().0}</span>
+            // A node belongs to no vhost.
+            {move || Some(key.get().0).filter(|v| !v.is_empty()).map(|v| view! { <span class="muted">" · " {v}</span> })}
         </h1>
         {with_live(first, live, body)}
     }

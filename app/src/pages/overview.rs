@@ -53,8 +53,8 @@ fn OverviewBody(o: Overview) -> impl IntoView {
         </section>
         {limited.then(|| view! { <p class="muted" data-testid="limited">{move || t.get().limited_to_vhosts}</p> })}
         <section class="tiles small" aria-label="objects">
-            {(!limited).then(|| tile(|t| t.connections, format::count(ob.connections), "total-connections"))}
-            {(!limited).then(|| tile(|t| t.channels, format::count(ob.channels), "total-channels"))}
+            {tile(|t| t.connections, format::count(ob.connections), "total-connections")}
+            {tile(|t| t.channels, format::count(ob.channels), "total-channels")}
             {tile(|t| t.exchanges, format::count(ob.exchanges), "total-exchanges")}
             {tile(|t| t.queues, format::count(ob.queues), "total-queues")}
             {tile(|t| t.consumers, format::count(ob.consumers), "total-consumers")}
@@ -67,6 +67,7 @@ fn OverviewBody(o: Overview) -> impl IntoView {
 #[component]
 fn NodesTable(nodes: Vec<NodeInfo>) -> impl IntoView {
     let t = use_texts();
+    let cluster = use_cluster().get_untracked();
     // RabbitMQ 4 no longer reports socket limits: a limit of 0 means "not reported".
     let usage = |used: u64, limit: u64, text: String| {
         if limit == 0 {
@@ -87,6 +88,8 @@ fn NodesTable(nodes: Vec<NodeInfo>) -> impl IntoView {
                 <thead>
                     <tr>
                         <th>{move || t.get().node}</th>
+                        <th>{move || t.get().node_type}</th>
+                        <th>{move || t.get().version}</th>
                         <th>{move || t.get().state}</th>
                         <th>{move || t.get().alarms}</th>
                         <th class="num">{move || t.get().memory}</th>
@@ -103,8 +106,16 @@ fn NodesTable(nodes: Vec<NodeInfo>) -> impl IntoView {
                             let alarm = n.mem_alarm || n.disk_alarm;
                             view! {
                                 <tr class:down=!n.running class:alarm=alarm>
-                                    <td>{n.name.clone()}</td>
-                                    <td>{move || if n.running { t.get().running } else { t.get().stopped }}</td>
+                                    <td class="name"><a href=urls::with_query(&urls::section(&cluster, "node"), &[("name", &n.name)])>{n.name.clone()}</a></td>
+                                    <td>{n.kind.clone()}</td>
+                                    <td>{n.version.clone()}</td>
+                                    <td>
+                                        {move || if n.running { t.get().running } else { t.get().stopped }}
+                                        {(!n.partitions.is_empty()).then(|| {
+                                            let partitions = n.partitions.join(", ");
+                                            view! { <span class="flagged">" · " {move || (t.get().partitioned_from)(&partitions)}</span> }
+                                        })}
+                                    </td>
                                     <td>
                                         {move || {
                                             let t = t.get();

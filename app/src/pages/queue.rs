@@ -4,6 +4,7 @@ use leptos_router::hooks::use_navigate;
 use crate::api::{get_queue, DeleteQueue, GetMessages, PurgeQueue};
 use crate::auth::Role;
 use crate::components::backlog_chart::HistoryChart;
+use crate::components::clients::ConsumerTable;
 use crate::components::forms::{outcome_view, problem_banner, use_ready, ConfirmButton, IfRole};
 use crate::components::list::{text, Features};
 use crate::components::live::use_cluster;
@@ -263,48 +264,8 @@ fn QueueBody(d: QueueDetail) -> impl IntoView {
             </section>
         </div>
         <h2>{move || t.get().consumers}</h2>
-        <div class="table-wrap">
-            <table data-testid="consumers">
-                <thead>
-                    <tr>
-                        <th>{move || t.get().consumer_tag}</th>
-                        <th>{move || t.get().channel}</th>
-                        <th>{move || t.get().ack_required}</th>
-                        <th>{move || t.get().exclusive}</th>
-                        <th class="num">{move || t.get().prefetch}</th>
-                        <th>{move || t.get().active}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {d.consumers
-                        .iter()
-                        .map(|c| {
-                            let (ack, excl, active) = (c.ack_required, c.exclusive, c.active);
-                            view! {
-                                <tr class:risk=!ack>
-                                    <td>{c.tag.clone()}</td>
-                                    <td>{c.channel.clone()}</td>
-                                    <td>{move || yes_no(ack)}</td>
-                                    <td>{move || yes_no(excl)}</td>
-                                    <td class="num">{format::count(c.prefetch)}</td>
-                                    <td>{move || yes_no(active)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ConsumerTable rows=d.consumers.clone() of_queue=true/>
         <h2>{move || t.get().bindings}</h2>
         <BindingTable bindings=d.bindings removable=true/>
-    }
-}
-
-fn yes_no(value: bool) -> &'static str {
-    let t = use_texts().get();
-    if value {
-        t.yes
-    } else {
-        t.no
     }
 }

@@ -195,6 +195,11 @@ async fn sign_in(State(auth): State<Arc<Auth>>, request: Request) -> Response {
         }
     };
     auth.audit.record(&cx.actor, "sign_in", target, Outcome::Ok, None).await;
+    // A broker user sees their one cluster: the all-clusters page would be one card.
+    let next = match (&principal.kind, next.as_str()) {
+        (IdentityKind::Broker { cluster }, "/") => app::urls::cluster_home(cluster),
+        _ => next,
+    };
     let mut response = Redirect::to(&next).into_response();
     set_session_cookies(&mut response, &session, cx.secure);
     response

@@ -28,6 +28,7 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         Whoami::PATH,
         ListClusters::PATH,
         ListVhosts::PATH,
+        ListClusterCards::PATH,
         GetOverview::PATH,
         ListQueues::PATH,
         GetQueue::PATH,
@@ -35,6 +36,10 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         GetExchange::PATH,
         ListConnections::PATH,
         GetConnection::PATH,
+        GetNode::PATH,
+        ListChannels::PATH,
+        GetChannel::PATH,
+        ListConsumers::PATH,
         ListBindings::PATH,
         GetTopology::PATH,
         ListPolicies::PATH,
@@ -62,8 +67,14 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         DeletePolicy::PATH,
     ];
     // What cannot be undone (deleting a queue loses its messages) or may change anything.
-    const CONFIGURE: &[&str] =
-        &[DeleteQueue::PATH, DeleteExchange::PATH, PreviewImport::PATH, ImportDefinitions::PATH, CloseConnection::PATH];
+    const CONFIGURE: &[&str] = &[
+        DeleteQueue::PATH,
+        DeleteExchange::PATH,
+        PreviewImport::PATH,
+        ImportDefinitions::PATH,
+        CloseConnection::PATH,
+        CloseUserConnections::PATH,
+    ];
     const ADMIN_READ: &[&str] = &[ListScreenTokens::PATH, ListUsers::PATH, ListAudit::PATH];
     const ADMIN_WRITE: &[&str] = &[
         CreateScreenToken::PATH,

@@ -55,6 +55,65 @@ pub struct ObjectTotals {
     pub consumers: u64,
 }
 
+/// An Erlang application a node runs; `rabbit`'s version is the node's RabbitMQ version.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Application {
+    #[serde(deserialize_with = "lenient")]
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub version: String,
+}
+
+/// A node's own object (`/api/nodes/{name}?memory=true`), as far as its page needs.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NodeDetail {
+    #[serde(deserialize_with = "lenient")]
+    pub memory: Map<String, Value>,
+    #[serde(deserialize_with = "lenient")]
+    pub proc_used: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub proc_total: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub run_queue: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub processors: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub net_ticktime: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub enabled_plugins: Vec<String>,
+    #[serde(deserialize_with = "lenient")]
+    pub rates_mode: String,
+}
+
+/// A protocol a node listens for (the overview's `listeners`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Listener {
+    #[serde(deserialize_with = "lenient")]
+    pub node: String,
+    #[serde(deserialize_with = "lenient")]
+    pub protocol: String,
+    #[serde(deserialize_with = "lenient")]
+    pub ip_address: String,
+    #[serde(deserialize_with = "lenient")]
+    pub port: u64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FeatureFlag {
+    #[serde(deserialize_with = "lenient")]
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub state: String,
+    #[serde(deserialize_with = "lenient")]
+    pub stability: String,
+    #[serde(deserialize_with = "lenient")]
+    pub desc: String,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Overview {
@@ -67,12 +126,18 @@ pub struct Overview {
     pub object_totals: ObjectTotals,
     #[serde(deserialize_with = "lenient")]
     pub message_stats: MessageStats,
+    #[serde(deserialize_with = "lenient")]
+    pub listeners: Vec<Listener>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Node {
     pub name: String,
+    #[serde(rename = "type", deserialize_with = "lenient")]
+    pub kind: String,
+    #[serde(deserialize_with = "lenient")]
+    pub applications: Vec<Application>,
     pub running: bool,
     #[serde(deserialize_with = "lenient")]
     pub mem_used: u64,
@@ -96,27 +161,54 @@ pub struct Node {
     pub sockets_total: u64,
     #[serde(deserialize_with = "lenient")]
     pub uptime: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub partitions: Vec<String>,
 }
 
+/// The channel a consumer is on, and that channel's connection.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ChannelDetails {
+    #[serde(deserialize_with = "lenient")]
     pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub number: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub connection_name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub user: String,
 }
 
+/// An object named within its vhost, as other objects refer to it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ObjectRef {
+    #[serde(deserialize_with = "lenient")]
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub vhost: String,
+}
+
+/// A consumer (`/api/consumers`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Consumer {
     pub consumer_tag: String,
     #[serde(deserialize_with = "lenient")]
+    pub queue: ObjectRef,
+    #[serde(deserialize_with = "lenient")]
     pub channel_details: ChannelDetails,
+    #[serde(deserialize_with = "lenient")]
     pub ack_required: bool,
+    #[serde(deserialize_with = "lenient")]
     pub exclusive: bool,
     #[serde(deserialize_with = "lenient")]
     pub prefetch_count: u64,
     /// Missing before single-active-consumer reporting; a consumer is active unless told otherwise.
     #[serde(deserialize_with = "lenient")]
     pub active: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
+    pub arguments: Map<String, Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -150,8 +242,6 @@ pub struct Queue {
     pub node: String,
     #[serde(deserialize_with = "lenient")]
     pub memory: u64,
-    #[serde(deserialize_with = "lenient")]
-    pub consumer_details: Vec<Consumer>,
 }
 
 /// A client connection (`/api/connections`, `/api/connections/{name}`).
@@ -193,19 +283,56 @@ pub struct Connection {
     pub recv_oct_details: Details,
 }
 
-/// A channel of a connection (`/api/connections/{name}/channels`).
+/// The connection a channel is on.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ConnectionDetails {
+    #[serde(deserialize_with = "lenient")]
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub peer_host: String,
+    #[serde(deserialize_with = "lenient")]
+    pub peer_port: u64,
+}
+
+/// A channel's message counters' rates.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ChannelStats {
+    #[serde(deserialize_with = "lenient")]
+    pub publish_details: Details,
+    #[serde(deserialize_with = "lenient")]
+    pub confirm_details: Details,
+    #[serde(deserialize_with = "lenient")]
+    pub deliver_get_details: Details,
+    #[serde(deserialize_with = "lenient")]
+    pub ack_details: Details,
+    #[serde(deserialize_with = "lenient")]
+    pub redeliver_details: Details,
+}
+
+/// A channel (`/api/channels`, `/api/channels/{name}`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Channel {
     pub name: String,
     #[serde(deserialize_with = "lenient")]
+    pub vhost: String,
+    #[serde(deserialize_with = "lenient")]
+    pub user: String,
+    #[serde(deserialize_with = "lenient")]
     pub number: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub connection_details: ConnectionDetails,
     #[serde(deserialize_with = "lenient")]
     pub confirm: bool,
     #[serde(deserialize_with = "lenient")]
     pub transactional: bool,
     #[serde(deserialize_with = "lenient")]
     pub prefetch_count: u64,
+    /// Gone in 4.0, which no longer has a channel-wide prefetch.
+    #[serde(deserialize_with = "lenient")]
+    pub global_prefetch_count: u64,
     #[serde(deserialize_with = "lenient")]
     pub consumer_count: u64,
     #[serde(deserialize_with = "lenient")]
@@ -214,6 +341,32 @@ pub struct Channel {
     pub messages_unconfirmed: u64,
     #[serde(deserialize_with = "lenient")]
     pub state: String,
+    #[serde(deserialize_with = "lenient")]
+    pub node: String,
+    #[serde(deserialize_with = "lenient")]
+    pub message_stats: ChannelStats,
+    /// Only on a channel's own object, and only filled with `rates_mode = detailed`.
+    #[serde(deserialize_with = "lenient")]
+    pub publishes: Vec<Publishes>,
+}
+
+/// One exchange a channel publishes to.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Publishes {
+    #[serde(deserialize_with = "lenient")]
+    pub exchange: ObjectRef,
+    #[serde(deserialize_with = "lenient")]
+    pub stats: PublishStats,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PublishStats {
+    #[serde(deserialize_with = "lenient")]
+    pub publish: u64,
+    #[serde(deserialize_with = "lenient")]
+    pub publish_details: Details,
 }
 
 #[derive(Debug, Default, Deserialize)]

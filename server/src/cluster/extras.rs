@@ -32,6 +32,12 @@ impl<T> Slot<T> {
     }
 }
 
+impl<K: Hash + Eq + Clone, T: Clone> Default for Extras<K, T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<K: Hash + Eq + Clone, T: Clone> Extras<K, T> {
     pub fn new() -> Self {
         Self { slots: Mutex::new(HashMap::new()) }

@@ -13,8 +13,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::broker::{Broker, BrokerError};
 use crate::cluster::extras::Extras;
+use crate::cluster::snapshot::channels::ChannelExtras;
 use crate::cluster::snapshot::connections::ConnectionExtras;
 use crate::cluster::snapshot::convert::QueueExtras;
+use crate::cluster::snapshot::nodes::NodeExtras;
 use crate::cluster::snapshot::patch::Patch;
 use crate::cluster::snapshot::{Holding, Snapshot};
 use crate::config::clusters::ClusterConfig;
@@ -68,6 +70,8 @@ pub struct Feed {
     recent_patches: Mutex<Vec<(Instant, Patch)>>,
     queue_extras: Extras<(String, String), QueueExtras>,
     connection_extras: Extras<(String, String), ConnectionExtras>,
+    channel_extras: Extras<(String, String), ChannelExtras>,
+    node_extras: Extras<String, NodeExtras>,
     /// How long the lists took the last time every part arrived.
     usual_lists: Mutex<Duration>,
     metrics: Arc<Metrics>,
@@ -96,6 +100,8 @@ impl Feed {
             recent_patches: Mutex::new(Vec::new()),
             queue_extras: Extras::new(),
             connection_extras: Extras::new(),
+            channel_extras: Extras::new(),
+            node_extras: Extras::new(),
             usual_lists: Mutex::new(Duration::ZERO),
             metrics,
         }
@@ -326,9 +332,11 @@ impl Feed {
         Ok(())
     }
 
-    /// For writes: shows a connection the broker was told to close as gone at once.
-    pub fn forget_connection(&self, vhost: &str, name: &str) {
-        self.apply(Patch::ConnectionClosed { vhost: vhost.into(), name: name.into() });
+    /// For writes: shows connections the broker was told to close, by (vhost, name), as gone at once.
+    pub fn forget_connections(&self, closed: Vec<(String, String)>) {
+        if !closed.is_empty() {
+            self.apply(Patch::ConnectionsClosed(closed));
+        }
     }
 
     /// For writes: reads one exchange and its bindings back from the broker and shows them at once.
@@ -382,12 +390,31 @@ impl Feed {
         Ok((extras, fresh && stretched))
     }
 
-    /// A connection's client properties and channels, read like a queue's extras.
+    /// A connection's client properties, read like a queue's extras.
     pub async fn connection_extras(&self, vhost: &str, name: &str) -> Result<ConnectionExtras, AppError> {
         let fetch = || ConnectionExtras::fetch(&*self.client, vhost, name);
         let (key, as_of) = ((vhost.to_string(), name.to_string()), self.state().as_of());
         let (extras, _) =
             self.connection_extras.get(key, as_of, fetch).await.map_err(|e| page_error(self.name(), e))?;
+        Ok(extras)
+    }
+
+    /// A node's memory breakdown, processes, listeners and the feature flags, read like a queue's extras.
+    pub async fn node_extras(&self, name: &str) -> Result<NodeExtras, AppError> {
+        let fetch = || NodeExtras::fetch(&*self.client, name);
+        let (extras, _) = self
+            .node_extras
+            .get(name.to_string(), self.state().as_of(), fetch)
+            .await
+            .map_err(|e| page_error(self.name(), e))?;
+        Ok(extras)
+    }
+
+    /// The exchanges a channel publishes to, read like a queue's extras.
+    pub async fn channel_extras(&self, vhost: &str, name: &str) -> Result<ChannelExtras, AppError> {
+        let fetch = || ChannelExtras::fetch(&*self.client, vhost, name);
+        let (key, as_of) = ((vhost.to_string(), name.to_string()), self.state().as_of());
+        let (extras, _) = self.channel_extras.get(key, as_of, fetch).await.map_err(|e| page_error(self.name(), e))?;
         Ok(extras)
     }
 }

@@ -50,6 +50,13 @@ pub enum View {
         vhost: String,
         name: String,
     },
+    Node(String),
+    Channels(ListQuery),
+    Channel {
+        vhost: String,
+        name: String,
+    },
+    Consumers(ListQuery),
     /// A kiosk's tiles on this cluster, as JSON in the `tiles` parameter.
     Tiles(Vec<TileKind>),
 }
@@ -70,6 +77,10 @@ impl View {
             "bindings" => View::Bindings(list()),
             "connections" => View::Connections(list()),
             "connection" => object().map(|(vhost, name)| View::Connection { vhost, name })?,
+            "node" => View::Node(params.get("name")?.clone()),
+            "channels" => View::Channels(list()),
+            "channel" => object().map(|(vhost, name)| View::Channel { vhost, name })?,
+            "consumers" => View::Consumers(list()),
             "queue" => object().map(|(vhost, name)| View::Queue { vhost, name })?,
             "exchange" => object().map(|(vhost, name)| View::Exchange { vhost, name })?,
             "tiles" => {
@@ -102,6 +113,10 @@ impl View {
             View::Bindings(query) => json(clusters.bindings(who, cluster, query).await),
             View::Connections(query) => json(clusters.connections(who, cluster, query).await),
             View::Connection { vhost, name } => json(clusters.connection(who, cluster, vhost, name).await),
+            View::Node(name) => json(clusters.node(who, cluster, name).await),
+            View::Channels(query) => json(clusters.channels(who, cluster, query).await),
+            View::Channel { vhost, name } => json(clusters.channel(who, cluster, vhost, name).await),
+            View::Consumers(query) => json(clusters.consumers(who, cluster, query).await),
             View::Tiles(kinds) => json(clusters.tiles(who, cluster, kinds).await),
         }
     }

@@ -15,9 +15,9 @@ use app::api::{SharedAccounts, SharedBackend, SharedDashboards, SharedOperations
 use app::{kiosk_shell, shell, App};
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{middleware, Extension, Router};
+use axum::{middleware, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, render_app_to_stream_with_context, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
@@ -76,15 +76,6 @@ impl FromRef<AppState> for Arc<Operations> {
 impl FromRef<AppState> for Arc<Auth> {
     fn from_ref(state: &AppState) -> Self {
         state.auth.clone()
-    }
-}
-
-/// `/` leads to the first cluster this identity may see.
-async fn home(State(clusters): State<Arc<Clusters>>, Extension(who): Extension<Arc<Principal>>) -> Response {
-    use app::auth::Access;
-    match clusters.names().iter().find(|c| who.may_see_cluster(c)) {
-        Some(cluster) => Redirect::temporary(&app::urls::cluster_home(cluster)).into_response(),
-        None => auth::error_response(app::error::AppError::Forbidden("no cluster is yours to see".into())),
     }
 }
 
@@ -153,7 +144,6 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
         security::provide_request_nonce();
     };
     Router::<AppState>::new()
-        .route("/", get(home))
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(downloads::metrics))
         .route("/live/{cluster}/{view}", get(live::stream))

@@ -148,8 +148,13 @@ impl Access for Principal {
     }
 
     fn scope_key(&self, _cluster: &str) -> String {
-        // Admins see a fault's details, others do not: they never share a rendering.
-        let audience = if self.me().is_admin() { "admin" } else { "others" };
+        // Admins see a fault's details, others do not: they never share a rendering. Nor do two
+        // broker users who see only their own connections, channels and consumers.
+        let audience = match super::listing::only_own_rows(self) {
+            Some(me) => format!("own:{me:?}"),
+            None if self.me().is_admin() => "admin".into(),
+            None => "others".into(),
+        };
         match &self.vhosts {
             VhostScope::All => format!("{audience}|all"),
             VhostScope::Pattern(pattern) => format!("{audience}|pattern:{}", pattern.as_str()),
@@ -213,5 +218,20 @@ mod tests {
         let check = broker.vhost_visible.as_ref().unwrap();
         assert!(check("/") && !check("other"));
         assert_eq!(broker.own, ("ana".to_string(), "broker:c2".to_string()));
+    }
+
+    #[test]
+    fn broker_users_who_see_only_their_own_rows_never_share_a_rendering() {
+        let listed = || VhostScope::Listed(["/".to_string()].into());
+        let broker = || IdentityKind::Broker { cluster: "c".into() };
+        let mut ana = principal(None, listed(), broker());
+        let mut bob = principal(None, listed(), broker());
+        bob.name = "bob".into();
+        assert_eq!(ana.scope_key("c"), bob.scope_key("c"), "as admins, they see the same rows");
+        (ana.role, bob.role) = (Role::Operator, Role::Operator);
+        assert_ne!(ana.scope_key("c"), bob.scope_key("c"));
+        let mut local = principal(None, listed(), IdentityKind::Local);
+        local.role = Role::Operator;
+        assert_ne!(ana.scope_key("c"), local.scope_key("c"));
     }
 }

@@ -31,6 +31,9 @@ pub struct Clusters {
     history: Option<Arc<HistoryStore>>,
     /// Clusters whose charts read from Prometheus.
     pub(super) prometheus: HashMap<String, PrometheusSource>,
+    /// Each cluster's ready messages now less an hour ago, as of its snapshot version: read
+    /// from the history once per refresh, however many all-clusters pages are open.
+    pub(super) ready_changes: std::sync::Mutex<HashMap<String, (u64, Option<f64>)>>,
     shutdown: CancellationToken,
 }
 
@@ -76,7 +79,8 @@ impl Clusters {
             feeds.insert(config.name.clone(), feed);
         }
         let order = configs.iter().map(|c| c.name.clone()).collect();
-        Ok(Arc::new(Self { order, feeds, metrics, history, prometheus, shutdown }))
+        let ready_changes = Default::default();
+        Ok(Arc::new(Self { order, feeds, metrics, history, prometheus, ready_changes, shutdown }))
     }
 
     pub(super) fn history_store(&self) -> Result<Arc<HistoryStore>, AppError> {
@@ -180,8 +184,8 @@ impl Clusters {
         let data = if who.sees_every_vhost(cluster) && own.is_none() {
             select(rows, |r| keep(&matcher, r), order, query)
         } else {
-            let mine = |r: &T| own.as_deref().is_none_or(|me| r.owner().is_none_or(|owner| owner == me));
-            let visible: Vec<&T> = rows.filter(|r| who.may_see_vhost(cluster, r.vhost()) && mine(r)).collect();
+            let visible: Vec<&T> =
+                rows.filter(|r| who.may_see_vhost(cluster, r.vhost()) && r.seen_by(own.as_deref())).collect();
             select(visible.into_iter(), |r| keep(&matcher, r), order, query)
         };
         Ok(Fresh { data, freshness })

@@ -15,9 +15,14 @@ pub(super) trait InVhost {
     fn vhost(&self) -> &str;
 
     /// The broker user a row belongs to, for rows RabbitMQ shows only to their own user (and to
-    /// its monitoring and administrator users): connections.
+    /// its monitoring and administrator users): connections, channels, consumers.
     fn owner(&self) -> Option<&str> {
         None
+    }
+
+    /// Whether someone who sees only `own` user's rows (`only_own_rows`) sees this one.
+    fn seen_by(&self, own: Option<&str>) -> bool {
+        own.is_none_or(|me| self.owner().is_none_or(|owner| owner == me))
     }
 }
 
@@ -42,6 +47,26 @@ impl InVhost for ExchangeRow {
 }
 
 impl InVhost for ConnectionRow {
+    fn vhost(&self) -> &str {
+        &self.vhost
+    }
+
+    fn owner(&self) -> Option<&str> {
+        Some(&self.user)
+    }
+}
+
+impl InVhost for ChannelRow {
+    fn vhost(&self) -> &str {
+        &self.vhost
+    }
+
+    fn owner(&self) -> Option<&str> {
+        Some(&self.user)
+    }
+}
+
+impl InVhost for ConsumerRow {
     fn vhost(&self) -> &str {
         &self.vhost
     }
@@ -138,6 +163,46 @@ pub(super) fn connection_order(key: &str) -> Result<Order<ConnectionRow>, AppErr
         "heartbeat" => |a, b| a.heartbeat.cmp(&b.heartbeat),
         "connected_at" => |a, b| a.connected_at.cmp(&b.connected_at),
         "node" => |a, b| a.node.cmp(&b.node),
+        other => return Err(unknown_sort(other)),
+    }))
+}
+
+pub(super) fn channel_order(key: &str) -> Result<Order<ChannelRow>, AppError> {
+    Ok(Some(match key {
+        "" => return Ok(None),
+        "vhost" => |a, b| a.vhost.cmp(&b.vhost),
+        // The broker's name ends in ` (number)`: sorted as text, channel 10 would come before 2.
+        "name" => |a, b| (&a.connection, a.number).cmp(&(&b.connection, b.number)),
+        "client" => |a, b| (&a.client_name, &a.connection, a.number).cmp(&(&b.client_name, &b.connection, b.number)),
+        "user" => |a, b| a.user.cmp(&b.user),
+        "mode" => |a, b| (a.confirm, a.transactional).cmp(&(b.confirm, b.transactional)),
+        "prefetch" => |a, b| (a.prefetch, a.global_prefetch).cmp(&(b.prefetch, b.global_prefetch)),
+        "unacked" => |a, b| a.unacked.cmp(&b.unacked),
+        "unconfirmed" => |a, b| a.unconfirmed.cmp(&b.unconfirmed),
+        "consumers" => |a, b| a.consumers.cmp(&b.consumers),
+        "state" => |a, b| a.state.cmp(&b.state),
+        "publish" => |a, b| a.publish_rate.total_cmp(&b.publish_rate),
+        "confirm" => |a, b| a.confirm_rate.total_cmp(&b.confirm_rate),
+        "deliver" => |a, b| a.deliver_rate.total_cmp(&b.deliver_rate),
+        "ack" => |a, b| a.ack_rate.total_cmp(&b.ack_rate),
+        "redeliver" => |a, b| a.redeliver_rate.total_cmp(&b.redeliver_rate),
+        "node" => |a, b| a.node.cmp(&b.node),
+        other => return Err(unknown_sort(other)),
+    }))
+}
+
+pub(super) fn consumer_order(key: &str) -> Result<Order<ConsumerRow>, AppError> {
+    Ok(Some(match key {
+        "" => return Ok(None),
+        "vhost" => |a, b| a.vhost.cmp(&b.vhost),
+        "queue" => |a, b| a.queue.cmp(&b.queue),
+        "tag" => |a, b| a.tag.cmp(&b.tag),
+        "client" => |a, b| (&a.client_name, &a.channel).cmp(&(&b.client_name, &b.channel)),
+        "user" => |a, b| a.user.cmp(&b.user),
+        "ack" => |a, b| a.ack_required.cmp(&b.ack_required),
+        "prefetch" => |a, b| a.prefetch.cmp(&b.prefetch),
+        "exclusive" => |a, b| a.exclusive.cmp(&b.exclusive),
+        "active" => |a, b| a.active.cmp(&b.active),
         other => return Err(unknown_sort(other)),
     }))
 }

@@ -13,13 +13,16 @@ use domain::policy::{Policies, PolicyDraft, PolicyInfo, PolicyPreview};
 
 use super::access::check_vhost;
 use super::clusters::{read_history, Clusters};
-use super::listing::{binding_order, connection_order, exchange_order, only_own_rows, queue_order, NameMatcher};
+use super::listing::{
+    binding_order, channel_order, connection_order, consumer_order, exchange_order, only_own_rows, queue_order,
+    InVhost, NameMatcher,
+};
 use super::preview::{policy_preview, EXPENSIVE_READS, PREVIEW_BUDGET};
 use crate::cluster::snapshot::Snapshot;
 use crate::service::tiles;
 
 /// The overview as someone limited to some vhosts may see it: totals from their queues and
-/// exchanges only; connections, channels and the cluster-wide chart left out.
+/// exchanges only; the cluster-wide chart left out.
 fn scoped_overview(full: &Overview, snapshot: &Snapshot, who: &dyn Access, cluster: &str) -> Overview {
     let queues: Vec<&QueueRow> =
         snapshot.queues.iter().map(|q| &q.row).filter(|q| who.may_see_vhost(cluster, &q.vhost)).collect();
@@ -32,16 +35,40 @@ fn scoped_overview(full: &Overview, snapshot: &Snapshot, who: &dyn Access, clust
             publish_rate: queues.iter().map(|q| q.incoming_rate).sum(),
             deliver_rate: queues.iter().map(|q| q.deliver_rate).sum(),
         },
-        objects: ObjectTotals {
-            connections: 0,
-            channels: 0,
-            exchanges: exchanges as u64,
-            queues: queues.len() as u64,
-            consumers: queues.iter().map(|q| q.consumers).sum(),
-        },
+        objects: ObjectTotals { exchanges: exchanges as u64, queues: queues.len() as u64, ..full.objects.clone() },
         limited_to_vhosts: true,
         ..full.clone()
     }
+}
+
+impl Clusters {
+    /// Ready messages now less an hour ago, from the cluster's history (see `ready_changes`).
+    async fn ready_change(&self, who: &dyn Access, cluster: &str) -> Option<f64> {
+        let version = self.feeds.get(cluster)?.state().version;
+        let known = self.ready_changes.lock().expect("ready changes lock").get(cluster).copied();
+        if let Some((_, change)) = known.filter(|(of, _)| *of == version) {
+            return change;
+        }
+        let history = app::api::Backend::history(self, who, cluster, &SeriesRef::Cluster, Range::Hour).await.ok();
+        let change = history.and_then(|h| {
+            let (first, last) = (h.points.first()?, h.points.last()?);
+            (last.ts_ms > first.ts_ms).then_some(last.ready.last - first.ready.last)
+        });
+        self.ready_changes.lock().expect("ready changes lock").insert(cluster.to_string(), (version, change));
+        change
+    }
+}
+
+/// Counts only the connections, channels and consumers `who` may see: in their vhosts, and their
+/// own if they see only their own (`only_own_rows`).
+fn count_visible_clients(objects: &mut ObjectTotals, snapshot: &Snapshot, who: &dyn Access, cluster: &str) {
+    let own = only_own_rows(who);
+    let count = |rows: &mut dyn Iterator<Item = &dyn InVhost>| {
+        rows.filter(|r| who.may_see_vhost(cluster, r.vhost()) && r.seen_by(own.as_deref())).count() as u64
+    };
+    objects.connections = count(&mut snapshot.connections.iter().map(|c| c as &dyn InVhost));
+    objects.channels = count(&mut snapshot.channels.iter().map(|c| c as &dyn InVhost));
+    objects.consumers = count(&mut snapshot.consumers.iter().map(|c| c as &dyn InVhost));
 }
 
 #[async_trait::async_trait]
@@ -58,6 +85,22 @@ impl app::api::Backend for Clusters {
             .collect()
     }
 
+    async fn cluster_cards(&self, who: &dyn Access) -> Vec<ClusterCard> {
+        let cards = self.order.iter().filter(|name| who.may_see_cluster(name)).map(|name| async move {
+            let overview = self.overview(who, name).await;
+            // The history is the whole cluster's: not for someone who sees only some vhosts.
+            let ready_change = match who.sees_every_vhost(name) && overview.is_ok() {
+                true => self.ready_change(who, name).await,
+                false => None,
+            };
+            ClusterCard { name: name.clone(), overview, ready_change }
+        });
+        let mut cards = futures_util::future::join_all(cards).await;
+        let ready = |card: &ClusterCard| card.overview.as_ref().map_or(0, |o| o.data.messages.ready);
+        cards.sort_by_key(|card| (card.health(), std::cmp::Reverse(ready(card))));
+        cards
+    }
+
     async fn vhosts(&self, who: &dyn Access, cluster: &str) -> Result<Vec<String>, AppError> {
         let (snapshot, _) = self.current(who, cluster).await?;
         Ok(snapshot.vhosts.iter().filter(|v| who.may_see_vhost(cluster, v)).cloned().collect())
@@ -65,11 +108,14 @@ impl app::api::Backend for Clusters {
 
     async fn overview(&self, who: &dyn Access, cluster: &str) -> Result<Fresh<Overview>, AppError> {
         let (snapshot, freshness) = self.current(who, cluster).await?;
-        let data = if who.sees_every_vhost(cluster) {
+        let mut data = if who.sees_every_vhost(cluster) {
             snapshot.overview.clone()
         } else {
             scoped_overview(&snapshot.overview, &snapshot, who, cluster)
         };
+        if !who.sees_every_vhost(cluster) || only_own_rows(who).is_some() {
+            count_visible_clients(&mut data.objects, &snapshot, who, cluster);
+        }
         Ok(Fresh { data, freshness })
     }
 
@@ -101,8 +147,11 @@ impl app::api::Backend for Clusters {
             .filter(|b| b.destination_type == "queue" && b.destination == name)
             .cloned()
             .collect();
+        let own = only_own_rows(who);
+        let consumers =
+            snapshot.consumers_of_queue(vhost, name).iter().filter(|c| c.seen_by(own.as_deref())).cloned().collect();
         let (extras, own_row) = feed.queue_extras(vhost, name).await?;
-        Ok(Fresh { data: extras.into_detail(entry, bindings, own_row), freshness })
+        Ok(Fresh { data: extras.into_detail(entry, (bindings, consumers), own_row), freshness })
     }
 
     async fn connections(
@@ -129,13 +178,69 @@ impl app::api::Backend for Clusters {
         let feed = self.visible_feed(who, cluster)?;
         let (snapshot, freshness) = self.current(who, cluster).await?;
         check_vhost(who, cluster, vhost)?;
-        let own = only_own_rows(who);
         let row = snapshot
             .connection(vhost, name)
-            .filter(|c| own.as_deref().is_none_or(|me| c.user == me))
+            .filter(|c| c.seen_by(only_own_rows(who).as_deref()))
             .ok_or_else(|| not_found("connection", vhost, name))?;
         let extras = feed.connection_extras(vhost, name).await?;
-        Ok(Fresh { data: extras.into_detail(row), freshness })
+        Ok(Fresh { data: extras.into_detail(row, snapshot.channels_of(vhost, name)), freshness })
+    }
+
+    async fn node(&self, who: &dyn Access, cluster: &str, name: &str) -> Result<Fresh<NodeDetail>, AppError> {
+        let feed = self.visible_feed(who, cluster)?;
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        let info = snapshot
+            .overview
+            .nodes
+            .iter()
+            .find(|n| n.name == name)
+            .ok_or_else(|| AppError::NotFound(format!("node {name:?}")))?;
+        let extras = feed.node_extras(name).await?;
+        Ok(Fresh { data: extras.into_detail(info), freshness })
+    }
+
+    async fn channels(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<ChannelRow>>, AppError> {
+        let order = channel_order(&query.sort)?;
+        let keep =
+            |m: &NameMatcher, c: &ChannelRow| [&c.name, &c.client_name, &c.user].iter().any(|text| m.matches(text));
+        self.list(who, cluster, query, order, |s, vhost| s.channels_in(vhost), |c| c, keep).await
+    }
+
+    async fn channel(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: &str,
+        name: &str,
+    ) -> Result<Fresh<ChannelDetail>, AppError> {
+        let feed = self.visible_feed(who, cluster)?;
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        check_vhost(who, cluster, vhost)?;
+        let row = snapshot
+            .channel(vhost, name)
+            .filter(|c| c.seen_by(only_own_rows(who).as_deref()))
+            .ok_or_else(|| not_found("channel", vhost, name))?;
+        let extras = feed.channel_extras(vhost, name).await?;
+        let consumers = snapshot.consumers_of_channel(vhost, name);
+        Ok(Fresh { data: ChannelDetail { row: row.clone(), consumers, publishes: extras.publishes }, freshness })
+    }
+
+    async fn consumers(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        query: &ListQuery,
+    ) -> Result<Fresh<Page<ConsumerRow>>, AppError> {
+        let order = consumer_order(&query.sort)?;
+        let keep = |m: &NameMatcher, c: &ConsumerRow| {
+            [&c.queue, &c.tag, &c.client_name, &c.connection, &c.user].iter().any(|text| m.matches(text))
+        };
+        self.list(who, cluster, query, order, |s, vhost| s.consumers_in(vhost), |c| c, keep).await
     }
 
     async fn exchanges(

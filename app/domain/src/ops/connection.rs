@@ -1,4 +1,4 @@
-//! Closing a client connection, with the reason its client is told.
+//! Closing a client connection, or every connection of a user, with the reason the clients are told.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,18 +19,38 @@ pub struct ConnectionClose {
 }
 
 impl ConnectionClose {
-    /// The reason as the broker's `X-Reason` header carries it: printable ASCII only (an HTTP
-    /// header is ASCII, and RabbitMQ 4.0 garbles UTF-8 on its way to the client), anything else
-    /// as `?`; `None` when there is none.
+    /// The reason as the broker's `X-Reason` header carries it (see `header_reason`).
     pub fn header_reason(&self) -> Result<Option<String>, FormProblem> {
         check_name(ObjectKind::Connection, &self.name)?;
-        if self.reason.chars().count() > MAX_REASON {
-            return Err(FormProblem::ReasonTooLong { max: MAX_REASON });
-        }
-        let reason = self.reason.trim();
-        Ok((!reason.is_empty())
-            .then(|| reason.chars().map(|c| if c == ' ' || c.is_ascii_graphic() { c } else { '?' }).collect()))
+        header_reason(&self.reason)
     }
+}
+
+/// Every connection of one broker user: for a client that leaks connections.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserConnectionsClose {
+    pub user: String,
+    /// What the clients are told; empty: the broker's own words.
+    pub reason: String,
+}
+
+impl UserConnectionsClose {
+    pub fn header_reason(&self) -> Result<Option<String>, FormProblem> {
+        check_name(ObjectKind::User, &self.user)?;
+        header_reason(&self.reason)
+    }
+}
+
+/// The reason as the broker's `X-Reason` header carries it: printable ASCII only (an HTTP header
+/// is ASCII, and RabbitMQ 4.0 garbles UTF-8 on its way to the client), anything else as `?`;
+/// `None` when there is none.
+fn header_reason(reason: &str) -> Result<Option<String>, FormProblem> {
+    if reason.chars().count() > MAX_REASON {
+        return Err(FormProblem::ReasonTooLong { max: MAX_REASON });
+    }
+    let reason = reason.trim();
+    Ok((!reason.is_empty())
+        .then(|| reason.chars().map(|c| if c == ' ' || c.is_ascii_graphic() { c } else { '?' }).collect()))
 }
 
 #[cfg(test)]
@@ -52,5 +72,14 @@ mod tests {
         let long = close(name, &"关".repeat(MAX_REASON + 1));
         assert_eq!(long.header_reason(), Err(FormProblem::ReasonTooLong { max: MAX_REASON }));
         assert_eq!(close("", "x").header_reason(), Err(FormProblem::NameEmpty { kind: ObjectKind::Connection }));
+    }
+
+    #[test]
+    fn a_user_s_connections_are_closed_by_a_user_name_and_the_same_reason() {
+        let all = |user: &str, reason: &str| UserConnectionsClose { user: user.into(), reason: reason.into() };
+        assert_eq!(all("billing 计费", " leak ").header_reason(), Ok(Some("leak".into())));
+        assert_eq!(all("", "x").header_reason(), Err(FormProblem::NameEmpty { kind: ObjectKind::User }));
+        let long = all("billing", &"x".repeat(MAX_REASON + 1));
+        assert_eq!(long.header_reason(), Err(FormProblem::ReasonTooLong { max: MAX_REASON }));
     }
 }

@@ -15,7 +15,7 @@ pub mod queue_type;
 pub mod typed;
 
 // The paths other crates (and the policy and definitions rules) have always used.
-pub use connection::ConnectionClose;
+pub use connection::{ConnectionClose, UserConnectionsClose};
 pub use exchange::{BindingRef, ExchangeDeletion, NewBinding, NewExchange};
 pub use get::{AckMode, GetRequest, GotMessage};
 pub use names::check_name;

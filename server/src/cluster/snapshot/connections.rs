@@ -1,7 +1,7 @@
 //! Client connections: the list rows read with every snapshot, and what a connection's own page
-//! asks for (everything the client said about itself, its channels).
+//! asks for: everything the client said about itself.
 
-use app::model::{ChannelInfo, ConnectionDetail, ConnectionRow};
+use app::model::{ChannelRow, ConnectionDetail, ConnectionRow};
 use serde_json::Value;
 
 use super::convert::json_pairs;
@@ -44,54 +44,35 @@ fn connection_row(c: json::Connection) -> ConnectionRow {
     }
 }
 
-/// What a connection's page shows beyond its list row.
+/// What a connection's page shows beyond the snapshot.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConnectionExtras {
     pub client_properties: Vec<(String, String)>,
-    pub channels: Vec<ChannelInfo>,
 }
 
 impl ConnectionExtras {
     /// A connection's extras, if the connection of that name is in `vhost`: names are client
     /// and server address and port, and a port can be another client's a minute later.
     pub async fn fetch(client: &dyn Broker, vhost: &str, name: &str) -> Result<ConnectionExtras, BrokerError> {
-        let (connection_path, channels_path) =
-            (api_path(&["connections", name]), api_path(&["connections", name, "channels"]));
-        let (connection, channels) = tokio::try_join!(
-            client.get::<json::Connection>("connection", &connection_path, &[]),
-            client.get::<Vec<json::Channel>>("connection_channels", &channels_path, &[]),
-        )?;
+        let columns = [("columns", "vhost,client_properties".to_string())];
+        let connection: json::Connection =
+            client.get("connection", &api_path(&["connections", name]), &columns).await?;
         if connection.vhost != vhost {
             return Err(BrokerError::NotFound);
         }
-        let mut channels: Vec<ChannelInfo> = channels.into_iter().map(channel_info).collect();
-        channels.sort_by_key(|c| c.number);
-        Ok(ConnectionExtras { client_properties: json_pairs(&connection.client_properties), channels })
+        Ok(ConnectionExtras { client_properties: json_pairs(&connection.client_properties) })
     }
 
-    /// The vhost of the connection now called `name`.
-    pub async fn vhost_of(client: &dyn Broker, name: &str) -> Result<String, BrokerError> {
-        let columns = [("columns", "vhost".to_string())];
+    /// The vhost and user of the connection now called `name`.
+    pub async fn owner_of(client: &dyn Broker, name: &str) -> Result<(String, String), BrokerError> {
+        let columns = [("columns", "vhost,user".to_string())];
         let connection: json::Connection =
             client.get("connection", &api_path(&["connections", name]), &columns).await?;
-        Ok(connection.vhost)
+        Ok((connection.vhost, connection.user))
     }
 
-    pub fn into_detail(self, row: &ConnectionRow) -> ConnectionDetail {
-        ConnectionDetail { row: row.clone(), client_properties: self.client_properties, channels: self.channels }
-    }
-}
-
-fn channel_info(c: json::Channel) -> ChannelInfo {
-    ChannelInfo {
-        name: c.name,
-        number: c.number,
-        confirm: c.confirm,
-        transactional: c.transactional,
-        prefetch: c.prefetch_count,
-        consumers: c.consumer_count,
-        unacked: c.messages_unacknowledged,
-        unconfirmed: c.messages_unconfirmed,
-        state: c.state,
+    /// `channels`: the snapshot's channels of this connection.
+    pub fn into_detail(self, row: &ConnectionRow, channels: Vec<ChannelRow>) -> ConnectionDetail {
+        ConnectionDetail { row: row.clone(), client_properties: self.client_properties, channels }
     }
 }

@@ -42,17 +42,24 @@ pub struct QueueExtras {
     pub operator_policy: String,
     pub effective_policy: Vec<(String, String)>,
     pub memory: u64,
-    pub consumers: Vec<ConsumerInfo>,
 }
 
 impl QueueExtras {
     pub async fn fetch(client: &dyn Broker, vhost: &str, name: &str) -> Result<QueueExtras, BrokerError> {
-        let queue: json::Queue = client.get("queue", &api_path(&["queues", vhost, name]), &[]).await?;
+        // Not its `consumer_details`: the snapshot has every consumer, and a busy queue has many.
+        let columns =
+            [("columns", format!("{},node,operator_policy,effective_policy_definition,memory", super::QUEUE_COLUMNS))];
+        let queue: json::Queue = client.get("queue", &api_path(&["queues", vhost, name]), &columns).await?;
         Ok(queue_extras(queue))
     }
 
     /// `own_row`: show the counts read with these extras instead of the snapshot's.
-    pub fn into_detail(self, entry: &QueueEntry, bindings: Vec<BindingRow>, own_row: bool) -> QueueDetail {
+    pub fn into_detail(
+        self,
+        entry: &QueueEntry,
+        (bindings, consumers): (Vec<BindingRow>, Vec<ConsumerRow>),
+        own_row: bool,
+    ) -> QueueDetail {
         QueueDetail {
             row: if own_row { self.row } else { entry.row.clone() },
             arguments: entry.arguments.clone(),
@@ -60,40 +67,25 @@ impl QueueExtras {
             operator_policy: self.operator_policy,
             effective_policy: self.effective_policy,
             memory: self.memory,
-            consumers: self.consumers,
+            consumers,
             bindings,
         }
     }
 }
 
 fn queue_extras(mut q: json::Queue) -> QueueExtras {
-    let consumers = std::mem::take(&mut q.consumer_details);
     let (node, operator_policy, memory) =
         (std::mem::take(&mut q.node), std::mem::take(&mut q.operator_policy), q.memory);
     let effective_policy = json_pairs(&q.effective_policy_definition);
-    QueueExtras {
-        row: queue_entry(q).row,
-        node,
-        operator_policy,
-        effective_policy,
-        memory,
-        consumers: consumers
-            .into_iter()
-            .map(|c| ConsumerInfo {
-                tag: c.consumer_tag,
-                channel: c.channel_details.name,
-                ack_required: c.ack_required,
-                exclusive: c.exclusive,
-                prefetch: c.prefetch_count,
-                active: c.active.unwrap_or(true),
-            })
-            .collect(),
-    }
+    QueueExtras { row: queue_entry(q).row, node, operator_policy, effective_policy, memory }
 }
 
 fn node_info(n: json::Node) -> NodeInfo {
+    let version = n.applications.into_iter().find(|a| a.name == "rabbit").map(|a| a.version).unwrap_or_default();
     NodeInfo {
         name: n.name,
+        kind: n.kind,
+        version,
         running: n.running,
         mem_alarm: n.mem_alarm,
         disk_alarm: n.disk_free_alarm,
@@ -106,6 +98,7 @@ fn node_info(n: json::Node) -> NodeInfo {
         sockets_used: n.sockets_used,
         sockets_total: n.sockets_total,
         uptime_ms: n.uptime,
+        partitions: n.partitions,
     }
 }
 
@@ -209,7 +202,8 @@ mod tests {
             let queue: json::Queue = fixture(version, "queue");
             let entry = queue_entry(fixture(version, "queue"));
             let bindings: Vec<json::Binding> = fixture(version, "bindings");
-            let d = queue_extras(queue).into_detail(&entry, bindings.into_iter().map(binding_row).collect(), false);
+            let bindings = bindings.into_iter().map(binding_row).collect();
+            let d = queue_extras(queue).into_detail(&entry, (bindings, Vec::new()), false);
             assert_eq!(d.row.name, "订单 created/#1%", "{version}");
             assert_eq!(
                 (d.row.vhost.as_str(), d.row.kind.as_str(), d.row.policy.as_str()),

@@ -5,9 +5,13 @@
 //!   topology
 //! - `patch.rs`: `Patch`, one object read back after a write, and applying it to the snapshot
 //! - `convert.rs`: the broker's JSON turned into the model, and a queue's extras
+//! - `connections.rs`, `channels.rs`: the clients, their channels and consumers
+//! - `nodes.rs`: what a node's page asks for
 
+pub mod channels;
 pub mod connections;
 pub mod convert;
+pub mod nodes;
 pub mod patch;
 
 use std::cmp::Ordering;
@@ -22,6 +26,7 @@ use futures_util::future::{BoxFuture, Shared};
 use serde_json::{Map, Value};
 
 use crate::broker::{json, Broker, BrokerError};
+use channels::{sorted_channels, sorted_consumers, CHANNEL_COLUMNS};
 use connections::{sorted_connections, CONNECTION_COLUMNS};
 use convert::{binding_row, exchange_entry, overview_model, policy_info, queue_entry};
 
@@ -32,7 +37,7 @@ messages_unacknowledged,messages,message_stats.publish_details.rate,message_stat
 pub(super) const EXCHANGE_COLUMNS: &str = "vhost,name,type,durable,auto_delete,internal,arguments,policy,\
 message_stats.publish_in_details.rate,message_stats.publish_out_details.rate";
 const NODE_COLUMNS: &str = "name,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,\
-fd_used,fd_total,sockets_used,sockets_total,uptime";
+fd_used,fd_total,sockets_used,sockets_total,uptime,partitions,type,applications";
 
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
@@ -51,6 +56,10 @@ pub struct Snapshot {
     pub operator_policies: Vec<PolicyInfo>,
     /// Sorted by (vhost, name).
     pub connections: Vec<ConnectionRow>,
+    /// Sorted by (vhost, name).
+    pub channels: Vec<ChannelRow>,
+    /// Sorted by (vhost, queue, tag).
+    pub consumers: Vec<ConsumerRow>,
     /// Parts kept from an earlier snapshot (see `Holding`), with since when their figures are.
     pub held: Vec<(SnapshotPart, SystemTime)>,
 }
@@ -79,13 +88,13 @@ impl Snapshot {
         argument.into_iter().chain(policy).min()
     }
 
-    /// Reads the whole cluster: nine requests in parallel, each as slim as the pages allow.
+    /// Reads the whole cluster: eleven requests in parallel, each as slim as the pages allow.
     /// With `holding`, a part that is late while a node is silent is kept from the last snapshot.
     pub async fn fetch(client: &dyn Broker, holding: Option<&Holding>) -> Result<Snapshot, BrokerError> {
         let columns = |list: &str| [("columns", list.to_string())];
         let (node_columns, vhost_columns) = (columns(NODE_COLUMNS), columns("name"));
         let (queue_columns, exchange_columns) = (columns(QUEUE_COLUMNS), columns(EXCHANGE_COLUMNS));
-        let connection_columns = columns(CONNECTION_COLUMNS);
+        let (connection_columns, channel_columns) = (columns(CONNECTION_COLUMNS), columns(CHANNEL_COLUMNS));
         let overview = async {
             tokio::try_join!(
                 client.get_list::<json::Overview>("overview", "overview", &[]),
@@ -98,17 +107,21 @@ impl Snapshot {
                 client.get_list::<Vec<json::Policy>>("operator_policies", "operator-policies", &[]),
             )
         };
-        let (overview, vhosts, queues, exchanges, bindings, policies, connections) = tokio::try_join!(
+        let clients = async {
+            tokio::try_join!(
+                client.get_list::<Vec<json::Connection>>("connections", "connections", &connection_columns),
+                client.get_list::<Vec<json::Channel>>("channels", "channels", &channel_columns),
+                client.get_list::<Vec<json::Consumer>>("consumers", "consumers", &[]),
+            )
+        };
+        let (overview, vhosts, queues, exchanges, bindings, policies, clients) = tokio::try_join!(
             in_time(overview, holding),
             in_time(client.get_list::<Vec<json::Vhost>>("vhosts", "vhosts", &vhost_columns), holding),
             in_time(client.get_list::<Vec<json::Queue>>("queues", "queues", &queue_columns), holding),
             in_time(client.get_list::<Vec<json::Exchange>>("exchanges", "exchanges", &exchange_columns), holding),
             in_time(client.get_list::<Vec<json::Binding>>("bindings", "bindings", &[]), holding),
             in_time(policies, holding),
-            in_time(
-                client.get_list::<Vec<json::Connection>>("connections", "connections", &connection_columns),
-                holding
-            ),
+            in_time(clients, holding),
         )?;
         let mut parts = Parts { holding, held: Vec::new() };
         let overview =
@@ -123,10 +136,31 @@ impl Snapshot {
             |(policies, operator)| (sorted_policies(policies), sorted_policies(operator)),
             |p| (p.policies.clone(), p.operator_policies.clone()),
         );
-        let connections =
-            parts.take(SnapshotPart::Connections, connections, sorted_connections, |p| p.connections.clone());
+        let (connections, channels, consumers) = parts.take(
+            SnapshotPart::Connections,
+            clients,
+            |(connections, channels, consumers)| {
+                let connections = sorted_connections(connections);
+                let channels = sorted_channels(channels, &connections);
+                let consumers = sorted_consumers(consumers, &connections);
+                (connections, channels, consumers)
+            },
+            |p| (p.connections.clone(), p.channels.clone(), p.consumers.clone()),
+        );
         let held = parts.held;
-        Ok(Snapshot { overview, vhosts, queues, exchanges, bindings, policies, operator_policies, connections, held })
+        Ok(Snapshot {
+            overview,
+            vhosts,
+            queues,
+            exchanges,
+            bindings,
+            policies,
+            operator_policies,
+            connections,
+            channels,
+            consumers,
+            held,
+        })
     }
 
     /// Whether `part` is older than the rest of the snapshot.
@@ -161,6 +195,38 @@ impl Snapshot {
 
     pub fn connection(&self, vhost: &str, name: &str) -> Option<&ConnectionRow> {
         find(&self.connections, vhost, name, |c| (&c.vhost, &c.name))
+    }
+
+    pub fn channels_in(&self, vhost: Option<&str>) -> &[ChannelRow] {
+        in_vhost(&self.channels, vhost, |c| &c.vhost)
+    }
+
+    pub fn channel(&self, vhost: &str, name: &str) -> Option<&ChannelRow> {
+        find(&self.channels, vhost, name, |c| (&c.vhost, &c.name))
+    }
+
+    /// A connection's channels, by number.
+    pub fn channels_of(&self, vhost: &str, connection: &str) -> Vec<ChannelRow> {
+        let mut channels: Vec<ChannelRow> =
+            self.channels_in(Some(vhost)).iter().filter(|c| c.connection == connection).cloned().collect();
+        channels.sort_by_key(|c| c.number);
+        channels
+    }
+
+    pub fn consumers_in(&self, vhost: Option<&str>) -> &[ConsumerRow] {
+        in_vhost(&self.consumers, vhost, |c| &c.vhost)
+    }
+
+    /// A queue's consumers, by tag.
+    pub fn consumers_of_queue(&self, vhost: &str, queue: &str) -> &[ConsumerRow] {
+        let in_vhost = self.consumers_in(Some(vhost));
+        let start = in_vhost.partition_point(|c| c.queue.as_str() < queue);
+        let end = start + in_vhost[start..].partition_point(|c| c.queue == queue);
+        &in_vhost[start..end]
+    }
+
+    pub fn consumers_of_channel(&self, vhost: &str, channel: &str) -> Vec<ConsumerRow> {
+        self.consumers_in(Some(vhost)).iter().filter(|c| c.channel == channel).cloned().collect()
     }
 }
 
@@ -292,7 +358,12 @@ fn position<T>(items: &[T], vhost: &str, name: &str, key: impl Fn(&T) -> (&Strin
     })
 }
 
-fn find<'a, T>(items: &'a [T], vhost: &str, name: &str, key: impl Fn(&T) -> (&String, &String)) -> Option<&'a T> {
+pub(super) fn find<'a, T>(
+    items: &'a [T],
+    vhost: &str,
+    name: &str,
+    key: impl Fn(&T) -> (&String, &String),
+) -> Option<&'a T> {
     position(items, vhost, name, key).ok().map(|i| &items[i])
 }
 

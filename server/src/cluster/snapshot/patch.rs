@@ -1,6 +1,8 @@
 //! Patches: a changed object read back from the broker right after a write, and applied to the
 //! snapshot in place so pages show it before the next full refresh.
 
+use std::collections::HashSet;
+
 use app::model::BindingRow;
 use domain::policy::PolicyInfo;
 
@@ -20,9 +22,10 @@ pub enum Patch {
     Exchange { vhost: String, name: String, entry: Option<ExchangeEntry>, bindings: Vec<BindingRow> },
     /// A vhost's policies and operator policies, all of them.
     Policies { vhost: String, user: Vec<PolicyInfo>, operator: Vec<PolicyInfo> },
-    /// A connection closed. Not read back: a client that does not answer the close stays
-    /// listed by the broker for about 30 s more, though it is on its way out.
-    ConnectionClosed { vhost: String, name: String },
+    /// Connections closed, by (vhost, name), with their channels and consumers. Not read back: a
+    /// client that does not answer the close stays listed by the broker for about 30 s more,
+    /// though it is on its way out.
+    ConnectionsClosed(Vec<(String, String)>),
 }
 
 impl Snapshot {
@@ -30,6 +33,9 @@ impl Snapshot {
         match patch {
             Patch::Queue { vhost, name, entry, bindings } => {
                 replace(&mut self.queues, vhost, name, entry.clone(), |q| (&q.row.vhost, &q.row.name));
+                if entry.is_none() {
+                    self.consumers.retain(|c| !(c.vhost == *vhost && c.queue == *name));
+                }
                 self.bindings
                     .retain(|b| !(b.vhost == *vhost && b.destination_type == "queue" && b.destination == *name));
                 self.bindings.extend(bindings.iter().cloned());
@@ -50,8 +56,12 @@ impl Snapshot {
                 }
                 return;
             }
-            Patch::ConnectionClosed { vhost, name } => {
-                replace(&mut self.connections, vhost, name, None, |c| (&c.vhost, &c.name));
+            Patch::ConnectionsClosed(closed) => {
+                let closed: HashSet<(&str, &str)> = closed.iter().map(|(v, n)| (v.as_str(), n.as_str())).collect();
+                let gone = |vhost: &String, name: &String| closed.contains(&(vhost.as_str(), name.as_str()));
+                self.connections.retain(|c| !gone(&c.vhost, &c.name));
+                self.channels.retain(|c| !gone(&c.vhost, &c.connection));
+                self.consumers.retain(|c| !gone(&c.vhost, &c.connection));
                 return;
             }
         }
@@ -143,5 +153,38 @@ mod tests {
         assert_eq!(names, vec![("a", 10), ("b", 2)]);
         let bound: Vec<&str> = snapshot.bindings.iter().map(|b| b.destination.as_str()).collect();
         assert_eq!(bound, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn closed_connections_and_deleted_queues_take_their_clients_with_them() {
+        use app::model::{ChannelRow, ConnectionRow, ConsumerRow};
+        let connection = |name: &str| ConnectionRow { vhost: "/".into(), name: name.into(), ..Default::default() };
+        let channel = |connection: &str| ChannelRow {
+            vhost: "/".into(),
+            name: format!("{connection} (1)"),
+            connection: connection.into(),
+            ..Default::default()
+        };
+        let consumer = |connection: &str, queue: &str| ConsumerRow {
+            vhost: "/".into(),
+            queue: queue.into(),
+            tag: connection.into(),
+            connection: connection.into(),
+            ..Default::default()
+        };
+        let mut snapshot = Snapshot {
+            queues: vec![queue("/", "q1", 0), queue("/", "q2", 0)],
+            connections: vec![connection("a"), connection("b"), connection("c")],
+            channels: vec![channel("a"), channel("b"), channel("c")],
+            consumers: vec![consumer("a", "q1"), consumer("b", "q1"), consumer("c", "q2")],
+            ..Default::default()
+        };
+        snapshot.apply(&Patch::ConnectionsClosed(vec![("/".into(), "a".into()), ("other".into(), "b".into())]));
+        let names: Vec<&str> = snapshot.connections.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["b", "c"], "only a: b of another vhost is not this one");
+        assert_eq!(snapshot.channels.len(), 2);
+        assert_eq!(snapshot.consumers.iter().map(|c| c.tag.as_str()).collect::<Vec<_>>(), ["b", "c"]);
+        snapshot.apply(&Patch::Queue { vhost: "/".into(), name: "q1".into(), entry: None, bindings: vec![] });
+        assert_eq!(snapshot.consumers.iter().map(|c| c.tag.as_str()).collect::<Vec<_>>(), ["c"], "q1 is gone");
     }
 }

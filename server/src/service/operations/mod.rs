@@ -473,6 +473,15 @@ impl app::api::Operations for Operations {
         self.close(who, cluster, close).await
     }
 
+    async fn close_user_connections(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        close: &UserConnectionsClose,
+    ) -> Result<u64, AppError> {
+        self.close_all_of(who, cluster, close).await
+    }
+
     async fn import_definitions(
         &self,
         who: &dyn Access,

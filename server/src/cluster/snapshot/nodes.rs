@@ -1,0 +1,87 @@
+//! What a node's page shows beyond the snapshot's nodes table: its memory by use, Erlang
+//! processes, run queue, plugins and listeners, and the cluster's feature flags.
+
+use app::model::{FeatureFlag, Listener, NodeDetail, NodeInfo};
+
+use crate::broker::{api_path, json, Broker, BrokerError};
+
+/// Only what the page shows: a node's full object carries its I/O and GC counters.
+const NODE_DETAIL_COLUMNS: &str = "name,memory,proc_used,proc_total,run_queue,processors,net_ticktime,\
+enabled_plugins,rates_mode";
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeExtras {
+    pub memory: Vec<(String, u64)>,
+    pub proc_used: u64,
+    pub proc_total: u64,
+    pub run_queue: u64,
+    pub processors: u64,
+    pub net_ticktime: u64,
+    pub enabled_plugins: Vec<String>,
+    pub rates_mode: String,
+    pub listeners: Vec<Listener>,
+    pub feature_flags: Vec<FeatureFlag>,
+}
+
+impl NodeExtras {
+    pub async fn fetch(client: &dyn Broker, name: &str) -> Result<NodeExtras, BrokerError> {
+        let node_query = [("memory", "true".to_string()), ("columns", NODE_DETAIL_COLUMNS.to_string())];
+        let overview_query = [("columns", "listeners".to_string())];
+        let node_path = api_path(&["nodes", name]);
+        let (node, overview, flags) = tokio::try_join!(
+            client.get::<json::NodeDetail>("node", &node_path, &node_query),
+            client.get::<json::Overview>("overview", "overview", &overview_query),
+            client.get::<Vec<json::FeatureFlag>>("feature_flags", "feature-flags", &[]),
+        )?;
+        // The broker's breakdown, biggest first; `total` and `strategy` are not uses of memory.
+        let mut memory: Vec<(String, u64)> = node
+            .memory
+            .iter()
+            .filter_map(|(key, value)| Some((key.clone(), value.as_u64()?)))
+            .filter(|(_, bytes)| *bytes > 0)
+            .collect();
+        memory.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut listeners: Vec<Listener> = overview
+            .listeners
+            .into_iter()
+            .filter(|l| l.node == name)
+            .map(|l| Listener { protocol: l.protocol, address: l.ip_address, port: l.port })
+            .collect();
+        listeners.sort_by_key(|l| l.port);
+        let mut feature_flags: Vec<FeatureFlag> = flags
+            .into_iter()
+            .map(|f| FeatureFlag { name: f.name, state: f.state, stability: f.stability, description: f.desc })
+            .collect();
+        feature_flags.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut enabled_plugins = node.enabled_plugins;
+        enabled_plugins.sort();
+        Ok(NodeExtras {
+            memory,
+            proc_used: node.proc_used,
+            proc_total: node.proc_total,
+            run_queue: node.run_queue,
+            processors: node.processors,
+            net_ticktime: node.net_ticktime,
+            enabled_plugins,
+            rates_mode: node.rates_mode,
+            listeners,
+            feature_flags,
+        })
+    }
+
+    pub fn into_detail(self, info: &NodeInfo) -> NodeDetail {
+        NodeDetail {
+            info: info.clone(),
+            memory: self.memory,
+            proc_used: self.proc_used,
+            proc_total: self.proc_total,
+            run_queue: self.run_queue,
+            processors: self.processors,
+            net_ticktime: self.net_ticktime,
+            enabled_plugins: self.enabled_plugins,
+            rates_mode: self.rates_mode,
+            listeners: self.listeners,
+            feature_flags: self.feature_flags,
+        }
+    }
+}
