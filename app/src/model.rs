@@ -26,6 +26,9 @@ pub struct Freshness {
     /// `error` says so). Node addresses are for admins: others see them empty.
     #[serde(default)]
     pub unreachable: Vec<NodeFault>,
+    /// The cluster's nodes disagree about each other (see `Split`); shown on every page.
+    #[serde(default)]
+    pub split: Option<Split>,
     /// Parts of the snapshot kept from an earlier refresh because the nodes that answer did not
     /// give them in time (RabbitMQ's nodes wait for a frozen peer before they answer lists).
     #[serde(default)]
@@ -121,7 +124,7 @@ impl ClusterCard {
         let nodes = &fresh.data.nodes;
         if fresh.freshness.error.is_some() {
             Health::Unreachable
-        } else if nodes.iter().any(|n| !n.partitions.is_empty()) {
+        } else if fresh.freshness.split.is_some() || nodes.iter().any(|n| !n.partitions.is_empty()) {
             Health::Partitioned
         } else if nodes.iter().any(|n| !n.running) || !fresh.freshness.unreachable.is_empty() {
             Health::NodesDown
@@ -177,6 +180,70 @@ pub struct NodeInfo {
     pub partitions: Vec<String>,
 }
 
+/// The cluster's nodes disagree about each other: a network partition, or nodes that see each
+/// other as stopped (a node cut off for longer than `net_ticktime` sees its peers so, and they
+/// see it so). Whichever node Warren reads gives only its side.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Split {
+    /// Each node that reports a partition, with the nodes it cannot reach.
+    pub partitions: Vec<(String, Vec<String>)>,
+    /// Asked one by one, the nodes do not agree on which nodes are running.
+    pub views_differ: bool,
+}
+
+/// What one node says of the cluster's nodes, asked directly.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeView {
+    /// The node that answered.
+    pub node: String,
+    pub seen: Vec<NodeSeen>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeSeen {
+    pub name: String,
+    pub running: bool,
+    pub partitions: Vec<String>,
+}
+
+impl Overview {
+    /// Whether the nodes disagree about each other, from the nodes list and each node's own view.
+    pub fn split(&self) -> Option<Split> {
+        let mut partitions: Vec<(String, Vec<String>)> = self
+            .nodes
+            .iter()
+            .map(|n| (n.name.clone(), n.partitions.clone()))
+            .chain(self.node_views.iter().flat_map(|v| v.seen.iter().map(|n| (n.name.clone(), n.partitions.clone()))))
+            .filter(|(_, cut_off)| !cut_off.is_empty())
+            .collect();
+        partitions.sort();
+        partitions.dedup_by(|a, b| a.0 == b.0);
+        fn running(view: &NodeView) -> Vec<&str> {
+            let mut up: Vec<&str> = view.seen.iter().filter(|n| n.running).map(|n| n.name.as_str()).collect();
+            up.sort();
+            up
+        }
+        let views_differ = self.node_views.windows(2).any(|w| running(&w[0]) != running(&w[1]));
+        (!partitions.is_empty() || views_differ).then_some(Split { partitions, views_differ })
+    }
+
+    /// How each node that answered Warren sees `node`: (those that see it running, those that
+    /// see it stopped); empty while the nodes agree.
+    pub fn seen_as(&self, node: &str) -> (Vec<String>, Vec<String>) {
+        let (mut running, mut stopped) = (Vec::new(), Vec::new());
+        for view in &self.node_views {
+            match view.seen.iter().find(|n| n.name == node) {
+                Some(n) if n.running => running.push(view.node.clone()),
+                _ => stopped.push(view.node.clone()),
+            }
+        }
+        match running.is_empty() || stopped.is_empty() {
+            true => (Vec::new(), Vec::new()),
+            false => (running, stopped),
+        }
+    }
+}
+
 /// A node's page: its row of the nodes table and what only its page shows.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NodeDetail {
@@ -222,6 +289,10 @@ pub struct Overview {
     pub messages: MessageTotals,
     pub objects: ObjectTotals,
     pub nodes: Vec<NodeInfo>,
+    /// Each node's own view of the others, asked one by one when the nodes list shows a node
+    /// stopped or a partition; empty otherwise.
+    #[serde(default)]
+    pub node_views: Vec<NodeView>,
     /// The totals cover only the vhosts this viewer may see (and connections, channels and
     /// consumers only their own, for a broker user who sees only theirs); the cluster-wide chart
     /// is left out.
@@ -509,5 +580,33 @@ mod tests {
         let never = ClusterCard { name: "c".into(), overview: Err(AppError::Internal), ready_change: None };
         assert_eq!(never.health(), Health::Unreachable);
         assert!(Health::Unreachable < Health::Partitioned && Health::Alarm < Health::Healthy, "worst first");
+    }
+
+    fn seen(name: &str, running: bool, partitions: &[&str]) -> NodeSeen {
+        NodeSeen { name: name.into(), running, partitions: partitions.iter().map(|p| p.to_string()).collect() }
+    }
+
+    #[test]
+    fn each_side_of_a_split_is_shown_not_one_as_the_truth() {
+        // Read from a: b and c look stopped; b, asked directly, sees a stopped and itself and c up.
+        let a_view = NodeView {
+            node: "a".into(),
+            seen: vec![seen("a", true, &[]), seen("b", false, &[]), seen("c", false, &[])],
+        };
+        let b_view = NodeView {
+            node: "b".into(),
+            seen: vec![seen("a", false, &[]), seen("b", true, &[]), seen("c", true, &[])],
+        };
+        let nodes = vec![node(true, false, &[]), NodeInfo { name: "b".into(), ..Default::default() }];
+        let overview = Overview { nodes, node_views: vec![a_view.clone(), b_view], ..Default::default() };
+        assert_eq!(overview.split(), Some(Split { partitions: vec![], views_differ: true }));
+        assert_eq!(overview.seen_as("b"), (vec!["b".to_string()], vec!["a".to_string()]));
+        assert_eq!(overview.seen_as("rabbit@a"), (vec![], vec![]), "not in any view: nothing to compare");
+
+        let agreeing = Overview { node_views: vec![a_view.clone(), a_view], ..Default::default() };
+        assert_eq!(agreeing.split(), None);
+        let partitioned = Overview { nodes: vec![node(true, false, &["rabbit@b"])], ..Default::default() };
+        let split = partitioned.split().unwrap();
+        assert_eq!(split.partitions, vec![("rabbit@a".to_string(), vec!["rabbit@b".to_string()])]);
     }
 }

@@ -1,6 +1,6 @@
 //! Real 3-node clusters (`scripts/broker.sh start trio|trio4`): the node Warren reads from killed
-//! with SIGKILL, then frozen with SIGSTOP, then every node killed and started again. Each cluster's scenarios run in order
-//! in one test; the two clusters run side by side.
+//! with SIGKILL, then frozen with SIGSTOP, then every node killed and started again; a rolling
+//! restart; a partition. Each cluster's scenarios run one at a time; the two clusters side by side.
 
 mod common;
 
@@ -250,4 +250,74 @@ async fn rolling_restart_of_the_3_10_cluster_keeps_every_interval_fresh() {
 #[tokio::test(flavor = "multi_thread")]
 async fn rolling_restart_of_the_4_0_cluster_keeps_every_interval_fresh() {
     rolling_restart_on("trio4", [15701, 15702, 15703]).await;
+}
+
+/// A node frozen past `net_ticktime` (60 s, noticed within 75 s), then thawed: its peers see it
+/// stopped, it sees them stopped, and it soon reports a partition (RabbitMQ's default handling,
+/// `ignore`, keeps it so). Read from either side, Warren asks each node directly and shows the
+/// split on every page (the freshness) with each node's view; restarted, the node rejoins and the
+/// split is gone.
+async fn partition_on(name: &str, ports: [u16; 3]) {
+    let _alone = exclusive(name).await;
+    let nodes: Vec<String> = (1..=3).map(|n| format!("{name}-{n}")).collect();
+    broker(&["start", name]);
+    // One feed reads the first node first, the other the third: the two sides of the split.
+    let configs: Vec<_> = [(name.to_string(), [0, 1, 2]), (format!("{name}-from-3"), [2, 0, 1])]
+        .into_iter()
+        .map(|(feed_name, order)| {
+            let urls: Vec<String> = order.iter().map(|&i| format!("http://127.0.0.1:{}", ports[i])).collect();
+            let url_refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+            let mut config = cluster(&feed_name, &url_refs, "guest", TIMEOUT);
+            config.refresh_interval = INTERVAL;
+            config.list_timeout = Duration::from_secs(90);
+            config
+        })
+        .collect();
+    let clusters: Arc<_> = spawn(&configs);
+    let feeds: Vec<Arc<Feed>> = configs.iter().map(|c| clusters.feed(&c.name).unwrap().clone()).collect();
+    for feed in &feeds {
+        until(feed, Instant::now(), Duration::from_secs(30), "a first snapshot", |s| s.snapshot.is_some()).await;
+    }
+
+    broker(&["freeze", &nodes[2]]);
+    tokio::time::sleep(Duration::from_secs(85)).await;
+    broker(&["thaw", &nodes[2]]);
+    let thawed = Instant::now();
+    for feed in &feeds {
+        let took = until(feed, thawed, Duration::from_secs(60), "the split shown", |s| {
+            let split = s.snapshot.as_ref().and_then(|snapshot| snapshot.overview.split());
+            taken(s).is_some_and(|at| at > thawed) && split.is_some_and(|split| split.views_differ)
+        })
+        .await;
+        let state = feed.state();
+        let overview = &state.snapshot.as_ref().unwrap().overview;
+        eprintln!("{}: split shown {took:?} after the thaw: {:?}", feed.name(), overview.split());
+        assert_eq!(overview.node_views.len(), 3, "{}: every node asked: {:?}", feed.name(), overview.node_views);
+        let disputed: Vec<_> = overview.nodes.iter().filter(|n| !overview.seen_as(&n.name).0.is_empty()).collect();
+        assert!(!disputed.is_empty(), "{}: each side's view, not one as the truth", feed.name());
+        assert!(feed.freshness(&state).split.is_some(), "{}: every page shows it", feed.name());
+    }
+
+    broker(&["restart", &nodes[2]]);
+    let restarted = Instant::now();
+    for feed in &feeds {
+        let took = until(feed, restarted, Duration::from_secs(120), "the split healed", |s| {
+            taken(s).is_some_and(|at| at > restarted)
+                && s.snapshot.as_ref().is_some_and(|snapshot| {
+                    snapshot.overview.split().is_none() && snapshot.overview.nodes.iter().all(|n| n.running)
+                })
+        })
+        .await;
+        eprintln!("{}: healed {took:?} after the restart", feed.name());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partition_of_the_3_10_cluster_is_shown_from_either_side() {
+    partition_on("trio", [15681, 15682, 15683]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partition_of_the_4_0_cluster_is_shown_from_either_side() {
+    partition_on("trio4", [15701, 15702, 15703]).await;
 }

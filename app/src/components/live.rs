@@ -197,11 +197,16 @@ fn LiveStatus(status: Memo<Option<(Freshness, Option<f64>)>>, reconnecting: RwSi
         let secs = (now > 0.0).then(|| ((now - oldest as f64).max(0.0) / 1000.0) as u64);
         Some(view! { <span class="slow" data-testid="held-parts">{(t.get().held_parts)(&parts, secs)}</span> })
     };
+    let split = move || {
+        let split = status.get().and_then(|(f, _)| f.split)?;
+        Some(view! { <span class="split" role="alert" data-testid="partition">{(t.get().split_banner)(&split)}</span> })
+    };
     view! {
         <div class="live-bar">
             <span class="live-status" data-testid="live-status" data-state=state title=title role="status">
                 {label}
             </span>
+            {split}
             {slow}
             {unreachable}
             {held}

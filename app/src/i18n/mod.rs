@@ -176,6 +176,11 @@ pub struct Texts {
     pub change_last_hour: &'static str,
     /// A node's network partition: the nodes it cannot reach.
     pub partitioned_from: fn(&str) -> String,
+    /// The banner on every page of a cluster whose nodes disagree: each node's partitions, and whether
+    /// the nodes see each other differently.
+    pub split_banner: fn(&crate::model::Split) -> String,
+    /// How the nodes that answered see one node: those that see it running, those that see it stopped.
+    pub seen_differently: fn(&str, &str) -> String,
     pub node: &'static str,
     pub running: &'static str,
     pub stopped: &'static str,

@@ -5,7 +5,7 @@ use crate::components::backlog_chart::{HistoryChart, TopGrowing};
 use crate::components::live::{use_cluster, use_live, with_live};
 use crate::format;
 use crate::i18n::use_texts;
-use crate::model::{NodeInfo, Overview};
+use crate::model::Overview;
 use crate::urls;
 use domain::backlog::SeriesRef;
 
@@ -60,12 +60,12 @@ fn OverviewBody(o: Overview) -> impl IntoView {
             {tile(|t| t.consumers, format::count(ob.consumers), "total-consumers")}
         </section>
         <h2>{move || t.get().nodes}</h2>
-        <NodesTable nodes=o.nodes/>
+        <NodesTable o=o.clone()/>
     }
 }
 
 #[component]
-fn NodesTable(nodes: Vec<NodeInfo>) -> impl IntoView {
+fn NodesTable(o: Overview) -> impl IntoView {
     let t = use_texts();
     let cluster = use_cluster().get_untracked();
     // RabbitMQ 4 no longer reports socket limits: a limit of 0 means "not reported".
@@ -100,10 +100,13 @@ fn NodesTable(nodes: Vec<NodeInfo>) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {nodes
-                        .into_iter()
+                    {o.nodes
+                        .iter()
+                        .cloned()
                         .map(|n| {
                             let alarm = n.mem_alarm || n.disk_alarm;
+                            // When the nodes disagree, each side's view, not one of them as the truth.
+                            let (running_to, stopped_to) = o.seen_as(&n.name);
                             view! {
                                 <tr class:down=!n.running class:alarm=alarm>
                                     <td class="name"><a href=urls::with_query(&urls::section(&cluster, "node"), &[("name", &n.name)])>{n.name.clone()}</a></td>
@@ -111,6 +114,10 @@ fn NodesTable(nodes: Vec<NodeInfo>) -> impl IntoView {
                                     <td>{n.version.clone()}</td>
                                     <td>
                                         {move || if n.running { t.get().running } else { t.get().stopped }}
+                                        {(!running_to.is_empty()).then(|| {
+                                            let (up, down) = (running_to.join(", "), stopped_to.join(", "));
+                                            view! { <span class="flagged" data-testid="node-disputed">" · " {move || (t.get().seen_differently)(&up, &down)}</span> }
+                                        })}
                                         {(!n.partitions.is_empty()).then(|| {
                                             let partitions = n.partitions.join(", ");
                                             view! { <span class="flagged">" · " {move || (t.get().partitioned_from)(&partitions)}</span> }

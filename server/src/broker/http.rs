@@ -149,6 +149,26 @@ impl Broker for HttpBroker {
         });
         futures_util::future::join_all(probes).await.into_iter().all(|answered| answered)
     }
+
+    async fn ask_each(&self, request: &Request<'_>) -> Vec<Result<Reply, BrokerError>> {
+        self.each_node(request).await
+    }
+}
+
+impl HttpBroker {
+    /// See `Broker::ask_each`.
+    async fn each_node(&self, request: &Request<'_>) -> Vec<Result<Reply, BrokerError>> {
+        let asking = self.nodes.iter().map(|node| async move {
+            match self.attempt(node, request, self.timeout).await {
+                Attempt::Answer(status, body) => Ok(Reply { status, body }),
+                Attempt::Failed { reason, timed_out: true, .. } => Err(BrokerError::Timeout).inspect_err(|_| {
+                    tracing::debug!(node = %host(node), %reason, "a node did not answer in time");
+                }),
+                Attempt::Failed { reason, .. } => Err(BrokerError::Unreachable(format!("{}: {reason}", host(node)))),
+            }
+        });
+        futures_util::future::join_all(asking).await
+    }
 }
 
 /// One node's answer to one request, or why there was none.

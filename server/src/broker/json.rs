@@ -118,6 +118,9 @@ pub struct FeatureFlag {
 #[serde(default)]
 pub struct Overview {
     pub cluster_name: String,
+    /// The node that answered.
+    #[serde(deserialize_with = "lenient")]
+    pub node: String,
     pub rabbitmq_version: String,
     pub erlang_version: String,
     #[serde(deserialize_with = "lenient")]

@@ -30,9 +30,16 @@ pub trait Broker: Send + Sync {
     async fn probe_nodes(&self) -> bool {
         true
     }
+
+    /// Sends `request` to every node, all at once, with the short timeout: each node's own answer,
+    /// in the order of `node_urls`.
+    async fn ask_each(&self, request: &Request<'_>) -> Vec<Result<Reply, BrokerError>> {
+        vec![self.send(request.clone()).await]
+    }
 }
 
 /// One request to the management API: `/api/{path}?{query}`.
+#[derive(Clone)]
 pub struct Request<'a> {
     pub method: Method,
     /// The kind of request, for the metrics (`queue`, `overview`…): never a vhost or object name.
@@ -173,7 +180,7 @@ pub fn api_path(segments: &[&str]) -> String {
     segments.iter().map(|s| app::urls::encode(s)).collect::<Vec<_>>().join("/")
 }
 
-fn read_reply<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, BrokerError> {
+pub fn read_reply<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, BrokerError> {
     match status {
         // Writes answer 201 or 204, usually without a body.
         s if s.is_success() => {

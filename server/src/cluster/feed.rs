@@ -19,6 +19,7 @@ use crate::cluster::snapshot::convert::QueueExtras;
 use crate::cluster::snapshot::nodes::NodeExtras;
 use crate::cluster::snapshot::patch::Patch;
 use crate::cluster::snapshot::{Holding, Snapshot};
+use crate::cluster::views;
 use crate::config::clusters::ClusterConfig;
 use crate::metrics::Metrics;
 
@@ -194,7 +195,9 @@ impl Feed {
         let result = async {
             // A node that is down or frozen costs one short timeout here, not a list timeout per list.
             self.client.probe().await?;
-            Snapshot::fetch(&*self.client, holding.as_ref()).await
+            let mut snapshot = Snapshot::fetch(&*self.client, holding.as_ref()).await?;
+            snapshot.overview.node_views = views::node_views(&*self.client, &snapshot.overview.nodes).await;
+            Ok(snapshot)
         }
         .await;
         let took = lists_started.elapsed();
@@ -311,6 +314,7 @@ impl Feed {
             configured_interval_ms: self.configured_interval.as_millis() as u64,
             refresh_ms: state.last_took.as_millis() as u64,
             unreachable: state.unreachable.clone(),
+            split: state.snapshot.as_ref().and_then(|s| s.overview.split()),
             held: state
                 .snapshot
                 .iter()

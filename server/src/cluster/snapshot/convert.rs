@@ -28,6 +28,8 @@ pub fn overview_model(o: json::Overview, nodes: Vec<json::Node>) -> Overview {
             consumers: o.object_totals.consumers,
         },
         nodes: nodes.into_iter().map(node_info).collect(),
+        // Asked of each node after the lists, and only when they show something amiss.
+        node_views: Vec::new(),
         limited_to_vhosts: false,
     }
 }

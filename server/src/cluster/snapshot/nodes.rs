@@ -9,19 +9,9 @@ use crate::broker::{api_path, json, Broker, BrokerError};
 const NODE_DETAIL_COLUMNS: &str = "name,memory,proc_used,proc_total,run_queue,processors,net_ticktime,\
 enabled_plugins,rates_mode";
 
+/// A node's page without its row of the nodes table, which comes from the snapshot.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct NodeExtras {
-    pub memory: Vec<(String, u64)>,
-    pub proc_used: u64,
-    pub proc_total: u64,
-    pub run_queue: u64,
-    pub processors: u64,
-    pub net_ticktime: u64,
-    pub enabled_plugins: Vec<String>,
-    pub rates_mode: String,
-    pub listeners: Vec<Listener>,
-    pub feature_flags: Vec<FeatureFlag>,
-}
+pub struct NodeExtras(NodeDetail);
 
 impl NodeExtras {
     pub async fn fetch(client: &dyn Broker, name: &str) -> Result<NodeExtras, BrokerError> {
@@ -55,7 +45,8 @@ impl NodeExtras {
         feature_flags.sort_by(|a, b| a.name.cmp(&b.name));
         let mut enabled_plugins = node.enabled_plugins;
         enabled_plugins.sort();
-        Ok(NodeExtras {
+        Ok(NodeExtras(NodeDetail {
+            info: NodeInfo::default(),
             memory,
             proc_used: node.proc_used,
             proc_total: node.proc_total,
@@ -66,22 +57,10 @@ impl NodeExtras {
             rates_mode: node.rates_mode,
             listeners,
             feature_flags,
-        })
+        }))
     }
 
     pub fn into_detail(self, info: &NodeInfo) -> NodeDetail {
-        NodeDetail {
-            info: info.clone(),
-            memory: self.memory,
-            proc_used: self.proc_used,
-            proc_total: self.proc_total,
-            run_queue: self.run_queue,
-            processors: self.processors,
-            net_ticktime: self.net_ticktime,
-            enabled_plugins: self.enabled_plugins,
-            rates_mode: self.rates_mode,
-            listeners: self.listeners,
-            feature_flags: self.feature_flags,
-        }
+        NodeDetail { info: info.clone(), ..self.0 }
     }
 }
