@@ -199,7 +199,9 @@ fn LiveStatus(status: Memo<Option<(Freshness, Option<f64>)>>, reconnecting: RwSi
     };
     let split = move || {
         let split = status.get().and_then(|(f, _)| f.split)?;
-        Some(view! { <span class="split" role="alert" data-testid="partition">{(t.get().split_banner)(&split)}</span> })
+        Some(
+            view! { <span class="split" role="alert" data-testid="partition">{(t.get().split_banner)(&split.partitions, split.views_differ)}</span> },
+        )
     };
     view! {
         <div class="live-bar">

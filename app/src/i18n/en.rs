@@ -80,13 +80,13 @@ pub const EN: Texts = Texts {
     health_healthy: "Healthy",
     change_last_hour: "Change over the last hour",
     partitioned_from: |nodes| format!("cannot reach {nodes}"),
-    split_banner: |split| {
-        let cut: Vec<String> = split.partitions.iter().map(|(node, from)| format!("{node} cannot reach {}", from.join(", "))).collect();
+    split_banner: |partitions, views_differ| {
+        let cut: Vec<String> = partitions.iter().map(|(node, from)| format!("{node} cannot reach {}", from.join(", "))).collect();
         let mut text = String::from("Network partition");
         if !cut.is_empty() {
             text.push_str(&format!(": {}", cut.join("; ")));
         }
-        if split.views_differ {
+        if views_differ {
             text.push_str(". The nodes disagree about which of them are running: the nodes table shows each one's view");
         }
         text

@@ -89,6 +89,9 @@ pub fn use_lang() -> RwSignal<Lang> {
     expect_context::<RwSignal<Lang>>()
 }
 
+/// Each node that reports a network partition, with the nodes it cannot reach.
+pub type Partitions = [(String, Vec<String>)];
+
 /// The texts of the current language, reactive.
 pub fn use_texts() -> Signal<&'static Texts> {
     let lang = use_lang();
@@ -178,7 +181,7 @@ pub struct Texts {
     pub partitioned_from: fn(&str) -> String,
     /// The banner on every page of a cluster whose nodes disagree: each node's partitions, and whether
     /// the nodes see each other differently.
-    pub split_banner: fn(&crate::model::Split) -> String,
+    pub split_banner: fn(&Partitions, bool) -> String,
     /// How the nodes that answered see one node: those that see it running, those that see it stopped.
     pub seen_differently: fn(&str, &str) -> String,
     pub node: &'static str,

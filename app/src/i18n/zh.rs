@@ -80,13 +80,13 @@ pub const ZH: Texts = Texts {
     health_healthy: "正常",
     change_last_hour: "过去一小时的变化",
     partitioned_from: |nodes| format!("无法连接 {nodes}"),
-    split_banner: |split| {
-        let cut: Vec<String> = split.partitions.iter().map(|(node, from)| format!("{node} 无法连接 {}", from.join("、"))).collect();
+    split_banner: |partitions, views_differ| {
+        let cut: Vec<String> = partitions.iter().map(|(node, from)| format!("{node} 无法连接 {}", from.join("、"))).collect();
         let mut text = String::from("网络分区");
         if !cut.is_empty() {
             text.push_str(&format!("：{}", cut.join("；")));
         }
-        if split.views_differ {
+        if views_differ {
             text.push_str("。各节点对哪些节点在运行看法不一：节点表列出了每个节点的看法");
         }
         text
