@@ -77,19 +77,27 @@ pub fn history_svg(points: &[HistoryPoint], axis: TimeAxis, frame: Frame) -> Opt
 
 /// Publish and deliver rates as two lines.
 pub fn rates_svg(points: &[HistoryPoint], axis: TimeAxis) -> Option<String> {
-    let newest = points.last()?.ts_ms;
-    let oldest = points.first()?.ts_ms;
+    let lines: Vec<(i64, f64, f64)> =
+        points.iter().map(|p| (p.ts_ms, p.publish_rate.last, p.deliver_rate.last)).collect();
+    two_lines_svg(&lines, axis)
+}
+
+/// Two rates over time, (time, first, second) oldest first: drawn in the publish and the
+/// deliver colours (a connection's bytes sent and received use them too).
+pub fn two_lines_svg(points: &[(i64, f64, f64)], axis: TimeAxis) -> Option<String> {
+    let newest = points.last()?.0;
+    let oldest = points.first()?.0;
     let x = |ts: i64| (ts - newest) as f64 / axis.unit_ms;
-    let top = points.iter().map(|p| p.publish_rate.last.max(p.deliver_rate.last)).fold(0.0f64, f64::max);
+    let top = points.iter().map(|p| p.1.max(p.2)).fold(0.0f64, f64::max);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (Frame::RATES.width, Frame::RATES.height)).into_drawing_area();
         let mut chart =
             mesh(&root, x(oldest).min(-axis.span_ms / axis.unit_ms), nice_ceiling(top), axis, Frame::RATES)?;
-        let publish = points.iter().map(|p| (x(p.ts_ms), p.publish_rate.last));
-        let deliver = points.iter().map(|p| (x(p.ts_ms), p.deliver_rate.last));
-        chart.draw_series(LineSeries::new(publish, PUBLISH_COLOR.stroke_width(2))).ok()?;
-        chart.draw_series(LineSeries::new(deliver, DELIVER_COLOR.stroke_width(2))).ok()?;
+        let first = points.iter().map(|p| (x(p.0), p.1));
+        let second = points.iter().map(|p| (x(p.0), p.2));
+        chart.draw_series(LineSeries::new(first, PUBLISH_COLOR.stroke_width(2))).ok()?;
+        chart.draw_series(LineSeries::new(second, DELIVER_COLOR.stroke_width(2))).ok()?;
         root.present().ok()?;
     }
     Some(responsive(svg, Frame::RATES))

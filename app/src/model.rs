@@ -416,6 +416,16 @@ pub struct ConnectionDetail {
     pub row: ConnectionRow,
     pub client_properties: Vec<(String, String)>,
     pub channels: Vec<ChannelRow>,
+    /// Bytes per second sent and received over the broker's sample window, oldest first.
+    pub rates: Vec<ByteRates>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ByteRates {
+    /// The end of the sample's interval, in ms since the epoch.
+    pub ts_ms: i64,
+    pub sent: f64,
+    pub received: f64,
 }
 
 /// A channel, as the channels list and a connection's page show it.

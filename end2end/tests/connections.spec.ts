@@ -28,6 +28,8 @@ test('a client is listed live, its channels shown, and an admin closes it with a
     await expect(channels.nth(1).locator('td').nth(3)).toHaveText('no confirms');
     await expect(channels.nth(1).locator('td.flagged')).toHaveText('no confirms');
     await expect(channels.nth(1).locator('td.num').nth(0)).toHaveText('10');
+    // Bytes sent and received over the broker's last ten minutes of samples.
+    await expect(page.getByTestId('connection-rates').locator('svg')).toBeVisible({ timeout: 20_000 });
     await shot(page, 'connection');
 
     await page.getByTestId('close-reason').fill('e2e: leaking channels');

@@ -102,7 +102,13 @@ async fn a_client_is_listed_shown_and_closed_with_its_reason() {
             modes().await.0 == [(true, 0), (false, 10)]
         })
         .await;
+        eventually("the connection's rates chart to have points", || async {
+            modes().await.1["data"]["rates"].as_array().is_some_and(|r| !r.is_empty())
+        })
+        .await;
         let (_, detail) = modes().await;
+        let rates = detail["data"]["rates"].as_array().unwrap();
+        assert!(rates.iter().all(|r| r["sent"].as_f64() >= Some(0.0) && r["ts_ms"].as_i64() > Some(0)), "{version}");
         let properties = detail["data"]["client_properties"].to_string();
         assert!(properties.contains("lapin") && properties.contains(&client_name), "{version}: {properties}");
 

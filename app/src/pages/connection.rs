@@ -6,13 +6,14 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{get_connection, CloseConnection, CloseUserConnections};
 use crate::auth::Role;
+use crate::chart::{two_lines_svg, TimeAxis};
 use crate::components::clients::ChannelTable;
 use crate::components::forms::{outcome_view, ConfirmButton, IfRole};
 use crate::components::live::use_cluster;
 use crate::components::objects::KeyValues;
 use crate::format;
 use crate::i18n::use_texts;
-use crate::model::ConnectionDetail;
+use crate::model::{ByteRates, ConnectionDetail};
 use crate::pages::connections::heartbeat;
 use crate::pages::{detail_page, use_object_key};
 use crate::urls;
@@ -64,8 +65,30 @@ fn ConnectionBody(d: ConnectionDetail) -> impl IntoView {
                 <KeyValues pairs=d.client_properties.clone()/>
             </section>
         </div>
+        <RatesChart rates=d.rates.clone()/>
         <h2>{move || t.get().channels}</h2>
         <ChannelTable rows=d.channels/>
+    }
+}
+
+/// Bytes per second sent and received over the broker's last ten minutes of samples.
+#[component]
+fn RatesChart(rates: Vec<ByteRates>) -> impl IntoView {
+    let t = use_texts();
+    let lines: Vec<(i64, f64, f64)> = rates.iter().map(|r| (r.ts_ms, r.sent, r.received)).collect();
+    let chart = move || {
+        let axis = TimeAxis { span_ms: 600_000.0, unit_ms: 60_000.0, label: t.get().minutes_ago };
+        two_lines_svg(&lines, axis)
+    };
+    view! {
+        <figure class="chart" data-testid="connection-rates">
+            <div class="chart-legend">
+                <span class="legend publish">{move || t.get().sent}</span>
+                <span class="legend deliver">{move || t.get().received}</span>
+                <span class="muted">"B/s"</span>
+            </div>
+            <div class="chart-svg rates" inner_html=chart></div>
+        </figure>
     }
 }
 

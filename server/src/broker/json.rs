@@ -18,6 +18,18 @@ fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(d: D) -> Re
 pub struct Details {
     #[serde(deserialize_with = "lenient")]
     pub rate: f64,
+    /// The counter's values over the window asked for (`data_rates_age`), newest first.
+    #[serde(deserialize_with = "lenient")]
+    pub samples: Vec<Sample>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Sample {
+    #[serde(deserialize_with = "lenient")]
+    pub sample: f64,
+    #[serde(deserialize_with = "lenient")]
+    pub timestamp: i64,
 }
 
 #[derive(Debug, Default, Deserialize)]
