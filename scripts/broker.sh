@@ -66,7 +66,12 @@ prometheus.tcp.ip = 127.0.0.1
 prometheus.tcp.port = $prom
 log.file.level = warning
 CONF
-  echo '[rabbitmq_management,rabbitmq_prometheus].' > "$dir/enabled_plugins"
+  # The single nodes also run shovel and federation (their status pages and Move are tested
+  # there); the clusters do not, so the pages' absence is tested too.
+  case $1 in
+    trio*) echo '[rabbitmq_management,rabbitmq_prometheus].' ;;
+    *) echo '[rabbitmq_management,rabbitmq_prometheus,rabbitmq_shovel,rabbitmq_shovel_management,rabbitmq_federation,rabbitmq_federation_management].' ;;
+  esac > "$dir/enabled_plugins"
   case $1 in
     trio*) printf '%s' "$TRIO_COOKIE" > "$dir/.erlang.cookie"; chmod 400 "$dir/.erlang.cookie" ;;
   esac

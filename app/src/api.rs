@@ -77,6 +77,20 @@ pub trait Backend: Send + Sync + 'static {
         vhost: &str,
         name: &str,
     ) -> Result<Fresh<ChannelDetail>, AppError>;
+    /// Every shovel's status, of one vhost or all; `enabled: false` without the plugin.
+    async fn shovels(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: Option<String>,
+    ) -> Result<Fresh<PluginList<ShovelRow>>, AppError>;
+    /// Every federation link's status, like `shovels`.
+    async fn federation_links(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: Option<String>,
+    ) -> Result<Fresh<PluginList<FederationLink>>, AppError>;
     async fn consumers(
         &self,
         who: &dyn Access,
@@ -177,6 +191,14 @@ pub trait Operations: Send + Sync + 'static {
         cluster: &str,
         close: &UserConnectionsClose,
     ) -> Result<u64, AppError>;
+    /// Starts a shovel that moves the messages a queue holds into another queue of its vhost.
+    async fn move_messages(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        request: &MessageMove,
+    ) -> Result<MoveStarted, AppError>;
+    async fn delete_shovel(&self, who: &dyn Access, cluster: &str, shovel: &ShovelRef) -> Result<(), AppError>;
     async fn templates(&self, who: &dyn Access) -> Result<Vec<Template>, AppError>;
     async fn save_template(&self, who: &dyn Access, name: &str, message: &Publish) -> Result<(), AppError>;
     async fn delete_template(&self, who: &dyn Access, name: &str) -> Result<(), AppError>;
@@ -341,6 +363,19 @@ pub async fn list_consumers(cluster: String, query: ListQuery) -> Result<Fresh<P
     answer(Need::Read, |b: SharedBackend, who| async move { b.consumers(&*who, &cluster, &query).await }).await
 }
 
+#[server(input = Json, output = Json, endpoint = "list_shovels", client = CsrfClient)]
+pub async fn list_shovels(cluster: String, vhost: Option<String>) -> Result<Fresh<PluginList<ShovelRow>>, AppError> {
+    answer(Need::Read, |b: SharedBackend, who| async move { b.shovels(&*who, &cluster, vhost).await }).await
+}
+
+#[server(input = Json, output = Json, endpoint = "list_federation_links", client = CsrfClient)]
+pub async fn list_federation_links(
+    cluster: String,
+    vhost: Option<String>,
+) -> Result<Fresh<PluginList<FederationLink>>, AppError> {
+    answer(Need::Read, |b: SharedBackend, who| async move { b.federation_links(&*who, &cluster, vhost).await }).await
+}
+
 #[server(input = Json, output = Json, endpoint = "list_exchanges", client = CsrfClient)]
 pub async fn list_exchanges(cluster: String, query: ListQuery) -> Result<Fresh<Page<ExchangeRow>>, AppError> {
     answer(Need::Read, |b: SharedBackend, who| async move { b.exchanges(&*who, &cluster, &query).await }).await
@@ -467,6 +502,24 @@ pub async fn close_connection(cluster: String, close: ConnectionClose) -> Result
 pub async fn close_user_connections(cluster: String, close: UserConnectionsClose) -> Result<u64, AppError> {
     answer(Need::Role(Role::Admin), |o: SharedOperations, who| async move {
         o.close_user_connections(&*who, &cluster, &close).await
+    })
+    .await
+}
+
+/// Operators, as RabbitMQ gives shovels to its policymakers.
+#[server(input = Json, output = Json, endpoint = "ops/move_messages", client = CsrfClient)]
+pub async fn move_messages(cluster: String, request: MessageMove) -> Result<MoveStarted, AppError> {
+    answer(Need::Role(Role::Operator), |o: SharedOperations, who| async move {
+        o.move_messages(&*who, &cluster, &request).await
+    })
+    .await
+}
+
+/// Admins: a shovel may be someone's permanent link between clusters.
+#[server(input = Json, output = Json, endpoint = "ops/delete_shovel", client = CsrfClient)]
+pub async fn delete_shovel(cluster: String, shovel: ShovelRef) -> Result<(), AppError> {
+    answer(Need::Role(Role::Admin), |o: SharedOperations, who| async move {
+        o.delete_shovel(&*who, &cluster, &shovel).await
     })
     .await
 }

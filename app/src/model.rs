@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+mod plugins;
+pub use plugins::*;
+
 /// How current the data on screen is. The server answers from a snapshot that one poller per
 /// cluster refreshes; this says how old that snapshot is and whether the broker still answers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -79,6 +82,9 @@ pub struct ClusterInfo {
     pub name: String,
     /// Management URLs of the nodes, without credentials.
     pub nodes: Vec<String>,
+    /// The plugins' pages this cluster has (as of its last snapshot): the navigation offers them.
+    #[serde(default)]
+    pub extensions: Extensions,
 }
 
 /// A cluster on the all-clusters page (`/`).
@@ -298,6 +304,8 @@ pub struct Overview {
     /// is left out.
     #[serde(default)]
     pub limited_to_vhosts: bool,
+    #[serde(default)]
+    pub extensions: Extensions,
 }
 
 /// Which part of a list the browser asks for. Filter, sort and page live in the page URL, and the
@@ -452,6 +460,9 @@ pub struct ChannelRow {
     pub unconfirmed: u64,
     /// `running`, `flow` (publishing throttled), `idle`, `closing`.
     pub state: String,
+    /// Messages it published since it opened.
+    #[serde(default)]
+    pub published: u64,
     /// Messages per second, over the broker's last sample interval.
     pub publish_rate: f64,
     pub confirm_rate: f64,

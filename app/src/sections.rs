@@ -7,10 +7,11 @@ use leptos::prelude::*;
 
 use crate::auth::{Need, Role};
 use crate::i18n::Texts;
+use crate::model::Extensions;
 use crate::pages::lazy::{lazy_page, PageView};
 use crate::pages::{
-    bindings, channel, channels, connection, connections, consumers, definitions, exchange, exchanges, node, overview,
-    policies, queue, queues,
+    bindings, channel, channels, connection, connections, consumers, definitions, exchange, exchanges, federation,
+    node, overview, policies, queue, queues, shovels,
 };
 
 pub struct Section {
@@ -30,6 +31,8 @@ pub struct Nav {
     pub label: fn(&Texts) -> &'static str,
     /// Who sees the link (the page may be open to more, e.g. by a shared URL).
     pub shown_to: Need,
+    /// The plugin the cluster must run for the link to show, if any.
+    pub plugin: Option<fn(&Extensions) -> bool>,
 }
 
 const EVERYONE: Need = Need::Read;
@@ -38,7 +41,7 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.overview, shown_to: EVERYONE }),
+        nav: Some(Nav { label: |t| t.overview, shown_to: EVERYONE, plugin: None }),
         live: Some("overview"),
         page: PageView::Bundled(|| view! { <overview::OverviewPage/> }.into_any()),
     },
@@ -52,7 +55,7 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "queues",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.queues, shown_to: EVERYONE }),
+        nav: Some(Nav { label: |t| t.queues, shown_to: EVERYONE, plugin: None }),
         live: Some("queues"),
         page: PageView::Bundled(|| view! { <queues::QueuesPage/> }.into_any()),
     },
@@ -66,7 +69,7 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "exchanges",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.exchanges, shown_to: EVERYONE }),
+        nav: Some(Nav { label: |t| t.exchanges, shown_to: EVERYONE, plugin: None }),
         live: Some("exchanges"),
         page: PageView::Bundled(|| view! { <exchanges::ExchangesPage/> }.into_any()),
     },
@@ -80,14 +83,14 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "bindings",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.bindings, shown_to: EVERYONE }),
+        nav: Some(Nav { label: |t| t.bindings, shown_to: EVERYONE, plugin: None }),
         live: Some("bindings"),
         page: PageView::Bundled(|| view! { <bindings::BindingsPage/> }.into_any()),
     },
     Section {
         path: "connections",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.connections, shown_to: EVERYONE }),
+        nav: Some(Nav { label: |t| t.connections, shown_to: EVERYONE, plugin: None }),
         live: Some("connections"),
         page: lazy_page!(ConnectionsRoute => connections::ConnectionsPage),
     },
@@ -101,7 +104,7 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "channels",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.channels, shown_to: EVERYONE }),
+        nav: Some(Nav { label: |t| t.channels, shown_to: EVERYONE, plugin: None }),
         live: Some("channels"),
         page: lazy_page!(ChannelsRoute => channels::ChannelsPage),
     },
@@ -115,14 +118,28 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "consumers",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.consumers, shown_to: EVERYONE }),
+        nav: Some(Nav { label: |t| t.consumers, shown_to: EVERYONE, plugin: None }),
         live: Some("consumers"),
         page: lazy_page!(ConsumersRoute => consumers::ConsumersPage),
     },
     Section {
+        path: "shovels",
+        need: EVERYONE,
+        nav: Some(Nav { label: |t| t.shovels, shown_to: EVERYONE, plugin: Some(|e| e.shovels) }),
+        live: Some("shovels"),
+        page: lazy_page!(ShovelsRoute => shovels::ShovelsPage),
+    },
+    Section {
+        path: "federation",
+        need: EVERYONE,
+        nav: Some(Nav { label: |t| t.federation, shown_to: EVERYONE, plugin: Some(|e| e.federation) }),
+        live: Some("federation"),
+        page: lazy_page!(FederationRoute => federation::FederationPage),
+    },
+    Section {
         path: "policies",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.policies, shown_to: EVERYONE }),
+        nav: Some(Nav { label: |t| t.policies, shown_to: EVERYONE, plugin: None }),
         live: None,
         page: lazy_page!(PoliciesRoute => policies::PoliciesPage),
     },
@@ -130,7 +147,7 @@ pub const SECTIONS: &[Section] = &[
         // Open to all who may read (the export and import check their own role); listed for admins.
         path: "definitions",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.definitions, shown_to: Need::Role(Role::Admin) }),
+        nav: Some(Nav { label: |t| t.definitions, shown_to: Need::Role(Role::Admin), plugin: None }),
         live: None,
         page: lazy_page!(DefinitionsRoute => definitions::DefinitionsPage),
     },

@@ -104,6 +104,8 @@ export async function pages(browser: Browser): Promise<{ pages: Record<string, s
       connections: '/c/local/connections',
       channels: '/c/local/channels',
       consumers: '/c/local/consumers',
+      shovels: '/c/local/shovels',
+      node: '/c/local/node?name=warren310%40localhost',
       definitions: '/c/local/definitions',
       admin: '/admin',
       dashboards: '/admin/dashboards',

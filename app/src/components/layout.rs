@@ -7,6 +7,7 @@ use leptos_router::NavigateOptions;
 
 use crate::api::{list_clusters, list_vhosts};
 use crate::auth::{csrf_token, IdentityKind, Need};
+use crate::components::extensions::{ClusterList, IfExtension};
 use crate::components::forms::use_me;
 use crate::components::list::use_vhost_filter;
 use crate::components::live::use_cluster;
@@ -30,6 +31,9 @@ pub fn Layout() -> impl IntoView {
         }
     };
 
+    let clusters = ClusterList(Resource::new(|| (), |_| list_clusters()));
+    provide_context(clusters);
+
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Warren"</a>
@@ -40,14 +44,18 @@ pub fn Layout() -> impl IntoView {
                         let nav = section.nav.as_ref()?;
                         let shown = nav.shown_to == Need::Read || use_me().is_some_and(|me| me.may(nav.shown_to));
                         let label = nav.label;
-                        shown.then(|| view! {
+                        let link = move || view! {
                             <A href=section_href(section.path) exact=section.path.is_empty()>{move || label(t.get())}</A>
+                        };
+                        shown.then(|| match nav.plugin {
+                            Some(when) => view! { <IfExtension when>{link}</IfExtension> }.into_any(),
+                            None => link().into_any(),
                         })
                     })
                     .collect_view()}
             </nav>
             <div class="pickers">
-                <ClusterPicker cluster/>
+                <ClusterPicker cluster clusters/>
                 <VhostPicker cluster vhost/>
                 <LanguageSwitch/>
                 <UserMenu/>
@@ -81,9 +89,9 @@ pub fn UserMenu() -> impl IntoView {
 }
 
 #[component]
-fn ClusterPicker(cluster: Memo<String>) -> impl IntoView {
+fn ClusterPicker(cluster: Memo<String>, clusters: ClusterList) -> impl IntoView {
     let t = use_texts();
-    let clusters = Resource::new(|| (), |_| list_clusters());
+    let clusters = clusters.0;
     let location = use_location();
     let navigate = use_navigate();
     // Switching keeps the section (queues stay queues); a detail page falls back to its list.

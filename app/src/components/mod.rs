@@ -2,6 +2,7 @@ pub mod backlog_chart;
 pub mod clients;
 pub mod create;
 pub mod dashboard_form;
+pub mod extensions;
 pub mod fault;
 pub mod forms;
 pub mod layout;

@@ -11,6 +11,7 @@ pub mod dashboards;
 pub mod definitions;
 pub mod exchange;
 pub mod exchanges;
+pub mod federation;
 pub mod home;
 pub mod kiosk;
 pub mod lazy;
@@ -19,6 +20,7 @@ pub mod overview;
 pub mod policies;
 pub mod queue;
 pub mod queues;
+pub mod shovels;
 pub mod signin;
 
 use std::future::Future;
@@ -31,7 +33,7 @@ use crate::components::list::{use_list_query, FilterForm};
 use crate::components::live::{use_cluster, use_live, with_live};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
-use crate::model::{Fresh, ListQuery, Page};
+use crate::model::{Fresh, ListQuery, Page, PluginList};
 use crate::urls;
 
 /// A list page: title, filter form, and a table of the page of items the URL asks for, kept
@@ -60,6 +62,48 @@ where
         <h1>{move || title(t.get())}</h1>
         <FilterForm query/>
         {with_live(first, live, move |page| table(page, query))}
+    }
+}
+
+/// What a plugin's status page is called, and says when there is nothing to show.
+pub struct PluginPage {
+    pub section: &'static str,
+    pub title: fn(&'static Texts) -> &'static str,
+    /// The plugin's name, for the note where the cluster does not run it.
+    pub plugin: &'static str,
+    pub empty: fn(&'static Texts) -> &'static str,
+}
+
+/// A plugin's status page: title, then its list (of the vhost filter's vhost, or all), kept
+/// live; a note instead where the cluster does not run the plugin, and `empty` where it lists
+/// nothing.
+pub fn plugin_page<T, Fut, V>(
+    PluginPage { section, title, plugin, empty }: PluginPage,
+    fetch: fn(String, Option<String>) -> Fut,
+    table: impl Fn(Vec<T>) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + PartialEq + Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: Future<Output = Result<Fresh<PluginList<T>>, AppError>> + Send + 'static,
+    V: IntoView + 'static,
+{
+    let t = use_texts();
+    let cluster = use_cluster();
+    let vhost = crate::components::list::use_vhost_filter();
+    let chosen = move || Some(vhost.get()).filter(|v| !v.is_empty());
+    let first = Resource::new(move || (cluster.get(), chosen()), move |(c, v)| fetch(c, v));
+    let live = use_live(move || urls::live(&cluster.get(), section, &[("vhost", &vhost.get())]));
+    view! {
+        <h1>{move || title(t.get())}</h1>
+        {with_live(first, live, move |list: PluginList<T>| {
+            if !list.enabled {
+                view! { <p class="muted" data-testid="plugin-off">{move || (t.get().plugin_off)(plugin)}</p> }.into_any()
+            } else if list.items.is_empty() {
+                view! { <p class="muted" data-testid="plugin-empty">{move || empty(t.get())}</p> }.into_any()
+            } else {
+                table(list.items).into_any()
+            }
+        })}
     }
 }
 

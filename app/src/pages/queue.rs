@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::{get_queue, DeleteQueue, GetMessages, PurgeQueue};
+use crate::api::{get_queue, DeleteQueue, GetMessages, MoveMessages, PurgeQueue};
 use crate::auth::Role;
 use crate::components::backlog_chart::HistoryChart;
 use crate::components::clients::ConsumerTable;
+use crate::components::extensions::IfExtension;
 use crate::components::forms::{outcome_view, problem_banner, use_ready, ConfirmButton, IfRole};
 use crate::components::list::{text, Features};
 use crate::components::live::use_cluster;
@@ -18,6 +19,7 @@ use crate::urls;
 use domain::backlog::SeriesRef;
 use domain::ops::get::{AckMode, GetRequest, GotMessage, MAX_GET};
 use domain::ops::queue::QueueDeletion;
+use domain::ops::{MessageMove, MoveStarted};
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
@@ -40,12 +42,54 @@ pub fn QueuePage() -> impl IntoView {
 
 #[component]
 fn QueueActions(vhost: String, name: String) -> impl IntoView {
+    let (move_vhost, move_name) = (vhost.clone(), name.clone());
     view! {
         <div class="columns actions-area">
             <PublishForm vhost=vhost.clone() exchange=String::new() queue=name.clone()/>
             <GetForm vhost=vhost.clone() name=name.clone()/>
         </div>
+        <IfExtension when=|e| e.shovels>
+            <MoveForm vhost=move_vhost.clone() name=move_name.clone()/>
+        </IfExtension>
         <DangerZone vhost name/>
+    }
+}
+
+/// Move the queue's messages into another queue of its vhost (e.g. a dead-letter queue back
+/// into the queue they came from), through a shovel; needs the shovel plugin.
+#[component]
+fn MoveForm(vhost: String, name: String) -> impl IntoView {
+    let t = use_texts();
+    let cluster = use_cluster();
+    let to = RwSignal::new(String::new());
+    let start = ServerAction::<MoveMessages>::new();
+    let on_confirm = {
+        let (vhost, name) = (vhost.clone(), name.clone());
+        Callback::new(move |_| {
+            let request = MessageMove { vhost: vhost.clone(), from: name.clone(), to: to.get_untracked() };
+            start.dispatch(MoveMessages { cluster: cluster.get_untracked(), request });
+        })
+    };
+    let question = Signal::derive(move || (t.get().confirm_move)(&name, &to.get()));
+    view! {
+        <section class="card" data-testid="move-messages">
+            <h2>{move || t.get().move_messages}</h2>
+            <p class="hint">{move || t.get().move_hint}</p>
+            <div class="inline-form">
+                <label class="wide">
+                    <span>{move || t.get().move_to}</span>
+                    <input type="text" bind:value=to data-testid="move-to"/>
+                </label>
+                <ConfirmButton
+                    label=Signal::derive(move || t.get().move_messages.to_string())
+                    question
+                    on_confirm
+                    testid="move"
+                    disabled=Signal::derive(move || to.get().trim().is_empty())
+                />
+            </div>
+            {outcome_view(start.value(), start.pending(), move |m: &MoveStarted| (t.get_untracked().move_started)(m.messages, &m.shovel), "move-result")}
+        </section>
     }
 }
 

@@ -40,6 +40,8 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         ListChannels::PATH,
         GetChannel::PATH,
         ListConsumers::PATH,
+        ListShovels::PATH,
+        ListFederationLinks::PATH,
         ListBindings::PATH,
         GetTopology::PATH,
         ListPolicies::PATH,
@@ -50,7 +52,8 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         GetDashboard::PATH,
         GetTiles::PATH,
     ];
-    // Publishing, reading messages, creating queues, exchanges and bindings, setting policies.
+    // Publishing, reading messages, creating queues, exchanges and bindings, setting policies,
+    // moving messages.
     const OPERATE: &[&str] = &[
         PublishMessage::PATH,
         GetMessages::PATH,
@@ -65,6 +68,7 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         // As RabbitMQ's policymaker tag allows.
         SavePolicy::PATH,
         DeletePolicy::PATH,
+        MoveMessages::PATH,
     ];
     // What cannot be undone (deleting a queue loses its messages) or may change anything.
     const CONFIGURE: &[&str] = &[
@@ -74,6 +78,7 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         ImportDefinitions::PATH,
         CloseConnection::PATH,
         CloseUserConnections::PATH,
+        DeleteShovel::PATH,
     ];
     const ADMIN_READ: &[&str] = &[ListScreenTokens::PATH, ListUsers::PATH, ListAudit::PATH];
     const ADMIN_WRITE: &[&str] = &[

@@ -315,6 +315,8 @@ pub struct ConnectionDetails {
 #[serde(default)]
 pub struct ChannelStats {
     #[serde(deserialize_with = "lenient")]
+    pub publish: u64,
+    #[serde(deserialize_with = "lenient")]
     pub publish_details: Details,
     #[serde(deserialize_with = "lenient")]
     pub confirm_details: Details,
@@ -449,4 +451,89 @@ pub struct Paged<T> {
     pub page: u32,
     #[serde(default)]
     pub page_count: u32,
+}
+
+/// A shovel's status (`/api/shovels`, with `rabbitmq_shovel_management`). Which end fields are
+/// present depends on the protocol and on whether it runs; `reason` only when it terminated.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Shovel {
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub vhost: String,
+    #[serde(rename = "type", deserialize_with = "lenient")]
+    pub kind: String,
+    #[serde(deserialize_with = "lenient")]
+    pub state: String,
+    /// A term printed by the broker: a string, or a structure when it crashed.
+    pub reason: Value,
+    #[serde(deserialize_with = "lenient")]
+    pub node: String,
+    #[serde(deserialize_with = "lenient")]
+    pub timestamp: String,
+    #[serde(deserialize_with = "lenient")]
+    pub src_uri: String,
+    #[serde(deserialize_with = "lenient")]
+    pub src_protocol: String,
+    #[serde(deserialize_with = "lenient")]
+    pub src_queue: String,
+    #[serde(deserialize_with = "lenient")]
+    pub src_exchange: String,
+    #[serde(deserialize_with = "lenient")]
+    pub src_exchange_key: String,
+    #[serde(deserialize_with = "lenient")]
+    pub src_address: String,
+    #[serde(deserialize_with = "lenient")]
+    pub dest_uri: String,
+    #[serde(deserialize_with = "lenient")]
+    pub dest_protocol: String,
+    #[serde(deserialize_with = "lenient")]
+    pub dest_queue: String,
+    #[serde(deserialize_with = "lenient")]
+    pub dest_exchange: String,
+    #[serde(deserialize_with = "lenient")]
+    pub dest_exchange_key: String,
+    #[serde(deserialize_with = "lenient")]
+    pub dest_address: String,
+}
+
+/// A federation link (`/api/federation-links`, with `rabbitmq_federation_management`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FederationLink {
+    #[serde(deserialize_with = "lenient")]
+    pub vhost: String,
+    #[serde(deserialize_with = "lenient")]
+    pub upstream: String,
+    #[serde(rename = "type", deserialize_with = "lenient")]
+    pub kind: String,
+    #[serde(deserialize_with = "lenient")]
+    pub exchange: String,
+    #[serde(deserialize_with = "lenient")]
+    pub queue: String,
+    #[serde(deserialize_with = "lenient")]
+    pub upstream_exchange: String,
+    #[serde(deserialize_with = "lenient")]
+    pub upstream_queue: String,
+    #[serde(deserialize_with = "lenient")]
+    pub uri: String,
+    #[serde(deserialize_with = "lenient")]
+    pub status: String,
+    /// A term printed by the broker, like a shovel's `reason`.
+    pub error: Value,
+    #[serde(deserialize_with = "lenient")]
+    pub node: String,
+    #[serde(deserialize_with = "lenient")]
+    pub timestamp: String,
+}
+
+/// A runtime parameter (`/api/parameters/{component}`): a dynamic shovel's definition, say.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Parameter {
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub vhost: String,
+    #[serde(deserialize_with = "lenient")]
+    pub value: Map<String, Value>,
 }

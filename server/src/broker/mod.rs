@@ -217,6 +217,15 @@ mod tests {
             "queues/prod%2Feu/%E8%AE%A2%E5%8D%95%20created%2F%231%25"
         );
         assert_eq!(api_path(&["exchanges", "/", "a?b"]), "exchanges/%2F/a%3Fb");
+        // Client names as the broker gives them: an address pair, and a channel's number.
+        assert_eq!(
+            api_path(&["channels", "127.0.0.1:5 -> 127.0.0.1:5672 (1)"]),
+            "channels/127.0.0.1%3A5%20-%3E%20127.0.0.1%3A5672%20%281%29"
+        );
+        assert_eq!(
+            api_path(&["parameters", "shovel", "/", "Move from dlq/#1"]),
+            "parameters/shovel/%2F/Move%20from%20dlq%2F%231"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use app::error::AppError;
-use app::model::{Freshness, HeldPart, NodeFault};
+use app::model::{FederationLink, Freshness, HeldPart, NodeFault, ShovelRow};
 use futures_util::FutureExt;
 use tokio::sync::{watch, Notify};
 use tokio_util::sync::CancellationToken;
@@ -19,7 +19,7 @@ use crate::cluster::snapshot::convert::QueueExtras;
 use crate::cluster::snapshot::nodes::NodeExtras;
 use crate::cluster::snapshot::patch::Patch;
 use crate::cluster::snapshot::{Holding, Snapshot};
-use crate::cluster::views;
+use crate::cluster::{plugins, views};
 use crate::config::clusters::ClusterConfig;
 use crate::metrics::Metrics;
 
@@ -73,6 +73,9 @@ pub struct Feed {
     connection_extras: Extras<(String, String), ConnectionExtras>,
     channel_extras: Extras<(String, String), ChannelExtras>,
     node_extras: Extras<String, NodeExtras>,
+    /// The plugins' status lists: one each per cluster, so keyed by nothing.
+    shovels: Extras<(), Vec<ShovelRow>>,
+    federation_links: Extras<(), Vec<FederationLink>>,
     /// How long the lists took the last time every part arrived.
     usual_lists: Mutex<Duration>,
     metrics: Arc<Metrics>,
@@ -103,6 +106,8 @@ impl Feed {
             connection_extras: Extras::new(),
             channel_extras: Extras::new(),
             node_extras: Extras::new(),
+            shovels: Extras::new(),
+            federation_links: Extras::new(),
             usual_lists: Mutex::new(Duration::ZERO),
             metrics,
         }
@@ -420,6 +425,22 @@ impl Feed {
         let (key, as_of) = ((vhost.to_string(), name.to_string()), self.state().as_of());
         let (extras, _) = self.channel_extras.get(key, as_of, fetch).await.map_err(|e| page_error(self.name(), e))?;
         Ok(extras)
+    }
+
+    /// Every shovel's status, read like a queue's extras.
+    pub async fn shovels(&self) -> Result<Vec<ShovelRow>, AppError> {
+        let fetch = || plugins::shovels(&*self.client);
+        let (rows, _) =
+            self.shovels.get((), self.state().as_of(), fetch).await.map_err(|e| page_error(self.name(), e))?;
+        Ok(rows)
+    }
+
+    /// Every federation link's status, read like a queue's extras.
+    pub async fn federation_links(&self) -> Result<Vec<FederationLink>, AppError> {
+        let fetch = || plugins::federation_links(&*self.client);
+        let (rows, _) =
+            self.federation_links.get((), self.state().as_of(), fetch).await.map_err(|e| page_error(self.name(), e))?;
+        Ok(rows)
     }
 }
 

@@ -4,5 +4,6 @@
 
 pub mod extras;
 pub mod feed;
+pub mod plugins;
 pub mod snapshot;
 pub mod views;

@@ -57,6 +57,9 @@ pub enum View {
         name: String,
     },
     Consumers(ListQuery),
+    /// The shovels' and federation links' status, of one vhost or all.
+    Shovels(Option<String>),
+    Federation(Option<String>),
     /// A kiosk's tiles on this cluster, as JSON in the `tiles` parameter.
     Tiles(Vec<TileKind>),
 }
@@ -81,6 +84,8 @@ impl View {
             "channels" => View::Channels(list()),
             "channel" => object().map(|(vhost, name)| View::Channel { vhost, name })?,
             "consumers" => View::Consumers(list()),
+            "shovels" => View::Shovels(params.get("vhost").cloned()),
+            "federation" => View::Federation(params.get("vhost").cloned()),
             "queue" => object().map(|(vhost, name)| View::Queue { vhost, name })?,
             "exchange" => object().map(|(vhost, name)| View::Exchange { vhost, name })?,
             "tiles" => {
@@ -117,6 +122,8 @@ impl View {
             View::Channels(query) => json(clusters.channels(who, cluster, query).await),
             View::Channel { vhost, name } => json(clusters.channel(who, cluster, vhost, name).await),
             View::Consumers(query) => json(clusters.consumers(who, cluster, query).await),
+            View::Shovels(vhost) => json(clusters.shovels(who, cluster, vhost.clone()).await),
+            View::Federation(vhost) => json(clusters.federation_links(who, cluster, vhost.clone()).await),
             View::Tiles(kinds) => json(clusters.tiles(who, cluster, kinds).await),
         }
     }

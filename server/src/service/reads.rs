@@ -41,6 +41,23 @@ fn scoped_overview(full: &Overview, snapshot: &Snapshot, who: &dyn Access, clust
     }
 }
 
+/// The rows of a plugin's list in the vhosts `who` may see, or in the one vhost asked for.
+fn visible<T>(
+    who: &dyn Access,
+    cluster: &str,
+    vhost: Option<&str>,
+    rows: Vec<T>,
+    vhost_of: fn(&T) -> &String,
+) -> Result<Vec<T>, AppError> {
+    if let Some(vhost) = vhost {
+        check_vhost(who, cluster, vhost)?;
+    }
+    Ok(rows
+        .into_iter()
+        .filter(|row| vhost.is_none_or(|v| vhost_of(row) == v) && who.may_see_vhost(cluster, vhost_of(row)))
+        .collect())
+}
+
 impl Clusters {
     /// Ready messages now less an hour ago, from the cluster's history (see `ready_changes`).
     async fn ready_change(&self, who: &dyn Access, cluster: &str) -> Option<f64> {
@@ -81,6 +98,7 @@ impl app::api::Backend for Clusters {
             .map(|name| ClusterInfo {
                 name: name.clone(),
                 nodes: if who.me().is_admin() { self.feeds[name].client().node_urls() } else { Vec::new() },
+                extensions: self.feeds[name].state().snapshot.map(|s| s.overview.extensions).unwrap_or_default(),
             })
             .collect()
     }
@@ -228,6 +246,37 @@ impl app::api::Backend for Clusters {
         let extras = feed.channel_extras(vhost, name).await?;
         let consumers = snapshot.consumers_of_channel(vhost, name);
         Ok(Fresh { data: ChannelDetail { row: row.clone(), consumers, publishes: extras.publishes }, freshness })
+    }
+
+    async fn shovels(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: Option<String>,
+    ) -> Result<Fresh<PluginList<ShovelRow>>, AppError> {
+        let feed = self.visible_feed(who, cluster)?;
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        if !snapshot.overview.extensions.shovels {
+            return Ok(Fresh { data: PluginList::default(), freshness });
+        }
+        let mut items = visible(who, cluster, vhost.as_deref(), feed.shovels().await?, |s| &s.vhost)?;
+        crate::cluster::plugins::count_moved(&mut items, &snapshot);
+        Ok(Fresh { data: PluginList { enabled: true, items }, freshness })
+    }
+
+    async fn federation_links(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        vhost: Option<String>,
+    ) -> Result<Fresh<PluginList<FederationLink>>, AppError> {
+        let feed = self.visible_feed(who, cluster)?;
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        if !snapshot.overview.extensions.federation {
+            return Ok(Fresh { data: PluginList::default(), freshness });
+        }
+        let items = visible(who, cluster, vhost.as_deref(), feed.federation_links().await?, |l| &l.vhost)?;
+        Ok(Fresh { data: PluginList { enabled: true, items }, freshness })
     }
 
     async fn consumers(

@@ -1,4 +1,4 @@
-//! What the write forms send: publish, get, create, delete, bind, close a connection. The checks here run in the
+//! What the write forms send: publish, get, create, delete, bind, close a connection, move messages. The checks here run in the
 //! browser (so a form explains a mistake before sending anything) and again on the server (so a
 //! script calling the API directly gets the same answer); the broker is asked only with a request
 //! that passed them. A check that fails returns a `FormProblem`, which the UI words in the
@@ -12,6 +12,7 @@ pub mod problem;
 pub mod publish;
 pub mod queue;
 pub mod queue_type;
+pub mod shovel;
 pub mod typed;
 
 // The paths other crates (and the policy and definitions rules) have always used.
@@ -25,4 +26,5 @@ pub use publish::{
     MAX_TEMPLATE_NAME,
 };
 pub use queue::{NewQueue, QueueDeletion};
+pub use shovel::{MessageMove, MoveStarted, ShovelRef};
 pub use typed::ValueKind;

@@ -20,10 +20,13 @@ pub enum ObjectKind {
     Policy,
     User,
     Connection,
+    /// The queue messages are moved to.
+    DestinationQueue,
+    Shovel,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 9] = [
+    pub const ALL: [ObjectKind; 11] = [
         ObjectKind::Vhost,
         ObjectKind::Queue,
         ObjectKind::Exchange,
@@ -33,6 +36,8 @@ impl ObjectKind {
         ObjectKind::Policy,
         ObjectKind::User,
         ObjectKind::Connection,
+        ObjectKind::DestinationQueue,
+        ObjectKind::Shovel,
     ];
 }
 
@@ -151,4 +156,7 @@ pub enum FormProblem {
     },
     // Exchanges.
     NoExchangeType,
+    // Moving messages.
+    /// The destination is the source queue.
+    MoveToItself,
 }

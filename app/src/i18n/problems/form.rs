@@ -66,6 +66,7 @@ fn english(problem: &FormProblem) -> String {
             format!("{} queues are always durable and never auto-delete", queue_type.as_str())
         }
         P::NoExchangeType => "choose an exchange type".into(),
+        P::MoveToItself => "messages cannot be moved into the queue they are in; choose another queue".into(),
     }
 }
 
@@ -116,6 +117,7 @@ fn chinese(problem: &FormProblem) -> String {
             format!("{} 队列总是持久化的，且不会自动删除", queue_type.as_str())
         }
         P::NoExchangeType => "请选择交换机类型".into(),
+        P::MoveToItself => "不能把消息移动到它们所在的队列；请选择另一个队列".into(),
     }
 }
 
@@ -130,6 +132,8 @@ fn object_en(kind: ObjectKind) -> &'static str {
         ObjectKind::Policy => "policy",
         ObjectKind::User => "user",
         ObjectKind::Connection => "connection",
+        ObjectKind::DestinationQueue => "destination queue",
+        ObjectKind::Shovel => "shovel",
     }
 }
 
@@ -144,6 +148,8 @@ fn object_zh(kind: ObjectKind) -> &'static str {
         ObjectKind::Policy => "策略",
         ObjectKind::User => "用户",
         ObjectKind::Connection => "连接",
+        ObjectKind::DestinationQueue => "目标队列",
+        ObjectKind::Shovel => "Shovel",
     }
 }
 
@@ -182,6 +188,7 @@ pub(super) fn samples() -> Vec<FormProblem> {
         P::ArgumentNotAChoice { key: "x-overflow".into(), choices: vec!["drop-head".into(), "reject-publish".into()] },
         P::AlwaysDurable { queue_type: QueueType::Quorum },
         P::NoExchangeType,
+        P::MoveToItself,
     ]
 }
 

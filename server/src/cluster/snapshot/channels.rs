@@ -9,7 +9,7 @@ use crate::broker::{api_path, json, Broker, BrokerError};
 /// Only what the list shows: a channel's full object carries its process' garbage collector.
 pub(super) const CHANNEL_COLUMNS: &str = "vhost,name,user,number,connection_details.name,confirm,transactional,\
 prefetch_count,global_prefetch_count,consumer_count,messages_unacknowledged,messages_unconfirmed,state,node,\
-message_stats.publish_details.rate,message_stats.confirm_details.rate,message_stats.deliver_get_details.rate,\
+message_stats.publish,message_stats.publish_details.rate,message_stats.confirm_details.rate,message_stats.deliver_get_details.rate,\
 message_stats.ack_details.rate,message_stats.redeliver_details.rate";
 
 /// Sorted by (vhost, name). `connections`, sorted as the snapshot's, give the clients' names.
@@ -31,6 +31,7 @@ pub(super) fn sorted_channels(channels: Vec<json::Channel>, connections: &[Conne
             unacked: c.messages_unacknowledged,
             unconfirmed: c.messages_unconfirmed,
             state: c.state,
+            published: c.message_stats.publish,
             publish_rate: c.message_stats.publish_details.rate,
             confirm_rate: c.message_stats.confirm_details.rate,
             deliver_rate: c.message_stats.deliver_get_details.rate,

@@ -27,11 +27,19 @@ pub fn overview_model(o: json::Overview, nodes: Vec<json::Node>) -> Overview {
             queues: o.object_totals.queues,
             consumers: o.object_totals.consumers,
         },
+        extensions: extensions(&nodes),
         nodes: nodes.into_iter().map(node_info).collect(),
         // Asked of each node after the lists, and only when they show something amiss.
         node_views: Vec::new(),
         limited_to_vhosts: false,
     }
+}
+
+/// The status pages a running node can serve: the management API answers from the node Warren
+/// asks, and any running one may be asked next.
+fn extensions(nodes: &[json::Node]) -> Extensions {
+    let running = |app: &str| nodes.iter().any(|n| n.running && n.applications.iter().any(|a| a.name == app));
+    Extensions { shovels: running("rabbitmq_shovel_management"), federation: running("rabbitmq_federation_management") }
 }
 
 /// What a queue's page shows beyond its list row: asked of the broker per queue being viewed.

@@ -1,5 +1,5 @@
 //! Writes to brokers (`app::api::Operations`): publish, get, purge, create and delete, bindings,
-//! policies, definitions import, closing connections, and saved message templates.
+//! policies, definitions import, closing connections, moving messages, and saved message templates.
 //!
 //! Every write is checked here again (the browser's checks are a courtesy), made as the broker
 //! user who signed in when there is one (so the broker applies that user's own permissions),
@@ -27,6 +27,7 @@ use crate::store::Store;
 
 mod connections;
 mod definitions;
+mod shovels;
 
 pub struct Operations {
     clusters: Arc<Clusters>,
@@ -480,6 +481,19 @@ impl app::api::Operations for Operations {
         close: &UserConnectionsClose,
     ) -> Result<u64, AppError> {
         self.close_all_of(who, cluster, close).await
+    }
+
+    async fn move_messages(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        request: &MessageMove,
+    ) -> Result<MoveStarted, AppError> {
+        self.start_move(who, cluster, request).await
+    }
+
+    async fn delete_shovel(&self, who: &dyn Access, cluster: &str, shovel: &ShovelRef) -> Result<(), AppError> {
+        self.remove_shovel(who, cluster, shovel).await
     }
 
     async fn import_definitions(
