@@ -55,6 +55,10 @@ test('the consumers page in Chinese', async ({ page, baseURL }) => {
     await expect(page.locator('main h1')).toHaveText('消费者');
     await expect(page.locator('[data-testid="ack-mode"].flagged')).toHaveText('自动确认', { timeout: 20_000 });
     await shot(page, 'consumers-zh');
+    await page.getByTestId('consumers').locator('tbody tr').first().getByRole('link').nth(1).click();
+    await expect(page).toHaveURL(/\/c\/local\/channel\?vhost=/);
+    await expect(page.getByTestId('channel-mode')).toBeVisible({ timeout: 20_000 });
+    await shot(page, 'channel-zh');
   } finally {
     client.child.kill();
     await api('DELETE', `queues/${enc(VHOST)}/${enc(queue)}`);

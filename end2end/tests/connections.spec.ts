@@ -37,8 +37,11 @@ test('a client is listed live, its channels shown, and an admin closes it with a
     // Escape backs out of the confirm; nothing is closed.
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('close-connection-confirm')).toHaveCount(0);
-    await page.getByTestId('close-connection').click();
-    await page.getByTestId('close-connection-confirm').click();
+    // By keyboard: the confirm takes the focus, Enter closes.
+    await page.getByTestId('close-connection').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('close-connection-confirm')).toBeFocused();
+    await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/\/c\/local\/connections\?vhost=/);
     await expect.poll(client.said, { timeout: 15_000 }).toContain('closed 320 CONNECTION_FORCED - e2e: leaking channels');
     await expect(page.getByTestId('connections').locator('tbody tr', { hasText: name })).toHaveCount(0);

@@ -45,6 +45,14 @@ test('overview shows totals, nodes and the backlog chart', async ({ page }) => {
   await shot(page, 'node');
 });
 
+test('the node page in Chinese', async ({ page, baseURL }) => {
+  await page.context().addCookies([{ name: 'warren_lang', value: 'zh-CN', url: baseURL! }]);
+  await page.goto('/c/local/node?name=warren310%40localhost');
+  await hydrated(page);
+  await expect(page.getByTestId('node-state')).toHaveText('运行中');
+  await shot(page, 'node-zh');
+});
+
 test('queues, exchanges and bindings lists load', async ({ page }) => {
   for (const [section, testId] of [['queues', 'queues'], ['exchanges', 'exchanges'], ['bindings', 'bindings']]) {
     await page.goto(`/c/local/${section}?vhost=${enc(VHOST)}`);

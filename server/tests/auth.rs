@@ -172,6 +172,51 @@ async fn every_route_checks_every_kind_of_identity() {
         ),
         (
             Method::POST,
+            "/api/get_channel",
+            Some(json!({"cluster": "it", "vhost": "/", "name": "127.0.0.1:1 -> 127.0.0.1:5672 (1)"})),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/get_node",
+            Some(json!({"cluster": "it", "vhost": "", "name": "rabbit@nowhere"})),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/list_shovels",
+            Some(json!({"cluster": "it", "vhost": null})),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (
+            Method::POST,
+            "/api/list_federation_links",
+            Some(json!({"cluster": "it", "vhost": null})),
+            [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed],
+        ),
+        (Method::GET, "/live/it/shovels", None, [SignIn, Allowed, Allowed, Allowed, Forbidden, Allowed, Allowed]),
+        // Writes that find nothing to act on (no such queue, shovel or user's connection): who
+        // may ask is all this checks.
+        (
+            Method::POST,
+            "/api/ops/move_messages",
+            Some(json!({"cluster": "it", "request": {"vhost": "/", "from": "warren-no-such-queue", "to": "another"}})),
+            [SignIn, Forbidden, Allowed, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
+            "/api/ops/delete_shovel",
+            Some(json!({"cluster": "it", "shovel": {"vhost": "/", "name": "warren-no-such-shovel"}})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
+            "/api/ops/close_user_connections",
+            Some(json!({"cluster": "it", "close": {"user": "warren-no-such-user", "reason": ""}})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
             "/api/ops/close_connection",
             Some(
                 json!({"cluster": "it", "close": {"vhost": "/", "name": "127.0.0.1:1 -> 127.0.0.1:5672", "reason": ""}}),
