@@ -20,6 +20,9 @@ use domain::ops::*;
 use domain::policy::{Policies, PolicyDraft, PolicyPreview, PolicyRef};
 use domain::routing::Topology;
 
+mod access;
+pub use access::*;
+
 /// What the server must provide for the pages; implemented in the `server` crate.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]

@@ -100,7 +100,8 @@ invalid_from!(
     domain::policy::PolicyProblem,
     domain::ops::FormProblem,
     domain::definitions::DefinitionsProblem,
-    domain::dashboard::DashboardProblem
+    domain::dashboard::DashboardProblem,
+    domain::access::AccessProblem
 );
 
 impl AppError {

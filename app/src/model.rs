@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+mod access;
 mod plugins;
+pub use access::*;
 pub use plugins::*;
 
 /// How current the data on screen is. The server answers from a snapshot that one poller per

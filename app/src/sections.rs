@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::auth::{Need, Role};
 use crate::i18n::Texts;
 use crate::model::Extensions;
+use crate::pages::access;
 use crate::pages::lazy::{lazy_page, PageView};
 use crate::pages::{
     bindings, channel, channels, connection, connections, consumers, definitions, exchange, exchanges, federation,
@@ -36,6 +37,11 @@ pub struct Nav {
 }
 
 const EVERYONE: Need = Need::Read;
+/// The broker's users, vhosts and permissions: admins, as RabbitMQ gives them to its administrators.
+const ADMINS: Need = Need::Role(Role::Admin);
+/// The users and vhosts pages share most of their code: one split point, one file to fetch for
+/// all four (each split point adds its loader to every page's download).
+const ACCESS_PAGES: PageView = lazy_page!(AccessRoute => access::AccessPage);
 
 pub const SECTIONS: &[Section] = &[
     Section {
@@ -144,10 +150,26 @@ pub const SECTIONS: &[Section] = &[
         page: lazy_page!(PoliciesRoute => policies::PoliciesPage),
     },
     Section {
+        path: "users",
+        need: ADMINS,
+        nav: Some(Nav { label: |t| t.broker_users, shown_to: ADMINS, plugin: None }),
+        live: None,
+        page: ACCESS_PAGES,
+    },
+    Section { path: "user", need: ADMINS, nav: None, live: None, page: ACCESS_PAGES },
+    Section {
+        path: "vhosts",
+        need: ADMINS,
+        nav: Some(Nav { label: |t| t.vhosts, shown_to: ADMINS, plugin: None }),
+        live: None,
+        page: ACCESS_PAGES,
+    },
+    Section { path: "vhost", need: ADMINS, nav: None, live: None, page: ACCESS_PAGES },
+    Section {
         // Open to all who may read (the export and import check their own role); listed for admins.
         path: "definitions",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.definitions, shown_to: Need::Role(Role::Admin), plugin: None }),
+        nav: Some(Nav { label: |t| t.definitions, shown_to: ADMINS, plugin: None }),
         live: None,
         page: lazy_page!(DefinitionsRoute => definitions::DefinitionsPage),
     },

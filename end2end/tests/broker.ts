@@ -29,6 +29,12 @@ export async function api(method: string, apiPath: string, body?: unknown): Prom
   return response;
 }
 
+/** The broker's HTTP status for a GET: 404 once an object is gone. */
+export async function apiStatus(apiPath: string): Promise<number> {
+  const response = await fetch(`${MGMT}/api/${apiPath}`, { headers: { authorization: AUTH } });
+  return response.status;
+}
+
 async function publish(vhost: string, exchange: string, routingKey: string, count: number) {
   for (let i = 0; i < count; i++) {
     await api('POST', `exchanges/${enc(vhost)}/${enc(exchange)}/publish`, {

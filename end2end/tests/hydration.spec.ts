@@ -68,7 +68,7 @@ test('every section opens from the navigation without a page load, the lazily lo
   await hydrated(page);
   await markDocument(page);
   const nav = page.getByRole('navigation', { name: 'sections' });
-  // Connections, Channels, Consumers, Shovels, Federation, Policies and Definitions are lazy pages (their code is
+  // Connections, Channels, Consumers, Shovels, Federation, Users, Virtual hosts, Policies and Definitions are lazy pages (their code is
   // fetched on the first visit); the others are in the main bundle. Back and forth, so each kind is reached from the other.
   for (const [link, url, heading] of [
     ['Policies', /\/c\/local\/policies/, 'Policies'],
@@ -81,6 +81,8 @@ test('every section opens from the navigation without a page load, the lazily lo
     ['Channels', /\/c\/local\/channels/, 'Channels'],
     ['Shovels', /\/c\/local\/shovels/, 'Shovels'],
     ['Federation', /\/c\/local\/federation/, 'Federation'],
+    ['Users', /\/c\/local\/users/, 'Users'],
+    ['Virtual hosts', /\/c\/local\/vhosts/, 'Virtual hosts'],
     ['Policies', /\/c\/local\/policies/, 'Policies'],
     ['Overview', /\/c\/local(\?|$)/, 'Overview'],
   ] as const) {

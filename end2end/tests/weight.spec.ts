@@ -6,7 +6,8 @@
 // page's size on 2026-12-02, after issue 21's pages, shovels, federation and Move messages (their
 // words, in both languages, live in the one text table of the main bundle: see README), and about
 // 2 % of slack (their target is 350 KB
-// brotli, 450 KB gzip).
+// brotli, 450 KB gzip). The users and vhosts pages (one split point for all four, their words in a
+// table of their own) measured 642.9 KB on 2026-12-02; they raised the others by about 1.4 KB.
 // `bench/first_load.sh` prints the whole table, with hydration times.
 import { ADMIN_STATE } from './accounts';
 import { expect, test } from './helpers';
@@ -24,6 +25,7 @@ const BUDGET: Record<string, [number, number]> = {
   channels: [545 * KB, 740 * KB],
   consumers: [535 * KB, 730 * KB],
   shovels: [552 * KB, 750 * KB],
+  vhosts: [656 * KB, 884 * KB],
   node: [556 * KB, 755 * KB],
   definitions: [565 * KB, 770 * KB],
   admin: [602 * KB, 815 * KB],

@@ -105,6 +105,7 @@ export async function pages(browser: Browser): Promise<{ pages: Record<string, s
       channels: '/c/local/channels',
       consumers: '/c/local/consumers',
       shovels: '/c/local/shovels',
+      vhosts: '/c/local/vhosts',
       node: '/c/local/node?name=warren310%40localhost',
       definitions: '/c/local/definitions',
       admin: '/admin',

@@ -215,6 +215,35 @@ async fn every_route_checks_every_kind_of_identity() {
             Some(json!({"cluster": "it", "close": {"user": "warren-no-such-user", "reason": ""}})),
             [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
         ),
+        // The broker's users, vhosts and permissions: admins only, pages and calls.
+        (Method::GET, "/c/it/users", None, [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
+        (Method::GET, "/c/it/vhosts", None, [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
+        (
+            Method::POST,
+            "/api/access/get",
+            Some(json!({"cluster": "it"})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
+            "/api/access/preview_permissions",
+            Some(
+                json!({"cluster": "it", "draft": {"vhost": "/", "user": "guest", "configure": ".*", "write": "", "read": ""}}),
+            ),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
+            "/api/access/delete_user",
+            Some(json!({"cluster": "it", "name": "warren-no-such-user"})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
+            "/api/access/clear_permissions",
+            Some(json!({"cluster": "it", "target": {"vhost": "warren-no-such-vhost", "user": "nobody"}})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
         (
             Method::POST,
             "/api/ops/close_connection",

@@ -6,6 +6,7 @@
 //! Nothing here knows about pages, HTTP or the broker's wire: rules take plain values and return
 //! typed problems, which the UI and the server put into words (in English and Chinese).
 
+pub mod access;
 pub mod backlog;
 pub mod dashboard;
 pub mod definitions;

@@ -4,7 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{dashboard::DashboardProblem, definitions::DefinitionsProblem, ops::FormProblem, policy::PolicyProblem};
+use crate::{
+    access::AccessProblem, dashboard::DashboardProblem, definitions::DefinitionsProblem, ops::FormProblem,
+    policy::PolicyProblem,
+};
 
 /// A problem found by one of the shared rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,6 +16,7 @@ pub enum Problem {
     Form(FormProblem),
     Definitions(DefinitionsProblem),
     Dashboard(DashboardProblem),
+    Access(AccessProblem),
 }
 
 impl From<PolicyProblem> for Problem {
@@ -36,5 +40,11 @@ impl From<DefinitionsProblem> for Problem {
 impl From<DashboardProblem> for Problem {
     fn from(p: DashboardProblem) -> Self {
         Problem::Dashboard(p)
+    }
+}
+
+impl From<AccessProblem> for Problem {
+    fn from(p: AccessProblem) -> Self {
+        Problem::Access(p)
     }
 }

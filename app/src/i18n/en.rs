@@ -61,6 +61,8 @@ pub const EN: Texts = Texts {
     connection_closed: "Closed.",
     channels: "Channels",
     consumers: "Consumers",
+    broker_users: "Users",
+    vhosts: "Virtual hosts",
     shovels: "Shovels",
     federation: "Federation",
     no_shovels: "No shovels.",

@@ -159,6 +159,9 @@ pub struct Texts {
     pub connection_closed: &'static str,
     pub channels: &'static str,
     pub consumers: &'static str,
+    /// The broker's users (not Warren's): a cluster's navigation.
+    pub broker_users: &'static str,
+    pub vhosts: &'static str,
     pub shovels: &'static str,
     pub federation: &'static str,
     pub no_shovels: &'static str,

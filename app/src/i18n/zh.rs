@@ -61,6 +61,8 @@ pub const ZH: Texts = Texts {
     connection_closed: "已关闭。",
     channels: "信道",
     consumers: "消费者",
+    broker_users: "用户",
+    vhosts: "虚拟主机",
     shovels: "Shovel",
     federation: "Federation",
     no_shovels: "没有 Shovel。",

@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod access;
 pub mod admin;
 pub mod bindings;
 pub mod channel;

@@ -80,13 +80,24 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         CloseUserConnections::PATH,
         DeleteShovel::PATH,
     ];
-    const ADMIN_READ: &[&str] = &[ListScreenTokens::PATH, ListUsers::PATH, ListAudit::PATH];
+    const ADMIN_READ: &[&str] =
+        &[ListScreenTokens::PATH, ListUsers::PATH, ListAudit::PATH, GetAccess::PATH, PreviewPermissions::PATH];
     const ADMIN_WRITE: &[&str] = &[
         CreateScreenToken::PATH,
         RevokeScreenToken::PATH,
         SaveDashboard::PATH,
         DeleteDashboard::PATH,
         ImportDashboards::PATH,
+        // The broker's users, vhosts, permissions and limits.
+        SaveBrokerUser::PATH,
+        DeleteBrokerUser::PATH,
+        SaveVhost::PATH,
+        DeleteVhost::PATH,
+        SetPermissions::PATH,
+        ClearPermissions::PATH,
+        SetTopicPermissions::PATH,
+        ClearTopicPermissions::PATH,
+        SetLimit::PATH,
     ];
     if path == SignInOptions::PATH {
         Some(Policy::Public)

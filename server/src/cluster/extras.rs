@@ -75,6 +75,11 @@ impl<K: Hash + Eq + Clone, T: Clone> Extras<K, T> {
         }
     }
 
+    /// Drops `key`'s answer, so the next `get` asks the broker (after a write that changed it).
+    pub fn forget(&self, key: &K) {
+        self.slots.lock().expect("extras lock").remove(key);
+    }
+
     /// The objects someone asked for within `within`, the most recently asked first.
     pub fn asked_within(&self, within: Duration) -> Vec<(K, Arc<Slot<T>>)> {
         let slots = self.slots.lock().expect("extras lock");

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use app::error::AppError;
-use app::model::{FederationLink, Freshness, HeldPart, NodeFault, ShovelRow};
+use app::model::{AccessInfo, FederationLink, Freshness, HeldPart, NodeFault, ShovelRow};
 use futures_util::FutureExt;
 use tokio::sync::{watch, Notify};
 use tokio_util::sync::CancellationToken;
@@ -19,7 +19,7 @@ use crate::cluster::snapshot::convert::QueueExtras;
 use crate::cluster::snapshot::nodes::NodeExtras;
 use crate::cluster::snapshot::patch::Patch;
 use crate::cluster::snapshot::{Holding, Snapshot};
-use crate::cluster::{plugins, views};
+use crate::cluster::{access, plugins, views};
 use crate::config::clusters::ClusterConfig;
 use crate::metrics::Metrics;
 
@@ -65,6 +65,8 @@ pub struct Feed {
     configured_interval: Duration,
     /// Whether this cluster's RabbitMQ users may sign in to Warren.
     broker_sign_in: bool,
+    /// The broker user Warren itself signs in as.
+    account: String,
     state: watch::Sender<FeedState>,
     wake: Notify,
     /// Patches applied since the running refresh started: its older data must not undo them.
@@ -76,6 +78,8 @@ pub struct Feed {
     /// The plugins' status lists: one each per cluster, so keyed by nothing.
     shovels: Extras<(), Vec<ShovelRow>>,
     federation_links: Extras<(), Vec<FederationLink>>,
+    /// Users, vhosts, permissions and limits, for the access pages.
+    access: Extras<(), AccessInfo>,
     /// How long the lists took the last time every part arrived.
     usual_lists: Mutex<Duration>,
     metrics: Arc<Metrics>,
@@ -99,6 +103,7 @@ impl Feed {
             client,
             configured_interval: config.refresh_interval,
             broker_sign_in: config.broker_sign_in,
+            account: config.username.clone(),
             state: watch::Sender::new(initial),
             wake: Notify::new(),
             recent_patches: Mutex::new(Vec::new()),
@@ -108,6 +113,7 @@ impl Feed {
             node_extras: Extras::new(),
             shovels: Extras::new(),
             federation_links: Extras::new(),
+            access: Extras::new(),
             usual_lists: Mutex::new(Duration::ZERO),
             metrics,
         }
@@ -119,6 +125,11 @@ impl Feed {
 
     pub fn broker_sign_in(&self) -> bool {
         self.broker_sign_in
+    }
+
+    /// The broker user Warren signs in as on this cluster.
+    pub fn account(&self) -> &str {
+        &self.account
     }
 
     pub fn client(&self) -> &dyn Broker {
@@ -441,6 +452,19 @@ impl Feed {
         let (rows, _) =
             self.federation_links.get((), self.state().as_of(), fetch).await.map_err(|e| page_error(self.name(), e))?;
         Ok(rows)
+    }
+
+    /// Users, vhosts, permissions and limits, read like a queue's extras.
+    pub async fn access(&self) -> Result<AccessInfo, AppError> {
+        let fetch = || access::access(&*self.client);
+        let (info, _) =
+            self.access.get((), self.state().as_of(), fetch).await.map_err(|e| page_error(self.name(), e))?;
+        Ok(info)
+    }
+
+    /// After a write to users, vhosts, permissions or limits: the next read asks the broker.
+    pub fn forget_access(&self) {
+        self.access.forget(&());
     }
 }
 

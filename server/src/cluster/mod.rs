@@ -2,6 +2,7 @@
 //! patched in place between full reads, and tells subscribers when it changes; when its nodes
 //! disagree, each one's own view of the others (`views`).
 
+pub mod access;
 pub mod extras;
 pub mod feed;
 pub mod plugins;

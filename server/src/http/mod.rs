@@ -11,7 +11,7 @@ mod security;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use app::api::{SharedAccounts, SharedBackend, SharedDashboards, SharedOperations};
+use app::api::{SharedAccounts, SharedBackend, SharedBrokerAccess, SharedDashboards, SharedOperations};
 use app::{kiosk_shell, shell, App};
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue};
@@ -126,6 +126,7 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
     let accounts: SharedAccounts = auth.clone();
     let operations = Arc::new(Operations::new(clusters.clone(), auth.audit.clone(), auth.store.clone()));
     let writes: SharedOperations = operations.clone();
+    let access: SharedBrokerAccess = operations.clone();
     let dashboards = Arc::new(DashboardStore::new(auth.store.clone(), auth.audit.clone(), clusters.clone()));
     let boards: SharedDashboards = dashboards.clone();
     let metrics = clusters.clone();
@@ -140,6 +141,7 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
         provide_context(backend.clone());
         provide_context(accounts.clone());
         provide_context(writes.clone());
+        provide_context(access.clone());
         provide_context(boards.clone());
         security::provide_request_nonce();
     };

@@ -41,18 +41,20 @@ fn scoped_overview(full: &Overview, snapshot: &Snapshot, who: &dyn Access, clust
     }
 }
 
-/// The rows of a plugin's list in the vhosts `who` may see, or in the one vhost asked for.
-fn visible<T>(
+/// The rows of a plugin's list in the vhosts `who` may see, or in the one vhost asked for; a
+/// vhost that is not theirs is refused before the broker is asked for the list.
+async fn visible<T>(
     who: &dyn Access,
     cluster: &str,
     vhost: Option<&str>,
-    rows: Vec<T>,
+    rows: impl std::future::Future<Output = Result<Vec<T>, AppError>>,
     vhost_of: fn(&T) -> &String,
 ) -> Result<Vec<T>, AppError> {
     if let Some(vhost) = vhost {
         check_vhost(who, cluster, vhost)?;
     }
     Ok(rows
+        .await?
         .into_iter()
         .filter(|row| vhost.is_none_or(|v| vhost_of(row) == v) && who.may_see_vhost(cluster, vhost_of(row)))
         .collect())
@@ -259,7 +261,7 @@ impl app::api::Backend for Clusters {
         if !snapshot.overview.extensions.shovels {
             return Ok(Fresh { data: PluginList::default(), freshness });
         }
-        let mut items = visible(who, cluster, vhost.as_deref(), feed.shovels().await?, |s| &s.vhost)?;
+        let mut items = visible(who, cluster, vhost.as_deref(), feed.shovels(), |s| &s.vhost).await?;
         crate::cluster::plugins::count_moved(&mut items, &snapshot);
         Ok(Fresh { data: PluginList { enabled: true, items }, freshness })
     }
@@ -275,7 +277,7 @@ impl app::api::Backend for Clusters {
         if !snapshot.overview.extensions.federation {
             return Ok(Fresh { data: PluginList::default(), freshness });
         }
-        let items = visible(who, cluster, vhost.as_deref(), feed.federation_links().await?, |l| &l.vhost)?;
+        let items = visible(who, cluster, vhost.as_deref(), feed.federation_links(), |l| &l.vhost).await?;
         Ok(Fresh { data: PluginList { enabled: true, items }, freshness })
     }
 

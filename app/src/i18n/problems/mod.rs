@@ -2,6 +2,7 @@
 //! languages. Each area's texts are a `match` on its enum, so a problem without words does not
 //! compile; the tests below check that no text is empty and that the Chinese one is Chinese.
 
+mod access;
 mod dashboard;
 mod definitions;
 mod form;
@@ -19,6 +20,7 @@ impl Lang {
             Problem::Form(p) => form::text(self, p),
             Problem::Definitions(p) => definitions::text(self, p),
             Problem::Dashboard(p) => dashboard::text(self, p),
+            Problem::Access(p) => access::text(self, p),
         }
     }
 }
@@ -31,6 +33,7 @@ pub(crate) fn samples() -> Vec<Problem> {
     all.extend(form::samples().into_iter().map(Problem::from));
     all.extend(definitions::samples().into_iter().map(Problem::from));
     all.extend(dashboard::samples().into_iter().map(Problem::from));
+    all.extend(access::samples().into_iter().map(Problem::from));
     all
 }
 
@@ -102,6 +105,7 @@ mod tests {
         assert_samples_cover(form::samples());
         assert_samples_cover(definitions::samples());
         assert_samples_cover(dashboard::samples());
+        assert_samples_cover(access::samples());
     }
 
     #[test]

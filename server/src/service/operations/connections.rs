@@ -6,7 +6,7 @@ use app::error::AppError;
 use domain::ops::{ConnectionClose, UserConnectionsClose};
 use futures_util::future::join_all;
 
-use super::{Login, Operations};
+use super::{ActAs, Operations};
 use crate::cluster::feed::Feed;
 use crate::cluster::snapshot::connections::ConnectionExtras;
 use crate::service::listing::{only_own_rows, InVhost};
@@ -86,7 +86,7 @@ impl Operations {
 /// still theirs): the snapshot's may be a refresh old, and the name another client's now.
 async fn close_one(
     feed: &Feed,
-    login: &Login,
+    login: &ActAs,
     (vhost, name, user): (&str, &str, Option<&str>),
     reason: Option<&str>,
 ) -> Result<(), AppError> {

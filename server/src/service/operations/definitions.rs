@@ -10,7 +10,7 @@ use domain::definitions::{self, DefinitionsProblem, Import, ImportPreview};
 use reqwest::Method;
 use serde_json::{Map, Value};
 
-use super::{Login, Operations};
+use super::{ActAs, Operations};
 use crate::broker::api_path;
 use crate::cluster::feed::Feed;
 
@@ -23,7 +23,7 @@ impl Operations {
         who: &dyn Access,
         cluster: &str,
         vhost: Option<&str>,
-    ) -> Result<(&Arc<Feed>, Login), AppError> {
+    ) -> Result<(&Arc<Feed>, ActAs), AppError> {
         let (feed, login) = self.target(who, cluster, vhost.unwrap_or("/"))?;
         let unlimited = who.me().clusters.is_none() && who.sees_every_vhost(cluster);
         if vhost.is_none() && login.is_none() && !unlimited {
@@ -96,7 +96,7 @@ fn definitions_path(vhost: Option<&str>) -> String {
 }
 
 /// The broker's definitions, of one vhost or all, as `login` may see them.
-pub async fn export(feed: &Feed, login: &Login, vhost: Option<&str>) -> Result<Value, AppError> {
+pub async fn export(feed: &Feed, login: &ActAs, vhost: Option<&str>) -> Result<Value, AppError> {
     let get = |path| Operations::send(feed, login, (Method::GET, "definitions", path), &[], None);
     match (get(definitions_path(vhost)).await, vhost) {
         // RabbitMQ 4.0 fails (HTTP 500) to export a vhost whose name is not ASCII: take the

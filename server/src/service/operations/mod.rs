@@ -25,6 +25,7 @@ use crate::store::audit::{Audit, Outcome, Target};
 use crate::store::templates::Templates;
 use crate::store::Store;
 
+mod access;
 mod connections;
 mod definitions;
 mod shovels;
@@ -36,7 +37,7 @@ pub struct Operations {
 }
 
 /// Who the broker sees: a broker user's own credentials, or Warren's configured account.
-pub(super) type Login = Option<(String, Secret)>;
+pub(super) type ActAs = Option<(String, Secret)>;
 
 impl Operations {
     pub fn new(clusters: Arc<Clusters>, audit: Audit, store: Store) -> Self {
@@ -44,18 +45,21 @@ impl Operations {
     }
 
     /// The cluster's feed, if `who` may touch `vhost` of it; and who to be towards the broker.
-    pub(super) fn target(&self, who: &dyn Access, cluster: &str, vhost: &str) -> Result<(&Arc<Feed>, Login), AppError> {
+    pub(super) fn target(&self, who: &dyn Access, cluster: &str, vhost: &str) -> Result<(&Arc<Feed>, ActAs), AppError> {
         let feed = self.clusters.visible_feed(who, cluster)?;
         if !who.may_see_vhost(cluster, vhost) {
             return Err(AppError::Forbidden(format!("vhost {vhost:?} is not among yours")));
         }
-        let login = who
-            .as_any()
+        Ok((feed, Self::act_as(who, cluster)))
+    }
+
+    /// The broker user who signed in to this cluster, if `who` is one: writes are made as them.
+    pub(super) fn act_as(who: &dyn Access, cluster: &str) -> ActAs {
+        who.as_any()
             .downcast_ref::<Principal>()
             .and_then(|p| p.broker_credentials.as_ref())
             .filter(|c| c.cluster == cluster)
-            .map(|c| (c.username.clone(), c.password.clone()));
-        Ok((feed, login))
+            .map(|c| (c.username.clone(), c.password.clone()))
     }
 
     /// Operator policies are RabbitMQ's administrators' tool: admins only, whatever the route.
@@ -73,21 +77,33 @@ impl Operations {
         (cluster, vhost, action, object): (&str, &str, &str, String),
         result: Result<T, AppError>,
     ) -> Result<T, AppError> {
-        let outcome = match &result {
+        let detail = result.as_ref().err().map(ToString::to_string);
+        let target = Target { cluster: Some(cluster.into()), vhost: Some(vhost.into()), object: Some(object) };
+        self.record(who, action, target, &result, detail).await;
+        result
+    }
+
+    /// Records a write's outcome with `detail`: its error, or what it changed.
+    pub(super) async fn record<T>(
+        &self,
+        who: &dyn Access,
+        action: &str,
+        target: Target,
+        result: &Result<T, AppError>,
+        detail: Option<String>,
+    ) {
+        let outcome = match result {
             Ok(_) => Outcome::Ok,
             Err(AppError::Forbidden(_) | AppError::BadRequest(_) | AppError::Invalid { .. }) => Outcome::Denied,
             Err(_) => Outcome::Failed,
         };
-        let detail = result.as_ref().err().map(ToString::to_string);
-        let target = Target { cluster: Some(cluster.into()), vhost: Some(vhost.into()), object: Some(object) };
         self.audit.record(&who.actor(), action, target, outcome, detail).await;
-        result
     }
 
     /// Sends one write to the broker and explains a refusal.
     pub(super) async fn send<T: serde::de::DeserializeOwned>(
         feed: &Feed,
-        login: &Login,
+        login: &ActAs,
         (method, endpoint, path): (Method, &'static str, String),
         query: &[(&str, String)],
         body: Option<&Value>,
@@ -100,7 +116,7 @@ impl Operations {
     }
 
     /// A write the broker did not do, explained.
-    pub(super) fn refusal(feed: &Feed, login: &Login, error: BrokerError) -> AppError {
+    pub(super) fn refusal(feed: &Feed, login: &ActAs, error: BrokerError) -> AppError {
         let cluster = feed.name().to_string();
         match error {
             BrokerError::BadRequest(reason) => AppError::Rejected { cluster, reason },
@@ -124,7 +140,7 @@ impl Operations {
         Ok(Version::parse(&snapshot.overview.rabbitmq_version))
     }
 
-    async fn publish_copies(&self, feed: &Feed, login: &Login, message: &Publish) -> Result<Published, AppError> {
+    async fn publish_copies(&self, feed: &Feed, login: &ActAs, message: &Publish) -> Result<Published, AppError> {
         message.check()?;
         let properties = message.broker_properties()?;
         let body = json!({
@@ -167,7 +183,7 @@ impl Operations {
     /// Deletes, after which the snapshot shows the object gone.
     async fn delete(
         feed: &Feed,
-        login: &Login,
+        login: &ActAs,
         (endpoint, path): (&'static str, String),
         query: &[(&str, String)],
     ) -> Result<(), AppError> {

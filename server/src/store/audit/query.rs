@@ -15,7 +15,8 @@ pub type VhostCheck = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
 /// Which entries a reader of the log may see. With `clusters` and `vhost_visible` both `None`
 /// everything; otherwise an entry about one of `clusters` (any, when `None`) and either about
-/// no vhost or a vhost `vhost_visible` accepts (any, when `None`) — and never one about no
+/// no vhost (but not the broker's users, when `vhost_visible` is set) or a vhost
+/// `vhost_visible` accepts (any, when `None`) — and never one about no
 /// cluster at all (sign-ins, users: Warren-wide matters) — plus always the reader's own entries
 /// (`own`: actor name and source).
 #[derive(Clone)]
@@ -45,6 +46,10 @@ impl std::fmt::Debug for AuditScope {
             .finish()
     }
 }
+
+/// Writes about the broker's users, which belong to no vhost: only readers who see every vhost
+/// read them, as only they may make them (`service::operations::access`).
+pub const BROKER_USER_ACTIONS: [&str; 5] = ["create_user", "update_user", "delete_user", "set_limit", "clear_limit"];
 
 /// The SQL function the scope's vhost check runs as, registered only while a query needs it.
 const VHOST_FN: &str = "warren_vhost_visible";
@@ -85,7 +90,9 @@ impl Filter {
                 }
             }
             if let Some(check) = &scope.vhost_visible {
-                visible.push(format!("(vhost IS NULL OR {VHOST_FN}(vhost))"));
+                let unscoped = vec!["?"; BROKER_USER_ACTIONS.len()].join(", ");
+                visible.push(format!("((vhost IS NULL AND action NOT IN ({unscoped})) OR {VHOST_FN}(vhost))"));
+                args.extend(BROKER_USER_ACTIONS.iter().map(|a| Value::Text(a.to_string())));
                 vhost_visible = Some(check.clone());
             }
             conditions.push(format!("(({}) OR (actor = ? AND source = ?))", visible.join(" AND ")));
