@@ -76,6 +76,20 @@ test('a vhost and a user are created, granted, limited and deleted through the p
     expect(limits[0].value).toEqual({ 'max-connections': 5 });
     await shot(page, 'user');
 
+    // The three pages in Chinese too, then back to English.
+    const userPage = page.url();
+    await page.context().addCookies([{ name: 'warren_lang', value: 'zh-CN', url: baseURL! }]);
+    for (const [url, name] of [[userPage, 'user-zh'], ['/c/local/users', 'users-zh'], ['/c/local/vhosts', 'vhosts-zh']]) {
+      await page.goto(url);
+      await hydrated(page);
+      await expect(page.locator('main table').first()).toBeVisible();
+      await shot(page, name);
+    }
+    await expect(page.locator('main h1')).toHaveText('虚拟主机');
+    await page.context().addCookies([{ name: 'warren_lang', value: 'en', url: baseURL! }]);
+    await page.goto(userPage);
+    await hydrated(page);
+
     // Deleting the user: the confirm takes the focus, Escape backs out, Enter deletes.
     const remove = page.getByTestId('delete-user');
     await remove.focus();
@@ -100,6 +114,7 @@ test('a vhost and a user are created, granted, limited and deleted through the p
     await page.context().addCookies([{ name: 'warren_lang', value: 'en', url: baseURL! }]);
     await page.reload();
     await hydrated(page);
+    await shot(page, 'vhost');
     const zone = page.getByTestId('delete-vhost');
     await expect(zone).toHaveAttribute('data-ready', 'true');
     await expect(zone).toContainText('deletes its 0 queues and 0 messages');

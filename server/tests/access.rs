@@ -97,6 +97,8 @@ async fn users_vhosts_permissions_and_limits_are_what_the_broker_enforces() {
             new_user(&user, json!({"Password": ""}), json!(["management"])),
             new_user(&user, json!({"Password": PASSWORD}), json!(["b c"])),
             new_user("..", json!({"Password": PASSWORD}), json!([])),
+            new_user(&"u".repeat(300), json!({"Password": PASSWORD}), json!([])),
+            new_user(&user, json!({"Password": "p".repeat(5_000)}), json!([])),
         ] {
             let (status, body) = send("save_user", bad).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{version}: {body}");
@@ -119,6 +121,8 @@ async fn users_vhosts_permissions_and_limits_are_what_the_broker_enforces() {
         let (status, body) = send("set_permissions", grant("[", "", "")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{version}: {body}");
         assert!(body.to_string().contains("RegexInvalid"), "{version}: {body}");
+        let (status, _) = send("set_permissions", grant(&"a".repeat(2_000), "", "")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{version}: a regex over 1,024 bytes");
         let permission_path = format!("permissions/{}/{}", enc(&vhost), enc(&user));
         let none = reqwest::Client::new()
             .get(format!("{url}/api/{permission_path}"))

@@ -42,6 +42,20 @@ impl Side {
         }
     }
 
+    /// The names the other side of a grant is chosen from: vhosts on a user's page, users on a vhost's.
+    fn choices(&self, info: &AccessInfo) -> Vec<String> {
+        match self {
+            Side::User(_) => info.vhosts.iter().map(|v| v.name.clone()).collect(),
+            Side::Vhost(_) => info.users.iter().map(|u| u.name.clone()).collect(),
+        }
+    }
+
+    /// What the other side is called, in the reader's language.
+    fn other_label(&self) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let (t, user_side) = (use_texts(), matches!(self, Side::User(_)));
+        move || if user_side { t.get().vhost } else { t.get().user }
+    }
+
     /// A draft for this page's name; the other side empty, to be chosen.
     fn draft(&self) -> PermissionDraft {
         match self {
@@ -64,8 +78,7 @@ pub fn Permissions(info: AccessInfo, side: Side) -> impl IntoView {
     let clear = use_actions().clear_permissions;
     let rows: Vec<_> = info.permissions.iter().filter(|p| side.holds(&p.user, &p.vhost)).cloned().collect();
     let none = rows.is_empty();
-    let user_side = matches!(side, Side::User(_));
-    let other_label = move || if user_side { t.get().vhost } else { t.get().user };
+    let other_label = side.other_label();
     let body = rows
         .into_iter()
         .map(|p| {
@@ -92,10 +105,7 @@ pub fn Permissions(info: AccessInfo, side: Side) -> impl IntoView {
             }
         })
         .collect_view();
-    let choices = match &side {
-        Side::User(_) => info.vhosts.iter().map(|v| v.name.clone()).collect(),
-        Side::Vhost(_) => info.users.iter().map(|u| u.name.clone()).collect(),
-    };
+    let choices = side.choices(&info);
     view! {
         <h2>{move || w.get().permissions}</h2>
         {none.then(|| view! { <p class="muted">{move || w.get().no_permissions}</p> })}
@@ -253,11 +263,8 @@ pub fn TopicPermissions(info: AccessInfo, side: Side) -> impl IntoView {
         })
         .collect_view();
     let user_side = matches!(side, Side::User(_));
-    let other_label = move || if user_side { t.get().vhost } else { t.get().user };
-    let choices: Vec<String> = match &side {
-        Side::User(_) => info.vhosts.iter().map(|v| v.name.clone()).collect(),
-        Side::Vhost(_) => info.users.iter().map(|u| u.name.clone()).collect(),
-    };
+    let other_label = side.other_label();
+    let choices = side.choices(&info);
     let pick = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         draft.update(|d| if user_side { d.vhost = value } else { d.user = value })

@@ -70,7 +70,7 @@ impl Operations {
         }
         // What is lost with it, for the audit.
         let (snapshot, _) = feed.current().await?;
-        let queues: Vec<_> = snapshot.queues.iter().filter(|q| q.row.vhost == deletion.name).collect();
+        let queues = snapshot.queues_in(Some(&deletion.name));
         let messages: u64 = queues.iter().map(|q| q.row.total).sum();
         Self::delete(feed, &login, ("delete_vhost", api_path(&["vhosts", &deletion.name])), &[]).await?;
         feed.refresh_soon();
