@@ -7,14 +7,20 @@
 #   scripts/broker.sh kill|freeze|thaw NODE  SIGKILL, SIGSTOP or SIGCONT one node's Erlang VM
 #   scripts/broker.sh restart NODE           stop one node gracefully and start it again, as a
 #                                            rolling upgrade does; returns once it has rejoined
+#   scripts/broker.sh reset NODE             stop one single node, wipe its state, start it again
 #
-# TARGET: 3.10, 4.0 (single nodes), trio, trio4 (3-node clusters), or all (default 3.10).
-# NODE: 3.10, 4.0, trio-1…trio-3, trio4-1…trio4-3.
+# TARGET: 3.10, 4.0, 3.10-flags (single nodes), trio, trio4 (3-node clusters), or all (default 3.10).
+# NODE: 3.10, 4.0, 3.10-flags, trio-1…trio-3, trio4-1…trio4-3.
+#
+# 3.10-flags is a 3.10 node that boots with some stable feature flags left off (as a cluster
+# upgraded from an older version has them), for the upgrade check and enabling flags; a flag
+# once enabled stays so, hence `reset`.
 #
 # 3.10 is Debian bookworm's rabbitmq-server, run natively; 4.0 is Debian trixie's, in a
 # debootstrap root (built once, cached), run with chroot. Ports (AMQP, management, Prometheus):
 #   3.10     5672  15672  15692        trio-N   568N  1568N  1578N   (N = 1, 2, 3)
 #   4.0      5673  15673  15693        trio4-N  570N  1570N  1580N
+#   3.10-flags 5674 15674 15694
 # All use guest/guest. State lives in $WARREN_BROKER_DIR (default /var/tmp/warren-brokers).
 set -euo pipefail
 
@@ -22,6 +28,9 @@ BASE=${WARREN_BROKER_DIR:-/var/tmp/warren-brokers}
 TRIXIE_ROOT=${WARREN_TRIXIE_ROOT:-/var/cache/warren/trixie-root}
 # The nodes of one cluster share this Erlang cookie (it only guards loopback ports).
 TRIO_COOKIE=WARRENTRIOLOOPBACKCOOKIE
+# 3.10-flags boots with these and no other: stream_queue, user_limits and the metrics flags of
+# 3.10's nine stay off.
+FLAGS_ON=implicit_default_bindings,quorum_queue,virtual_host_metadata,maintenance_mode_status,classic_mirrored_queue_version
 log() { printf '[broker] %s\n' "$*" >&2; }
 
 # node -> version, Erlang node name, AMQP, management, distribution and Prometheus ports
@@ -29,6 +38,7 @@ node_of() {
   case $1 in
     3.10) echo "3.10 warren310@localhost 5672 15672 25672 15692" ;;
     4.0) echo "4.0 warren40@localhost 5673 15673 25673 15693" ;;
+    3.10-flags) echo "3.10 warren310f@localhost 5674 15674 25674 15694" ;;
     trio-[123]) local n=${1#trio-}; echo "3.10 trio$n@localhost 568$n 1568$n 2568$n 1578$n" ;;
     trio4-[123]) local n=${1#trio4-}; echo "4.0 trio4n$n@localhost 570$n 1570$n 2570$n 1580$n" ;;
     *) log "unknown node $1"; exit 2 ;;
@@ -44,6 +54,7 @@ cluster_nodes() { case $1 in trio | trio4) echo "$1-1 $1-2 $1-3" ;; *) echo "$1"
 node_dir() {
   case $1 in
     3.10) echo "$BASE/rabbit310" ;;
+    3.10-flags) echo "$BASE/rabbit310-flags" ;;
     4.0) echo /var/lib/warren40 ;;
     trio-*) echo "$BASE/$1" ;;
     *) echo "/var/lib/warren-$1" ;;
@@ -89,6 +100,8 @@ as_node() { # node command...
     RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf"
     RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_PID_FILE="$dir/rabbit.pid"
     ERL_EPMD_ADDRESS=127.0.0.1 LANG=C.UTF-8 PATH=/usr/lib/rabbitmq/bin:/usr/sbin:/usr/bin:/bin)
+  # Read at a node's first boot only: the flags it starts with (by default every stable one).
+  [ "$node" = 3.10-flags ] && vars+=(RABBITMQ_FEATURE_FLAGS="$FLAGS_ON")
   if [ "$version" = 3.10 ]; then
     env "${vars[@]}" "$@"
   else
@@ -267,13 +280,19 @@ case $command in
   freeze) signal STOP "$target"; log "froze $target" ;;
   thaw) signal CONT "$target"; log "thawed $target" ;;
   restart) node_of "$target" > /dev/null; restart "$target" ;;
+  reset)
+    case $target in 3.10 | 4.0 | 3.10-flags) ;; *) echo "reset takes a single node: 3.10, 4.0 or 3.10-flags" >&2; exit 2 ;; esac
+    stop_node "$target"
+    rm -rf "$(host_dir "$target")"
+    start "$target"
+    ;;
   start | stop | status)
     case $target in
-      3.10 | 4.0 | trio | trio4) targets=("$target") ;;
-      all) targets=(3.10 4.0 trio trio4) ;;
-      *) echo "unknown target $target: use 3.10, 4.0, trio, trio4 or all" >&2; exit 2 ;;
+      3.10 | 4.0 | 3.10-flags | trio | trio4) targets=("$target") ;;
+      all) targets=(3.10 4.0 3.10-flags trio trio4) ;;
+      *) echo "unknown target $target: use 3.10, 4.0, 3.10-flags, trio, trio4 or all" >&2; exit 2 ;;
     esac
     for t in "${targets[@]}"; do "$command" "$t"; done
     ;;
-  *) echo "usage: $0 start|stop|status [3.10|4.0|trio|trio4|all] | kill|freeze|thaw|restart NODE" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status [3.10|4.0|3.10-flags|trio|trio4|all] | kill|freeze|thaw|restart|reset NODE" >&2; exit 2 ;;
 esac

@@ -8,7 +8,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 source scripts/lib.sh
 
 scripts/setup.sh
-ensure_running 3.10 4.0 trio trio4 prometheus
+ensure_running 3.10 4.0 3.10-flags trio trio4 prometheus
 
 export WARREN_TEST_BROKERS="3.10=http://127.0.0.1:15672,4.0=http://127.0.0.1:15673"
 

@@ -21,7 +21,9 @@ use domain::policy::{Policies, PolicyDraft, PolicyPreview, PolicyRef};
 use domain::routing::Topology;
 
 mod access;
+mod cluster;
 pub use access::*;
+pub use cluster::*;
 
 /// What the server must provide for the pages; implemented in the `server` crate.
 #[cfg(feature = "ssr")]

@@ -101,7 +101,8 @@ invalid_from!(
     domain::ops::FormProblem,
     domain::definitions::DefinitionsProblem,
     domain::dashboard::DashboardProblem,
-    domain::access::AccessProblem
+    domain::access::AccessProblem,
+    domain::cluster::ClusterProblem
 );
 
 impl AppError {

@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 mod access;
+mod cluster;
 mod plugins;
 pub use access::*;
+pub use cluster::*;
 pub use plugins::*;
 
 /// How current the data on screen is. The server answers from a snapshot that one poller per
@@ -87,6 +89,9 @@ pub struct ClusterInfo {
     /// The plugins' pages this cluster has (as of its last snapshot): the navigation offers them.
     #[serde(default)]
     pub extensions: Extensions,
+    /// Deprecated features it uses (as of its last snapshot): every page of it says so.
+    #[serde(default)]
+    pub deprecated_used: Vec<String>,
 }
 
 /// A cluster on the all-clusters page (`/`).
@@ -280,16 +285,6 @@ pub struct Listener {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct FeatureFlag {
-    pub name: String,
-    /// `enabled`, `disabled`, or `state_changing` while RabbitMQ 4 enables it.
-    pub state: String,
-    /// `required`, `stable` or `experimental`.
-    pub stability: String,
-    pub description: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Overview {
     pub cluster_name: String,
     pub rabbitmq_version: String,
@@ -308,6 +303,9 @@ pub struct Overview {
     pub limited_to_vhosts: bool,
     #[serde(default)]
     pub extensions: Extensions,
+    /// Deprecated features the cluster uses, by name (RabbitMQ 3.13 and later report them).
+    #[serde(default)]
+    pub deprecated_used: Vec<String>,
 }
 
 /// Which part of a list the browser asks for. Filter, sort and page live in the page URL, and the

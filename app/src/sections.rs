@@ -39,9 +39,10 @@ pub struct Nav {
 const EVERYONE: Need = Need::Read;
 /// The broker's users, vhosts and permissions: admins, as RabbitMQ gives them to its administrators.
 const ADMINS: Need = Need::Role(Role::Admin);
-/// The users and vhosts pages share most of their code: one split point, one file to fetch for
-/// all four (each split point adds its loader to every page's download).
-const ACCESS_PAGES: PageView = lazy_page!(AccessRoute => access::AccessPage);
+/// The broker's admin pages (users, vhosts, the cluster's settings and upgrade check) share much
+/// of their code: one split point, one file to fetch for all six (each split point adds its
+/// loader to every page's download).
+const BROKER_ADMIN_PAGES: PageView = lazy_page!(AccessRoute => access::AccessPage);
 
 pub const SECTIONS: &[Section] = &[
     Section {
@@ -154,17 +155,31 @@ pub const SECTIONS: &[Section] = &[
         need: ADMINS,
         nav: Some(Nav { label: |t| t.broker_users, shown_to: ADMINS, plugin: None }),
         live: None,
-        page: ACCESS_PAGES,
+        page: BROKER_ADMIN_PAGES,
     },
-    Section { path: "user", need: ADMINS, nav: None, live: None, page: ACCESS_PAGES },
+    Section { path: "user", need: ADMINS, nav: None, live: None, page: BROKER_ADMIN_PAGES },
     Section {
         path: "vhosts",
         need: ADMINS,
         nav: Some(Nav { label: |t| t.vhosts, shown_to: ADMINS, plugin: None }),
         live: None,
-        page: ACCESS_PAGES,
+        page: BROKER_ADMIN_PAGES,
     },
-    Section { path: "vhost", need: ADMINS, nav: None, live: None, page: ACCESS_PAGES },
+    Section { path: "vhost", need: ADMINS, nav: None, live: None, page: BROKER_ADMIN_PAGES },
+    Section {
+        path: "settings",
+        need: ADMINS,
+        nav: Some(Nav { label: |t| t.cluster_settings, shown_to: ADMINS, plugin: None }),
+        live: None,
+        page: BROKER_ADMIN_PAGES,
+    },
+    Section {
+        path: "upgrade",
+        need: ADMINS,
+        nav: Some(Nav { label: |t| t.upgrade_check, shown_to: ADMINS, plugin: None }),
+        live: None,
+        page: BROKER_ADMIN_PAGES,
+    },
     Section {
         // Open to all who may read (the export and import check their own role); listed for admins.
         path: "definitions",

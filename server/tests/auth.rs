@@ -244,6 +244,34 @@ async fn every_route_checks_every_kind_of_identity() {
             Some(json!({"cluster": "it", "target": {"vhost": "warren-no-such-vhost", "user": "nobody"}})),
             [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
         ),
+        // The cluster's name, flags and readiness: admins only. The writes carry input that is
+        // refused (an empty name, an unknown flag), so nothing changes whoever may send them.
+        (Method::GET, "/c/it/settings", None, [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
+        (Method::GET, "/c/it/upgrade", None, [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden]),
+        (
+            Method::POST,
+            "/api/cluster/settings",
+            Some(json!({"cluster": "it"})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
+            "/api/cluster/readiness",
+            Some(json!({"cluster": "it"})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
+            "/api/cluster/rename",
+            Some(json!({"cluster": "it", "name": ""})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            Method::POST,
+            "/api/cluster/enable_flag",
+            Some(json!({"cluster": "it", "name": "warren_no_such_flag", "experimental_confirmed": true})),
+            [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
         (
             Method::POST,
             "/api/ops/close_connection",

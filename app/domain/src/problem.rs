@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    access::AccessProblem, dashboard::DashboardProblem, definitions::DefinitionsProblem, ops::FormProblem,
-    policy::PolicyProblem,
+    access::AccessProblem, cluster::ClusterProblem, dashboard::DashboardProblem, definitions::DefinitionsProblem,
+    ops::FormProblem, policy::PolicyProblem,
 };
 
 /// A problem found by one of the shared rules.
@@ -17,6 +17,7 @@ pub enum Problem {
     Definitions(DefinitionsProblem),
     Dashboard(DashboardProblem),
     Access(AccessProblem),
+    Cluster(ClusterProblem),
 }
 
 impl From<PolicyProblem> for Problem {
@@ -46,5 +47,11 @@ impl From<DashboardProblem> for Problem {
 impl From<AccessProblem> for Problem {
     fn from(p: AccessProblem) -> Self {
         Problem::Access(p)
+    }
+}
+
+impl From<ClusterProblem> for Problem {
+    fn from(p: ClusterProblem) -> Self {
+        Problem::Cluster(p)
     }
 }

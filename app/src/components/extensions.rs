@@ -1,11 +1,13 @@
-//! What depends on the plugins a cluster runs: the layout lists the clusters once per page load
-//! (`ClusterList`, in context), and `IfExtension` shows its children only where the current
-//! cluster runs the plugin asked for (a navigation link, the queue page's Move form).
+//! What depends on the plugins a cluster runs and the features it uses: the layout lists the
+//! clusters once per page load (`ClusterList`, in context), `IfExtension` shows its children only
+//! where the current cluster runs the plugin asked for (a navigation link, the queue page's Move
+//! form), and `DeprecatedBanner` says which deprecated features it uses.
 
 use leptos::prelude::*;
 
 use crate::components::live::use_cluster;
 use crate::error::AppError;
+use crate::i18n::use_texts;
 use crate::model::{ClusterInfo, Extensions};
 
 /// The clusters as the server lists them, read once per page load and shared by the cluster
@@ -28,6 +30,34 @@ pub fn IfExtension(when: fn(&Extensions) -> bool, children: ChildrenFn) -> impl 
                     let list = clusters?.0.await.ok()?;
                     let on = list.iter().any(|c| c.name == name && when(&c.extensions));
                     on.then(|| children.with_value(|children| children()))
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// On every page of a cluster that uses features RabbitMQ deprecates: which, and (for admins) a
+/// link to the upgrade check that says what to do.
+#[component]
+pub fn DeprecatedBanner() -> impl IntoView {
+    let t = use_texts();
+    let cluster = use_cluster();
+    let clusters = use_context::<ClusterList>();
+    let admin = crate::components::forms::use_me().is_some_and(|me| me.is_admin());
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let name = cluster.get();
+                Suspend::new(async move {
+                    let list = clusters?.0.await.ok()?;
+                    let used = list.into_iter().find(|c| c.name == name)?.deprecated_used;
+                    let href = crate::urls::section(&name, "upgrade");
+                    (!used.is_empty()).then(|| view! {
+                        <div class="banner warn" role="status" data-testid="deprecated-banner">
+                            <span>{move || (t.get().deprecated_banner)(&used)}</span>
+                            {admin.then(|| view! { " " <a href=href>{move || t.get().deprecated_banner_link}</a> })}
+                        </div>
+                    })
                 })
             }}
         </Transition>

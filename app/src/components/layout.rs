@@ -7,7 +7,7 @@ use leptos_router::NavigateOptions;
 
 use crate::api::{list_clusters, list_vhosts};
 use crate::auth::{csrf_token, IdentityKind, Need};
-use crate::components::extensions::{ClusterList, IfExtension};
+use crate::components::extensions::{ClusterList, DeprecatedBanner, IfExtension};
 use crate::components::forms::use_me;
 use crate::components::list::use_vhost_filter;
 use crate::components::live::use_cluster;
@@ -62,6 +62,7 @@ pub fn Layout() -> impl IntoView {
             </div>
         </header>
         <main>
+            <DeprecatedBanner/>
             <Outlet/>
         </main>
     }

@@ -98,6 +98,16 @@ pub fn use_texts() -> Signal<&'static Texts> {
     Signal::derive(move || lang.get().texts())
 }
 
+/// A page's own word table in the current language, reactive: pages fetched on demand keep
+/// their words apart from `Texts`, which every page downloads.
+pub fn use_table<T: Send + Sync>(en: &'static T, zh: &'static T) -> Signal<&'static T> {
+    let lang = use_lang();
+    Signal::derive(move || match lang.get() {
+        Lang::En => en,
+        Lang::Zh => zh,
+    })
+}
+
 pub struct Texts {
     pub switch_language: &'static str,
     pub overview: &'static str,
@@ -162,6 +172,11 @@ pub struct Texts {
     /// The broker's users (not Warren's): a cluster's navigation.
     pub broker_users: &'static str,
     pub vhosts: &'static str,
+    pub cluster_settings: &'static str,
+    pub upgrade_check: &'static str,
+    /// Every page of a cluster that uses deprecated features, with their names.
+    pub deprecated_banner: fn(&[String]) -> String,
+    pub deprecated_banner_link: &'static str,
     pub shovels: &'static str,
     pub federation: &'static str,
     pub no_shovels: &'static str,
@@ -186,6 +201,8 @@ pub struct Texts {
     pub listeners: &'static str,
     pub plugins: &'static str,
     pub feature_flags: &'static str,
+    /// A node page's line on the cluster's flags: how many are enabled, which stable ones are not.
+    pub flags_summary: fn(usize, &[String]) -> String,
     pub stability: &'static str,
     pub description: &'static str,
     pub no_clusters: &'static str,

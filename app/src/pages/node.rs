@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 
 use crate::api::get_node;
+use crate::components::forms::use_me;
+use crate::components::live::use_cluster;
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::{FeatureFlag, NodeDetail};
@@ -65,7 +67,7 @@ fn NodeBody(d: NodeDetail) -> impl IntoView {
             </section>
         </div>
         <h2>{move || t.get().feature_flags}</h2>
-        <FeatureFlags flags=d.feature_flags.clone()/>
+        <FlagSummary flags=d.feature_flags.clone()/>
     }
 }
 
@@ -96,39 +98,19 @@ fn MemoryTable(memory: Vec<(String, u64)>) -> impl IntoView {
     }
 }
 
-/// Flags not enabled first: before an upgrade every stable one must be.
+/// How many of the cluster's flags are enabled; admins enable the others on the cluster's page.
 #[component]
-fn FeatureFlags(mut flags: Vec<FeatureFlag>) -> impl IntoView {
+fn FlagSummary(flags: Vec<FeatureFlag>) -> impl IntoView {
     let t = use_texts();
-    flags.sort_by_key(|f| f.state == "enabled");
+    let enabled = flags.iter().filter(|f| f.enabled()).count();
+    let pending: Vec<String> = flags.into_iter().filter(FeatureFlag::pending).map(|f| f.name).collect();
+    let href = crate::urls::section(&use_cluster().get_untracked(), "settings");
+    let admin = use_me().is_some_and(|me| me.is_admin());
+    let flagged = !pending.is_empty();
     view! {
-        <div class="table-wrap">
-            <table data-testid="feature-flags">
-                <thead>
-                    <tr>
-                        <th>{move || t.get().name}</th>
-                        <th>{move || t.get().state}</th>
-                        <th>{move || t.get().stability}</th>
-                        <th>{move || t.get().description}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {flags
-                        .into_iter()
-                        .map(|f| {
-                            let pending = f.state != "enabled" && f.stability == "stable";
-                            view! {
-                                <tr>
-                                    <td class="name">{f.name}</td>
-                                    <td class:flagged=pending>{f.state}</td>
-                                    <td>{f.stability}</td>
-                                    <td>{f.description}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <p data-testid="feature-flags" class:flagged=flagged>
+            {move || (t.get().flags_summary)(enabled, &pending)}
+            {admin.then(|| view! { " " <a href=href>{move || t.get().cluster_settings}</a> })}
+        </p>
     }
 }

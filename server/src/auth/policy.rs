@@ -80,8 +80,15 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         CloseUserConnections::PATH,
         DeleteShovel::PATH,
     ];
-    const ADMIN_READ: &[&str] =
-        &[ListScreenTokens::PATH, ListUsers::PATH, ListAudit::PATH, GetAccess::PATH, PreviewPermissions::PATH];
+    const ADMIN_READ: &[&str] = &[
+        ListScreenTokens::PATH,
+        ListUsers::PATH,
+        ListAudit::PATH,
+        GetAccess::PATH,
+        PreviewPermissions::PATH,
+        GetClusterSettings::PATH,
+        GetReadiness::PATH,
+    ];
     const ADMIN_WRITE: &[&str] = &[
         CreateScreenToken::PATH,
         RevokeScreenToken::PATH,
@@ -98,6 +105,9 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         SetTopicPermissions::PATH,
         ClearTopicPermissions::PATH,
         SetLimit::PATH,
+        // The cluster's name and feature flags.
+        RenameCluster::PATH,
+        EnableFeatureFlag::PATH,
     ];
     if path == SignInOptions::PATH {
         Some(Policy::Public)

@@ -102,6 +102,28 @@ pub struct NodeDetail {
     pub rates_mode: String,
 }
 
+/// A feature RabbitMQ deprecates (`/api/deprecated-features`, 3.13 and later).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DeprecatedFeature {
+    #[serde(deserialize_with = "lenient")]
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub desc: String,
+    #[serde(deserialize_with = "lenient")]
+    pub deprecation_phase: String,
+    #[serde(deserialize_with = "lenient")]
+    pub doc_url: String,
+}
+
+/// `/api/cluster-name`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ClusterName {
+    #[serde(deserialize_with = "lenient")]
+    pub name: String,
+}
+
 /// A protocol a node listens for (the overview's `listeners`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use app::error::AppError;
-use app::model::{AccessInfo, FederationLink, Freshness, HeldPart, NodeFault, ShovelRow};
+use app::model::{AccessInfo, ClusterSettings, FederationLink, Freshness, HeldPart, NodeFault, ShovelRow};
 use futures_util::FutureExt;
 use tokio::sync::{watch, Notify};
 use tokio_util::sync::CancellationToken;
@@ -19,7 +19,7 @@ use crate::cluster::snapshot::convert::QueueExtras;
 use crate::cluster::snapshot::nodes::NodeExtras;
 use crate::cluster::snapshot::patch::Patch;
 use crate::cluster::snapshot::{Holding, Snapshot};
-use crate::cluster::{access, plugins, views};
+use crate::cluster::{access, plugins, settings, views};
 use crate::config::clusters::ClusterConfig;
 use crate::metrics::Metrics;
 
@@ -80,6 +80,8 @@ pub struct Feed {
     federation_links: Extras<(), Vec<FederationLink>>,
     /// Users, vhosts, permissions and limits, for the access pages.
     access: Extras<(), AccessInfo>,
+    /// The cluster's name, feature flags and deprecated features, for its settings page.
+    settings: Extras<(), ClusterSettings>,
     /// How long the lists took the last time every part arrived.
     usual_lists: Mutex<Duration>,
     metrics: Arc<Metrics>,
@@ -114,6 +116,7 @@ impl Feed {
             shovels: Extras::new(),
             federation_links: Extras::new(),
             access: Extras::new(),
+            settings: Extras::new(),
             usual_lists: Mutex::new(Duration::ZERO),
             metrics,
         }
@@ -462,9 +465,19 @@ impl Feed {
         Ok(info)
     }
 
-    /// After a write to users, vhosts, permissions or limits: the next read asks the broker.
-    pub fn forget_access(&self) {
+    /// The cluster's name, feature flags and deprecated features, read like a queue's extras.
+    pub async fn settings(&self) -> Result<ClusterSettings, AppError> {
+        let fetch = || settings::settings(&*self.client);
+        let (info, _) =
+            self.settings.get((), self.state().as_of(), fetch).await.map_err(|e| page_error(self.name(), e))?;
+        Ok(info)
+    }
+
+    /// After a write to users, vhosts, permissions, limits, the name or a feature flag: the next
+    /// read of the broker's admin pages asks the broker.
+    pub fn forget_admin_reads(&self) {
         self.access.forget(&());
+        self.settings.forget(&());
     }
 }
 

@@ -6,5 +6,6 @@ pub mod access;
 pub mod extras;
 pub mod feed;
 pub mod plugins;
+pub mod settings;
 pub mod snapshot;
 pub mod views;

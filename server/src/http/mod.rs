@@ -11,7 +11,9 @@ mod security;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use app::api::{SharedAccounts, SharedBackend, SharedBrokerAccess, SharedDashboards, SharedOperations};
+use app::api::{
+    SharedAccounts, SharedBackend, SharedBrokerAccess, SharedClusterAdmin, SharedDashboards, SharedOperations,
+};
 use app::{kiosk_shell, shell, App};
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue};
@@ -127,6 +129,7 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
     let operations = Arc::new(Operations::new(clusters.clone(), auth.audit.clone(), auth.store.clone()));
     let writes: SharedOperations = operations.clone();
     let access: SharedBrokerAccess = operations.clone();
+    let cluster_admin: SharedClusterAdmin = operations.clone();
     let dashboards = Arc::new(DashboardStore::new(auth.store.clone(), auth.audit.clone(), clusters.clone()));
     let boards: SharedDashboards = dashboards.clone();
     let metrics = clusters.clone();
@@ -142,6 +145,7 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
         provide_context(accounts.clone());
         provide_context(writes.clone());
         provide_context(access.clone());
+        provide_context(cluster_admin.clone());
         provide_context(boards.clone());
         security::provide_request_nonce();
     };

@@ -97,10 +97,14 @@ impl app::api::Backend for Clusters {
             .iter()
             .filter(|name| who.may_see_cluster(name))
             // Node addresses are for admins: screens and viewers need the fault, not the topology.
-            .map(|name| ClusterInfo {
-                name: name.clone(),
-                nodes: if who.me().is_admin() { self.feeds[name].client().node_urls() } else { Vec::new() },
-                extensions: self.feeds[name].state().snapshot.map(|s| s.overview.extensions).unwrap_or_default(),
+            .map(|name| {
+                let snapshot = self.feeds[name].state().snapshot;
+                ClusterInfo {
+                    name: name.clone(),
+                    nodes: if who.me().is_admin() { self.feeds[name].client().node_urls() } else { Vec::new() },
+                    extensions: snapshot.as_ref().map(|s| s.overview.extensions).unwrap_or_default(),
+                    deprecated_used: snapshot.map(|s| s.overview.deprecated_used.clone()).unwrap_or_default(),
+                }
             })
             .collect()
     }

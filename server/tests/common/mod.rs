@@ -337,9 +337,14 @@ where
 
 /// Runs `scripts/broker.sh <action> 3.10`: tests that stop the local node run in binaries of their own.
 pub fn broker(action: &str) {
+    broker_node(action, "3.10");
+}
+
+/// Runs `scripts/broker.sh <action> <node>`.
+pub fn broker_node(action: &str, node: &str) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/broker.sh");
-    let status = std::process::Command::new(script).args([action, "3.10"]).status().expect("running scripts/broker.sh");
-    assert!(status.success(), "scripts/broker.sh {action} 3.10 failed");
+    let status = std::process::Command::new(script).args([action, node]).status().expect("running scripts/broker.sh");
+    assert!(status.success(), "scripts/broker.sh {action} {node} failed");
 }
 
 /// Starts the broker again even when an assertion fails, so later tests find it running.

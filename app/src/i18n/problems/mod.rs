@@ -3,6 +3,7 @@
 //! compile; the tests below check that no text is empty and that the Chinese one is Chinese.
 
 mod access;
+mod cluster;
 mod dashboard;
 mod definitions;
 mod form;
@@ -21,6 +22,7 @@ impl Lang {
             Problem::Definitions(p) => definitions::text(self, p),
             Problem::Dashboard(p) => dashboard::text(self, p),
             Problem::Access(p) => access::text(self, p),
+            Problem::Cluster(p) => cluster::text(self, p),
         }
     }
 }
@@ -34,6 +36,7 @@ pub(crate) fn samples() -> Vec<Problem> {
     all.extend(definitions::samples().into_iter().map(Problem::from));
     all.extend(dashboard::samples().into_iter().map(Problem::from));
     all.extend(access::samples().into_iter().map(Problem::from));
+    all.extend(cluster::samples().into_iter().map(Problem::from));
     all
 }
 
@@ -106,6 +109,7 @@ mod tests {
         assert_samples_cover(definitions::samples());
         assert_samples_cover(dashboard::samples());
         assert_samples_cover(access::samples());
+        assert_samples_cover(cluster::samples());
     }
 
     #[test]

@@ -1,11 +1,15 @@
-//! The broker's users and vhosts, with their permissions and limits: `/c/{cluster}/users`,
-//! `/c/{cluster}/user?name=…`, `/c/{cluster}/vhosts`, `/c/{cluster}/vhost?name=…`. For admins
-//! who see every vhost of the cluster. All four read one answer (`get_access`), read again
-//! after each write they make.
+//! The broker's administration, for admins who see every vhost of the cluster: its users and
+//! vhosts with their permissions and limits (`/c/{cluster}/users`, `/c/{cluster}/user?name=…`,
+//! `/c/{cluster}/vhosts`, `/c/{cluster}/vhost?name=…`, which read one answer, `get_access`, again
+//! after each write they make), and the cluster as a whole (`/c/{cluster}/settings`,
+//! `/c/{cluster}/upgrade`). One split point: the code of all six is fetched together.
 
+mod cluster_words;
 mod fields;
 mod grants;
 mod limits;
+mod settings;
+mod upgrade;
 mod user;
 mod users;
 mod vhost;
@@ -24,7 +28,8 @@ use crate::components::live::use_cluster;
 use crate::error::AppError;
 use crate::model::{AccessInfo, Fresh};
 
-/// Whichever of the four pages the path names (`/c/{cluster}/users`, `user`, `vhosts`, `vhost`).
+/// Whichever of the six pages the path names (`/c/{cluster}/users`, `user`, `vhosts`, `vhost`,
+/// `settings`, `upgrade`).
 #[component]
 pub fn AccessPage() -> impl IntoView {
     let location = use_location();
@@ -33,6 +38,8 @@ pub fn AccessPage() -> impl IntoView {
         "users" => view! { <users::UsersPage/> }.into_any(),
         "user" => view! { <user::UserPage/> }.into_any(),
         "vhosts" => view! { <vhosts::VhostsPage/> }.into_any(),
+        "settings" => view! { <settings::SettingsPage/> }.into_any(),
+        "upgrade" => view! { <upgrade::UpgradePage/> }.into_any(),
         _ => view! { <vhost::VhostPage/> }.into_any(),
     }
 }

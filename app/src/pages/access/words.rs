@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::use_table;
 
 pub struct Words {
     pub users_hint: &'static str,
@@ -166,9 +166,5 @@ pub static ZH: Words = Words {
 
 /// The words of the current language, reactive.
 pub fn use_words() -> Signal<&'static Words> {
-    let lang = use_lang();
-    Signal::derive(move || match lang.get() {
-        Lang::En => &EN,
-        Lang::Zh => &ZH,
-    })
+    use_table(&EN, &ZH)
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::{ExchangeEntry, QueueEntry};
 use crate::broker::{api_path, json, Broker, BrokerError};
 
-pub fn overview_model(o: json::Overview, nodes: Vec<json::Node>) -> Overview {
+pub fn overview_model(o: json::Overview, nodes: Vec<json::Node>, deprecated_used: Vec<String>) -> Overview {
     Overview {
         cluster_name: o.cluster_name,
         rabbitmq_version: o.rabbitmq_version,
@@ -32,6 +32,7 @@ pub fn overview_model(o: json::Overview, nodes: Vec<json::Node>) -> Overview {
         // Asked of each node after the lists, and only when they show something amiss.
         node_views: Vec::new(),
         limited_to_vhosts: false,
+        deprecated_used,
     }
 }
 
@@ -197,7 +198,7 @@ mod tests {
     #[test]
     fn recorded_overviews_parse() {
         for (version, prefix) in [("3.10", "3.10."), ("4.0", "4.0.")] {
-            let o = overview_model(fixture(version, "overview"), fixture(version, "nodes"));
+            let o = overview_model(fixture(version, "overview"), fixture(version, "nodes"), Vec::new());
             assert!(o.rabbitmq_version.starts_with(prefix), "{version}");
             assert!(o.objects.exchanges > 0 && o.objects.queues > 0, "{version}: {:?}", o.objects);
             assert_eq!(o.nodes.len(), 1);

@@ -26,6 +26,7 @@ use futures_util::future::{BoxFuture, Shared};
 use serde_json::{Map, Value};
 
 use crate::broker::{json, Broker, BrokerError};
+use crate::cluster::settings::used_deprecated;
 use channels::{sorted_channels, sorted_consumers, CHANNEL_COLUMNS};
 use connections::{sorted_connections, CONNECTION_COLUMNS};
 use convert::{binding_row, exchange_entry, overview_model, policy_info, queue_entry};
@@ -99,6 +100,7 @@ impl Snapshot {
             tokio::try_join!(
                 client.get_list::<json::Overview>("overview", "overview", &[]),
                 client.get_list::<Vec<json::Node>>("nodes", "nodes", &node_columns),
+                used_deprecated(client),
             )
         };
         let policies = async {
@@ -125,7 +127,7 @@ impl Snapshot {
         )?;
         let mut parts = Parts { holding, held: Vec::new() };
         let overview =
-            parts.take(SnapshotPart::Overview, overview, |(o, n)| overview_model(o, n), |p| p.overview.clone());
+            parts.take(SnapshotPart::Overview, overview, |(o, n, d)| overview_model(o, n, d), |p| p.overview.clone());
         let vhosts = parts.take(SnapshotPart::Vhosts, vhosts, sorted_vhosts, |p| p.vhosts.clone());
         let queues = parts.take(SnapshotPart::Queues, queues, sorted_queues, |p| p.queues.clone());
         let exchanges = parts.take(SnapshotPart::Exchanges, exchanges, sorted_exchanges, |p| p.exchanges.clone());

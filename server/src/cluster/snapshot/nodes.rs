@@ -1,9 +1,10 @@
 //! What a node's page shows beyond the snapshot's nodes table: its memory by use, Erlang
 //! processes, run queue, plugins and listeners, and the cluster's feature flags.
 
-use app::model::{FeatureFlag, Listener, NodeDetail, NodeInfo};
+use app::model::{Listener, NodeDetail, NodeInfo};
 
 use crate::broker::{api_path, json, Broker, BrokerError};
+use crate::cluster::settings::feature_flags;
 
 /// Only what the page shows: a node's full object carries its I/O and GC counters.
 const NODE_DETAIL_COLUMNS: &str = "name,memory,proc_used,proc_total,run_queue,processors,net_ticktime,\
@@ -38,11 +39,6 @@ impl NodeExtras {
             .map(|l| Listener { protocol: l.protocol, address: l.ip_address, port: l.port })
             .collect();
         listeners.sort_by_key(|l| l.port);
-        let mut feature_flags: Vec<FeatureFlag> = flags
-            .into_iter()
-            .map(|f| FeatureFlag { name: f.name, state: f.state, stability: f.stability, description: f.desc })
-            .collect();
-        feature_flags.sort_by(|a, b| a.name.cmp(&b.name));
         let mut enabled_plugins = node.enabled_plugins;
         enabled_plugins.sort();
         Ok(NodeExtras(NodeDetail {
@@ -56,7 +52,7 @@ impl NodeExtras {
             enabled_plugins,
             rates_mode: node.rates_mode,
             listeners,
-            feature_flags,
+            feature_flags: feature_flags(flags),
         }))
     }
 

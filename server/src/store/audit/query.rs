@@ -47,9 +47,10 @@ impl std::fmt::Debug for AuditScope {
     }
 }
 
-/// Writes about the broker's users, which belong to no vhost: only readers who see every vhost
-/// read them, as only they may make them (`service::operations::access`).
-pub const BROKER_USER_ACTIONS: [&str; 5] = ["create_user", "update_user", "delete_user", "set_limit", "clear_limit"];
+/// Writes about the broker's users and the cluster as a whole, which belong to no vhost: only
+/// readers who see every vhost read them, as only they may make them (`service::operations`).
+pub const BROKER_ADMIN_ACTIONS: [&str; 7] =
+    ["create_user", "update_user", "delete_user", "set_limit", "clear_limit", "rename_cluster", "enable_feature_flag"];
 
 /// The SQL function the scope's vhost check runs as, registered only while a query needs it.
 const VHOST_FN: &str = "warren_vhost_visible";
@@ -90,9 +91,9 @@ impl Filter {
                 }
             }
             if let Some(check) = &scope.vhost_visible {
-                let unscoped = vec!["?"; BROKER_USER_ACTIONS.len()].join(", ");
+                let unscoped = vec!["?"; BROKER_ADMIN_ACTIONS.len()].join(", ");
                 visible.push(format!("((vhost IS NULL AND action NOT IN ({unscoped})) OR {VHOST_FN}(vhost))"));
-                args.extend(BROKER_USER_ACTIONS.iter().map(|a| Value::Text(a.to_string())));
+                args.extend(BROKER_ADMIN_ACTIONS.iter().map(|a| Value::Text(a.to_string())));
                 vhost_visible = Some(check.clone());
             }
             conditions.push(format!("(({}) OR (actor = ? AND source = ?))", visible.join(" AND ")));

@@ -33,7 +33,7 @@ impl Operations {
         cluster: &str,
         draft: &PermissionDraft,
     ) -> Result<Change, AppError> {
-        let (feed, login) = self.access_target(who, cluster)?;
+        let (feed, login) = self.broker_admin(who, cluster)?;
         draft.check()?;
         for (field, regex) in draft.regexes() {
             compile(field, regex)?;
@@ -51,7 +51,7 @@ impl Operations {
         cluster: &str,
         target: &PermissionRef,
     ) -> Result<Change, AppError> {
-        let (feed, login) = self.access_target(who, cluster)?;
+        let (feed, login) = self.broker_admin(who, cluster)?;
         target.check()?;
         let path = api_path(&["permissions", &target.vhost, &target.user]);
         let before: json::Permission = lookup(feed, &login, "permission", path.clone())
@@ -67,7 +67,7 @@ impl Operations {
         cluster: &str,
         draft: &TopicPermissionDraft,
     ) -> Result<Change, AppError> {
-        let (feed, login) = self.access_target(who, cluster)?;
+        let (feed, login) = self.broker_admin(who, cluster)?;
         draft.check()?;
         for (field, regex) in draft.regexes() {
             compile(field, regex)?;
@@ -85,7 +85,7 @@ impl Operations {
         cluster: &str,
         target: &TopicPermissionRef,
     ) -> Result<Change, AppError> {
-        let (feed, login) = self.access_target(who, cluster)?;
+        let (feed, login) = self.broker_admin(who, cluster)?;
         target.check()?;
         let before = topic_permission(feed, &login, target).await?.ok_or_else(|| {
             AppError::NotFound(format!("topic permissions of {:?} on exchange {:?}", target.user, target.exchange))
@@ -101,7 +101,7 @@ impl Operations {
         cluster: &str,
         change: &LimitChange,
     ) -> Result<Change, AppError> {
-        let (feed, login) = self.access_target(who, cluster)?;
+        let (feed, login) = self.broker_admin(who, cluster)?;
         change.check()?;
         let (collection, kind, name) = match &change.target {
             LimitTarget::Vhost(name) => ("vhost-limits", "vhosts", name),

@@ -28,37 +28,37 @@ use crate::store::audit::Target;
 
 /// What a write changed, for the audit: the object before (`null`: it did not exist) and after
 /// (`null`: it was deleted).
-struct Change {
-    before: Value,
-    after: Value,
+pub(super) struct Change {
+    pub before: Value,
+    pub after: Value,
 }
 
 /// Where a write happened, for the audit: a vhost, or the whole cluster (users).
-struct Place<'a> {
-    cluster: &'a str,
-    vhost: Option<&'a str>,
-    action: &'static str,
-    object: String,
+pub(super) struct Place<'a> {
+    pub cluster: &'a str,
+    pub vhost: Option<&'a str>,
+    pub action: &'static str,
+    pub object: String,
 }
 
 impl Operations {
     /// The cluster's feed, for an admin who sees every vhost of it or a broker administrator
     /// signed in to it (who acts as themselves, so the broker's own rules apply); and who to be
     /// towards the broker.
-    fn access_target(&self, who: &dyn Access, cluster: &str) -> Result<(&Arc<Feed>, ActAs), AppError> {
+    pub(super) fn broker_admin(&self, who: &dyn Access, cluster: &str) -> Result<(&Arc<Feed>, ActAs), AppError> {
         let feed = self.clusters.visible_feed(who, cluster)?;
         let act_as = Self::act_as(who, cluster);
         if !who.me().is_admin() || !(who.sees_every_vhost(cluster) || act_as.is_some()) {
             return Err(AppError::Forbidden(
-                "users, vhosts and permissions are for admins who see every vhost of the cluster".into(),
+                "administering the broker is for admins who see every vhost of the cluster".into(),
             ));
         }
         Ok((feed, act_as))
     }
 
     /// Runs a write, audits it with what it changed (or why it failed), and has the next read
-    /// of the access pages ask the broker again.
-    async fn changed(
+    /// of the broker's admin pages ask the broker again.
+    pub(super) async fn changed(
         &self,
         who: &dyn Access,
         place: Place<'_>,
@@ -76,14 +76,14 @@ impl Operations {
         };
         self.record(who, place.action, target, &result, Some(detail)).await;
         if let Ok(feed) = self.clusters.feed(place.cluster) {
-            feed.forget_access();
+            feed.forget_admin_reads();
         }
         result.map(drop)
     }
 }
 
 /// The object at `path` as the broker has it now; `None` if there is none.
-async fn lookup<T: DeserializeOwned>(
+pub(super) async fn lookup<T: DeserializeOwned>(
     feed: &Feed,
     login: &ActAs,
     endpoint: &'static str,
@@ -120,7 +120,7 @@ fn complete(info: &mut AccessInfo, snapshot: &Snapshot, account: &str) {
 #[async_trait::async_trait]
 impl app::api::BrokerAccess for Operations {
     async fn access(&self, who: &dyn Access, cluster: &str) -> Result<Fresh<AccessInfo>, AppError> {
-        let (feed, _) = self.access_target(who, cluster)?;
+        let (feed, _) = self.broker_admin(who, cluster)?;
         let (snapshot, freshness) = self.clusters.current(who, cluster).await?;
         let mut data = feed.access().await?;
         complete(&mut data, &snapshot, feed.account());
@@ -133,7 +133,7 @@ impl app::api::BrokerAccess for Operations {
         cluster: &str,
         draft: &PermissionDraft,
     ) -> Result<PermissionPreview, AppError> {
-        self.access_target(who, cluster)?;
+        self.broker_admin(who, cluster)?;
         draft.check()?;
         let (snapshot, _) = self.clusters.current(who, cluster).await?;
         // As a policy preview: off the async workers, two at a time, within a time budget.

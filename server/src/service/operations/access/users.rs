@@ -19,7 +19,7 @@ impl Operations {
         cluster: &str,
         draft: &BrokerUserDraft,
     ) -> Result<Change, AppError> {
-        let (feed, login) = self.access_target(who, cluster)?;
+        let (feed, login) = self.broker_admin(who, cluster)?;
         draft.check()?;
         let existing: Option<json::User> = lookup(feed, &login, "user", api_path(&["users", &draft.name])).await?;
         match (&existing, draft.new) {
@@ -60,7 +60,7 @@ impl Operations {
     }
 
     pub(super) async fn remove_user(&self, who: &dyn Access, cluster: &str, name: &str) -> Result<Change, AppError> {
-        let (feed, login) = self.access_target(who, cluster)?;
+        let (feed, login) = self.broker_admin(who, cluster)?;
         check_name(ObjectKind::User, name)?;
         if name == feed.account() {
             return Err(AccessProblem::OwnAccount.into());

@@ -19,7 +19,7 @@ impl Operations {
         cluster: &str,
         draft: &VhostDraft,
     ) -> Result<Change, AppError> {
-        let (feed, login) = self.access_target(who, cluster)?;
+        let (feed, login) = self.broker_admin(who, cluster)?;
         let (snapshot, _) = feed.current().await?;
         draft.check(Version::parse(&snapshot.overview.rabbitmq_version))?;
         let existing: Option<json::VhostDetail> =
@@ -57,7 +57,7 @@ impl Operations {
         cluster: &str,
         deletion: &VhostDeletion,
     ) -> Result<Change, AppError> {
-        let (feed, login) = self.access_target(who, cluster)?;
+        let (feed, login) = self.broker_admin(who, cluster)?;
         deletion.check()?;
         let existing: json::VhostDetail = lookup(feed, &login, "vhost", api_path(&["vhosts", &deletion.name]))
             .await?
