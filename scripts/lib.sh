@@ -64,7 +64,7 @@ browser_test_env() {
 # production, with the browser suite's setup and brokers.
 release_browser_run() { # playwright config
   scripts/setup.sh
-  ensure_running 3.10 4.0 trio trio4
+  ensure_running 3.10 4.0 3.10-flags trio trio4
   browser_test_env
   build_kiosk_bundle
   LEPTOS_END2END_CMD="npx playwright test -c $1" cargo leptos end-to-end "${CONSOLE_BUILD[@]}"

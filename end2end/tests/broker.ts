@@ -18,7 +18,12 @@ export const SORT_QUEUES: Array<[string, number]> = [
 const enc = encodeURIComponent;
 
 export async function api(method: string, apiPath: string, body?: unknown): Promise<Response> {
-  const response = await fetch(`${MGMT}/api/${apiPath}`, {
+  return apiOn(MGMT, method, apiPath, body);
+}
+
+/** The management API of the broker at `base`, as guest. */
+export async function apiOn(base: string, method: string, apiPath: string, body?: unknown): Promise<Response> {
+  const response = await fetch(`${base}/api/${apiPath}`, {
     method,
     headers: { authorization: AUTH, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -51,8 +56,16 @@ export async function publishTo(vhost: string, queue: string, count: number) {
   await publish(vhost, 'amq.default', queue, count);
 }
 
-/** The first node of each 3-node cluster (`trio`, RabbitMQ 3.10, and `trio4`, 4.0) in warren.e2e.toml. */
-export const CLUSTERS: Record<string, string> = { trio: 'http://127.0.0.1:15681', trio4: 'http://127.0.0.1:15701' };
+/**
+ * The first node of each 3-node cluster (`trio`, RabbitMQ 3.10, and `trio4`, 4.0) and the 3.10
+ * node booted with feature flags off (`flags`), in warren.e2e.toml.
+ */
+export const CLUSTERS: Record<string, string> = {
+  trio: 'http://127.0.0.1:15681',
+  trio4: 'http://127.0.0.1:15701',
+  flags: 'http://127.0.0.1:15674',
+};
+export const BROKER4 = process.env.WARREN_E2E_BROKER4 ?? 'http://127.0.0.1:15673';
 
 /** Whether a broker's management API answers. */
 export async function answers(base: string): Promise<boolean> {
@@ -61,7 +74,8 @@ export async function answers(base: string): Promise<boolean> {
 
 /**
  * The broker account the console under test signs in with, on both local brokers, and on the
- * 3-node clusters if they run (scripts/test.sh starts them; only rolling.spec.ts needs them).
+ * 3-node clusters and the `flags` node if they run (scripts/test.sh starts them; rolling.spec.ts and
+ * cluster.spec.ts need them).
  */
 export async function setBrokerUser(name: string, password: string) {
   const clusters: string[] = [];
@@ -69,19 +83,18 @@ export async function setBrokerUser(name: string, password: string) {
     if (await answers(base)) clusters.push(base);
     else console.log(`cluster ${cluster} (${base}) does not answer: its tests will fail (scripts/broker.sh start ${cluster})`);
   }
-  for (const base of [MGMT, process.env.WARREN_E2E_BROKER4 ?? 'http://127.0.0.1:15673', ...clusters]) {
-    for (const [apiPath, body] of [
-      [`users/${enc(name)}`, { password, tags: 'administrator' }],
-      [`permissions/%2F/${enc(name)}`, { configure: '.*', write: '.*', read: '.*' }],
-    ] as const) {
-      const response = await fetch(`${base}/api/${apiPath}`, {
-        method: 'PUT',
-        headers: { authorization: AUTH, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`PUT ${base} ${apiPath}: HTTP ${response.status}`);
-    }
-  }
+  for (const base of [MGMT, BROKER4, ...clusters]) await brokerUserOn(base, name, password);
+}
+
+async function brokerUserOn(base: string, name: string, password: string) {
+  await apiOn(base, 'PUT', `users/${enc(name)}`, { password, tags: 'administrator' });
+  await apiOn(base, 'PUT', `permissions/%2F/${enc(name)}`, { configure: '.*', write: '.*', read: '.*' });
+}
+
+/** The `flags` node wiped and booted again with its stable feature flags off, and the console's account on it. */
+export async function resetFlagsNode(name: string, password: string) {
+  execFileSync(path.resolve(__dirname, '../../scripts/broker.sh'), ['reset', '3.10-flags'], { stdio: 'inherit', timeout: 180_000 });
+  await brokerUserOn(CLUSTERS.flags, name, password);
 }
 
 /** Removes then creates the e2e objects, so every run starts from the same state. */

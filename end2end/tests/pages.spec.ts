@@ -8,7 +8,7 @@ test('the root shows every cluster as a card, and a card opens its cluster', asy
   await hydrated(page);
   await expect(page.locator('main h1')).toHaveText('All clusters');
   const cards = page.getByTestId('cluster-card');
-  await expect(cards).toHaveCount(4);
+  await expect(cards).toHaveCount(5);
   const local = cards.filter({ has: page.getByRole('heading', { name: 'local', exact: true }) });
   await expect(local).toHaveAttribute('data-health', 'healthy', { timeout: 30_000 });
   await expect(local.getByTestId('card-nodes')).toHaveText('1 / 1');

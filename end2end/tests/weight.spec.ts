@@ -8,6 +8,12 @@
 // 2 % of slack (their target is 350 KB
 // brotli, 450 KB gzip). The users and vhosts pages (one split point for all four, their words in a
 // table of their own) measured 642.9 KB on 2026-12-02; they raised the others by about 1.4 KB.
+// On 2026-12-03 the cluster's settings and upgrade check (a split point of their own: in the users
+// and vhosts one they added 41 KB to those pages) measured 586.3 KB; the banner on every page and
+// the loader of one more split point raised the pages kept open by about 0.6 KB, and the lazy
+// pages by 2 to 4 KB (code they share with the new pages moved to the files they fetch), the
+// users and vhosts pages by 11.7 KB (not explained yet: issue 22's note); budgets re-measured with
+// 2 % of slack where they were passed or nearly.
 // `bench/first_load.sh` prints the whole table, with hydration times.
 import { ADMIN_STATE } from './accounts';
 import { expect, test } from './helpers';
@@ -20,16 +26,18 @@ const BUDGET: Record<string, [number, number]> = {
   queues: [520 * KB, 715 * KB],
   queue: [525 * KB, 720 * KB],
   exchange: [520 * KB, 715 * KB],
-  policies: [592 * KB, 800 * KB],
+  policies: [608 * KB, 816 * KB],
   connections: [545 * KB, 740 * KB],
   channels: [545 * KB, 740 * KB],
   consumers: [535 * KB, 730 * KB],
-  shovels: [552 * KB, 750 * KB],
-  vhosts: [656 * KB, 884 * KB],
+  shovels: [562 * KB, 760 * KB],
+  vhosts: [668 * KB, 898 * KB],
+  settings: [598 * KB, 804 * KB],
+  upgrade: [598 * KB, 804 * KB],
   node: [556 * KB, 755 * KB],
-  definitions: [565 * KB, 770 * KB],
-  admin: [602 * KB, 815 * KB],
-  dashboards: [630 * KB, 850 * KB],
+  definitions: [578 * KB, 780 * KB],
+  admin: [615 * KB, 825 * KB],
+  dashboards: [647 * KB, 864 * KB],
   kiosk: [250 * KB, 450 * KB],
 };
 

@@ -106,6 +106,8 @@ export async function pages(browser: Browser): Promise<{ pages: Record<string, s
       consumers: '/c/local/consumers',
       shovels: '/c/local/shovels',
       vhosts: '/c/local/vhosts',
+      settings: '/c/local/settings',
+      upgrade: '/c/local/upgrade',
       node: '/c/local/node?name=warren310%40localhost',
       definitions: '/c/local/definitions',
       admin: '/admin',

@@ -15,25 +15,32 @@ use crate::model::{ClusterInfo, Extensions};
 #[derive(Clone, Copy)]
 pub struct ClusterList(pub Resource<Result<Vec<ClusterInfo>, AppError>>);
 
-/// Its children, once the current cluster is known to run the plugin `when` picks (e.g. the
-/// shovel status link); nothing otherwise.
-#[component]
-pub fn IfExtension(when: fn(&Extensions) -> bool, children: ChildrenFn) -> impl IntoView {
+/// What `render` makes of the current cluster's entry in the list, once the list has arrived.
+fn with_current_cluster<V>(render: impl Fn(ClusterInfo) -> Option<V> + Clone + Send + Sync + 'static) -> impl IntoView
+where
+    V: IntoView + 'static,
+{
     let cluster = use_cluster();
     let clusters = use_context::<ClusterList>();
-    let children = StoredValue::new(children);
     view! {
         <Transition fallback=|| ()>
             {move || {
-                let name = cluster.get();
+                let (name, render) = (cluster.get(), render.clone());
                 Suspend::new(async move {
                     let list = clusters?.0.await.ok()?;
-                    let on = list.iter().any(|c| c.name == name && when(&c.extensions));
-                    on.then(|| children.with_value(|children| children()))
+                    render(list.into_iter().find(|c| c.name == name)?)
                 })
             }}
         </Transition>
     }
+}
+
+/// Its children, once the current cluster is known to run the plugin `when` picks (e.g. the
+/// shovel status link); nothing otherwise.
+#[component]
+pub fn IfExtension(when: fn(&Extensions) -> bool, children: ChildrenFn) -> impl IntoView {
+    let children = StoredValue::new(children);
+    with_current_cluster(move |c| when(&c.extensions).then(|| children.with_value(|children| children())))
 }
 
 /// On every page of a cluster that uses features RabbitMQ deprecates: which, and (for admins) a
@@ -41,25 +48,16 @@ pub fn IfExtension(when: fn(&Extensions) -> bool, children: ChildrenFn) -> impl 
 #[component]
 pub fn DeprecatedBanner() -> impl IntoView {
     let t = use_texts();
-    let cluster = use_cluster();
-    let clusters = use_context::<ClusterList>();
     let admin = crate::components::forms::use_me().is_some_and(|me| me.is_admin());
-    view! {
-        <Transition fallback=|| ()>
-            {move || {
-                let name = cluster.get();
-                Suspend::new(async move {
-                    let list = clusters?.0.await.ok()?;
-                    let used = list.into_iter().find(|c| c.name == name)?.deprecated_used;
-                    let href = crate::urls::section(&name, "upgrade");
-                    (!used.is_empty()).then(|| view! {
-                        <div class="banner warn" role="status" data-testid="deprecated-banner">
-                            <span>{move || (t.get().deprecated_banner)(&used)}</span>
-                            {admin.then(|| view! { " " <a href=href>{move || t.get().deprecated_banner_link}</a> })}
-                        </div>
-                    })
-                })
-            }}
-        </Transition>
-    }
+    with_current_cluster(move |c| {
+        let (used, href) = (c.deprecated_used, crate::urls::section(&c.name, "upgrade"));
+        (!used.is_empty()).then(|| {
+            view! {
+                <div class="banner warn" role="status" data-testid="deprecated-banner">
+                    <span>{move || (t.get().deprecated_banner)(&used)}</span>
+                    {admin.then(|| view! { " " <a href=href>{move || t.get().deprecated_banner_link}</a> })}
+                </div>
+            }
+        })
+    })
 }

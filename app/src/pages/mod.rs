@@ -5,6 +5,7 @@ pub mod admin;
 pub mod bindings;
 pub mod channel;
 pub mod channels;
+pub mod cluster;
 pub mod connection;
 pub mod connections;
 pub mod consumers;

@@ -1,15 +1,11 @@
 //! The broker's administration, for admins who see every vhost of the cluster: its users and
 //! vhosts with their permissions and limits (`/c/{cluster}/users`, `/c/{cluster}/user?name=…`,
 //! `/c/{cluster}/vhosts`, `/c/{cluster}/vhost?name=…`, which read one answer, `get_access`, again
-//! after each write they make), and the cluster as a whole (`/c/{cluster}/settings`,
-//! `/c/{cluster}/upgrade`). One split point: the code of all six is fetched together.
+//! after each write they make). One split point: the code of all four is fetched together.
 
-mod cluster_words;
 mod fields;
 mod grants;
 mod limits;
-mod settings;
-mod upgrade;
 mod user;
 mod users;
 mod vhost;
@@ -28,8 +24,7 @@ use crate::components::live::use_cluster;
 use crate::error::AppError;
 use crate::model::{AccessInfo, Fresh};
 
-/// Whichever of the six pages the path names (`/c/{cluster}/users`, `user`, `vhosts`, `vhost`,
-/// `settings`, `upgrade`).
+/// Whichever of the four pages the path names (`/c/{cluster}/users`, `user`, `vhosts`, `vhost`).
 #[component]
 pub fn AccessPage() -> impl IntoView {
     let location = use_location();
@@ -38,8 +33,6 @@ pub fn AccessPage() -> impl IntoView {
         "users" => view! { <users::UsersPage/> }.into_any(),
         "user" => view! { <user::UserPage/> }.into_any(),
         "vhosts" => view! { <vhosts::VhostsPage/> }.into_any(),
-        "settings" => view! { <settings::SettingsPage/> }.into_any(),
-        "upgrade" => view! { <upgrade::UpgradePage/> }.into_any(),
         _ => view! { <vhost::VhostPage/> }.into_any(),
     }
 }

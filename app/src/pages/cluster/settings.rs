@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::cluster_words::use_cluster_words;
+use super::words::use_cluster_words;
 use crate::api::{enable_feature_flag, get_cluster_settings, EnableFeatureFlag, RenameCluster};
 use crate::components::fault::{fetched, ErrorView};
 use crate::components::forms::{outcome_view, problem_banner, use_ready, ConfirmButton};
@@ -166,7 +166,7 @@ fn Flags(mut flags: Vec<FeatureFlag>, writes: Writes) -> impl IntoView {
             {move || writes.stopped.get().map(|error| view! { <ErrorView error/> })}
             {outcome_view(writes.enable.value(), writes.enable.pending(), move |_| c.get_untracked().enabled.to_string(), "flag-result")}
             <div class="table-wrap">
-                <table data-testid="feature-flags">
+                <table class="flags" data-testid="feature-flags">
                     <thead><tr>
                         <th>{move || t.get().name}</th>
                         <th>{move || t.get().state}</th>
@@ -224,7 +224,7 @@ fn FlagRow(flag: FeatureFlag, writes: Writes) -> impl IntoView {
             <td class="name">{flag.name.clone()}</td>
             <td class:flagged=flag.pending()>{flag.state.clone()}</td>
             <td>{flag.stability.clone()}</td>
-            <td>{flag.description.clone()}</td>
+            <td class="description">{flag.description.clone()}</td>
             <td>{action}</td>
         </tr>
     }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::cluster_words::{use_cluster_words, ClusterWords};
+use super::words::{use_cluster_words, ClusterWords};
 use crate::api::get_readiness;
 use crate::components::fault::fetched;
 use crate::components::live::use_cluster;
