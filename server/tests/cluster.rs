@@ -89,12 +89,12 @@ async fn readiness_lists_each_blocker_on_3_10_and_flags_enable_on_the_broker() {
     let expected = [
         "FlagsDisabled",
         "Mirroring",
-        "QuorumNeeds",
         "LazyMode",
         "ClassicV1",
         "GlobalQos",
         "TransientQueues",
         "MasterLocator",
+        "QuorumNeeds",
     ];
     assert_eq!(kinds(&seen), expected, "blockers first: {seen}");
     let mirroring = finding(&seen, "Mirroring");
@@ -116,6 +116,9 @@ async fn readiness_lists_each_blocker_on_3_10_and_flags_enable_on_the_broker() {
     let (status, body) = app.call("cluster/enable_flag", enable("no_such_flag")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.to_string().contains("no_such_flag"), "{body}");
+    let (status, body) = app.call("cluster/enable_flag", enable(&"f".repeat(100_000))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().len() < 1_000, "the name is not echoed whole: {} bytes", body.to_string().len());
     assert_eq!(app.call("cluster/enable_flag", enable("user_limits")).await.0, StatusCode::OK);
     let states = flag_states(&admin).await;
     assert!(states.contains(&("user_limits".into(), "enabled".into())), "{states:?}");
@@ -158,7 +161,7 @@ async fn the_cluster_name_changes_and_bad_names_change_nothing() {
         let rename = |name: &str| json!({"cluster": "it", "name": name});
         let name_now = || async { admin.call(Method::GET, "cluster-name", None).await["name"].clone() };
 
-        for bad in ["", "  ", "tab\there", &"n".repeat(256)] {
+        for bad in ["", "  ", "tab\there", "prod\u{202E}ue", &"n".repeat(256)] {
             let (status, body) = app.call("cluster/rename", rename(bad)).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{version} {bad:?}: {body}");
             assert_eq!(name_now().await, original.as_str(), "{version}: nothing changed");

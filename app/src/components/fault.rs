@@ -110,3 +110,40 @@ where
         </Transition>
     }
 }
+
+/// Reads a page's resource again (bumps `again`) after the wait `wait` picks for its latest value
+/// (`None`: not again): one timer at a time, cleared when the page goes. Pages without a live
+/// stream recover by themselves this way.
+pub fn read_again<T>(
+    resource: Resource<Result<T, AppError>>,
+    again: RwSignal<u64>,
+    wait: impl Fn(&Result<T, AppError>) -> Option<std::time::Duration> + Send + Sync + 'static,
+) where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let cancel = move || {
+        if let Some(handle) = timer.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+    };
+    Effect::new(move |_| {
+        let next = resource.with(|value| value.as_ref().and_then(&wait));
+        cancel();
+        if let Some(next) = next {
+            timer.set_value(set_timeout_with_handle(move || again.update(|n| *n += 1), next).ok());
+        }
+    });
+    on_cleanup(cancel);
+}
+
+/// The wait before reading again after a fault of the broker's, not of the request (a refusal
+/// or bad input would only be refused again).
+pub fn after_broker_fault<T>(value: &Result<T, AppError>) -> Option<std::time::Duration> {
+    match value {
+        Err(error) if error.is_broker_fault() || matches!(error, AppError::Loading { .. }) => {
+            Some(std::time::Duration::from_secs(5))
+        }
+        _ => None,
+    }
+}

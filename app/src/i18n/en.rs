@@ -65,7 +65,7 @@ pub const EN: Texts = Texts {
     vhosts: "Virtual hosts",
     cluster_settings: "Cluster",
     upgrade_check: "Upgrade check",
-    deprecated_banner: |features| format!("Uses deprecated features: {}. A coming RabbitMQ version refuses them.", features.join(", ")),
+    deprecated_banner: |features| format!("Uses deprecated features: {}. A future RabbitMQ version will refuse them.", features.join(", ")),
     deprecated_banner_link: "See the upgrade check",
     shovels: "Shovels",
     federation: "Federation",

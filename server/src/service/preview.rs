@@ -128,13 +128,13 @@ pub(super) fn policy_preview(
 
 /// A vhost's policies with their patterns compiled once; a pattern Warren cannot compile
 /// matches nothing here.
-struct Matching {
+pub(crate) struct Matching {
     policies: Vec<(PolicyInfo, ApplyTo, Option<fancy_regex::Regex>)>,
     version: Version,
 }
 
 impl Matching {
-    fn new(policies: Vec<PolicyInfo>, version: Version) -> Self {
+    pub(crate) fn new(policies: Vec<PolicyInfo>, version: Version) -> Self {
         Self {
             version,
             policies: policies
@@ -148,7 +148,7 @@ impl Matching {
         }
     }
 
-    fn winner(&self, queue_type: Option<&str>, name: &str) -> Option<(PolicyInfo, bool)> {
+    pub(crate) fn winner(&self, queue_type: Option<&str>, name: &str) -> Option<(PolicyInfo, bool)> {
         let matching = self.policies.iter().filter(|(policy, apply_to, pattern)| {
             apply_to.covers(queue_type)
                 && pattern.as_ref().is_some_and(|p| pattern_matches(p, name))

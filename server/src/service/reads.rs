@@ -103,7 +103,11 @@ impl app::api::Backend for Clusters {
                     name: name.clone(),
                     nodes: if who.me().is_admin() { self.feeds[name].client().node_urls() } else { Vec::new() },
                     extensions: snapshot.as_ref().map(|s| s.overview.extensions).unwrap_or_default(),
-                    deprecated_used: snapshot.map(|s| s.overview.deprecated_used.clone()).unwrap_or_default(),
+                    // Whether some vhost uses a feature is the cluster's fact: for who sees all of it.
+                    deprecated_used: match who.sees_every_vhost(name) {
+                        true => snapshot.map(|s| s.overview.deprecated_used.clone()).unwrap_or_default(),
+                        false => Vec::new(),
+                    },
                 }
             })
             .collect()

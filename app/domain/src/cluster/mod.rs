@@ -15,7 +15,8 @@ pub enum ClusterProblem {
     NameTooLong {
         max: usize,
     },
-    /// A line break or other control character: shown on every page header, and in logs.
+    /// A line break, another control character, or an invisible one that reorders or hides text
+    /// (bidirectional overrides, zero-width characters): the name shows on pages and in logs.
     NameControl,
     /// The broker has no feature flag of this name.
     FlagUnknown {
@@ -36,11 +37,20 @@ pub fn check_name(name: &str) -> Result<(), ClusterProblem> {
     if name.len() > MAX_NAME_BYTES {
         return Err(ClusterProblem::NameTooLong { max: MAX_NAME_BYTES });
     }
-    match name.chars().any(char::is_control) {
+    match name.chars().any(|c| c.is_control() || invisible(c)) {
         true => Err(ClusterProblem::NameControl),
         false => Ok(()),
     }
 }
+
+/// Format characters that change how text around them shows (Unicode's bidirectional controls,
+/// zero-width characters, the byte order mark), listed by hand: std has no Unicode categories.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Longest feature flag name Warren looks up (RabbitMQ's are atoms of a few dozen characters).
+pub const MAX_FLAG_NAME_BYTES: usize = 255;
 
 /// A feature flag as the broker lists it. The state and stability stay text: a newer broker
 /// may report values this version of Warren does not know.
@@ -78,12 +88,21 @@ pub fn pending_flags(flags: &[FeatureFlag]) -> Vec<String> {
 /// Enabling `name`, as asked: refused when the broker does not know it, or it is experimental and
 /// the admin did not say they mean it.
 pub fn check_enable(flags: &[FeatureFlag], name: &str, experimental_confirmed: bool) -> Result<(), ClusterProblem> {
+    check_flag_name(name)?;
     match flags.iter().find(|f| f.name == name) {
         None => Err(ClusterProblem::FlagUnknown { name: name.into() }),
         Some(f) if f.stability == "experimental" && !experimental_confirmed => {
             Err(ClusterProblem::FlagExperimental { name: name.into() })
         }
         Some(_) => Ok(()),
+    }
+}
+
+/// A flag name bounded before anything else looks at it: one too long names no flag.
+pub fn check_flag_name(name: &str) -> Result<(), ClusterProblem> {
+    match name.len() > MAX_FLAG_NAME_BYTES {
+        true => Err(ClusterProblem::FlagUnknown { name: format!("{}…", name.chars().take(40).collect::<String>()) }),
+        false => Ok(()),
     }
 }
 
@@ -113,6 +132,8 @@ mod tests {
         assert_eq!(check_name("  "), Err(ClusterProblem::NameEmpty));
         assert_eq!(check_name(&"n".repeat(256)), Err(ClusterProblem::NameTooLong { max: 255 }));
         assert_eq!(check_name("a\nb"), Err(ClusterProblem::NameControl));
+        assert_eq!(check_name("prod\u{202E}ue"), Err(ClusterProblem::NameControl));
+        assert_eq!(check_name("prod\u{200B}"), Err(ClusterProblem::NameControl));
     }
 
     #[test]
@@ -137,5 +158,10 @@ mod tests {
         );
         assert_eq!(check_enable(&flags, "khepri_db", true), Ok(()));
         assert_eq!(check_enable(&flags, "nope", true), Err(ClusterProblem::FlagUnknown { name: "nope".into() }));
+        let long = "f".repeat(300);
+        assert_eq!(
+            check_enable(&flags, &long, true),
+            Err(ClusterProblem::FlagUnknown { name: format!("{}…", &long[..40]) })
+        );
     }
 }

@@ -24,8 +24,9 @@ pub struct Facts {
     pub flags: Vec<FeatureFlag>,
     /// Deprecated features the broker says are in use (3.13 and later say it).
     pub deprecated_used: Vec<String>,
-    /// User policies (operator policies cannot hold the keys concerned).
     pub policies: Vec<PolicyInfo>,
+    /// Operator policies: they may hold `ha-mode` too.
+    pub operator_policies: Vec<PolicyInfo>,
     pub queues: Vec<QueueFacts>,
     pub channels: Vec<ChannelFacts>,
 }
@@ -49,6 +50,8 @@ pub struct QueueFacts {
     pub exclusive: bool,
     /// The user policy that applies, by name; empty: none.
     pub policy: String,
+    /// The operator policy that applies, by name; empty: none.
+    pub operator_policy: String,
     /// Its `x-` arguments, values as text.
     pub arguments: Vec<(String, String)>,
     pub messages: u64,
@@ -143,7 +146,8 @@ pub enum Finding {
         features: Vec<String>,
     },
     /// What quorum queues, the replacement for mirrored ones, would need: an odd number of
-    /// nodes, three at least, and disk on each for every message of the queues it hosts.
+    /// nodes, three at least, and free disk well above each node's limit (below twice the limit
+    /// is flagged). A risk, not a blocker: a single node upgrades, it just has no replicas.
     QuorumNeeds {
         nodes: usize,
         low_disk: Vec<String>,
@@ -170,7 +174,6 @@ impl Finding {
     pub fn severity(&self) -> Severity {
         match self {
             Finding::FlagsDisabled { .. } | Finding::Mirroring { .. } => Severity::Blocker,
-            Finding::QuorumNeeds { nodes, .. } if *nodes < 3 => Severity::Blocker,
             _ => Severity::Risk,
         }
     }
@@ -189,7 +192,7 @@ pub struct Readiness {
 /// The minor releases a rolling upgrade goes through from `from` to 4.0: each step needs every
 /// stable feature flag of the version it leaves enabled.
 pub fn steps(from: Version) -> Vec<Version> {
-    const PATH: [Version; 5] = [Version(3, 10), Version(3, 11), Version(3, 12), Version(3, 13), TARGET];
+    const PATH: [Version; 6] = [Version(3, 9), Version(3, 10), Version(3, 11), Version(3, 12), Version(3, 13), TARGET];
     PATH.into_iter().filter(|v| *v > from).collect()
 }
 
@@ -206,11 +209,14 @@ fn setting<'a>(queue: &'a QueueFacts, policy: Option<&'a PolicyInfo>, key: &str)
 
 pub fn check(facts: &Facts) -> Readiness {
     let policy_of = |q: &QueueFacts| facts.policies.iter().find(|p| p.vhost == q.vhost && p.name == q.policy);
+    let operator_policy_of =
+        |q: &QueueFacts| facts.operator_policies.iter().find(|p| p.vhost == q.vhost && p.name == q.operator_policy);
     let policies_with = |key: &str, value: Option<&str>| {
         Objects::of(
             facts
                 .policies
                 .iter()
+                .chain(&facts.operator_policies)
                 .filter(|p| p.definition.get(key).is_some_and(|v| value.is_none_or(|want| v.as_str() == Some(want))))
                 .map(|p| (p.vhost.as_str(), p.name.as_str())),
         )
@@ -219,8 +225,11 @@ pub fn check(facts: &Facts) -> Readiness {
         Objects::of(facts.queues.iter().filter(|q| keep(q, policy_of(q))).map(|q| (q.vhost.as_str(), q.name.as_str())))
     };
     let classic = |q: &QueueFacts| q.kind == "classic";
-    let mirrored =
-        |q: &QueueFacts, p: Option<&PolicyInfo>| classic(q) && p.is_some_and(|p| p.definition.contains_key("ha-mode"));
+    // Exclusive queues are never mirrored, whatever the policy says.
+    let has_ha = |p: Option<&PolicyInfo>| p.is_some_and(|p| p.definition.contains_key("ha-mode"));
+    let mirrored = |q: &QueueFacts, p: Option<&PolicyInfo>| {
+        classic(q) && !q.exclusive && (has_ha(p) || has_ha(operator_policy_of(q)))
+    };
     // CQv1 is the default until 3.13, where v2 became it.
     let default_version = if facts.version >= Version(3, 13) { "2" } else { "1" };
 
@@ -331,6 +340,7 @@ mod tests {
         assert_eq!(readiness.steps, [Version(4, 0)]);
         assert!(readiness.findings.is_empty(), "{readiness:?}");
         assert_eq!(steps(Version(3, 10)).len(), 4);
+        assert_eq!(steps(Version(3, 8)).len(), 6, "3.9 first");
         assert!(steps(Version(4, 0)).is_empty());
     }
 
@@ -353,8 +363,11 @@ mod tests {
                     json!({"queue-mode": "lazy", "queue-master-locator": "min-masters", "queue-version": 2}),
                 ),
             ],
+            operator_policies: vec![policy("op-ha", json!({"ha-mode": "exactly", "ha-params": 2}))],
             queues: vec![
                 queue("mirrored", "ha", &[]),
+                QueueFacts { operator_policy: "op-ha".into(), ..queue("op-mirrored", "", &[("x-queue-version", "2")]) },
+                QueueFacts { exclusive: true, ..queue("exclusive-ha", "ha", &[("x-queue-version", "2")]) },
                 queue("lazy-by-policy", "lazy", &[]),
                 queue("lazy-by-argument", "", &[("x-queue-mode", "lazy"), ("x-queue-version", "2")]),
                 QueueFacts { durable: false, ..queue("transient", "", &[("x-queue-version", "2")]) },
@@ -369,17 +382,18 @@ mod tests {
         let readiness = check(&facts);
         assert_eq!(
             kinds(&readiness),
-            ["flags", "mirroring", "quorum", "lazy", "cqv1", "global-qos", "transient", "master-locator", "ram-nodes"]
+            ["flags", "mirroring", "lazy", "cqv1", "global-qos", "transient", "master-locator", "ram-nodes", "quorum"]
         );
         let names = |o: &Objects| o.named.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
         for finding in &readiness.findings {
             match finding {
                 Finding::FlagsDisabled { flags } => assert_eq!(flags, &["stream_queue"]),
-                // The quorum queue matched by the same policy is not mirrored.
+                // Mirrored by a user or an operator policy; not the quorum or the exclusive queue
+                // the same policy matches.
                 Finding::Mirroring { policies, queues, messages } => {
                     assert_eq!(
                         (names(policies), names(queues), *messages),
-                        (vec!["ha".into()], vec!["mirrored".into()], 10)
+                        (vec!["ha".into(), "op-ha".into()], vec!["mirrored".into(), "op-mirrored".into()], 20)
                     );
                 }
                 Finding::LazyMode { policies, queues } => {

@@ -19,7 +19,7 @@ use crate::api::{
     get_access, ClearPermissions, ClearTopicPermissions, DeleteBrokerUser, DeleteVhost, SaveBrokerUser, SaveVhost,
     SetLimit, SetPermissions, SetTopicPermissions,
 };
-use crate::components::fault::fetched;
+use crate::components::fault::{after_broker_fault, fetched, read_again};
 use crate::components::live::use_cluster;
 use crate::error::AppError;
 use crate::model::{AccessInfo, Fresh};
@@ -92,11 +92,7 @@ fn use_access() -> AccessResource {
     let access = Resource::new(move || (cluster.get(), reload.get(), retry.get()), |(cluster, ..)| get_access(cluster));
     // These pages have no live stream: a cluster that could not be read is asked again every
     // few seconds, so the page recovers by itself as its fault banner says.
-    Effect::new(move |_| {
-        if matches!(access.get(), Some(Err(_))) {
-            set_timeout(move || retry.update(|n| *n += 1), std::time::Duration::from_secs(5));
-        }
-    });
+    read_again(access, retry, after_broker_fault);
     access
 }
 

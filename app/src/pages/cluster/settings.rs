@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::words::use_cluster_words;
 use crate::api::{enable_feature_flag, get_cluster_settings, EnableFeatureFlag, RenameCluster};
-use crate::components::fault::{fetched, ErrorView};
+use crate::components::fault::{after_broker_fault, fetched, read_again, ErrorView};
 use crate::components::forms::{outcome_view, problem_banner, use_ready, ConfirmButton};
 use crate::components::live::use_cluster;
 use crate::error::AppError;
@@ -51,15 +51,9 @@ pub fn SettingsPage() -> impl IntoView {
         Resource::new(move || (cluster.get(), writes.reload.get()), |(cluster, _)| get_cluster_settings(cluster));
     // No live stream: read again while a flag is being enabled (RabbitMQ 4.1 and later enable in
     // the background), and every few seconds while the cluster cannot be read.
-    Effect::new(move |_| {
-        let again = match settings.get() {
-            Some(Err(_)) => Some(5),
-            Some(Ok(fresh)) if fresh.data.flags.iter().any(FeatureFlag::changing) => Some(2),
-            _ => None,
-        };
-        if let Some(secs) = again {
-            set_timeout(move || writes.reload.update(|n| *n += 1), Duration::from_secs(secs));
-        }
+    read_again(settings, writes.reload, |value| match value {
+        Ok(fresh) if fresh.data.flags.iter().any(FeatureFlag::changing) => Some(Duration::from_secs(2)),
+        other => after_broker_fault(other),
     });
     let upgrade = move || crate::urls::section(&cluster.get(), "upgrade");
     view! {
@@ -219,11 +213,12 @@ fn FlagRow(flag: FeatureFlag, writes: Writes) -> impl IntoView {
             )
         }
     };
+    let (state, stability) = (flag.state.clone(), flag.stability.clone());
     view! {
         <tr data-testid="flag" data-name=flag.name.clone() data-state=flag.state.clone()>
             <td class="name">{flag.name.clone()}</td>
-            <td class:flagged=flag.pending()>{flag.state.clone()}</td>
-            <td>{flag.stability.clone()}</td>
+            <td class:flagged=flag.pending()>{move || (c.get().state_name)(&state)}</td>
+            <td>{move || (c.get().stability_name)(&stability)}</td>
             <td class="description">{flag.description.clone()}</td>
             <td>{action}</td>
         </tr>
@@ -244,9 +239,10 @@ fn Deprecated(version: String, deprecated: Option<Vec<DeprecatedFeature>>) -> im
                     view! {
                         <tr data-testid="deprecated" data-name=f.name.clone() data-used=f.used.to_string()>
                             <td class="name">
-                                {match f.doc_url.is_empty() {
-                                    true => view! { <span>{f.name.clone()}</span> }.into_any(),
-                                    false => view! { <a href=f.doc_url.clone() rel="noreferrer" target="_blank">{f.name.clone()}</a> }.into_any(),
+                                // The address comes from the broker: linked only if it is a web page.
+                                {match f.doc_url.starts_with("https://") {
+                                    false => view! { <span>{f.name.clone()}</span> }.into_any(),
+                                    true => view! { <a href=f.doc_url.clone() rel="noreferrer" target="_blank">{f.name.clone()}</a> }.into_any(),
                                 }}
                             </td>
                             <td>{move || (c.get().phase_name)(&phase)}</td>

@@ -1,13 +1,11 @@
 //! `/c/{cluster}/upgrade`: what stands between the cluster and RabbitMQ 4.0, blockers first,
 //! each with the objects it concerns (linked) and its fix.
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 
 use super::words::{use_cluster_words, ClusterWords};
 use crate::api::get_readiness;
-use crate::components::fault::fetched;
+use crate::components::fault::{after_broker_fault, fetched, read_again};
 use crate::components::live::use_cluster;
 use crate::i18n::{use_texts, Texts};
 use crate::urls;
@@ -20,11 +18,7 @@ pub fn UpgradePage() -> impl IntoView {
     let retry = RwSignal::new(0u64);
     let readiness = Resource::new(move || (cluster.get(), retry.get()), |(cluster, _)| get_readiness(cluster));
     // No live stream: a cluster that could not be read is asked again every few seconds.
-    Effect::new(move |_| {
-        if matches!(readiness.get(), Some(Err(_))) {
-            set_timeout(move || retry.update(|n| *n += 1), Duration::from_secs(5));
-        }
-    });
+    read_again(readiness, retry, after_broker_fault);
     view! {
         <h1>{move || t.get().upgrade_check}</h1>
         <p class="muted">{move || c.get().upgrade_hint}</p>

@@ -27,6 +27,9 @@ pub struct ClusterWords {
     pub phase: &'static str,
     pub in_use: &'static str,
     pub phase_name: fn(&str) -> String,
+    /// A flag's state and stability as the broker names them, in words.
+    pub state_name: fn(&str) -> String,
+    pub stability_name: fn(&str) -> String,
     pub upgrade_hint: &'static str,
     pub open_upgrade: &'static str,
     pub path: &'static str,
@@ -70,6 +73,11 @@ pub static EN: ClusterWords = ClusterWords {
         "removed" => "removed".into(),
         other => other.into(),
     },
+    state_name: |state| match state {
+        "state_changing" => "being enabled".into(),
+        other => other.into(),
+    },
+    stability_name: |stability| stability.into(),
     upgrade_hint: "What stands between this cluster and RabbitMQ 4.0: each blocker and risk, the objects it concerns, and how to fix it. Read from the cluster as it is now.",
     open_upgrade: "Upgrade check",
     path: "Upgrade path",
@@ -94,7 +102,7 @@ pub static EN: ClusterWords = ClusterWords {
         ),
         Finding::ClassicV1 { queues } => (
             format!("{} classic queue(s) on storage version 1", queues.total),
-            "4.0 removed CQv1: each such queue is converted to version 2 when 4.0 first starts it, which delays a node's start with long queues. Convert them now, on the running cluster: a policy with queue-version: 2.",
+            "4.0 removed CQv1: each such queue is converted to version 2 when 4.0 first starts it, which delays a node's start with long queues. Convert them now, on the running cluster: add queue-version: 2 to the policy that applies to them (a queue follows one policy only), or declare new queues with x-queue-version 2.",
         ),
         Finding::GlobalQos { channels } => (
             format!("Global QoS on {} channel(s)", channels.total),
@@ -118,10 +126,10 @@ pub static EN: ClusterWords = ClusterWords {
         ),
         Finding::QuorumNeeds { nodes, low_disk } => (
             match low_disk.is_empty() {
-                true => format!("Quorum queues need three or five nodes; the cluster has {nodes}"),
-                false => format!("Quorum queues need disk: low on {}", low_disk.join(", ")),
+                true => format!("Quorum queues need an odd number of nodes, three at least; the cluster has {nodes}"),
+                false => format!("Quorum queues need disk: low on {} (the cluster has {nodes} node(s))", low_disk.join(", ")),
             },
-            "Quorum queues, which replace mirrored ones, keep a copy of every message on disk on each replica and need a majority of their nodes: an odd number, three at least, to survive losing one; and free disk well above the limit on each node.",
+            "Quorum queues, which replace mirrored ones, keep every message on disk on each replica and need a majority of their nodes: an odd number, three at least, to survive losing one; and free disk well above the limit on each node.",
         ),
     },
     policies_label: "Policies",
@@ -153,8 +161,21 @@ pub static ZH: ClusterWords = ClusterWords {
     phase_name: |phase| match phase {
         "permitted_by_default" => "默认允许".into(),
         "denied_by_default" => "默认拒绝".into(),
-        "disconnected" => "已断开".into(),
+        "disconnected" => "已停用".into(),
         "removed" => "已移除".into(),
+        other => other.into(),
+    },
+    state_name: |state| match state {
+        "enabled" => "已启用".into(),
+        "disabled" => "未启用".into(),
+        "state_changing" => "正在启用".into(),
+        "unavailable" => "不可用".into(),
+        other => other.into(),
+    },
+    stability_name: |stability| match stability {
+        "required" => "必需".into(),
+        "stable" => "稳定".into(),
+        "experimental" => "实验性".into(),
         other => other.into(),
     },
     upgrade_hint: "这个集群升级到 RabbitMQ 4.0 之前要解决的问题：每个阻碍和风险、涉及的对象以及修复方法。按集群当前状态检查。",
@@ -181,15 +202,15 @@ pub static ZH: ClusterWords = ClusterWords {
         ),
         Finding::ClassicV1 { queues } => (
             format!("{} 个经典队列使用存储版本 1", queues.total),
-            "4.0 移除了 CQv1：这样的队列在 4.0 第一次启动时转换为版本 2，长队列会拖慢节点启动。请现在就在运行中的集群上转换：设置 queue-version: 2 的策略。",
+            "4.0 移除了 CQv1：这样的队列在 4.0 第一次启动时转换为版本 2，长队列会拖慢节点启动。请现在就在运行中的集群上转换：在这些队列所适用的策略中加入 queue-version: 2（一个队列只适用一个策略），或用 x-queue-version 2 声明新队列。",
         ),
         Finding::GlobalQos { channels } => (
             format!("{} 个信道使用全局 QoS", channels.total),
             "全局预取（basic.qos 的 global=true）在 4.0 中已弃用，仲裁队列也不支持。请让这些客户端改用按消费者的预取（global=false）。",
         ),
         Finding::TransientQueues { queues } => (
-            format!("{} 个非持久、非排他的队列", queues.total),
-            "非持久且非排他的队列在 4.0 中已弃用（重启后消息也会丢失）。请把它们声明为持久队列；只属于一个连接的，声明为排他队列；临时队列可用队列过期时间（x-expires）。",
+            format!("{} 个非持久化、非排他的队列", queues.total),
+            "非持久化且非排他的队列在 4.0 中已弃用（重启后消息也会丢失）。请把它们声明为持久队列；只属于一个连接的，声明为排他队列；临时队列可用队列过期时间（x-expires）。",
         ),
         Finding::MasterLocator { .. } => (
             "queue-master-locator".into(),
@@ -205,8 +226,8 @@ pub static ZH: ClusterWords = ClusterWords {
         ),
         Finding::QuorumNeeds { nodes, low_disk } => (
             match low_disk.is_empty() {
-                true => format!("仲裁队列需要三个或五个节点；集群现有 {nodes} 个"),
-                false => format!("仲裁队列需要磁盘空间：{} 磁盘不足", low_disk.join("、")),
+                true => format!("仲裁队列需要奇数个节点，至少三个；集群现有 {nodes} 个"),
+                false => format!("仲裁队列需要磁盘空间：{} 磁盘不足（集群现有 {nodes} 个节点）", low_disk.join("、")),
             },
             "仲裁队列取代镜像队列：每个副本都在磁盘上保存每条消息，并需要多数节点在线，所以节点数应为奇数、至少三个，才能容忍一个节点宕机；每个节点的可用磁盘也要远高于磁盘限制。",
         ),

@@ -89,7 +89,7 @@ impl Snapshot {
         argument.into_iter().chain(policy).min()
     }
 
-    /// Reads the whole cluster: eleven requests in parallel, each as slim as the pages allow.
+    /// Reads the whole cluster: twelve requests in parallel, each as slim as the pages allow.
     /// With `holding`, a part that is late while a node is silent is kept from the last snapshot.
     pub async fn fetch(client: &dyn Broker, holding: Option<&Holding>) -> Result<Snapshot, BrokerError> {
         let columns = |list: &str| [("columns", list.to_string())];
@@ -100,7 +100,13 @@ impl Snapshot {
             tokio::try_join!(
                 client.get_list::<json::Overview>("overview", "overview", &[]),
                 client.get_list::<Vec<json::Node>>("nodes", "nodes", &node_columns),
-                used_deprecated(client),
+                // Optional: a broker that cannot say leaves the overview as it is.
+                async {
+                    Ok(used_deprecated(client).await.unwrap_or_else(|error| {
+                        tracing::warn!(%error, "deprecated features in use: not read");
+                        Vec::new()
+                    }))
+                },
             )
         };
         let policies = async {

@@ -2,12 +2,14 @@
 //! administer its broker (as its users and vhosts) and audited with before and after; its
 //! deprecated features and its readiness for RabbitMQ 4, read.
 
+use std::collections::HashMap;
+
 use app::auth::Access;
 use app::error::AppError;
-use app::model::{ClusterSettings, Fresh, Readiness};
+use app::model::{ClusterSettings, Fresh, QueueRow, Readiness};
 use domain::cluster::readiness::{self, ChannelFacts, Facts, NodeFacts, QueueFacts};
-use domain::cluster::{check_enable, check_name};
-use domain::policy::Version;
+use domain::cluster::{check_enable, check_flag_name, check_name};
+use domain::policy::{PolicyInfo, Version};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -16,6 +18,7 @@ use super::Operations;
 use crate::broker::{api_path, json};
 use crate::cluster::settings::feature_flags;
 use crate::cluster::snapshot::Snapshot;
+use crate::service::preview::Matching;
 
 impl Operations {
     async fn put_cluster_name(&self, who: &dyn Access, cluster: &str, name: &str) -> Result<Change, AppError> {
@@ -47,8 +50,17 @@ impl Operations {
 /// What the readiness check reads, from the snapshot and the broker's flags.
 fn facts(snapshot: &Snapshot, settings: ClusterSettings) -> Facts {
     let overview = &snapshot.overview;
+    let version = Version::parse(&overview.rabbitmq_version);
+    // The snapshot names each queue's user policy, not its operator policy: the operator
+    // policies that mirror are matched here, per vhost, as the broker matches them.
+    let mut mirroring: HashMap<&str, Vec<PolicyInfo>> = HashMap::new();
+    for p in snapshot.operator_policies.iter().filter(|p| p.definition.contains_key("ha-mode")) {
+        mirroring.entry(p.vhost.as_str()).or_default().push(p.clone());
+    }
+    let mirroring: HashMap<&str, Matching> =
+        mirroring.into_iter().map(|(vhost, policies)| (vhost, Matching::new(policies, version))).collect();
     Facts {
-        version: Version::parse(&overview.rabbitmq_version),
+        version,
         nodes: overview
             .nodes
             .iter()
@@ -62,6 +74,7 @@ fn facts(snapshot: &Snapshot, settings: ClusterSettings) -> Facts {
         flags: settings.flags,
         deprecated_used: overview.deprecated_used.clone(),
         policies: snapshot.policies.clone(),
+        operator_policies: snapshot.operator_policies.clone(),
         queues: snapshot
             .queues
             .iter()
@@ -72,6 +85,7 @@ fn facts(snapshot: &Snapshot, settings: ClusterSettings) -> Facts {
                 durable: q.row.durable,
                 exclusive: q.row.exclusive,
                 policy: q.row.policy.clone(),
+                operator_policy: operator_policy(&mirroring, &q.row),
                 arguments: q.arguments.clone(),
                 messages: q.row.total,
             })
@@ -82,6 +96,12 @@ fn facts(snapshot: &Snapshot, settings: ClusterSettings) -> Facts {
             .map(|c| ChannelFacts { vhost: c.vhost.clone(), name: c.name.clone(), global_prefetch: c.global_prefetch })
             .collect(),
     }
+}
+
+/// The mirroring operator policy that applies to `queue`, by name; empty: none.
+fn operator_policy(mirroring: &HashMap<&str, Matching>, queue: &QueueRow) -> String {
+    let matching = mirroring.get(queue.vhost.as_str());
+    matching.and_then(|m| m.winner(Some(&queue.kind), &queue.name)).map(|(p, _)| p.name).unwrap_or_default()
 }
 
 #[async_trait::async_trait]
@@ -100,6 +120,8 @@ impl app::api::ClusterAdmin for Operations {
     }
 
     async fn enable_flag(&self, who: &dyn Access, cluster: &str, name: &str, confirmed: bool) -> Result<(), AppError> {
+        // Bounded before the audit names it.
+        check_flag_name(name)?;
         let place =
             Place { cluster, vhost: None, action: "enable_feature_flag", object: format!("feature flag {name:?}") };
         self.changed(who, place, self.put_flag(who, cluster, name, confirmed)).await
@@ -107,6 +129,13 @@ impl app::api::ClusterAdmin for Operations {
 
     async fn readiness(&self, who: &dyn Access, cluster: &str) -> Result<Fresh<Readiness>, AppError> {
         let (feed, _) = self.broker_admin(who, cluster)?;
+        // It names objects of every vhost, read with Warren's account: a broker user who signed
+        // in, whose own account may see fewer, gets it only if Warren shows them every vhost.
+        if !who.sees_every_vhost(cluster) {
+            return Err(AppError::Forbidden(
+                "the upgrade check is for admins who see every vhost of the cluster".into(),
+            ));
+        }
         let (snapshot, freshness) = self.clusters.current(who, cluster).await?;
         let settings = feed.settings().await?;
         // Off the async workers: it walks every queue of the snapshot.
