@@ -56,15 +56,10 @@ export async function publishTo(vhost: string, queue: string, count: number) {
   await publish(vhost, 'amq.default', queue, count);
 }
 
-/**
- * The first node of each 3-node cluster (`trio`, RabbitMQ 3.10, and `trio4`, 4.0) and the 3.10
- * node booted with feature flags off (`flags`), in warren.e2e.toml.
- */
-export const CLUSTERS: Record<string, string> = {
-  trio: 'http://127.0.0.1:15681',
-  trio4: 'http://127.0.0.1:15701',
-  flags: 'http://127.0.0.1:15674',
-};
+/** The first node of each 3-node cluster (`trio`, RabbitMQ 3.10, and `trio4`, 4.0) in warren.e2e.toml. */
+export const CLUSTERS: Record<string, string> = { trio: 'http://127.0.0.1:15681', trio4: 'http://127.0.0.1:15701' };
+/** The 3.10 node booted with stable feature flags off: cluster `flags` in warren.e2e.toml. */
+export const FLAGS_NODE = 'http://127.0.0.1:15674';
 export const BROKER4 = process.env.WARREN_E2E_BROKER4 ?? 'http://127.0.0.1:15673';
 
 /** Whether a broker's management API answers. */
@@ -79,7 +74,7 @@ export async function answers(base: string): Promise<boolean> {
  */
 export async function setBrokerUser(name: string, password: string) {
   const clusters: string[] = [];
-  for (const [cluster, base] of Object.entries(CLUSTERS)) {
+  for (const [cluster, base] of Object.entries({ ...CLUSTERS, '3.10-flags': FLAGS_NODE })) {
     if (await answers(base)) clusters.push(base);
     else console.log(`cluster ${cluster} (${base}) does not answer: its tests will fail (scripts/broker.sh start ${cluster})`);
   }
@@ -94,7 +89,7 @@ async function brokerUserOn(base: string, name: string, password: string) {
 /** The `flags` node wiped and booted again with its stable feature flags off, and the console's account on it. */
 export async function resetFlagsNode(name: string, password: string) {
   execFileSync(path.resolve(__dirname, '../../scripts/broker.sh'), ['reset', '3.10-flags'], { stdio: 'inherit', timeout: 180_000 });
-  await brokerUserOn(CLUSTERS.flags, name, password);
+  await brokerUserOn(FLAGS_NODE, name, password);
 }
 
 /** Removes then creates the e2e objects, so every run starts from the same state. */

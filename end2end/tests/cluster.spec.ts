@@ -3,13 +3,13 @@
 // named back, all by keyboard; the upgrade check lists what was set up on it and links to it;
 // on `rabbit4` (4.0) a transient queue puts the deprecated-feature banner on the cluster's pages.
 import { BROKER_USER, brokerPassword } from './accounts';
-import { apiOn, BROKER4, CLUSTERS, resetFlagsNode } from './broker';
+import { apiOn, BROKER4, FLAGS_NODE, resetFlagsNode } from './broker';
 import { expect, hydrated, shot, test } from './helpers';
 
 const enc = encodeURIComponent;
 
 async function flagStates(): Promise<Record<string, string>> {
-  const flags: Array<{ name: string; state: string }> = await (await apiOn(CLUSTERS.flags, 'GET', 'feature-flags')).json();
+  const flags: Array<{ name: string; state: string }> = await (await apiOn(FLAGS_NODE, 'GET', 'feature-flags')).json();
   return Object.fromEntries(flags.map((f) => [f.name, f.state]));
 }
 
@@ -56,13 +56,13 @@ test('feature flags are enabled, one then every stable one, and the cluster rena
   await name.fill(renamed);
   await name.press('Enter');
   await expect(page.getByTestId('cluster-name-result')).toBeVisible();
-  expect((await (await apiOn(CLUSTERS.flags, 'GET', 'cluster-name')).json()).name).toBe(renamed);
+  expect((await (await apiOn(FLAGS_NODE, 'GET', 'cluster-name')).json()).name).toBe(renamed);
   await name.fill('');
   await expect(page.getByTestId('cluster-name-problem')).toBeVisible();
   await expect(page.getByTestId('cluster-name-submit')).toBeDisabled();
   await name.fill(original);
   await name.press('Enter');
-  await expect.poll(async () => (await (await apiOn(CLUSTERS.flags, 'GET', 'cluster-name')).json()).name).toBe(original);
+  await expect.poll(async () => (await (await apiOn(FLAGS_NODE, 'GET', 'cluster-name')).json()).name).toBe(original);
 
   await page.context().addCookies([{ name: 'warren_lang', value: 'zh-CN', url: baseURL! }]);
   await page.reload();
@@ -74,7 +74,7 @@ test('feature flags are enabled, one then every stable one, and the cluster rena
 test('the upgrade check lists the blockers set up on 3.10, each with links to its objects', async ({ page, baseURL }) => {
   const stamp = Date.now();
   const [queue, policy] = [`e2e transient/#${stamp}`, `e2e-ha-${stamp}`];
-  const flags = CLUSTERS.flags;
+  const flags = FLAGS_NODE;
   try {
     await apiOn(flags, 'PUT', `policies/%2F/${policy}`, { pattern: '^e2e-mirrored', definition: { 'ha-mode': 'all' } });
     await apiOn(flags, 'PUT', `queues/%2F/e2e-mirrored-${stamp}`, { durable: true });
