@@ -7,6 +7,7 @@
 //! typed problems, which the UI and the server put into words (in English and Chinese).
 
 pub mod access;
+pub mod advisor;
 pub mod backlog;
 pub mod cluster;
 pub mod dashboard;
