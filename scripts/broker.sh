@@ -8,6 +8,7 @@
 #   scripts/broker.sh restart NODE           stop one node gracefully and start it again, as a
 #                                            rolling upgrade does; returns once it has rejoined
 #   scripts/broker.sh reset NODE             stop one single node, wipe its state, start it again
+#   scripts/broker.sh ctl NODE ARGS...       rabbitmqctl ARGS against one node (tests raise alarms)
 #
 # TARGET: 3.10, 4.0, 3.10-flags (single nodes), trio, trio4 (3-node clusters), or all (default 3.10).
 # NODE: 3.10, 4.0, 3.10-flags, trio-1…trio-3, trio4-1…trio4-3.
@@ -280,6 +281,7 @@ case $command in
   freeze) signal STOP "$target"; log "froze $target" ;;
   thaw) signal CONT "$target"; log "thawed $target" ;;
   restart) node_of "$target" > /dev/null; restart "$target" ;;
+  ctl) node_of "$target" > /dev/null; shift 2; ctl "$target" "$@" ;;
   reset)
     case $target in 3.10 | 4.0 | 3.10-flags) ;; *) echo "reset takes a single node: 3.10, 4.0 or 3.10-flags" >&2; exit 2 ;; esac
     stop_node "$target"
@@ -294,5 +296,5 @@ case $command in
     esac
     for t in "${targets[@]}"; do "$command" "$t"; done
     ;;
-  *) echo "usage: $0 start|stop|status [3.10|4.0|3.10-flags|trio|trio4|all] | kill|freeze|thaw|restart|reset NODE" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status [3.10|4.0|3.10-flags|trio|trio4|all] | kill|freeze|thaw|restart|reset NODE | ctl NODE ARGS..." >&2; exit 2 ;;
 esac

@@ -21,8 +21,10 @@ use domain::policy::{Policies, PolicyDraft, PolicyPreview, PolicyRef};
 use domain::routing::Topology;
 
 mod access;
+mod advisor;
 mod cluster;
 pub use access::*;
+pub use advisor::*;
 pub use cluster::*;
 
 /// What the server must provide for the pages; implemented in the `server` crate.

@@ -102,7 +102,8 @@ invalid_from!(
     domain::definitions::DefinitionsProblem,
     domain::dashboard::DashboardProblem,
     domain::access::AccessProblem,
-    domain::cluster::ClusterProblem
+    domain::cluster::ClusterProblem,
+    domain::advisor::MuteProblem
 );
 
 impl AppError {

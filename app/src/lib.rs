@@ -14,6 +14,9 @@ mod pages;
 pub mod sections;
 pub mod urls;
 
+/// The advisor's words, for the server's tests that check the fix each finding shows.
+pub use pages::advisor::words as advisor_words;
+
 use leptos::prelude::*;
 use leptos::tachys::view::iterators::StaticVec;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Title};

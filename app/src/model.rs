@@ -40,6 +40,10 @@ pub struct Freshness {
     /// give them in time (RabbitMQ's nodes wait for a frozen peer before they answer lists).
     #[serde(default)]
     pub held: Vec<HeldPart>,
+    /// The advisor's red and amber findings this viewer may see, not muted; `None` until two
+    /// refreshes could confirm any.
+    #[serde(default)]
+    pub advice: Option<domain::advisor::AdviceCounts>,
 }
 
 pub use domain::snapshot::SnapshotPart;
@@ -388,6 +392,9 @@ pub struct QueueRow {
     pub deliver_rate: f64,
     pub consumers: u64,
     pub policy: String,
+    /// The most serious advisor finding about it, not muted; the list marks the row.
+    #[serde(default)]
+    pub advice: Option<domain::advisor::Severity>,
 }
 
 /// A client connection, as the connections list shows it.

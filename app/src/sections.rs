@@ -6,13 +6,14 @@
 use leptos::prelude::*;
 
 use crate::auth::{Need, Role};
+use crate::components::advice::NavAdviceBadge;
 use crate::i18n::Texts;
 use crate::model::Extensions;
 use crate::pages::access;
 use crate::pages::lazy::{lazy_page, PageView};
 use crate::pages::{
-    bindings, channel, channels, cluster, connection, connections, consumers, definitions, exchange, exchanges,
-    federation, node, overview, policies, queue, queues, shovels,
+    advisor, bindings, channel, channels, cluster, connection, connections, consumers, definitions, exchange,
+    exchanges, federation, node, overview, policies, queue, queues, shovels,
 };
 
 pub struct Section {
@@ -30,6 +31,8 @@ pub struct Section {
 
 pub struct Nav {
     pub label: fn(&Texts) -> &'static str,
+    /// Shown after the label (the advisor's counts).
+    pub badge: Option<fn() -> AnyView>,
     /// Who sees the link (the page may be open to more, e.g. by a shared URL).
     pub shown_to: Need,
     /// The plugin the cluster must run for the link to show, if any.
@@ -50,7 +53,7 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.overview, shown_to: EVERYONE, plugin: None }),
+        nav: Some(Nav { label: |t| t.overview, badge: None, shown_to: EVERYONE, plugin: None }),
         live: Some("overview"),
         page: PageView::Bundled(|| view! { <overview::OverviewPage/> }.into_any()),
     },
@@ -64,7 +67,7 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "queues",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.queues, shown_to: EVERYONE, plugin: None }),
+        nav: Some(Nav { label: |t| t.queues, badge: None, shown_to: EVERYONE, plugin: None }),
         live: Some("queues"),
         page: PageView::Bundled(|| view! { <queues::QueuesPage/> }.into_any()),
     },
@@ -78,7 +81,7 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "exchanges",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.exchanges, shown_to: EVERYONE, plugin: None }),
+        nav: Some(Nav { label: |t| t.exchanges, badge: None, shown_to: EVERYONE, plugin: None }),
         live: Some("exchanges"),
         page: PageView::Bundled(|| view! { <exchanges::ExchangesPage/> }.into_any()),
     },
@@ -92,14 +95,14 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "bindings",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.bindings, shown_to: EVERYONE, plugin: None }),
+        nav: Some(Nav { label: |t| t.bindings, badge: None, shown_to: EVERYONE, plugin: None }),
         live: Some("bindings"),
         page: PageView::Bundled(|| view! { <bindings::BindingsPage/> }.into_any()),
     },
     Section {
         path: "connections",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.connections, shown_to: EVERYONE, plugin: None }),
+        nav: Some(Nav { label: |t| t.connections, badge: None, shown_to: EVERYONE, plugin: None }),
         live: Some("connections"),
         page: lazy_page!(ConnectionsRoute => connections::ConnectionsPage),
     },
@@ -113,7 +116,7 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "channels",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.channels, shown_to: EVERYONE, plugin: None }),
+        nav: Some(Nav { label: |t| t.channels, badge: None, shown_to: EVERYONE, plugin: None }),
         live: Some("channels"),
         page: lazy_page!(ChannelsRoute => channels::ChannelsPage),
     },
@@ -127,35 +130,47 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "consumers",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.consumers, shown_to: EVERYONE, plugin: None }),
+        nav: Some(Nav { label: |t| t.consumers, badge: None, shown_to: EVERYONE, plugin: None }),
         live: Some("consumers"),
         page: lazy_page!(ConsumersRoute => consumers::ConsumersPage),
     },
     Section {
         path: "shovels",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.shovels, shown_to: EVERYONE, plugin: Some(|e| e.shovels) }),
+        nav: Some(Nav { label: |t| t.shovels, badge: None, shown_to: EVERYONE, plugin: Some(|e| e.shovels) }),
         live: Some("shovels"),
         page: lazy_page!(ShovelsRoute => shovels::ShovelsPage),
     },
     Section {
         path: "federation",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.federation, shown_to: EVERYONE, plugin: Some(|e| e.federation) }),
+        nav: Some(Nav { label: |t| t.federation, badge: None, shown_to: EVERYONE, plugin: Some(|e| e.federation) }),
         live: Some("federation"),
         page: lazy_page!(FederationRoute => federation::FederationPage),
     },
     Section {
+        path: "advisor",
+        need: EVERYONE,
+        nav: Some(Nav {
+            label: |t| t.advisor,
+            badge: Some(|| view! { <NavAdviceBadge/> }.into_any()),
+            shown_to: EVERYONE,
+            plugin: None,
+        }),
+        live: Some("advisor"),
+        page: lazy_page!(AdvisorRoute => advisor::AdvisorPage),
+    },
+    Section {
         path: "policies",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.policies, shown_to: EVERYONE, plugin: None }),
+        nav: Some(Nav { label: |t| t.policies, badge: None, shown_to: EVERYONE, plugin: None }),
         live: None,
         page: lazy_page!(PoliciesRoute => policies::PoliciesPage),
     },
     Section {
         path: "users",
         need: ADMINS,
-        nav: Some(Nav { label: |t| t.broker_users, shown_to: ADMINS, plugin: None }),
+        nav: Some(Nav { label: |t| t.broker_users, badge: None, shown_to: ADMINS, plugin: None }),
         live: None,
         page: ACCESS_PAGES,
     },
@@ -163,7 +178,7 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "vhosts",
         need: ADMINS,
-        nav: Some(Nav { label: |t| t.vhosts, shown_to: ADMINS, plugin: None }),
+        nav: Some(Nav { label: |t| t.vhosts, badge: None, shown_to: ADMINS, plugin: None }),
         live: None,
         page: ACCESS_PAGES,
     },
@@ -171,14 +186,14 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "settings",
         need: ADMINS,
-        nav: Some(Nav { label: |t| t.cluster_settings, shown_to: ADMINS, plugin: None }),
+        nav: Some(Nav { label: |t| t.cluster_settings, badge: None, shown_to: ADMINS, plugin: None }),
         live: None,
         page: CLUSTER_PAGES,
     },
     Section {
         path: "upgrade",
         need: ADMINS,
-        nav: Some(Nav { label: |t| t.upgrade_check, shown_to: ADMINS, plugin: None }),
+        nav: Some(Nav { label: |t| t.upgrade_check, badge: None, shown_to: ADMINS, plugin: None }),
         live: None,
         page: CLUSTER_PAGES,
     },
@@ -186,7 +201,7 @@ pub const SECTIONS: &[Section] = &[
         // Open to all who may read (the export and import check their own role); listed for admins.
         path: "definitions",
         need: EVERYONE,
-        nav: Some(Nav { label: |t| t.definitions, shown_to: ADMINS, plugin: None }),
+        nav: Some(Nav { label: |t| t.definitions, badge: None, shown_to: ADMINS, plugin: None }),
         live: None,
         page: lazy_page!(DefinitionsRoute => definitions::DefinitionsPage),
     },

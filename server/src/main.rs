@@ -11,6 +11,7 @@ use warren::cli::{Cli, Command};
 use warren::config::Config;
 use warren::metrics::Metrics;
 use warren::service::clusters::Clusters;
+use warren::store::mutes::Mutes;
 use warren::store::timeseries::History;
 use warren::store::Store;
 
@@ -42,7 +43,8 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
     }
     let history = History::open(&config.data_dir, config.history.clone())
         .with_context(|| format!("opening the history in {}", config.data_dir.display()))?;
-    let clusters = Clusters::spawn(&config.clusters, Arc::new(Metrics::default()), Some(history))?;
+    let mutes = Some(Mutes::new(store.clone()));
+    let clusters = Clusters::spawn(&config.clusters, Arc::new(Metrics::default()), Some(history), mutes)?;
     let auth = Auth::new(store, config.auth.clone(), clusters.clone()).context("reading Warren's keys")?;
     // With no user yet, the console is reachable from this machine only, through a one-time link.
     if let Some(code) = auth.first_run_code().await? {

@@ -451,7 +451,7 @@ async fn audit_keys(store: &Store) -> Vec<AuditKey> {
 
 /// Every dashboard, as the dashboards page reads them.
 async fn dashboards(store: &Store) -> BTreeMap<i64, Revision> {
-    let clusters = Clusters::spawn(&[], Arc::new(Metrics::default()), None).unwrap();
+    let clusters = Clusters::spawn(&[], Arc::new(Metrics::default()), None, None).unwrap();
     let dashboards = DashboardStore::new(store.clone(), Audit::new(store.clone()), clusters);
     let all = dashboards.dashboards(&everyone()).await.expect("the dashboards read");
     all.into_iter().map(|d| (d.id, Revision { id: Some(d.id), rev: d.rev, name: d.spec.name })).collect()

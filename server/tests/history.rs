@@ -22,7 +22,7 @@ const BROKER: &str = "http://127.0.0.1:15672";
 fn console(dir: &std::path::Path) -> Arc<Clusters> {
     let history = History::open(dir, HistoryConfig::default()).unwrap();
     let config = cluster("it", &[BROKER], "guest", Duration::from_secs(3));
-    Clusters::spawn(&[config], Arc::new(Metrics::default()), Some(history)).unwrap()
+    Clusters::spawn(&[config], Arc::new(Metrics::default()), Some(history), None).unwrap()
 }
 
 fn now_ms() -> i64 {

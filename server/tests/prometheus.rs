@@ -38,7 +38,7 @@ fn with_prometheus(name: &str, broker: &str, version: &str, url: &str, history: 
         scrape_interval: Duration::from_secs(5),
         timeout: Duration::from_secs(3),
     });
-    Clusters::spawn(&[config], Arc::new(Metrics::default()), history).unwrap()
+    Clusters::spawn(&[config], Arc::new(Metrics::default()), history, None).unwrap()
 }
 
 #[tokio::test]

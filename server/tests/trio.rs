@@ -1,6 +1,8 @@
 //! Real 3-node clusters (`scripts/broker.sh start trio|trio4`): the node Warren reads from killed
 //! with SIGKILL, then frozen with SIGSTOP, then every node killed and started again; a rolling
-//! restart; a partition. Each cluster's scenarios run one at a time; the two clusters side by side.
+//! restart; a partition; the advisor finding a node stopped and the quorum queues and streams that
+//! lost members, and clearing once it is back. Each cluster's scenarios run one at a time; the two
+//! clusters side by side.
 
 mod common;
 
@@ -8,8 +10,10 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{cluster, spawn};
+use common::{cluster, enc, spawn, Admin};
+use domain::advisor::{Check, Finding, Severity, Subject};
 use warren::cluster::feed::{Feed, FeedState};
+use warren::service::clusters::Clusters;
 
 const INTERVAL: Duration = Duration::from_secs(2);
 const TIMEOUT: Duration = Duration::from_secs(3);
@@ -320,4 +324,127 @@ async fn a_partition_of_the_3_10_cluster_is_shown_from_either_side() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_partition_of_the_4_0_cluster_is_shown_from_either_side() {
     partition_on("trio4", [15701, 15702, 15703]).await;
+}
+
+/// The advisor's findings on `cluster` now.
+fn findings(clusters: &Clusters, cluster: &str) -> Vec<Finding> {
+    let advice = clusters.advisor().advice(cluster, |_| true).unwrap();
+    advice.findings.into_iter().map(|a| a.finding).collect()
+}
+
+/// Waits until `done` holds for the advisor's findings; how long that took.
+async fn advised(
+    clusters: &Clusters,
+    cluster: &str,
+    since: Instant,
+    what: &str,
+    done: impl Fn(&[Finding]) -> bool,
+) -> Duration {
+    loop {
+        let now = findings(clusters, cluster);
+        if done(&now) {
+            return since.elapsed();
+        }
+        let seen: Vec<_> = now.iter().map(|f| (f.check.kind(), &f.subject)).collect();
+        assert!(since.elapsed() < Duration::from_secs(60), "{cluster}: {what}: not within 60 s; found {seen:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn about_queue<'a>(findings: &'a [Finding], vhost: &str, queue: &str, kind: &str) -> Option<&'a Finding> {
+    let subject = Subject::Queue { vhost: vhost.into(), name: queue.into() };
+    findings.iter().find(|f| f.subject == subject && f.check.kind() == kind)
+}
+
+/// The advisor on a 3-node cluster (issue 23, item 4): a clean topology (quorum queues with a
+/// bound dead-letter exchange) raises nothing about its objects; a classic queue is unreplicated
+/// and a quorum queue of one member has too few. One node killed: it is reported down and each
+/// quorum queue and stream that lost a member amber, then red once a second node is gone (a
+/// minority); with the nodes back, those findings clear by themselves.
+async fn advisor_on(name: &str, ports: [u16; 3]) {
+    let _alone = exclusive(name).await;
+    let nodes: Vec<String> = (1..=3).map(|n| format!("{name}-{n}")).collect();
+    broker(&["start", name]);
+    let admin = Admin::connect(&format!("http://127.0.0.1:{}", ports[0])).await;
+    let vhost = admin.vhost("advisor-trio").await;
+    let put = |queue: &str, arguments: serde_json::Value| {
+        let path = format!("queues/{}/{}", enc(&vhost), enc(queue));
+        let admin = &admin;
+        async move { admin.put(&path, serde_json::json!({"durable": true, "arguments": arguments})).await }
+    };
+    admin.put(&format!("exchanges/{}/dlx", enc(&vhost)), serde_json::json!({"type": "fanout", "durable": true})).await;
+    put("dlq", serde_json::json!({"x-queue-type": "quorum"})).await;
+    admin.post(&format!("bindings/{}/e/dlx/q/dlq", enc(&vhost)), serde_json::json!({"routing_key": ""})).await;
+    put("orders", serde_json::json!({"x-queue-type": "quorum", "x-dead-letter-exchange": "dlx"})).await;
+    put("events", serde_json::json!({"x-queue-type": "stream"})).await;
+    put("one-member", serde_json::json!({"x-queue-type": "quorum", "x-quorum-initial-group-size": 1, "x-dead-letter-exchange": "dlx"})).await;
+    put("classic", serde_json::json!({})).await;
+
+    let urls: Vec<String> = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
+    let url_refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let mut config = cluster(name, &url_refs, "guest", TIMEOUT);
+    config.refresh_interval = INTERVAL;
+    config.list_timeout = Duration::from_secs(60);
+    let clusters: Arc<_> = spawn(&[config]);
+    let ours = |f: &Finding| f.subject.vhost() == Some(vhost.as_str());
+    advised(&clusters, name, Instant::now(), "the classic queue unreplicated, one member too few", |f| {
+        about_queue(f, &vhost, "classic", "unreplicated").is_some()
+            && about_queue(f, &vhost, "one-member", "few-members").is_some()
+    })
+    .await;
+    let now = findings(&clusters, name);
+    let clean: Vec<_> = now
+        .iter()
+        .filter(|f| {
+            ours(f) && !matches!(&f.subject, Subject::Queue { name, .. } if name == "classic" || name == "one-member")
+        })
+        .collect();
+    assert!(clean.is_empty(), "{name}: the quorum queues, the stream and the dead-letter exchange raised {clean:?}");
+    assert!(!now.iter().any(|f| matches!(f.subject, Subject::Cluster | Subject::Node { .. })), "{name}: {now:?}");
+
+    // One node killed: reported down, each replicated queue with a member offline (amber).
+    let stopped = &nodes[2];
+    broker(&["kill", stopped]);
+    let killed = Instant::now();
+    let took = advised(&clusters, name, killed, "the node down and the members offline", |f| {
+        f.iter().any(|f| f.check == Check::NodeDown)
+            && ["orders", "events", "dlq"].iter().all(|q| about_queue(f, &vhost, q, "members-offline").is_some())
+    })
+    .await;
+    eprintln!("{name}: node killed: reported down with its quorum queues and streams after {took:?}");
+    let now = findings(&clusters, name);
+    let orders = about_queue(&now, &vhost, "orders", "members-offline").unwrap();
+    assert_eq!(orders.severity, Severity::Amber, "{name}: two of three online: {orders:?}");
+    assert!(matches!(orders.check, Check::MembersOffline { members: 3, online: 2, minority: false }), "{orders:?}");
+    let down = now.iter().find(|f| f.check == Check::NodeDown).unwrap();
+    assert_eq!(down.severity, Severity::Red);
+
+    // A second one: the queues are in a minority (red).
+    broker(&["kill", &nodes[1]]);
+    let second = Instant::now();
+    let took = advised(&clusters, name, second, "the minority red", |f| {
+        about_queue(f, &vhost, "orders", "members-offline").is_some_and(|f| f.severity == Severity::Red)
+    })
+    .await;
+    eprintln!("{name}: second node killed: minority red after {took:?}");
+
+    // Back: the findings clear by themselves.
+    broker(&["start", name]);
+    let back = Instant::now();
+    let took = advised(&clusters, name, back, "the findings cleared", |f| {
+        !f.iter().any(|f| f.check == Check::NodeDown || f.check.kind() == "members-offline")
+    })
+    .await;
+    eprintln!("{name}: nodes started again: findings cleared after {took:?}");
+    admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_advisor_follows_a_node_of_the_3_10_cluster_down_and_back() {
+    advisor_on("trio", [15681, 15682, 15683]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_advisor_follows_a_node_of_the_4_0_cluster_down_and_back() {
+    advisor_on("trio4", [15701, 15702, 15703]).await;
 }

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    access::AccessProblem, cluster::ClusterProblem, dashboard::DashboardProblem, definitions::DefinitionsProblem,
-    ops::FormProblem, policy::PolicyProblem,
+    access::AccessProblem, advisor::MuteProblem, cluster::ClusterProblem, dashboard::DashboardProblem,
+    definitions::DefinitionsProblem, ops::FormProblem, policy::PolicyProblem,
 };
 
 /// A problem found by one of the shared rules.
@@ -18,6 +18,7 @@ pub enum Problem {
     Dashboard(DashboardProblem),
     Access(AccessProblem),
     Cluster(ClusterProblem),
+    Advisor(MuteProblem),
 }
 
 impl From<PolicyProblem> for Problem {
@@ -53,5 +54,11 @@ impl From<AccessProblem> for Problem {
 impl From<ClusterProblem> for Problem {
     fn from(p: ClusterProblem) -> Self {
         Problem::Cluster(p)
+    }
+}
+
+impl From<MuteProblem> for Problem {
+    fn from(p: MuteProblem) -> Self {
+        Problem::Advisor(p)
     }
 }

@@ -7,6 +7,7 @@ use leptos_router::NavigateOptions;
 
 use crate::api::{list_clusters, list_vhosts};
 use crate::auth::{csrf_token, IdentityKind, Need};
+use crate::components::advice::provide_seen_advice;
 use crate::components::extensions::{ClusterList, DeprecatedBanner, IfExtension};
 use crate::components::forms::use_me;
 use crate::components::list::use_vhost_filter;
@@ -33,6 +34,7 @@ pub fn Layout() -> impl IntoView {
 
     let clusters = ClusterList(Resource::new(|| (), |_| list_clusters()));
     provide_context(clusters);
+    provide_seen_advice();
 
     view! {
         <header class="topbar">
@@ -43,9 +45,12 @@ pub fn Layout() -> impl IntoView {
                     .filter_map(|section| {
                         let nav = section.nav.as_ref()?;
                         let shown = nav.shown_to == Need::Read || use_me().is_some_and(|me| me.may(nav.shown_to));
-                        let label = nav.label;
+                        let (label, badge) = (nav.label, nav.badge);
                         let link = move || view! {
-                            <A href=section_href(section.path) exact=section.path.is_empty()>{move || label(t.get())}</A>
+                            <A href=section_href(section.path) exact=section.path.is_empty()>
+                                {move || label(t.get())}
+                                {badge.map(|badge| badge())}
+                            </A>
                         };
                         shown.then(|| match nav.plugin {
                             Some(when) => view! { <IfExtension when>{link}</IfExtension> }.into_any(),

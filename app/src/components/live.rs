@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::components::advice::note_advice;
 use crate::components::fault::{ErrorView, Loading};
 use crate::error::AppError;
 use crate::i18n::use_texts;
@@ -130,6 +131,7 @@ where
                         let (value, received_at) = current.get();
                         value.ok().map(|fresh| (fresh.freshness, received_at))
                     });
+                    Effect::new(move |_| note_advice(status.with(|s| s.as_ref().and_then(|(f, _)| f.advice))));
                     view! {
                         <LiveStatus status reconnecting=live.reconnecting/>
                         {move || status.get().and_then(|(f, _)| f.error).map(|error| view! { <ErrorView error/> })}

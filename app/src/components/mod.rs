@@ -1,3 +1,4 @@
+pub mod advice;
 pub mod backlog_chart;
 pub mod clients;
 pub mod create;
@@ -8,5 +9,6 @@ pub mod forms;
 pub mod layout;
 pub mod list;
 pub mod live;
+pub mod object_advice;
 pub mod objects;
 pub mod publish;

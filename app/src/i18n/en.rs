@@ -65,6 +65,12 @@ pub const EN: Texts = Texts {
     vhosts: "Virtual hosts",
     cluster_settings: "Cluster",
     upgrade_check: "Upgrade check",
+    advisor: "Advisor",
+    advice_counts: |red, amber| format!("Advisor: {red} red, {amber} amber findings"),
+    object_findings: |n| match n {
+        1 => "The advisor has 1 finding about this".into(),
+        n => format!("The advisor has {n} findings about this"),
+    },
     deprecated_banner: |features| format!("Uses deprecated features: {}. A future RabbitMQ version will refuse them.", features.join(", ")),
     deprecated_banner_link: "See the upgrade check",
     shovels: "Shovels",

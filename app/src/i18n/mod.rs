@@ -174,6 +174,11 @@ pub struct Texts {
     pub vhosts: &'static str,
     pub cluster_settings: &'static str,
     pub upgrade_check: &'static str,
+    pub advisor: &'static str,
+    /// (red, amber) findings of the advisor.
+    pub advice_counts: fn(u32, u32) -> String,
+    /// On an object's page: how many advisor findings concern it.
+    pub object_findings: fn(usize) -> String,
     /// Every page of a cluster that uses deprecated features, with their names.
     pub deprecated_banner: fn(&[String]) -> String,
     pub deprecated_banner_link: &'static str,

@@ -6,15 +6,23 @@ use leptos::prelude::*;
 use crate::api::get_channel;
 use crate::components::clients::{mode_text, prefetch_text, ConsumerTable};
 use crate::components::live::use_cluster;
+use crate::components::object_advice::ObjectAdvice;
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::{ChannelDetail, ChannelPublishes};
-use crate::pages::detail_page;
+use crate::pages::{detail_page, use_object_key};
 use crate::urls;
 
 #[component]
 pub fn ChannelPage() -> impl IntoView {
-    detail_page("channel", |t| t.channel, get_channel, |d: ChannelDetail| view! { <ChannelBody d/> })
+    let key = use_object_key();
+    view! {
+        {detail_page("channel", |t| t.channel, get_channel, |d: ChannelDetail| view! { <ChannelBody d/> })}
+        {move || {
+            let (vhost, name) = key.get();
+            view! { <ObjectAdvice object="channel" vhost name/> }
+        }}
+    }
 }
 
 #[component]

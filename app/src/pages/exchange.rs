@@ -6,6 +6,7 @@ use crate::auth::Role;
 use crate::components::forms::{outcome_view, problem_banner, use_me, use_ready, ConfirmButton, IfRole, TypedRows};
 use crate::components::list::{text, Features};
 use crate::components::live::use_cluster;
+use crate::components::object_advice::ObjectAdvice;
 use crate::components::objects::{or_none, BindingTable, KeyValues};
 use crate::components::publish::{PublishForm, RouteTester};
 use crate::format;
@@ -22,6 +23,10 @@ pub fn ExchangePage() -> impl IntoView {
     let operator = use_me().is_some_and(|me| me.may_write() && me.role >= Role::Operator);
     view! {
         {detail_page("exchange", |t| t.exchange, get_exchange, |d: ExchangeDetail| view! { <ExchangeBody d/> })}
+        {move || {
+            let (vhost, name) = key.get();
+            view! { <ObjectAdvice object="exchange" vhost name/> }
+        }}
         // Outside the live part: a live update must not reset a form being filled in.
         {move || {
             let (vhost, name) = key.get();

@@ -7,6 +7,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api::list_cluster_cards;
+use crate::components::advice::AdviceBadge;
 use crate::components::fault::{error_title, ErrorView, Loading};
 use crate::components::layout::{LanguageSwitch, UserMenu};
 use crate::components::live::use_ticker;
@@ -57,6 +58,7 @@ fn Card(card: ClusterCard) -> impl IntoView {
     let lang = use_lang();
     let health = card.health();
     let href = urls::cluster_home(&card.name);
+    let advice = card.overview.as_ref().ok().and_then(|fresh| fresh.freshness.advice);
     let body = match card.overview.clone() {
         Err(error) => {
             let detail = error.clone();
@@ -117,6 +119,7 @@ fn Card(card: ClusterCard) -> impl IntoView {
             <header>
                 <h2>{card.name.clone()}</h2>
                 <span class="health" data-testid="card-health">{move || health_text(health)}</span>
+                {advice.map(|counts| view! { <AdviceBadge counts/> })}
             </header>
             {body}
         </a>

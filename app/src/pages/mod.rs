@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod advisor;
 pub mod bindings;
 pub mod channel;
 pub mod channels;

@@ -9,6 +9,7 @@ use crate::components::extensions::IfExtension;
 use crate::components::forms::{outcome_view, problem_banner, use_ready, ConfirmButton, IfRole};
 use crate::components::list::{text, Features};
 use crate::components::live::use_cluster;
+use crate::components::object_advice::ObjectAdvice;
 use crate::components::objects::{or_none, BindingTable, KeyValues};
 use crate::components::publish::PublishForm;
 use crate::format;
@@ -26,6 +27,10 @@ pub fn QueuePage() -> impl IntoView {
     let key = use_object_key();
     view! {
         {detail_page("queue", |t| t.queue, get_queue, |d: QueueDetail| view! { <QueueBody d/> })}
+        {move || {
+            let (vhost, name) = key.get();
+            view! { <ObjectAdvice object="queue" vhost name/> }
+        }}
         <HistoryChart series=Signal::derive(move || {
             let (vhost, name) = key.get();
             SeriesRef::Queue { vhost, name }

@@ -12,6 +12,7 @@ use crate::i18n::use_texts;
 use crate::model::{ListQuery, Page, QueueRow};
 use crate::pages::list_page;
 use crate::urls;
+use domain::advisor::Severity;
 use domain::backlog::SeriesRef;
 
 #[component]
@@ -69,7 +70,7 @@ fn QueueTable(page: Page<QueueRow>, query: Memo<ListQuery>) -> impl IntoView {
                                 (q.has_arguments, text(|t| t.arguments_short), text(|t| t.arguments)),
                             ];
                             view! {
-                                <tr class:idle={q.consumers == 0 && q.total > 0}>
+                                <tr class=advice_class(q.advice) data-advice=advice_class(q.advice)>
                                     <td>{q.vhost.clone()}</td>
                                     <td class="name"><a href=href>{q.name.clone()}</a></td>
                                     <td>{q.kind.clone()}</td>
@@ -91,5 +92,15 @@ fn QueueTable(page: Page<QueueRow>, query: Memo<ListQuery>) -> impl IntoView {
             {empty.then(|| view! { <p class="muted">{move || t.get().nothing_matches}</p> })}
         </div>
         <Pager query page/>
+    }
+}
+
+/// The row's mark: its most serious advisor finding (`finding-red`, `finding-amber`…).
+fn advice_class(advice: Option<Severity>) -> &'static str {
+    match advice {
+        Some(Severity::Red) => "finding-red",
+        Some(Severity::Amber) => "finding-amber",
+        Some(Severity::Info) => "finding-info",
+        None => "",
     }
 }

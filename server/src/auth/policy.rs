@@ -51,6 +51,7 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         ListDashboards::PATH,
         GetDashboard::PATH,
         GetTiles::PATH,
+        GetAdvice::PATH,
     ];
     // Publishing, reading messages, creating queues, exchanges and bindings, setting policies,
     // moving messages.
@@ -108,6 +109,8 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         // The cluster's name and feature flags.
         RenameCluster::PATH,
         EnableFeatureFlag::PATH,
+        // Silencing a finding for everyone.
+        MuteFinding::PATH,
     ];
     if path == SignInOptions::PATH {
         Some(Policy::Public)

@@ -46,6 +46,18 @@ pub struct MessageStats {
     pub publish_in_details: Details,
     #[serde(deserialize_with = "lenient")]
     pub publish_out_details: Details,
+    /// Counters since the object was created (the overview's: since its nodes started); absent
+    /// with `rates_mode = none`.
+    #[serde(deserialize_with = "lenient")]
+    pub publish_in: Option<u64>,
+    #[serde(deserialize_with = "lenient")]
+    pub redeliver: Option<u64>,
+    #[serde(deserialize_with = "lenient")]
+    pub deliver_get: Option<u64>,
+    #[serde(deserialize_with = "lenient")]
+    pub drop_unroutable: Option<u64>,
+    #[serde(deserialize_with = "lenient")]
+    pub return_unroutable: Option<u64>,
 }
 
 /// Message counts as queues, vhosts and the overview's `queue_totals` report them.
@@ -168,6 +180,9 @@ pub struct Overview {
     pub message_stats: MessageStats,
     #[serde(deserialize_with = "lenient")]
     pub listeners: Vec<Listener>,
+    /// `basic`, `detailed` or `none` (no message counters at all).
+    #[serde(deserialize_with = "lenient")]
+    pub rates_mode: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -282,6 +297,21 @@ pub struct Queue {
     pub node: String,
     #[serde(deserialize_with = "lenient")]
     pub memory: u64,
+    /// Classic queues: how many of `messages` are persistent.
+    #[serde(deserialize_with = "lenient")]
+    pub messages_persistent: Option<u64>,
+    #[serde(deserialize_with = "lenient")]
+    pub message_bytes_ready: u64,
+    /// Quorum queues and streams: the nodes holding a replica, and those of them online.
+    #[serde(deserialize_with = "lenient")]
+    pub members: Option<Vec<String>>,
+    #[serde(deserialize_with = "lenient")]
+    pub online: Vec<String>,
+    /// Mirrored classic queues (3.x): the mirrors, and those in sync with the leader.
+    #[serde(deserialize_with = "lenient")]
+    pub slave_nodes: Option<Vec<String>>,
+    #[serde(deserialize_with = "lenient")]
+    pub synchronised_slave_nodes: Vec<String>,
 }
 
 /// A client connection (`/api/connections`, `/api/connections/{name}`).

@@ -340,6 +340,8 @@ impl Feed {
                 .flat_map(|s| &s.held)
                 .map(|(part, since)| HeldPart { part: *part, since_ms: ms(since) })
                 .collect(),
+            // The advisor's, added by the service layer for each viewer.
+            advice: None,
         }
     }
 
@@ -376,6 +378,12 @@ impl Feed {
         self.apply(patch);
         self.refresh_soon();
         Ok(())
+    }
+
+    /// Has live streams send again: something read with the snapshot but kept above it (the
+    /// advisor's findings, a mute) changed.
+    pub fn announce(&self) {
+        self.state.send_modify(|s| s.version += 1);
     }
 
     /// Starts a full refresh now (or as soon as the running one ends), without waiting for it.

@@ -60,6 +60,7 @@ pub enum View {
     /// The shovels' and federation links' status, of one vhost or all.
     Shovels(Option<String>),
     Federation(Option<String>),
+    Advisor,
     /// A kiosk's tiles on this cluster, as JSON in the `tiles` parameter.
     Tiles(Vec<TileKind>),
 }
@@ -86,6 +87,7 @@ impl View {
             "consumers" => View::Consumers(list()),
             "shovels" => View::Shovels(params.get("vhost").cloned()),
             "federation" => View::Federation(params.get("vhost").cloned()),
+            "advisor" => View::Advisor,
             "queue" => object().map(|(vhost, name)| View::Queue { vhost, name })?,
             "exchange" => object().map(|(vhost, name)| View::Exchange { vhost, name })?,
             "tiles" => {
@@ -125,6 +127,7 @@ impl View {
             View::Shovels(vhost) => json(clusters.shovels(who, cluster, vhost.clone()).await),
             View::Federation(vhost) => json(clusters.federation_links(who, cluster, vhost.clone()).await),
             View::Tiles(kinds) => json(clusters.tiles(who, cluster, kinds).await),
+            View::Advisor => json(clusters.advice(who, cluster, None).await),
         }
     }
 }

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use app::api::{
-    SharedAccounts, SharedBackend, SharedBrokerAccess, SharedClusterAdmin, SharedDashboards, SharedOperations,
+    SharedAccounts, SharedAdvisor, SharedBackend, SharedBrokerAccess, SharedClusterAdmin, SharedDashboards,
+    SharedOperations,
 };
 use app::{kiosk_shell, shell, App};
 use axum::extract::{FromRef, State};
@@ -130,6 +131,7 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
     let writes: SharedOperations = operations.clone();
     let access: SharedBrokerAccess = operations.clone();
     let cluster_admin: SharedClusterAdmin = operations.clone();
+    let advisor: SharedAdvisor = operations.clone();
     let dashboards = Arc::new(DashboardStore::new(auth.store.clone(), auth.audit.clone(), clusters.clone()));
     let boards: SharedDashboards = dashboards.clone();
     let metrics = clusters.clone();
@@ -146,6 +148,7 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
         provide_context(writes.clone());
         provide_context(access.clone());
         provide_context(cluster_admin.clone());
+        provide_context(advisor.clone());
         provide_context(boards.clone());
         security::provide_request_nonce();
     };

@@ -8,10 +8,12 @@ use std::sync::Arc;
 use app::auth::Access;
 use app::error::AppError;
 use app::model::*;
+use domain::advisor::Subject;
 use domain::backlog::Range;
 use tokio_util::sync::CancellationToken;
 
 use super::access::check_vhost;
+use super::advisor::{evaluate_refreshes, Advisor};
 use super::listing::{only_own_rows, select, InVhost, NameMatcher, Order};
 use crate::broker::http::HttpBroker;
 use crate::broker::Broker;
@@ -19,6 +21,7 @@ use crate::cluster::feed::Feed;
 use crate::cluster::snapshot::Snapshot;
 use crate::config::clusters::ClusterConfig;
 use crate::metrics::Metrics;
+use crate::store::mutes::Mutes;
 use crate::store::prometheus::PrometheusSource;
 use crate::store::timeseries::{Backlogs, History as HistoryStore};
 
@@ -34,22 +37,24 @@ pub struct Clusters {
     /// Each cluster's ready messages now less an hour ago, as of its snapshot version: read
     /// from the history once per refresh, however many all-clusters pages are open.
     pub(super) ready_changes: std::sync::Mutex<HashMap<String, (u64, Option<f64>)>>,
+    advisor: Advisor,
     shutdown: CancellationToken,
 }
 
 impl Clusters {
-    /// Builds one feed per cluster and starts its poller, and its history recorder, on the
-    /// current tokio runtime.
+    /// Builds one feed per cluster and starts its poller, its history recorder and its advisor
+    /// on the current tokio runtime.
     pub fn spawn(
         configs: &[ClusterConfig],
         metrics: Arc<Metrics>,
         history: Option<Arc<HistoryStore>>,
+        mutes: Option<Mutes>,
     ) -> anyhow::Result<Arc<Self>> {
         let brokers = configs
             .iter()
             .map(|config| Ok(Arc::new(HttpBroker::new(config, metrics.clone())?) as Arc<dyn Broker>))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        Self::spawn_on(configs, brokers, metrics, history)
+        Self::spawn_on(configs, brokers, metrics, history, mutes)
     }
 
     /// As `spawn`, reading each cluster through the broker at the same index (tests give
@@ -59,6 +64,7 @@ impl Clusters {
         brokers: Vec<Arc<dyn Broker>>,
         metrics: Arc<Metrics>,
         history: Option<Arc<HistoryStore>>,
+        mutes: Option<Mutes>,
     ) -> anyhow::Result<Arc<Self>> {
         let shutdown = CancellationToken::new();
         let mut feeds = HashMap::new();
@@ -78,9 +84,26 @@ impl Clusters {
             }
             feeds.insert(config.name.clone(), feed);
         }
-        let order = configs.iter().map(|c| c.name.clone()).collect();
+        let order: Vec<String> = configs.iter().map(|c| c.name.clone()).collect();
         let ready_changes = Default::default();
-        Ok(Arc::new(Self { order, feeds, metrics, history, prometheus, ready_changes, shutdown }))
+        let advisor = Advisor::new(&order, mutes);
+        let clusters = Arc::new(Self { order, feeds, metrics, history, prometheus, ready_changes, advisor, shutdown });
+        tokio::spawn({
+            let clusters = clusters.clone();
+            async move {
+                // Mutes first: a finding an admin muted never shows unmuted after a restart.
+                clusters.advisor.load_mutes().await;
+                for name in &clusters.order {
+                    let shutdown = clusters.shutdown.clone();
+                    tokio::spawn(evaluate_refreshes(clusters.clone(), name.clone(), shutdown));
+                }
+            }
+        });
+        Ok(clusters)
+    }
+
+    pub fn advisor(&self) -> &Advisor {
+        &self.advisor
     }
 
     pub(super) fn history_store(&self) -> Result<Arc<HistoryStore>, AppError> {
@@ -153,6 +176,8 @@ impl Clusters {
         let redact = |e: AppError| if admin { e } else { e.redacted() };
         let (snapshot, mut freshness) = self.visible_feed(who, cluster)?.current().await.map_err(redact)?;
         freshness.error = freshness.error.map(redact);
+        let all = who.sees_every_vhost(cluster) && only_own_rows(who).is_none();
+        freshness.advice = self.advisor.counts(cluster, all, advice_scope(who, cluster, &snapshot));
         if !admin {
             // Which nodes fail is the network's topology, as in `AppError::redacted`.
             freshness.unreachable.iter_mut().for_each(|fault| fault.node.clear());
@@ -189,6 +214,26 @@ impl Clusters {
             select(visible.into_iter(), |r| keep(&matcher, r), order, query)
         };
         Ok(Fresh { data, freshness })
+    }
+}
+
+/// Whether `who` may see findings about `subject`: those of their vhosts and, for a broker user
+/// who sees only their own clients, of their own channels and consumers. The cluster's and its
+/// nodes' are for everyone who sees the cluster, as the overview's nodes are.
+pub(super) fn advice_scope<'a>(
+    who: &'a dyn Access,
+    cluster: &'a str,
+    snapshot: &'a Snapshot,
+) -> impl Fn(&Subject) -> bool + 'a {
+    let own = only_own_rows(who);
+    move |subject| {
+        let Some(vhost) = subject.vhost() else { return true };
+        let owner = match subject {
+            Subject::Channel { vhost, name } => snapshot.channel(vhost, name).map(|c| c.user.as_str()),
+            Subject::Consumer { vhost, channel, .. } => snapshot.channel(vhost, channel).map(|c| c.user.as_str()),
+            _ => None,
+        };
+        who.may_see_vhost(cluster, vhost) && own.as_deref().is_none_or(|me| owner.is_some_and(|o| o == me))
     }
 }
 

@@ -2,6 +2,7 @@
 //! point checks its identity through `access`.
 
 pub mod access;
+pub mod advisor;
 pub mod clusters;
 pub mod dashboards;
 mod listing;

@@ -173,7 +173,7 @@ mod tests {
         let queues = (0..3)
             .map(|i| crate::cluster::snapshot::QueueEntry {
                 row: row("/", &format!("{}{i}", "a".repeat(60)), 0),
-                arguments: vec![],
+                ..Default::default()
             })
             .collect();
         let snapshot = Snapshot { queues, ..Default::default() };

@@ -154,8 +154,14 @@ impl app::api::Backend for Clusters {
         query: &ListQuery,
     ) -> Result<Fresh<Page<QueueRow>>, AppError> {
         let order = queue_order(&query.sort)?;
-        self.list(who, cluster, query, order, |s, vhost| s.queues_in(vhost), |q| &q.row, |m, q| m.matches(&q.name))
-            .await
+        let mut page = self
+            .list(who, cluster, query, order, |s, vhost| s.queues_in(vhost), |q| &q.row, |m, q| m.matches(&q.name))
+            .await?;
+        // The rows are of vhosts `who` sees: so are the findings about them.
+        for row in &mut page.data.items {
+            row.advice = self.advisor().worst_about_queue(cluster, &row.vhost, &row.name);
+        }
+        Ok(page)
     }
 
     async fn queue(

@@ -160,7 +160,7 @@ mod tests {
             consumers,
             ..Default::default()
         };
-        QueueEntry { row, arguments: Vec::new() }
+        QueueEntry { row, ..Default::default() }
     }
 
     fn viewer() -> Principal {

@@ -3,9 +3,10 @@
 //! `kill -9` (WAL journal) and lets admins filter the audit log with real queries.
 //!
 //! The modules below are what is kept: the audit log, users and screen tokens, message templates,
-//! backlog history (in SQLite, or read from Prometheus where it is configured).
+//! the advisor's mutes, backlog history (in SQLite, or read from Prometheus where it is configured).
 
 pub mod audit;
+pub mod mutes;
 pub mod prometheus;
 pub mod templates;
 pub mod timeseries;
@@ -112,6 +113,18 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE secrets (
         name  TEXT PRIMARY KEY,
         value BLOB NOT NULL
+    );
+"#,
+    r#"
+    -- Advisor findings an admin silenced for one object, with why.
+    CREATE TABLE advisor_mutes (
+        cluster TEXT NOT NULL,
+        subject TEXT NOT NULL,          -- JSON of domain::advisor::Subject
+        kind    TEXT NOT NULL,          -- domain::advisor::Check::kind
+        reason  TEXT NOT NULL,
+        by      TEXT NOT NULL,
+        at_ms   INTEGER NOT NULL,
+        PRIMARY KEY (cluster, subject, kind)
     );
 "#,
 ];

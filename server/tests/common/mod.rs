@@ -109,8 +109,10 @@ impl TestApp {
     pub async fn with_auth(configs: &[ClusterConfig], config: AuthConfig) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let history = warren::store::timeseries::History::open(dir.path(), Default::default()).unwrap();
-        let clusters = Clusters::spawn(configs, Arc::new(Metrics::default()), Some(history)).unwrap();
-        let auth = Auth::new(Store::open(dir.path()).unwrap(), config, clusters.clone()).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mutes = Some(warren::store::mutes::Mutes::new(store.clone()));
+        let clusters = Clusters::spawn(configs, Arc::new(Metrics::default()), Some(history), mutes).unwrap();
+        let auth = Auth::new(store, config, clusters.clone()).unwrap();
         let router =
             warren::http::router(leptos::prelude::LeptosOptions::builder().output_name("warren").build(), auth.clone());
         let mut app = TestApp { router, clusters, auth, admin: Session::default(), _dir: dir };
@@ -220,7 +222,7 @@ pub fn set_cookies(headers: &axum::http::HeaderMap) -> Vec<(String, String)> {
 
 /// Clusters with their pollers running.
 pub fn spawn(configs: &[ClusterConfig]) -> Arc<Clusters> {
-    Clusters::spawn(configs, Arc::new(Metrics::default()), None).unwrap()
+    Clusters::spawn(configs, Arc::new(Metrics::default()), None, None).unwrap()
 }
 
 /// A name no other test run uses.
@@ -342,9 +344,14 @@ pub fn broker(action: &str) {
 
 /// Runs `scripts/broker.sh <action> <node>`.
 pub fn broker_node(action: &str, node: &str) {
+    broker_node_args(&[action, node]);
+}
+
+/// Runs `scripts/broker.sh <args>` (e.g. `ctl 3.10 set_vm_memory_high_watermark 0.4`).
+pub fn broker_node_args(args: &[&str]) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/broker.sh");
-    let status = std::process::Command::new(script).args([action, node]).status().expect("running scripts/broker.sh");
-    assert!(status.success(), "scripts/broker.sh {action} {node} failed");
+    let status = std::process::Command::new(script).args(args).status().expect("running scripts/broker.sh");
+    assert!(status.success(), "scripts/broker.sh {args:?} failed");
 }
 
 /// Starts the broker again even when an assertion fails, so later tests find it running.

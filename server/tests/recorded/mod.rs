@@ -80,6 +80,6 @@ pub async fn clusters(version: &str) -> (Arc<Clusters>, Arc<RecordedBroker>) {
         prometheus: None,
     };
     let metrics = Arc::new(Metrics::default());
-    let clusters = Clusters::spawn_on(&[config], vec![broker.clone()], metrics, None).unwrap();
+    let clusters = Clusters::spawn_on(&[config], vec![broker.clone()], metrics, None, None).unwrap();
     (clusters, broker)
 }

@@ -218,3 +218,111 @@ impl Debounce {
         confirmed
     }
 }
+
+/// Why an admin silenced a finding about one object: it is intended (a dead-letter queue with no
+/// consumer, a cache queue with a TTL). Still listed, as muted, and left out of the counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mute {
+    pub by: String,
+    pub reason: String,
+    pub at_ms: i64,
+}
+
+impl Mute {
+    /// Longer reasons are refused: a note for the next admin, not a document.
+    pub const MAX_REASON: usize = 500;
+}
+
+/// What an admin asks to mute or unmute: one finding's subject and kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MuteRequest {
+    pub subject: Subject,
+    pub kind: String,
+    /// Empty to unmute.
+    pub reason: String,
+}
+
+impl MuteRequest {
+    /// The reason, trimmed, if it may be stored.
+    pub fn checked_reason(&self) -> Result<&str, MuteProblem> {
+        let reason = self.reason.trim();
+        match reason.chars().count() {
+            0 => Err(MuteProblem::NoReason),
+            n if n > Mute::MAX_REASON => Err(MuteProblem::ReasonTooLong { max: Mute::MAX_REASON }),
+            _ if reason.chars().any(char::is_control) => Err(MuteProblem::ControlCharacters),
+            _ => Ok(reason),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MuteProblem {
+    NoReason,
+    ReasonTooLong {
+        max: usize,
+    },
+    ControlCharacters,
+    /// No such finding on the cluster now: only what is found can be muted.
+    NotFound,
+}
+
+/// A finding as the pages show it: with its mute, if any.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Advised {
+    pub finding: Finding,
+    pub muted: Option<Mute>,
+}
+
+/// The advisor's findings on a cluster as one viewer may see them, most serious first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Advice {
+    pub findings: Vec<Advised>,
+    /// Refreshes evaluated so far; a finding needs two in a row, so nothing shows before the second.
+    pub refreshes: u64,
+}
+
+/// Red and amber findings not muted: what the navigation and the cluster cards show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdviceCounts {
+    pub red: u32,
+    pub amber: u32,
+}
+
+impl AdviceCounts {
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Advised>) -> AdviceCounts {
+        let mut counts = AdviceCounts::default();
+        for advised in findings.into_iter().filter(|a| a.muted.is_none()) {
+            match advised.finding.severity {
+                Severity::Red => counts.red += 1,
+                Severity::Amber => counts.amber += 1,
+                Severity::Info => {}
+            }
+        }
+        counts
+    }
+}
+
+impl Subject {
+    /// The vhost it belongs to; `None` for the cluster and its nodes.
+    pub fn vhost(&self) -> Option<&str> {
+        match self {
+            Subject::Cluster | Subject::Node { .. } => None,
+            Subject::Queue { vhost, .. }
+            | Subject::Exchange { vhost, .. }
+            | Subject::Channel { vhost, .. }
+            | Subject::Consumer { vhost, .. } => Some(vhost),
+        }
+    }
+
+    /// Whether a finding about `self` belongs on `about`'s page: its own, and a consumer's on its
+    /// queue's and its channel's.
+    pub fn concerns(&self, about: &Subject) -> bool {
+        match (self, about) {
+            (Subject::Consumer { vhost, queue, .. }, Subject::Queue { vhost: v, name }) => vhost == v && queue == name,
+            (Subject::Consumer { vhost, channel, .. }, Subject::Channel { vhost: v, name }) => {
+                vhost == v && channel == name
+            }
+            _ => self == about,
+        }
+    }
+}

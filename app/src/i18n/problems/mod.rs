@@ -3,6 +3,7 @@
 //! compile; the tests below check that no text is empty and that the Chinese one is Chinese.
 
 mod access;
+mod advisor;
 mod cluster;
 mod dashboard;
 mod definitions;
@@ -23,6 +24,7 @@ impl Lang {
             Problem::Dashboard(p) => dashboard::text(self, p),
             Problem::Access(p) => access::text(self, p),
             Problem::Cluster(p) => cluster::text(self, p),
+            Problem::Advisor(p) => advisor::text(self, p),
         }
     }
 }
@@ -37,6 +39,7 @@ pub(crate) fn samples() -> Vec<Problem> {
     all.extend(dashboard::samples().into_iter().map(Problem::from));
     all.extend(access::samples().into_iter().map(Problem::from));
     all.extend(cluster::samples().into_iter().map(Problem::from));
+    all.extend(advisor::samples().into_iter().map(Problem::from));
     all
 }
 
@@ -110,6 +113,7 @@ mod tests {
         assert_samples_cover(dashboard::samples());
         assert_samples_cover(access::samples());
         assert_samples_cover(cluster::samples());
+        assert_samples_cover(advisor::samples());
     }
 
     #[test]

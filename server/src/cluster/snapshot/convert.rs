@@ -5,7 +5,7 @@ use app::model::*;
 use domain::policy::PolicyInfo;
 use serde_json::{Map, Value};
 
-use super::{ExchangeEntry, QueueEntry};
+use super::{Counters, ExchangeEntry, QueueEntry, QueueReliability};
 use crate::broker::{api_path, json, Broker, BrokerError};
 
 pub fn overview_model(o: json::Overview, nodes: Vec<json::Node>, deprecated_used: Vec<String>) -> Overview {
@@ -36,6 +36,14 @@ pub fn overview_model(o: json::Overview, nodes: Vec<json::Node>, deprecated_used
     }
 }
 
+pub fn counters(o: &json::Overview) -> Counters {
+    Counters {
+        none_kept: o.rates_mode == "none",
+        dropped_unroutable: o.message_stats.drop_unroutable,
+        returned_unroutable: o.message_stats.return_unroutable,
+    }
+}
+
 /// The status pages a running node can serve: the management API answers from the node Warren
 /// asks, and any running one may be asked next.
 fn extensions(nodes: &[json::Node]) -> Extensions {
@@ -58,8 +66,7 @@ pub struct QueueExtras {
 impl QueueExtras {
     pub async fn fetch(client: &dyn Broker, vhost: &str, name: &str) -> Result<QueueExtras, BrokerError> {
         // Not its `consumer_details`: the snapshot has every consumer, and a busy queue has many.
-        let columns =
-            [("columns", format!("{},node,operator_policy,effective_policy_definition,memory", super::QUEUE_COLUMNS))];
+        let columns = [("columns", format!("{},node,operator_policy,memory", super::QUEUE_COLUMNS))];
         let queue: json::Queue = client.get("queue", &api_path(&["queues", vhost, name]), &columns).await?;
         Ok(queue_extras(queue))
     }
@@ -113,9 +120,18 @@ fn node_info(n: json::Node) -> NodeInfo {
     }
 }
 
-pub(super) fn queue_entry(q: json::Queue) -> QueueEntry {
+pub(super) fn queue_entry(mut q: json::Queue) -> QueueEntry {
     QueueEntry {
         arguments: json_pairs(&q.arguments),
+        reliability: QueueReliability {
+            effective_policy: std::mem::take(&mut q.effective_policy_definition),
+            persistent: q.messages_persistent,
+            bytes_ready: q.message_bytes_ready,
+            members: q.members.as_ref().map(|m| (m.len(), q.online.len())),
+            mirrors: q.slave_nodes.as_ref().map(|m| (m.len(), q.synchronised_slave_nodes.len())),
+            redelivered: q.message_stats.redeliver,
+            delivered: q.message_stats.deliver_get,
+        },
         row: QueueRow {
             has_arguments: !q.arguments.is_empty(),
             vhost: q.vhost,
@@ -132,6 +148,8 @@ pub(super) fn queue_entry(q: json::Queue) -> QueueEntry {
             deliver_rate: q.message_stats.deliver_get_details.rate,
             consumers: q.consumers,
             policy: q.policy,
+            // The advisor's, set for each list page read (`service::reads`).
+            advice: None,
         },
     }
 }
@@ -139,6 +157,7 @@ pub(super) fn queue_entry(q: json::Queue) -> QueueEntry {
 pub(super) fn exchange_entry(x: json::Exchange) -> ExchangeEntry {
     ExchangeEntry {
         arguments: json_pairs(&x.arguments),
+        published: x.message_stats.publish_in,
         row: ExchangeRow {
             has_arguments: !x.arguments.is_empty(),
             vhost: x.vhost,

@@ -29,14 +29,16 @@ use crate::broker::{json, Broker, BrokerError};
 use crate::cluster::settings::used_deprecated;
 use channels::{sorted_channels, sorted_consumers, CHANNEL_COLUMNS};
 use connections::{sorted_connections, CONNECTION_COLUMNS};
-use convert::{binding_row, exchange_entry, overview_model, policy_info, queue_entry};
+use convert::{binding_row, counters, exchange_entry, overview_model, policy_info, queue_entry};
 
 /// Only what the pages show: at tens of thousands of queues the full objects are most of the
 /// cost, for the broker to build and for Warren to read.
 pub(super) const QUEUE_COLUMNS: &str = "vhost,name,type,durable,auto_delete,exclusive,arguments,state,messages_ready,\
-messages_unacknowledged,messages,message_stats.publish_details.rate,message_stats.deliver_get_details.rate,consumers,policy";
+messages_unacknowledged,messages,message_stats.publish_details.rate,message_stats.deliver_get_details.rate,consumers,policy,\
+effective_policy_definition,messages_persistent,message_bytes_ready,members,online,slave_nodes,synchronised_slave_nodes,\
+message_stats.redeliver,message_stats.deliver_get";
 pub(super) const EXCHANGE_COLUMNS: &str = "vhost,name,type,durable,auto_delete,internal,arguments,policy,\
-message_stats.publish_in_details.rate,message_stats.publish_out_details.rate";
+message_stats.publish_in_details.rate,message_stats.publish_out_details.rate,message_stats.publish_in";
 const NODE_COLUMNS: &str = "name,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,\
 fd_used,fd_total,sockets_used,sockets_total,uptime,partitions,type,applications";
 
@@ -63,18 +65,48 @@ pub struct Snapshot {
     pub consumers: Vec<ConsumerRow>,
     /// Parts kept from an earlier snapshot (see `Holding`), with since when their figures are.
     pub held: Vec<(SnapshotPart, SystemTime)>,
+    /// The cluster's message counters, for the advisor; read with the overview.
+    pub counters: Counters,
+}
+
+/// Counters the pages do not show and the advisor reads (`crate::service::advisor`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// `rates_mode = none`: the broker keeps no message counters at all.
+    pub none_kept: bool,
+    /// Unroutable messages dropped, and returned to publishers, since the nodes started.
+    pub dropped_unroutable: Option<u64>,
+    pub returned_unroutable: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueueEntry {
     pub row: QueueRow,
     pub arguments: Vec<(String, String)>,
+    pub reliability: QueueReliability,
+}
+
+/// What the advisor reads about a queue beyond its list row.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueueReliability {
+    /// Its policy's and operator policy's definitions, merged by the broker.
+    pub effective_policy: serde_json::Map<String, serde_json::Value>,
+    pub persistent: Option<u64>,
+    pub bytes_ready: u64,
+    /// Quorum queues and streams: (members, online).
+    pub members: Option<(usize, usize)>,
+    /// Mirrored classic queues: (mirrors, synchronised).
+    pub mirrors: Option<(usize, usize)>,
+    pub redelivered: Option<u64>,
+    pub delivered: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExchangeEntry {
     pub row: ExchangeRow,
     pub arguments: Vec<(String, String)>,
+    /// Messages published into it since it was declared; `None` without counters.
+    pub published: Option<u64>,
 }
 
 impl Snapshot {
@@ -132,8 +164,15 @@ impl Snapshot {
             in_time(clients, holding),
         )?;
         let mut parts = Parts { holding, held: Vec::new() };
-        let overview =
-            parts.take(SnapshotPart::Overview, overview, |(o, n, d)| overview_model(o, n, d), |p| p.overview.clone());
+        let (overview, counters) = parts.take(
+            SnapshotPart::Overview,
+            overview,
+            |(o, n, d)| {
+                let counters = counters(&o);
+                (overview_model(o, n, d), counters)
+            },
+            |p| (p.overview.clone(), p.counters),
+        );
         let vhosts = parts.take(SnapshotPart::Vhosts, vhosts, sorted_vhosts, |p| p.vhosts.clone());
         let queues = parts.take(SnapshotPart::Queues, queues, sorted_queues, |p| p.queues.clone());
         let exchanges = parts.take(SnapshotPart::Exchanges, exchanges, sorted_exchanges, |p| p.exchanges.clone());
@@ -168,6 +207,7 @@ impl Snapshot {
             channels,
             consumers,
             held,
+            counters,
         })
     }
 
@@ -401,14 +441,7 @@ impl Snapshot {
             .map(|x| routing::Exchange {
                 name: x.row.name.clone(),
                 kind: x.row.kind.clone(),
-                alternate: x
-                    .arguments
-                    .iter()
-                    .find(|(key, _)| key == "alternate-exchange")
-                    // String arguments are kept as the text itself (`json_pairs`).
-                    .map(|(_, value)| value.clone())
-                    // As RabbitMQ does: the argument wins, else the policy the broker applied.
-                    .or_else(|| self.policy_alternate(vhost, &x.row.policy)),
+                alternate: self.alternate_exchange(x),
             })
             .collect();
         let bindings = self
@@ -428,6 +461,17 @@ impl Snapshot {
             .collect();
         let queues = self.queues_in(Some(vhost)).iter().map(|q| q.row.name.clone()).collect();
         Topology { exchanges, bindings, queues }
+    }
+
+    /// Where an exchange sends what it cannot route, as RabbitMQ decides: its argument, else the
+    /// policy the broker applied.
+    pub fn alternate_exchange(&self, x: &ExchangeEntry) -> Option<String> {
+        x.arguments
+            .iter()
+            .find(|(key, _)| key == "alternate-exchange")
+            // String arguments are kept as the text itself (`json_pairs`).
+            .map(|(_, value)| value.clone())
+            .or_else(|| self.policy_alternate(&x.row.vhost, &x.row.policy))
     }
 
     fn policy_alternate(&self, vhost: &str, policy: &str) -> Option<String> {

@@ -26,6 +26,7 @@ use crate::store::templates::Templates;
 use crate::store::Store;
 
 mod access;
+mod advisor;
 mod cluster;
 mod connections;
 mod definitions;

@@ -1,0 +1,275 @@
+//! A snapshot turned into the advisor's facts (`domain::advisor::Facts`), with the counters that
+//! only mean something as a change (unroutable messages, publishes into an exchange,
+//! redeliveries) taken over the last minutes rather than since the nodes started: a queue that
+//! once had a bad hour is not flagged for ever.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::time::{Duration, Instant};
+
+use domain::advisor::facts::*;
+use serde_json::{Map, Value};
+
+use crate::cluster::snapshot::{QueueEntry, Snapshot};
+use crate::store::timeseries::Backlogs;
+
+/// A change is measured over the last five to ten minutes (see `Window`).
+const HALF_WINDOW: Duration = Duration::from_secs(5 * 60);
+/// The backlog history the growth is read over, in minutes (`Range::TenMinutes`).
+pub const GROWTH_MINUTES: f64 = 10.0;
+
+/// A counter of the snapshot whose change over the window the checks read.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Counter {
+    Dropped,
+    Returned,
+    Published(String, String),
+    Redelivered(String, String),
+    Delivered(String, String),
+}
+
+/// Each counter's value at the start of the window: two slots turned every `HALF_WINDOW`, so
+/// the window spans five to ten minutes with two numbers per counter, whatever the refresh rate.
+/// Written here because it is twenty lines; a time-series crate would keep every sample.
+struct Window<K> {
+    slots: HashMap<K, Slots>,
+    turned: Instant,
+}
+
+struct Slots {
+    base: u64,
+    next: u64,
+    now: u64,
+    seen: bool,
+}
+
+impl<K: Eq + Hash> Window<K> {
+    fn new(now: Instant) -> Self {
+        Self { slots: HashMap::new(), turned: now }
+    }
+
+    /// Starts a refresh: forgets counters the last refresh did not see, turns the slots when due.
+    fn begin(&mut self, now: Instant) {
+        self.slots.retain(|_, s| std::mem::take(&mut s.seen));
+        if now.duration_since(self.turned) >= HALF_WINDOW {
+            for s in self.slots.values_mut() {
+                (s.base, s.next) = (s.next, s.now);
+            }
+            self.turned = now;
+        }
+    }
+
+    /// How much `key` went up over the window; 0 the first time it is seen, so a counter that was
+    /// already high when Warren started raises nothing until it moves.
+    fn increase(&mut self, key: K, value: u64) -> u64 {
+        let slots = self.slots.entry(key).or_insert(Slots { base: value, next: value, now: value, seen: true });
+        if value < slots.now {
+            // The object was recreated, or its node restarted: its counter started again.
+            (slots.base, slots.next) = (0, 0);
+        }
+        slots.now = value;
+        slots.seen = true;
+        value.saturating_sub(slots.base)
+    }
+}
+
+/// What the advisor keeps from one refresh to the next.
+pub struct Counters {
+    window: Window<Counter>,
+}
+
+impl Counters {
+    pub fn new() -> Self {
+        Self { window: Window::new(Instant::now()) }
+    }
+
+    /// The facts of `snapshot`; `start` is each queue's backlog `GROWTH_MINUTES` ago, if recorded.
+    pub fn facts(&mut self, snapshot: &Snapshot, start: Option<&Backlogs>) -> Facts {
+        self.window.begin(Instant::now());
+        let counters = !snapshot.counters.none_kept;
+        let overview = &snapshot.overview;
+        let mut recent = |counter, value: Option<u64>| value.map(|v| self.window.increase(counter, v));
+        let unroutable = Unroutable {
+            dropped: recent(Counter::Dropped, snapshot.counters.dropped_unroutable),
+            returned: recent(Counter::Returned, snapshot.counters.returned_unroutable),
+        };
+        let exchanges = snapshot
+            .exchanges
+            .iter()
+            .map(|x| {
+                let (vhost, name) = (x.row.vhost.clone(), x.row.name.clone());
+                // Only exchanges that take messages are counted: most never do.
+                let published = x.published.filter(|p| *p > 0);
+                ExchangeFacts {
+                    published: recent(Counter::Published(vhost.clone(), name.clone()), published),
+                    alternate: snapshot.alternate_exchange(x),
+                    durable: x.row.durable,
+                    vhost,
+                    name,
+                }
+            })
+            .collect();
+        let queues = snapshot
+            .queues
+            .iter()
+            .map(|q| {
+                let mut facts = queue_facts(q, start);
+                let r = &q.reliability;
+                let key = || (q.row.vhost.clone(), q.row.name.clone());
+                // Only queues that redeliver are counted: the others have no ratio to speak of.
+                if let Some(redelivered) = r.redelivered.filter(|r| *r > 0) {
+                    let (vhost, name) = key();
+                    facts.redelivered = recent(Counter::Redelivered(vhost.clone(), name.clone()), Some(redelivered));
+                    facts.delivered = recent(Counter::Delivered(vhost, name), r.delivered);
+                } else if counters {
+                    facts.redelivered = Some(0);
+                }
+                facts
+            })
+            .collect();
+        Facts {
+            nodes: overview
+                .nodes
+                .iter()
+                .map(|n| NodeFacts {
+                    name: n.name.clone(),
+                    running: n.running,
+                    mem_alarm: n.mem_alarm,
+                    disk_alarm: n.disk_alarm,
+                    partitions: n.partitions.clone(),
+                })
+                .collect(),
+            unroutable,
+            queues,
+            exchanges,
+            bindings: snapshot
+                .bindings
+                .iter()
+                .filter(|b| !b.source.is_empty())
+                .map(|b| BindingFacts {
+                    vhost: b.vhost.clone(),
+                    source: b.source.clone(),
+                    destination: b.destination.clone(),
+                    to_queue: b.destination_type == "queue",
+                })
+                .collect(),
+            channels: snapshot
+                .channels
+                .iter()
+                .map(|c| ChannelFacts {
+                    vhost: c.vhost.clone(),
+                    name: c.name.clone(),
+                    confirm: c.confirm,
+                    transactional: c.transactional,
+                    published: counters.then_some(c.published),
+                })
+                .collect(),
+            consumers: snapshot
+                .consumers
+                .iter()
+                .map(|c| ConsumerFacts {
+                    vhost: c.vhost.clone(),
+                    queue: c.queue.clone(),
+                    channel: c.channel.clone(),
+                    tag: c.tag.clone(),
+                    ack_required: c.ack_required,
+                    prefetch: c.prefetch,
+                })
+                .collect(),
+            version_4: major_version(&overview.rabbitmq_version) >= 4,
+            counters,
+        }
+    }
+}
+
+fn major_version(version: &str) -> u32 {
+    version.split('.').next().and_then(|major| major.parse().ok()).unwrap_or(0)
+}
+
+fn queue_facts(q: &QueueEntry, start: Option<&Backlogs>) -> QueueFacts {
+    let (row, r) = (&q.row, &q.reliability);
+    let backlog = (row.ready + row.unacked) as f64;
+    let ready_per_minute = start
+        .and_then(|start| start.get(&(row.vhost.clone(), row.name.clone())))
+        .map(|from| (backlog - from) / GROWTH_MINUTES);
+    QueueFacts {
+        vhost: row.vhost.clone(),
+        name: row.name.clone(),
+        kind: QueueKind::parse(&row.kind),
+        durable: row.durable,
+        exclusive: row.exclusive,
+        auto_delete: row.auto_delete,
+        messages: row.total,
+        ready: row.ready,
+        bytes_ready: r.bytes_ready,
+        persistent: r.persistent,
+        consumers: row.consumers,
+        arguments: arguments(&q.arguments),
+        policy: r.effective_policy.clone(),
+        members: r.members,
+        mirrors: r.mirrors,
+        redelivered: None,
+        delivered: None,
+        ready_per_minute,
+    }
+}
+
+/// The queue's `x-` arguments without the prefix, typed again: the snapshot keeps them as text
+/// (`json_pairs`), and the checks compare limits as numbers.
+fn arguments(pairs: &[(String, String)]) -> Map<String, Value> {
+    pairs
+        .iter()
+        .filter_map(|(key, text)| {
+            let key = key.strip_prefix("x-")?;
+            let value = match key {
+                "message-ttl" | "max-length" | "max-length-bytes" | "expires" | "delivery-limit" => {
+                    Value::from(text.parse::<i64>().ok()?)
+                }
+                "single-active-consumer" => Value::Bool(text == "true"),
+                _ => Value::String(text.clone()),
+            };
+            Some((key.to_string(), value))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_counts_what_moved_since_it_began_and_starts_again_with_the_counter() {
+        let t0 = Instant::now();
+        let mut w = Window::new(t0);
+        w.begin(t0);
+        assert_eq!(w.increase("x", 500), 0, "already high when first seen: nothing yet");
+        w.begin(t0 + Duration::from_secs(5));
+        assert_eq!(w.increase("x", 520), 20);
+        w.begin(t0 + HALF_WINDOW);
+        assert_eq!(w.increase("x", 530), 30, "turned: the base is the first slot's");
+        w.begin(t0 + HALF_WINDOW * 2);
+        assert_eq!(w.increase("x", 530), 10, "the first 500→520 left the window");
+        w.begin(t0 + HALF_WINDOW * 3);
+        assert_eq!(w.increase("x", 530), 0);
+        w.begin(t0 + HALF_WINDOW * 3 + Duration::from_secs(5));
+        assert_eq!(w.increase("x", 7), 7, "recreated: counted from zero");
+        w.begin(t0 + HALF_WINDOW * 4);
+        w.begin(t0 + HALF_WINDOW * 4 + Duration::from_secs(5));
+        assert!(w.slots.is_empty(), "not seen on a refresh: forgotten");
+    }
+
+    #[test]
+    fn arguments_are_typed_as_the_checks_compare_them() {
+        let pairs = [
+            ("x-max-length".to_string(), "1000".to_string()),
+            ("x-dead-letter-exchange".to_string(), "123".to_string()),
+            ("x-single-active-consumer".to_string(), "true".to_string()),
+            ("other".to_string(), "1".to_string()),
+        ];
+        let map = arguments(&pairs);
+        assert_eq!(map.get("max-length"), Some(&Value::from(1000)));
+        assert_eq!(map.get("dead-letter-exchange"), Some(&Value::from("123")), "a name stays a name");
+        assert_eq!(map.get("single-active-consumer"), Some(&Value::Bool(true)));
+        assert_eq!(map.len(), 3);
+    }
+}

@@ -1,0 +1,239 @@
+//! The reliability advisor on the server: after each refresh of a cluster, its snapshot turned
+//! into facts (`facts`), evaluated by the domain's checks (`domain::advisor`), and a finding kept
+//! once two refreshes in a row found it. Admins' mutes are stored and merged in on reading. The
+//! advisor page, the findings on an object's page, the counts in the navigation and on the
+//! cluster cards, and the kiosk's message-loss tile all read what is kept here.
+
+mod facts;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::SystemTime;
+
+use app::auth::Access;
+use app::error::AppError;
+use app::model::{Fresh, SnapshotPart};
+use domain::advisor::{evaluate, Advice, AdviceCounts, Advised, Debounce, Finding, Mute, Severity, Subject};
+use domain::backlog::Range;
+use tokio_util::sync::CancellationToken;
+
+use super::clusters::{advice_scope, Clusters};
+use crate::store::mutes::Mutes;
+
+pub use facts::GROWTH_MINUTES;
+
+/// A finding's key: its subject and its check's kind.
+type Key = (Subject, String);
+
+/// Every cluster's findings and mutes.
+pub struct Advisor {
+    clusters: HashMap<String, Slot>,
+    store: Option<Mutes>,
+}
+
+#[derive(Default)]
+struct Slot {
+    found: RwLock<Found>,
+    mutes: RwLock<HashMap<Key, Mute>>,
+    /// The whole cluster's counts, as of `Found::version` and the mutes then.
+    counts: Mutex<Option<(u64, AdviceCounts)>>,
+}
+
+#[derive(Clone, Default)]
+struct Found {
+    findings: Arc<Vec<Finding>>,
+    /// Each queue's findings, by index in `findings`: the queue list marks its rows.
+    by_queue: Arc<HashMap<(String, String), Vec<usize>>>,
+    refreshes: u64,
+    /// Goes up with every evaluation and every mute change.
+    version: u64,
+}
+
+impl Advisor {
+    /// `store`: where mutes are kept; `None` keeps them in memory only (tests).
+    pub fn new(clusters: &[String], store: Option<Mutes>) -> Self {
+        Self { clusters: clusters.iter().map(|name| (name.clone(), Slot::default())).collect(), store }
+    }
+
+    fn slot(&self, cluster: &str) -> Result<&Slot, AppError> {
+        self.clusters.get(cluster).ok_or_else(|| AppError::UnknownCluster(cluster.to_string()))
+    }
+
+    /// Reads the stored mutes; those of clusters no longer configured are kept in the store.
+    pub async fn load_mutes(&self) {
+        let Some(store) = &self.store else { return };
+        match store.all().await {
+            Ok(all) => {
+                for (cluster, subject, kind, mute) in all {
+                    if let Some(slot) = self.clusters.get(&cluster) {
+                        slot.mutes.write().expect("mutes lock").insert((subject, kind), mute);
+                    }
+                }
+            }
+            Err(error) => tracing::error!(%error, "advisor mutes not read; findings show unmuted"),
+        }
+    }
+
+    /// Keeps a refresh's confirmed findings; whether a page would show them differently than the
+    /// last ones, their numbers aside (those follow with the next refresh's pages).
+    fn publish(&self, cluster: &str, findings: Vec<Finding>) -> bool {
+        let Ok(slot) = self.slot(cluster) else { return false };
+        let mut by_queue: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, finding) in findings.iter().enumerate() {
+            if let Subject::Queue { vhost, name } = &finding.subject {
+                by_queue.entry((vhost.clone(), name.clone())).or_default().push(i);
+            }
+        }
+        let shown = |findings: &[Finding]| findings.iter().map(|f| (key(f), f.severity)).collect::<HashSet<_>>();
+        let mut found = slot.found.write().expect("findings lock");
+        let changed = found.refreshes < 2 || shown(&found.findings) != shown(&findings);
+        found.findings = Arc::new(findings);
+        found.by_queue = Arc::new(by_queue);
+        found.refreshes += 1;
+        found.version += 1;
+        changed
+    }
+
+    /// The findings on `cluster` that `keep` lets through, each with its mute.
+    pub fn advice(&self, cluster: &str, keep: impl Fn(&Subject) -> bool) -> Result<Advice, AppError> {
+        let slot = self.slot(cluster)?;
+        let found = slot.found.read().expect("findings lock").clone();
+        let mutes = slot.mutes.read().expect("mutes lock");
+        let findings = found
+            .findings
+            .iter()
+            .filter(|f| keep(&f.subject))
+            .map(|f| Advised { finding: f.clone(), muted: mutes.get(&key(f)).cloned() })
+            .collect();
+        Ok(Advice { findings, refreshes: found.refreshes })
+    }
+
+    /// Red and amber findings not muted; `None` before the second refresh, when nothing can be
+    /// found yet. `all`: the viewer sees the whole cluster, whose counts are kept between calls.
+    pub fn counts(&self, cluster: &str, all: bool, keep: impl Fn(&Subject) -> bool) -> Option<AdviceCounts> {
+        let slot = self.slot(cluster).ok()?;
+        let version = {
+            let found = slot.found.read().expect("findings lock");
+            if found.refreshes < 2 {
+                return None;
+            }
+            found.version
+        };
+        if all {
+            if let Some((at, counts)) = *slot.counts.lock().expect("counts lock") {
+                if at == version {
+                    return Some(counts);
+                }
+            }
+        }
+        let counts = AdviceCounts::of(&self.advice(cluster, keep).ok()?.findings);
+        if all {
+            *slot.counts.lock().expect("counts lock") = Some((version, counts));
+        }
+        Some(counts)
+    }
+
+    /// Mutes a finding found on the cluster now, for `by`, with the reason already checked.
+    pub async fn mute(&self, cluster: &str, finding: &Finding, by: &str, reason: &str) -> Result<Mute, AppError> {
+        let slot = self.slot(cluster)?;
+        let kind = finding.check.kind();
+        let mute = match &self.store {
+            Some(store) => store.save(cluster, &finding.subject, kind, by, reason).await?.ok_or_else(|| {
+                AppError::BadRequest(format!("{} mutes on this cluster already", crate::store::mutes::MAX_PER_CLUSTER))
+            })?,
+            None => Mute { by: by.into(), reason: reason.into(), at_ms: crate::store::now_ms() },
+        };
+        slot.mutes.write().expect("mutes lock").insert(key(finding), mute.clone());
+        slot.found.write().expect("findings lock").version += 1;
+        Ok(mute)
+    }
+
+    /// Whether there was a mute to remove.
+    pub async fn unmute(&self, cluster: &str, subject: &Subject, kind: &str) -> Result<bool, AppError> {
+        let slot = self.slot(cluster)?;
+        if let Some(store) = &self.store {
+            store.delete(cluster, subject, kind).await?;
+        }
+        let removed = slot.mutes.write().expect("mutes lock").remove(&(subject.clone(), kind.to_string())).is_some();
+        slot.found.write().expect("findings lock").version += 1;
+        Ok(removed)
+    }
+
+    /// The most serious finding about a queue that is not muted.
+    pub fn worst_about_queue(&self, cluster: &str, vhost: &str, name: &str) -> Option<Severity> {
+        let slot = self.slot(cluster).ok()?;
+        let found = slot.found.read().expect("findings lock").clone();
+        let indices = found.by_queue.get(&(vhost.to_string(), name.to_string()))?;
+        let mutes = slot.mutes.read().expect("mutes lock");
+        indices.iter().map(|i| &found.findings[*i]).filter(|f| !mutes.contains_key(&key(f))).map(|f| f.severity).min()
+    }
+
+    /// The finding on `cluster` with this subject and kind, as of the last evaluation.
+    pub fn find(&self, cluster: &str, subject: &Subject, kind: &str) -> Result<Option<Finding>, AppError> {
+        let found = self.slot(cluster)?.found.read().expect("findings lock").findings.clone();
+        Ok(found.iter().find(|f| &f.subject == subject && f.check.kind() == kind).cloned())
+    }
+}
+
+impl Clusters {
+    /// The findings on `cluster` that `who` may see (see `advice_scope`), as of its last refresh;
+    /// those that concern `about`, if given.
+    pub async fn advice(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        about: Option<&Subject>,
+    ) -> Result<Fresh<Advice>, AppError> {
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        let seen = advice_scope(who, cluster, &snapshot);
+        let keep = |s: &Subject| about.is_none_or(|about| s.concerns(about)) && seen(s);
+        let data = self.advisor().advice(cluster, keep)?;
+        Ok(Fresh { data, freshness })
+    }
+}
+
+fn key(finding: &Finding) -> Key {
+    (finding.subject.clone(), finding.check.kind().to_string())
+}
+
+/// Evaluates `cluster` after each of its refreshes until `shutdown`. A refresh whose queues were
+/// kept from an earlier one (a node silent) is not evaluated: it says nothing new.
+pub async fn evaluate_refreshes(clusters: Arc<Clusters>, cluster: String, shutdown: CancellationToken) {
+    let Ok(feed) = clusters.feed(&cluster).cloned() else { return };
+    let mut updates = feed.subscribe();
+    let mut counters = facts::Counters::new();
+    let mut debounce = Debounce::default();
+    let mut evaluated: Option<SystemTime> = None;
+    loop {
+        tokio::select! {
+            changed = updates.changed() => if changed.is_err() { return },
+            _ = shutdown.cancelled() => return,
+        }
+        let snapshot = {
+            let state = updates.borrow_and_update();
+            match (&state.snapshot, state.taken_at) {
+                (Some(snapshot), Some((_, wall)))
+                    if evaluated != Some(wall) && !snapshot.is_held(SnapshotPart::Queues) =>
+                {
+                    evaluated = Some(wall);
+                    snapshot.clone()
+                }
+                _ => continue,
+            }
+        };
+        // No history (tests), or it failed: growth is not judged, the rest is.
+        let start = clusters.backlogs_at_start(&cluster, Range::TenMinutes).await.ok();
+        let facts = counters.facts(&snapshot, start.as_deref());
+        // Tens of thousands of queues take milliseconds: off the async threads.
+        let found = tokio::task::spawn_blocking(move || evaluate(&facts, &|_| false)).await;
+        match found {
+            Ok(found) => {
+                // Pages showing findings or counts get the new ones now, not a refresh later.
+                if clusters.advisor().publish(&cluster, debounce.confirm(found)) {
+                    feed.announce();
+                }
+            }
+            Err(error) => tracing::error!(cluster, %error, "advisor evaluation failed"),
+        }
+    }
+}

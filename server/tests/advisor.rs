@@ -1,0 +1,358 @@
+//! The reliability advisor on real brokers (every one `WARREN_TEST_BROKERS` names: 3.10 and 4.0):
+//! each risk made with a real AMQP client (lapin) in a vhost of its own, found by Warren with its
+//! evidence and its fix; a clean topology beside them (durable, quorum, confirms, manual ack,
+//! prefetch set, a dead-letter exchange bound) raises nothing; a memory alarm raised with
+//! rabbitmqctl is found and clears by itself; a mute is stored, audited and checked. The 3-node
+//! cases (a node stopped, quorum members offline) are in `trio.rs`.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use app::advisor_words::EN;
+use common::{brokers, cluster, enc, Admin, TestApp};
+use domain::advisor::{Advice, Check, Finding, Subject};
+use futures_util::StreamExt;
+use lapin::options::*;
+use lapin::types::{AMQPValue, FieldTable};
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
+use reqwest::StatusCode;
+use serde_json::json;
+use tokio::task::JoinHandle;
+
+/// How long a finding may take: two refreshes, and the broker's statistics (every 5 s) twice.
+const FOUND_WITHIN: Duration = Duration::from_secs(60);
+
+async fn amqp(base: &str, vhost: &str, name: &str) -> Connection {
+    let port: u16 = base.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse().ok()).expect("a port");
+    let uri = format!("amqp://guest:guest@127.0.0.1:{}/{}", port - 10_000, enc(vhost));
+    let properties = ConnectionProperties::default().with_connection_name(name.into());
+    Connection::connect(&uri, properties).await.expect("AMQP connection")
+}
+
+fn args(pairs: &[(&str, AMQPValue)]) -> FieldTable {
+    let mut table = FieldTable::default();
+    for (key, value) in pairs {
+        table.insert((*key).into(), value.clone());
+    }
+    table
+}
+
+fn text(value: &str) -> AMQPValue {
+    AMQPValue::LongString(value.into())
+}
+
+async fn queue(channel: &Channel, name: &str, durable: bool, arguments: FieldTable) {
+    let options = QueueDeclareOptions { durable, ..Default::default() };
+    channel.queue_declare(name, options, arguments).await.unwrap_or_else(|e| panic!("declaring {name}: {e}"));
+}
+
+async fn exchange(channel: &Channel, name: &str, durable: bool) {
+    let options = ExchangeDeclareOptions { durable, ..Default::default() };
+    channel.exchange_declare(name, ExchangeKind::Direct, options, FieldTable::default()).await.unwrap();
+}
+
+async fn bind(channel: &Channel, queue: &str, exchange: &str, key: &str) {
+    channel.queue_bind(queue, exchange, key, QueueBindOptions::default(), FieldTable::default()).await.unwrap();
+}
+
+async fn publish(channel: &Channel, exchange: &str, key: &str, delivery_mode: u8) {
+    let properties = BasicProperties::default().with_delivery_mode(delivery_mode);
+    let confirm = channel.basic_publish(exchange, key, BasicPublishOptions::default(), b"m", properties).await.unwrap();
+    confirm.await.unwrap();
+}
+
+/// Publishes every 100 ms until aborted.
+fn keep_publishing(channel: Channel, exchange: &'static str, key: &'static str) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            publish(&channel, exchange, key, 2).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+}
+
+/// Consumes `queue` until aborted: acks each message, or (`requeue`) sends it back every 10 ms.
+async fn consume(channel: Channel, queue: &str, tag: &str, prefetch: Option<u16>, requeue: bool) -> JoinHandle<()> {
+    if let Some(prefetch) = prefetch {
+        channel.basic_qos(prefetch, BasicQosOptions::default()).await.unwrap();
+    }
+    let mut deliveries =
+        channel.basic_consume(queue, tag, BasicConsumeOptions::default(), FieldTable::default()).await.unwrap();
+    tokio::spawn(async move {
+        while let Some(Ok(delivery)) = deliveries.next().await {
+            if requeue {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                let _ = delivery.nack(BasicNackOptions { requeue: true, ..Default::default() }).await;
+            } else {
+                let _ = delivery.ack(BasicAckOptions::default()).await;
+            }
+        }
+        // Keeps the channel open as long as the task lives.
+        drop(channel);
+    })
+}
+
+async fn advice(app: &TestApp) -> Vec<Finding> {
+    let (status, reply) = app.call("advisor", json!({"cluster": "it", "about": null})).await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    let advice: Advice = serde_json::from_value(reply["data"].clone()).expect("advice");
+    advice.findings.into_iter().map(|a| a.finding).collect()
+}
+
+/// The findings about `vhost`'s objects, and the cluster's and nodes'.
+fn about(findings: &[Finding], vhost: &str) -> Vec<Finding> {
+    findings.iter().filter(|f| f.subject.vhost().is_none_or(|v| v == vhost)).cloned().collect()
+}
+
+fn named(subject: &Subject) -> &str {
+    match subject {
+        Subject::Cluster => "",
+        Subject::Node { name } | Subject::Queue { name, .. } | Subject::Exchange { name, .. } => name,
+        Subject::Channel { name, .. } => name,
+        Subject::Consumer { tag, .. } => tag,
+    }
+}
+
+/// Waits until every (kind, object) of `expected` is found; the findings then.
+async fn found(app: &TestApp, vhost: &str, expected: &[(&str, &str)]) -> Vec<Finding> {
+    let started = Instant::now();
+    loop {
+        let findings = about(&advice(app).await, vhost);
+        let missing: Vec<_> = expected
+            .iter()
+            .filter(|(kind, object)| {
+                !findings.iter().any(|f| f.check.kind() == *kind && (object.is_empty() || named(&f.subject) == *object))
+            })
+            .collect();
+        if missing.is_empty() {
+            return findings;
+        }
+        let kinds: Vec<_> = findings.iter().map(|f| (f.check.kind(), named(&f.subject).to_string())).collect();
+        assert!(started.elapsed() < FOUND_WITHIN, "not found: {missing:?}; found: {kinds:?}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+fn finding<'a>(findings: &'a [Finding], kind: &str, object: &str) -> &'a Finding {
+    findings.iter().find(|f| f.check.kind() == kind && named(&f.subject) == object).expect("found")
+}
+
+/// The fix the page shows for `kind` on `object` says `words`.
+fn fix_says(findings: &[Finding], kind: &str, object: &str, words: &str) {
+    let fix = (EN.explain)(finding(findings, kind, object)).fix;
+    assert!(fix.contains(words), "{kind} on {object:?}: fix {fix:?} does not say {words:?}");
+}
+
+/// Restores the memory watermark even when an assertion fails.
+struct Watermark(String);
+
+impl Drop for Watermark {
+    fn drop(&mut self) {
+        common::broker_node_args(&["ctl", &self.0, "set_vm_memory_high_watermark", "0.4"]);
+    }
+}
+
+#[tokio::test]
+async fn each_risk_is_found_with_its_fix_and_a_clean_topology_raises_nothing() {
+    for (version, base) in brokers() {
+        risks_on(&version, &base).await;
+    }
+}
+
+async fn risks_on(version: &str, base: &str) {
+    let admin = Admin::connect(base).await;
+    let vhost = admin.vhost("advisor").await;
+    let app = TestApp::new(&[cluster("it", &[base], "guest", Duration::from_secs(10))]).await;
+    let version_4 = version.starts_with('4');
+
+    // The clean topology: a durable exchange into a quorum queue whose dead letters go to a
+    // bound queue; a publisher with confirms; a consumer acking with a prefetch.
+    let setup = amqp(base, &vhost, "setup").await;
+    let ch = setup.create_channel().await.unwrap();
+    ch.confirm_select(ConfirmSelectOptions::default()).await.unwrap();
+    let quorum = || text("quorum");
+    exchange(&ch, "clean.x", true).await;
+    exchange(&ch, "clean.dlx", true).await;
+    queue(&ch, "clean.dlq", true, args(&[("x-queue-type", quorum())])).await;
+    bind(&ch, "clean.dlq", "clean.dlx", "clean").await;
+    let dead_letters = args(&[("x-queue-type", quorum()), ("x-dead-letter-exchange", text("clean.dlx"))]);
+    queue(&ch, "clean.q", true, dead_letters).await;
+    bind(&ch, "clean.q", "clean.x", "clean").await;
+    let good = amqp(base, &vhost, "good publisher").await;
+    let confirming = good.create_channel().await.unwrap();
+    confirming.confirm_select(ConfirmSelectOptions::default()).await.unwrap();
+    let mut tasks = vec![keep_publishing(confirming, "clean.x", "clean")];
+    tasks.push(consume(good.create_channel().await.unwrap(), "clean.q", "clean-consumer", Some(50), false).await);
+
+    // The risks, one object each.
+    exchange(&ch, "transient.x", false).await;
+    exchange(&ch, "nowhere.x", true).await;
+    exchange(&ch, "orphan.dlx", true).await;
+    queue(&ch, "transient.q", false, FieldTable::default()).await;
+    queue(&ch, "persistence.q", true, FieldTable::default()).await;
+    publish(&ch, "", "persistence.q", 1).await;
+    queue(&ch, "full.q", true, args(&[("x-max-length", AMQPValue::LongInt(10))])).await;
+    for _ in 0..10 {
+        publish(&ch, "", "full.q", 2).await;
+    }
+    queue(&ch, "ttl.q", true, args(&[("x-message-ttl", AMQPValue::LongInt(60_000))])).await;
+    queue(&ch, "dlx-missing.q", true, args(&[("x-dead-letter-exchange", text("no.such.x"))])).await;
+    queue(&ch, "dlx-nowhere.q", true, args(&[("x-dead-letter-exchange", text("orphan.dlx"))])).await;
+    queue(&ch, "reject.q", true, args(&[("x-overflow", text("reject-publish"))])).await;
+    queue(&ch, "auto-ack.q", true, FieldTable::default()).await;
+    queue(&ch, "no-prefetch.q", true, FieldTable::default()).await;
+    queue(&ch, "redelivered.q", true, FieldTable::default()).await;
+    publish(&ch, "", "redelivered.q", 2).await;
+    let bad = amqp(base, &vhost, "bad publisher").await;
+    // No confirms: into an exchange with no binding, so each message is dropped as well.
+    tasks.push(keep_publishing(bad.create_channel().await.unwrap(), "nowhere.x", "any"));
+    let auto_ack = bad.create_channel().await.unwrap();
+    let options = BasicConsumeOptions { no_ack: true, ..Default::default() };
+    let _auto = auto_ack.basic_consume("auto-ack.q", "auto-ack", options, FieldTable::default()).await.unwrap();
+    tasks.push(consume(bad.create_channel().await.unwrap(), "no-prefetch.q", "no-prefetch", None, false).await);
+    tasks.push(consume(bad.create_channel().await.unwrap(), "redelivered.q", "requeuing", Some(1), true).await);
+
+    let expected = [
+        ("single-node", ""),
+        ("no-confirms", ""),
+        ("unroutable-dropped", ""),
+        ("routes-nowhere", "nowhere.x"),
+        ("transient-exchange", "transient.x"),
+        ("transient-queue", "transient.q"),
+        ("transient-messages", "persistence.q"),
+        ("no-consumers", "persistence.q"),
+        ("near-limit", "full.q"),
+        ("discards-without-dlx", "ttl.q"),
+        ("dlx-missing", "dlx-missing.q"),
+        ("dlx-routes-nowhere", "dlx-nowhere.q"),
+        ("reject-without-confirms", "reject.q"),
+        ("auto-ack", "auto-ack"),
+        ("unlimited-prefetch", "no-prefetch"),
+        ("redeliveries", "redelivered.q"),
+    ];
+    let findings = found(&app, &vhost, &expected).await;
+    fix_says(&findings, "single-node", "", "quorum");
+    let channel = findings.iter().find(|f| f.check.kind() == "no-confirms").unwrap();
+    assert!(named(&channel.subject).contains("(1)"), "{channel:?}");
+    fix_says(&findings, "no-confirms", named(&channel.subject), "confirm_delivery()");
+    fix_says(&findings, "unroutable-dropped", "", "alternate-exchange");
+    fix_says(&findings, "routes-nowhere", "nowhere.x", "Bind the queues");
+    fix_says(&findings, "transient-exchange", "transient.x", "durable=true");
+    fix_says(&findings, "transient-queue", "transient.q", "durable=true");
+    fix_says(&findings, "transient-messages", "persistence.q", "delivery_mode=2");
+    let Check::TransientMessages { transient, .. } = finding(&findings, "transient-messages", "persistence.q").check
+    else {
+        panic!()
+    };
+    assert_eq!(transient, 1);
+    fix_says(&findings, "no-consumers", "persistence.q", "consumes this queue");
+    let near = finding(&findings, "near-limit", "full.q");
+    assert!(
+        matches!(&near.check, Check::NearLimit { ready: 10, limit: 10, silent: true, .. }),
+        "drop-head without a dead-letter exchange discards silently: {near:?}"
+    );
+    fix_says(&findings, "discards-without-dlx", "ttl.q", "dead-letter");
+    fix_says(&findings, "dlx-missing", "dlx-missing.q", "no.such.x");
+    fix_says(&findings, "dlx-routes-nowhere", "dlx-nowhere.q", "orphan.dlx");
+    fix_says(&findings, "reject-without-confirms", "reject.q", "confirm");
+    fix_says(&findings, "auto-ack", "auto-ack", "auto_ack=False");
+    fix_says(&findings, "unlimited-prefetch", "no-prefetch", "prefetch_count=100");
+    fix_says(&findings, "redeliveries", "redelivered.q", "idempotent");
+
+    // Nothing about the clean objects, its publisher or its consumer; on 4.0 the quorum queues'
+    // default delivery limit is covered by the dead-letter exchange (the dead-letter queue needs none).
+    let clean: Vec<_> = findings
+        .iter()
+        .filter(|f| named(&f.subject).starts_with("clean") || named(&f.subject).contains("good publisher"))
+        .collect();
+    assert!(clean.is_empty(), "{version}: the clean topology raised {clean:?}");
+    // The channels' subjects name the connection by address; the good publisher's has none.
+    let unconfirmed = findings.iter().filter(|f| f.check.kind() == "no-confirms").count();
+    assert_eq!(unconfirmed, 1, "{version}: only the bad publisher: {findings:?}");
+    if version_4 {
+        // Quorum queues without a dead-letter exchange drop after 20 deliveries on 4.x.
+        queue(&ch, "retries.q", true, args(&[("x-queue-type", quorum())])).await;
+        let findings = found(&app, &vhost, &[("discards-without-dlx", "retries.q")]).await;
+        let Check::DiscardsWithoutDlx { reasons } = &finding(&findings, "discards-without-dlx", "retries.q").check
+        else {
+            panic!()
+        };
+        assert_eq!(reasons, &["delivery-limit"]);
+    }
+
+    mutes(&app, &vhost).await;
+
+    // The publishers stop before the alarm: it would block them.
+    tasks.iter().for_each(JoinHandle::abort);
+    for connection in [&setup, &good, &bad] {
+        let _ = connection.close(200, "done").await;
+    }
+    alarm(&app, version).await;
+    admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
+}
+
+/// An admin mutes a finding with a reason: stored, audited, shown as muted and out of the counts;
+/// bad reasons and findings that do not exist are refused and change nothing.
+async fn mutes(app: &TestApp, vhost: &str) {
+    let subject = Subject::Queue { vhost: vhost.into(), name: "ttl.q".into() };
+    let request = |reason: &str| json!({"cluster": "it", "request": {"subject": subject, "kind": "discards-without-dlx", "reason": reason}});
+    let (status, _) = app.call("advisor/mute", request("")).await;
+    assert_eq!(status, StatusCode::OK, "unmuting what is not muted changes nothing");
+    for bad in ["   ", &"x".repeat(501), "line\nbreak"] {
+        let body =
+            json!({"cluster": "it", "request": {"subject": subject, "kind": "discards-without-dlx", "reason": bad}});
+        let (status, reply) = app.call("advisor/mute", body).await;
+        if bad.trim().is_empty() {
+            continue; // An empty reason unmutes.
+        }
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:?}: {reply}");
+    }
+    let absent =
+        json!({"cluster": "it", "request": {"subject": subject, "kind": "auto-ack", "reason": "nothing to mute"}});
+    let (status, reply) = app.call("advisor/mute", absent).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+
+    let counts = |reply: &serde_json::Value| reply["freshness"]["advice"].clone();
+    let (_, before) = app.call("advisor", json!({"cluster": "it", "about": null})).await;
+    let (status, reply) = app.call("advisor/mute", request("a cache: old entries may go")).await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    let (_, after) = app.call("advisor", json!({"cluster": "it", "about": subject})).await;
+    let advice: Advice = serde_json::from_value(after["data"].clone()).unwrap();
+    let muted = advice.findings.iter().find(|a| a.finding.check.kind() == "discards-without-dlx").unwrap();
+    let mute = muted.muted.as_ref().expect("shown as muted");
+    assert_eq!((mute.by.as_str(), mute.reason.as_str()), ("admin", "a cache: old entries may go"));
+    assert_eq!(counts(&after)["amber"].as_u64().unwrap() + 1, counts(&before)["amber"].as_u64().unwrap());
+    let query = json!({"query": {"actor": "", "action": "advisor.mute", "cluster": "it", "outcome": "", "page": 1}});
+    let (_, audit) = app.call("admin/list_audit", query).await;
+    let entries = audit["entries"].as_array().unwrap();
+    assert!(entries.iter().any(|e| e["detail"] == "a cache: old entries may go" && e["outcome"] == "ok"), "{audit}");
+
+    // A viewer may read, not mute.
+    let viewer = app.user("viewer", app::auth::Role::Viewer, None, None).await;
+    let (status, _) = app.call_as(Some(&viewer), "advisor/mute", request("mine")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app.call("advisor/mute", request("")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, unmuted) = app.call("advisor", json!({"cluster": "it", "about": subject})).await;
+    assert!(unmuted["data"]["findings"][0]["muted"].is_null(), "{unmuted}");
+}
+
+/// A memory alarm blocks every publisher: found on the node, and gone once the alarm clears.
+async fn alarm(app: &TestApp, node: &str) {
+    let started = Instant::now();
+    let _restore = Watermark(node.to_string());
+    common::broker_node_args(&["ctl", node, "set_vm_memory_high_watermark", "0.0001"]);
+    let findings = found(app, "", &[("alarm", "")]).await;
+    println!("{node}: memory alarm found after {:?}", started.elapsed());
+    let alarm = findings.iter().find(|f| f.check.kind() == "alarm").unwrap();
+    assert!(matches!(alarm.check, Check::Alarm { memory: true, disk: false }), "{alarm:?}");
+    let fix = (EN.explain)(alarm).fix;
+    assert!(fix.contains("set_vm_memory_high_watermark") || fix.contains("vm_memory_high_watermark"), "{fix}");
+    common::broker_node_args(&["ctl", node, "set_vm_memory_high_watermark", "0.4"]);
+    let cleared = Instant::now();
+    while advice(app).await.iter().any(|f| f.check.kind() == "alarm") {
+        assert!(cleared.elapsed() < FOUND_WITHIN, "the alarm finding did not clear");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
