@@ -346,7 +346,14 @@ async fn advised(
             return since.elapsed();
         }
         let seen: Vec<_> = now.iter().map(|f| (f.check.kind(), &f.subject)).collect();
-        assert!(since.elapsed() < Duration::from_secs(60), "{cluster}: {what}: not within 60 s; found {seen:?}");
+        let state = clusters.feed(cluster).unwrap().state();
+        let held = state.snapshot.as_ref().map(|s| s.held.clone());
+        assert!(
+            since.elapsed() < Duration::from_secs(60),
+            "{cluster}: {what}: not within 60 s; found {seen:?}; feed error {:?}, held {held:?}, unreachable {:?}",
+            state.error,
+            state.unreachable
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }

@@ -15,6 +15,23 @@ fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(d: D) -> Re
     Ok(T::deserialize(value).unwrap_or_default())
 }
 
+/// An object read whole even when the broker repeats a key in it, as a JSON map would: the last
+/// value wins. RabbitMQ 4.0 lists a stream's `online` twice while the stream is in a minority,
+/// and a struct refuses a duplicate field. The object's text is kept apart and read once as the
+/// struct, and again through a map only when that fails.
+#[derive(Debug)]
+pub struct Deduped<T>(pub T);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Deduped<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        serde_json::from_str(text.get())
+            .or_else(|_| serde_json::from_str::<Value>(text.get()).and_then(serde_json::from_value))
+            .map(Deduped)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// `*_details`: the rate over the broker's last sample interval.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

@@ -67,7 +67,9 @@ impl QueueExtras {
     pub async fn fetch(client: &dyn Broker, vhost: &str, name: &str) -> Result<QueueExtras, BrokerError> {
         // Not its `consumer_details`: the snapshot has every consumer, and a busy queue has many.
         let columns = [("columns", format!("{},node,operator_policy,memory", super::QUEUE_COLUMNS))];
-        let queue: json::Queue = client.get("queue", &api_path(&["queues", vhost, name]), &columns).await?;
+        let queue: json::Deduped<json::Queue> =
+            client.get("queue", &api_path(&["queues", vhost, name]), &columns).await?;
+        let queue = queue.0;
         Ok(queue_extras(queue))
     }
 
@@ -267,5 +269,10 @@ mod tests {
         let row = queue_entry(q).row;
         assert_eq!((row.total, row.incoming_rate, row.has_arguments), (0, 0.0, false));
         assert!(serde_json::from_str::<json::Queue>("not json").is_err());
+        // RabbitMQ 4.0 repeats a stream's `online` while it is in a minority: the last one counts.
+        let stream =
+            r#"[{"name":"s","vhost":"/","type":"stream","members":["a","b","c"],"online":["a","b"],"online":["a"]}]"#;
+        let queues: Vec<json::Deduped<json::Queue>> = serde_json::from_str(stream).unwrap();
+        assert_eq!(queue_entry(queues.into_iter().next().unwrap().0).reliability.members, Some((3, 1)));
     }
 }

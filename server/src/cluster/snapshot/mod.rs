@@ -157,7 +157,7 @@ impl Snapshot {
         let (overview, vhosts, queues, exchanges, bindings, policies, clients) = tokio::try_join!(
             in_time(overview, holding),
             in_time(client.get_list::<Vec<json::Vhost>>("vhosts", "vhosts", &vhost_columns), holding),
-            in_time(client.get_list::<Vec<json::Queue>>("queues", "queues", &queue_columns), holding),
+            in_time(client.get_list::<Vec<json::Deduped<json::Queue>>>("queues", "queues", &queue_columns), holding),
             in_time(client.get_list::<Vec<json::Exchange>>("exchanges", "exchanges", &exchange_columns), holding),
             in_time(client.get_list::<Vec<json::Binding>>("bindings", "bindings", &[]), holding),
             in_time(policies, holding),
@@ -350,8 +350,8 @@ fn sorted_vhosts(vhosts: Vec<json::Vhost>) -> Vec<String> {
     names
 }
 
-fn sorted_queues(queues: Vec<json::Queue>) -> Vec<QueueEntry> {
-    let mut entries: Vec<QueueEntry> = queues.into_iter().map(queue_entry).collect();
+fn sorted_queues(queues: Vec<json::Deduped<json::Queue>>) -> Vec<QueueEntry> {
+    let mut entries: Vec<QueueEntry> = queues.into_iter().map(|q| queue_entry(q.0)).collect();
     entries.sort_by(|a, b| by_vhost_name(&a.row.vhost, &a.row.name, &b.row.vhost, &b.row.name));
     entries
 }

@@ -75,7 +75,7 @@ impl Patch {
         let path = api_path(&["queues", vhost, name]);
         let (columns, bindings_path) = ([("columns", QUEUE_COLUMNS.to_string())], format!("{path}/bindings"));
         let (queue, bindings) = tokio::join!(
-            client.get::<json::Queue>("queue", &path, &columns),
+            async { client.get::<json::Deduped<json::Queue>>("queue", &path, &columns).await.map(|q| q.0) },
             client.get::<Vec<json::Binding>>("queue_bindings", &bindings_path, &[]),
         );
         let (entry, bindings) = match (queue, bindings) {
