@@ -34,6 +34,7 @@ const BUDGET: Record<string, [number, number]> = {
   vhosts: [668 * KB, 898 * KB],
   settings: [598 * KB, 804 * KB],
   upgrade: [598 * KB, 804 * KB],
+  advisor: [640 * KB, 860 * KB],
   node: [556 * KB, 755 * KB],
   definitions: [578 * KB, 780 * KB],
   admin: [615 * KB, 825 * KB],

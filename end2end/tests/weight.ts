@@ -108,6 +108,7 @@ export async function pages(browser: Browser): Promise<{ pages: Record<string, s
       vhosts: '/c/local/vhosts',
       settings: '/c/local/settings',
       upgrade: '/c/local/upgrade',
+      advisor: '/c/local/advisor',
       node: '/c/local/node?name=warren310%40localhost',
       definitions: '/c/local/definitions',
       admin: '/admin',

@@ -12,7 +12,7 @@ use domain::dashboard::{QueueSet, TileData, TileKind, TopBy};
 use domain::policy::{Policies, PolicyDraft, PolicyInfo, PolicyPreview};
 
 use super::access::check_vhost;
-use super::clusters::{read_history, Clusters};
+use super::clusters::{advice_scope, read_history, Clusters};
 use super::listing::{
     binding_order, channel_order, connection_order, consumer_order, exchange_order, only_own_rows, queue_order,
     InVhost, NameMatcher,
@@ -525,7 +525,6 @@ impl Clusters {
             }
             tiles::queue_set(snapshot, who, cluster, queues)
         };
-        let everything = QueueSet::default();
         Ok(match kind {
             TileKind::ClusterStatus {} => tiles::cluster_status(snapshot),
             TileKind::Totals { vhost } => {
@@ -560,7 +559,10 @@ impl Clusters {
                 )
             }
             TileKind::NoConsumers { queues, limit } => tiles::no_consumers(&set(queues)?, *limit as usize),
-            TileKind::Warnings {} => TileData::Warnings(tiles::warnings(snapshot, &set(&everything)?)),
+            TileKind::Warnings {} => {
+                let advice = self.advisor().advice(cluster, advice_scope(who, cluster, snapshot))?;
+                TileData::Warnings(tiles::warnings(advice))
+            }
         })
     }
 }

@@ -6,15 +6,14 @@ use std::collections::HashMap;
 
 use app::auth::Access;
 use app::error::AppError;
+use domain::advisor::{Advice, Advised, Severity, Subject};
 use domain::backlog::Growth;
-use domain::dashboard::{QueueSet, Risk, TileData, TileQueue, Warning};
+use domain::dashboard::{QueueSet, TileData, TileQueue, Warning};
 
 use crate::cluster::snapshot::{QueueEntry, Snapshot};
 
 /// Largest compiled queue-name pattern, as for the list filters.
 const PATTERN_SIZE_LIMIT: usize = 1 << 20;
-/// A queue this full of its `max-length` is about to drop or refuse messages.
-const NEAR_FULL: f64 = 0.9;
 
 pub fn cluster_status(snapshot: &Snapshot) -> TileData {
     let nodes = &snapshot.overview.nodes;
@@ -111,35 +110,25 @@ pub fn no_consumers(queues: &[&QueueEntry], limit: usize) -> TileData {
     top_by_backlog(&idle, limit)
 }
 
-/// What on this cluster can lose messages or is about to, most serious first.
-pub fn warnings(snapshot: &Snapshot, queues: &[&QueueEntry]) -> Vec<Warning> {
-    let nodes = &snapshot.overview.nodes;
-    let mut out: Vec<Warning> = Vec::new();
-    for n in nodes {
-        let node = |risk| Warning { risk, vhost: String::new(), object: n.name.clone() };
-        if !n.running {
-            out.push(node(Risk::NodeDown));
-        }
-        if n.mem_alarm || n.disk_alarm {
-            out.push(node(Risk::Alarm));
-        }
-    }
-    let policy = |q: &QueueEntry| snapshot.policies.iter().find(|p| p.vhost == q.row.vhost && p.name == q.row.policy);
-    for q in queues {
-        let queue = |risk| Warning { risk, vhost: q.row.vhost.clone(), object: q.row.name.clone() };
-        if !q.row.durable && q.row.total > 0 {
-            out.push(queue(Risk::TransientQueue));
-        }
-        let mirrored = policy(q).is_some_and(|p| p.definition.get("ha-mode").is_some());
-        if nodes.len() > 1 && q.row.kind == "classic" && !mirrored && q.row.total > 0 {
-            out.push(queue(Risk::Unreplicated));
-        }
-        if snapshot.max_length(q).is_some_and(|limit| q.row.ready as f64 >= NEAR_FULL * limit as f64) {
-            out.push(queue(Risk::NearMaxLength));
-        }
-    }
-    out.sort_by(|a, b| (a.risk, &a.vhost, &a.object).cmp(&(b.risk, &b.vhost, &b.object)));
-    out
+/// The advisor's red and amber findings not muted, most serious first, as the message-loss tile
+/// lists them: the same findings the advisor page shows.
+pub fn warnings(advice: Advice) -> Vec<Warning> {
+    advice
+        .findings
+        .into_iter()
+        .filter(|a| a.muted.is_none() && a.finding.severity != Severity::Info)
+        .map(|Advised { finding, .. }| {
+            let (vhost, object) = match finding.subject {
+                Subject::Cluster => (String::new(), String::new()),
+                Subject::Node { name } => (String::new(), name),
+                Subject::Queue { vhost, name }
+                | Subject::Exchange { vhost, name }
+                | Subject::Channel { vhost, name } => (vhost, name),
+                Subject::Consumer { vhost, queue, tag, .. } => (vhost, format!("{queue} · {tag}")),
+            };
+            Warning { severity: finding.severity, kind: finding.check.kind().to_string(), vhost, object }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -215,22 +204,5 @@ mod tests {
         assert_eq!(idle.iter().map(|q| q.name.as_str()).collect::<Vec<_>>(), ["orders.x", "orders.us"]);
         let bad = QueueSet { pattern: Some("(".into()), ..Default::default() };
         assert!(matches!(queue_set(&s, &who, "c", &bad), Err(AppError::BadRequest(_))));
-    }
-
-    #[test]
-    fn warnings_name_the_risks_most_serious_first() {
-        let s = snapshot(3);
-        let all: Vec<&QueueEntry> = s.queues.iter().collect();
-        let found = warnings(&s, &all);
-        let risks: Vec<(Risk, &str)> = found.iter().map(|w| (w.risk, w.object.as_str())).collect();
-        assert_eq!(risks[0], (Risk::NodeDown, "rabbit@n1"));
-        assert_eq!(risks[1], (Risk::Alarm, "rabbit@n2"));
-        assert!(risks.contains(&(Risk::TransientQueue, "tmp")));
-        assert!(risks.contains(&(Risk::Unreplicated, "orders.eu")), "classic, three nodes, no mirroring");
-        assert!(risks.contains(&(Risk::NearMaxLength, "orders.x")), "9,000 of 10,000");
-        // One node: nothing to replicate to.
-        let single = snapshot(1);
-        let all: Vec<&QueueEntry> = single.queues.iter().collect();
-        assert!(warnings(&single, &all).iter().all(|w| w.risk != Risk::Unreplicated));
     }
 }

@@ -10,7 +10,7 @@ mod problems;
 mod tile_data;
 
 pub use problems::DashboardProblem;
-pub use tile_data::{Risk, TileData, TileQueue, Warning};
+pub use tile_data::{TileData, TileQueue, Warning};
 
 /// The version of the JSON an export holds; an import of another version is refused.
 pub const SPEC_VERSION: u32 = 1;

@@ -23,26 +23,14 @@ pub struct TileQueue {
     pub grown: Option<f64>,
 }
 
-/// Something on a live broker that can lose messages or let them pile up unseen.
+/// A finding of the advisor (`crate::advisor`), as the message-loss tile lists it: red and amber
+/// ones not muted, most serious first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Warning {
-    pub risk: Risk,
-    /// The node or the queue it is about; empty vhost for a node.
+    pub severity: crate::advisor::Severity,
+    /// The check's kind (`Check::kind`): what the tile names.
+    pub kind: String,
+    /// The node or the object it is about; empty vhost for the cluster or a node.
     pub vhost: String,
     pub object: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Risk {
-    /// A node is down: its queues' messages are unreachable, unreplicated ones may be lost.
-    NodeDown,
-    /// A memory or disk alarm: publishers are blocked.
-    Alarm,
-    /// A non-durable queue holding messages: they are gone when its node restarts.
-    TransientQueue,
-    /// A classic queue on a cluster of several nodes with no mirroring policy: one node's loss
-    /// loses its messages.
-    Unreplicated,
-    /// A queue at 90 % of its `max-length`: the broker is about to drop or refuse messages.
-    NearMaxLength,
 }

@@ -7,7 +7,8 @@ use crate::components::backlog_chart::axis;
 use crate::error::AppError;
 use crate::format;
 use crate::i18n::{use_texts, Texts};
-use domain::dashboard::{level_of, Level, Metric, Risk, Tile, TileData, TileKind, TileQueue, TopBy};
+use domain::advisor::Severity;
+use domain::dashboard::{level_of, Level, Metric, Tile, TileData, TileKind, TileQueue, TopBy};
 
 /// The numbers a threshold can look at, as far as a tile has them.
 #[derive(Default)]
@@ -70,14 +71,11 @@ fn tile_level(tile: &Tile, data: &TileData) -> Level {
         .level(tile),
         TileData::Totals { .. } | TileData::Backlog(_) => numbers(data).level(tile),
         TileData::Queues(rows) => rows.iter().map(|q| Numbers::of_queue(q).level(tile)).max().unwrap_or_default(),
-        TileData::Warnings(warnings) => {
-            let worst = warnings.iter().map(|w| w.risk).min();
-            match worst {
-                Some(Risk::NodeDown | Risk::Alarm) => Level::Red,
-                Some(_) => Level::Amber,
-                None => Level::Ok,
-            }
-        }
+        TileData::Warnings(warnings) => match warnings.iter().map(|w| w.severity).min() {
+            Some(Severity::Red) => Level::Red,
+            Some(_) => Level::Amber,
+            None => Level::Ok,
+        },
     }
 }
 
@@ -204,23 +202,13 @@ fn tile_body(tile: &Tile, data: TileData, t: &'static Texts) -> AnyView {
             let items = warnings
                 .into_iter()
                 .map(|w| {
-                    let level = if matches!(w.risk, Risk::NodeDown | Risk::Alarm) { "red" } else { "amber" };
+                    let level = if w.severity == Severity::Red { "red" } else { "amber" };
                     let object = if w.vhost.is_empty() { w.object } else { format!("{} · {}", w.vhost, w.object) };
-                    view! { <li data-level=level><b>{risk_text(w.risk, t)}</b>" "<span>{object}</span></li> }
+                    view! { <li data-level=level><b>{(t.risk)(&w.kind)}</b>" "<span>{object}</span></li> }
                 })
                 .collect_view();
             view! { <ul class="tile-list">{items}</ul> }.into_any()
         }
-    }
-}
-
-fn risk_text(risk: Risk, t: &'static Texts) -> &'static str {
-    match risk {
-        Risk::NodeDown => t.risk_node_down,
-        Risk::Alarm => t.risk_alarm,
-        Risk::TransientQueue => t.risk_transient,
-        Risk::Unreplicated => t.risk_unreplicated,
-        Risk::NearMaxLength => t.risk_near_max_length,
     }
 }
 
@@ -315,11 +303,11 @@ mod tests {
         let nodes = |up| TileData::ClusterStatus { nodes_up: up, nodes: 3, alarms: Vec::new() };
         assert_eq!([3, 2].map(|up| tile_level(&t, &nodes(up))), [Level::Ok, Level::Red]);
 
-        let warn = |risk| Warning { risk, vhost: "/".into(), object: "q".into() };
+        let warn = |severity| Warning { severity, kind: "k".into(), vhost: "/".into(), object: "q".into() };
         let t = tile(TileKind::Warnings {}, Vec::new());
-        let warnings = |risks: Vec<Risk>| TileData::Warnings(risks.into_iter().map(warn).collect());
+        let warnings = |found: Vec<Severity>| TileData::Warnings(found.into_iter().map(warn).collect());
         assert_eq!(tile_level(&t, &warnings(vec![])), Level::Ok);
-        assert_eq!(tile_level(&t, &warnings(vec![Risk::TransientQueue])), Level::Amber);
-        assert_eq!(tile_level(&t, &warnings(vec![Risk::Unreplicated, Risk::NodeDown])), Level::Red);
+        assert_eq!(tile_level(&t, &warnings(vec![Severity::Amber])), Level::Amber);
+        assert_eq!(tile_level(&t, &warnings(vec![Severity::Amber, Severity::Red])), Level::Red);
     }
 }
