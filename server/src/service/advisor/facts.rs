@@ -23,6 +23,8 @@ pub const GROWTH_MINUTES: f64 = 10.0;
 enum Counter {
     Dropped,
     Returned,
+    /// Warren's own publishes that the broker returned (`Advisor::note_own_returns`).
+    OwnReturned,
     Published(String, String),
     Redelivered(String, String),
     Delivered(String, String),
@@ -83,15 +85,19 @@ impl Counters {
         Self { window: Window::new(Instant::now()) }
     }
 
-    /// The facts of `snapshot`; `start` is each queue's backlog `GROWTH_MINUTES` ago, if recorded.
-    pub fn facts(&mut self, snapshot: &Snapshot, start: Option<&Backlogs>) -> Facts {
+    /// The facts of `snapshot`; `start` is each queue's backlog `GROWTH_MINUTES` ago, if recorded;
+    /// `own_returned`, how many of Warren's own publishes the broker returned so far.
+    pub fn facts(&mut self, snapshot: &Snapshot, start: Option<&Backlogs>, own_returned: u64) -> Facts {
         self.window.begin(Instant::now());
         let counters = !snapshot.counters.none_kept;
         let overview = &snapshot.overview;
         let mut recent = |counter, value: Option<u64>| value.map(|v| self.window.increase(counter, v));
+        // Warren's publish form uses `mandatory`: what it sent to nowhere comes back to it, and
+        // is shown there, not counted as a publisher ignoring returns.
+        let own = recent(Counter::OwnReturned, Some(own_returned)).unwrap_or(0);
         let unroutable = Unroutable {
             dropped: recent(Counter::Dropped, snapshot.counters.dropped_unroutable),
-            returned: recent(Counter::Returned, snapshot.counters.returned_unroutable),
+            returned: recent(Counter::Returned, snapshot.counters.returned_unroutable).map(|r| r.saturating_sub(own)),
         };
         let exchanges = snapshot
             .exchanges

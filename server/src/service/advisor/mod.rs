@@ -7,6 +7,7 @@
 mod facts;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::SystemTime;
 
@@ -37,6 +38,8 @@ struct Slot {
     mutes: RwLock<HashMap<Key, Mute>>,
     /// The whole cluster's counts, as of `Found::version` and the mutes then.
     counts: Mutex<Option<(u64, AdviceCounts)>>,
+    /// Warren's own publishes the broker returned as unroutable, since Warren started.
+    own_returns: AtomicU64,
 }
 
 #[derive(Clone, Default)]
@@ -168,6 +171,18 @@ impl Advisor {
         indices.iter().map(|i| &found.findings[*i]).filter(|f| !mutes.contains_key(&key(f))).map(|f| f.severity).min()
     }
 
+    /// Counts publishes of Warren's own that the broker returned: they are not a publisher
+    /// ignoring returns.
+    pub fn note_own_returns(&self, cluster: &str, returned: u64) {
+        if let Ok(slot) = self.slot(cluster) {
+            slot.own_returns.fetch_add(returned, Ordering::Relaxed);
+        }
+    }
+
+    fn own_returns(&self, cluster: &str) -> u64 {
+        self.slot(cluster).map_or(0, |slot| slot.own_returns.load(Ordering::Relaxed))
+    }
+
     /// The finding on `cluster` with this subject and kind, as of the last evaluation.
     pub fn find(&self, cluster: &str, subject: &Subject, kind: &str) -> Result<Option<Finding>, AppError> {
         let found = self.slot(cluster)?.found.read().expect("findings lock").findings.clone();
@@ -223,7 +238,7 @@ pub async fn evaluate_refreshes(clusters: Arc<Clusters>, cluster: String, shutdo
         };
         // No history (tests), or it failed: growth is not judged, the rest is.
         let start = clusters.backlogs_at_start(&cluster, Range::TenMinutes).await.ok();
-        let facts = counters.facts(&snapshot, start.as_deref());
+        let facts = counters.facts(&snapshot, start.as_deref(), clusters.advisor().own_returns(&cluster));
         // Tens of thousands of queues take milliseconds: off the async threads.
         let found = tokio::task::spawn_blocking(move || evaluate(&facts, &|_| false)).await;
         match found {

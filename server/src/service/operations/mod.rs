@@ -167,6 +167,9 @@ impl Operations {
                 }
             }
         }
+        if routed < message.copies {
+            self.clusters.advisor().note_own_returns(feed.name(), u64::from(message.copies - routed));
+        }
         let routing = if routed < message.copies {
             let (snapshot, _) = feed.current().await?;
             let headers: Vec<(String, Value)> = properties
