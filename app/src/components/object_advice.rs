@@ -1,15 +1,15 @@
-//! On a queue's, exchange's or channel's page: how many advisor findings concern it, by
-//! severity, linking to the advisor page showing just those. The findings' words stay with the
+//! On a queue's, exchange's or channel's page: how many red and amber advisor findings concern
+//! it, linking to the advisor page showing just those. The findings' words stay with the
 //! advisor page's code, so the object pages weigh what they did.
 
 use leptos::prelude::*;
 
-use crate::api::get_advice;
+use crate::api::get_object_advice;
 use crate::components::advice::AdviceBadge;
 use crate::components::live::use_cluster;
 use crate::i18n::use_texts;
 use crate::urls;
-use domain::advisor::{AdviceCounts, Advised, Subject};
+use domain::advisor::Subject;
 
 #[component]
 pub fn ObjectAdvice(object: &'static str, vhost: String, name: String) -> impl IntoView {
@@ -20,7 +20,7 @@ pub fn ObjectAdvice(object: &'static str, vhost: String, name: String) -> impl I
         "exchange" => Subject::Exchange { vhost: vhost.clone(), name: name.clone() },
         _ => Subject::Channel { vhost: vhost.clone(), name: name.clone() },
     };
-    let found = Resource::new(move || cluster.get(), move |cluster| get_advice(cluster, Some(about.clone())));
+    let found = Resource::new(move || cluster.get(), move |cluster| get_object_advice(cluster, about.clone()));
     let href = {
         let base = urls::section(&cluster.get_untracked(), "advisor");
         urls::with_query(&base, &[("object", object), ("vhost", &vhost), ("name", &name)])
@@ -30,10 +30,9 @@ pub fn ObjectAdvice(object: &'static str, vhost: String, name: String) -> impl I
             {move || {
                 let href = href.clone();
                 Suspend::new(async move {
-                let findings: Vec<Advised> = found.await.ok()?.data.findings;
-                let open = findings.iter().filter(|a| a.muted.is_none()).count();
+                let counts = found.await.ok()?;
+                let open = (counts.red + counts.amber) as usize;
                 (open > 0).then(|| {
-                    let counts = AdviceCounts::of(&findings);
                     view! {
                         <p class="object-advice" data-testid="object-advice">
                             <a href=href>{move || (t.get().object_findings)(open)}</a>

@@ -507,8 +507,6 @@ pub struct Texts {
     pub kiosk_all_consumed: &'static str,
     pub kiosk_no_queues: &'static str,
     pub kiosk_no_risks: &'static str,
-    /// An advisor finding's kind (`Check::kind`) in a few words, for the message-loss tile.
-    pub risk: fn(&str) -> &'static str,
     pub dashboards: &'static str,
     pub dashboards_hint: &'static str,
     pub new_dashboard: &'static str,

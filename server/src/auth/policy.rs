@@ -52,6 +52,7 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         GetDashboard::PATH,
         GetTiles::PATH,
         GetAdvice::PATH,
+        GetObjectAdvice::PATH,
     ];
     // Publishing, reading messages, creating queues, exchanges and bindings, setting policies,
     // moving messages.

@@ -120,6 +120,14 @@ fn percent(redelivered: u64, delivered: u64) -> u64 {
     redelivered.saturating_mul(100) / delivered.max(1)
 }
 
+/// "1 message", "2,500 messages".
+fn messages_en(n: u64) -> String {
+    match n {
+        1 => "1 message".into(),
+        n => format!("{} messages", count(n)),
+    }
+}
+
 fn explain_en(finding: &Finding) -> Explained {
     match &finding.check {
         Check::NodeDown => Explained {
@@ -178,8 +186,8 @@ fn explain_en(finding: &Finding) -> Explained {
         Check::UnroutableDropped { messages } => Explained {
             title: "Unroutable messages dropped".into(),
             evidence: format!(
-                "{} messages matched no binding in the last 10 minutes and the broker dropped them.",
-                count(*messages)
+                "{} matched no binding in the last 10 minutes and the broker dropped them.",
+                messages_en(*messages)
             ),
             why: "A message that no binding matches is discarded, and unless the publisher sets mandatory it is never told: it sees a successful publish, and the message is gone.",
             fix: "Find the exchange and routing key (the exchanges' pages show what each one receives; an exchange with no binding has a finding of its own). Add the missing binding, or give the exchange an alternate exchange bound to a queue that keeps what nothing else takes: a policy {\"alternate-exchange\":\"unroutable\"}.".into(),
@@ -187,8 +195,8 @@ fn explain_en(finding: &Finding) -> Explained {
         Check::UnroutableReturned { messages } => Explained {
             title: "Unroutable messages returned to publishers".into(),
             evidence: format!(
-                "{} unroutable messages were returned to their publishers (mandatory flag) in the last 10 minutes.",
-                count(*messages)
+                "Unroutable, returned to their publishers (mandatory flag) in the last 10 minutes: {}.",
+                messages_en(*messages)
             ),
             why: "A returned message is safe only if its publisher handles returns, with a return listener that republishes or records it. Many publishers set mandatory and ignore returns: then the message is gone.",
             fix: "Add the missing binding, or an alternate exchange (a policy {\"alternate-exchange\":\"unroutable\"}), and check that the publishers handle returns: Java channel.addReturnListener, pika add_on_return_callback, Spring spring.rabbitmq.publisher-returns=true.".into(),
@@ -196,8 +204,8 @@ fn explain_en(finding: &Finding) -> Explained {
         Check::RoutesNowhere { published } => Explained {
             title: "Exchange routes nowhere".into(),
             evidence: format!(
-                "{} messages published into this exchange in the last 10 minutes; it has no binding and no alternate exchange.",
-                count(*published)
+                "Published into this exchange in the last 10 minutes: {}; it has no binding and no alternate exchange.",
+                messages_en(*published)
             ),
             why: "Every message published into it is dropped. The broker confirms unroutable messages like any other: only publishers that set mandatory learn of it.",
             fix: "Bind the queues that should receive these messages, or set an alternate exchange (a policy {\"alternate-exchange\":\"unroutable\"}, with a queue bound to it). If the exchange is obsolete, find the publishers still using it.".into(),
@@ -210,16 +218,16 @@ fn explain_en(finding: &Finding) -> Explained {
         },
         Check::TransientQueue { messages } => Explained {
             title: "Queue not durable".into(),
-            evidence: format!("This queue is neither durable nor exclusive; it holds {} messages.", count(*messages)),
+            evidence: format!("This queue is neither durable nor exclusive; it holds {}.", messages_en(*messages)),
             why: "A non-durable queue is deleted when its node restarts, with every message in it, persistent ones too. RabbitMQ 4 deprecates non-durable queues that are not exclusive.",
             fix: "Declare it durable (durable=true), or as a quorum queue (x-queue-type: quorum, always durable). The durability of a queue cannot be changed: declare a new queue and move the messages (Move messages), or drain it and declare it again. A queue that belongs to one connection should be exclusive instead.".into(),
         },
         Check::TransientMessages { transient, messages } => Explained {
             title: "Transient messages in a durable queue".into(),
             evidence: format!(
-                "{} of its {} messages are transient (delivery_mode 1).",
-                count(*transient),
-                count(*messages)
+                "Messages in it: {}; transient (delivery_mode 1): {}.",
+                count(*messages),
+                count(*transient)
             ),
             why: "The queue survives a restart, its transient messages do not: the next restart of its node, planned or not, loses them.",
             fix: "Publish with delivery_mode=2 (persistent): Java MessageProperties.PERSISTENT_TEXT_PLAIN, pika BasicProperties(delivery_mode=2), Spring MessageDeliveryMode.PERSISTENT (its default). Or use a quorum queue, which keeps every message on disk.".into(),
@@ -314,7 +322,7 @@ fn explain_en(finding: &Finding) -> Explained {
         },
         Check::NoConsumers { ready } => Explained {
             title: "Messages and no consumer".into(),
-            evidence: format!("{} messages ready and no consumer.", count(*ready)),
+            evidence: format!("{} ready and no consumer.", messages_en(*ready)),
             why: "Nothing takes these messages: the backlog grows, uses memory and disk, and can reach an alarm or the queue's length limit, where messages are dropped or refused.",
             fix: "Start or fix the application that consumes this queue. If nobody will consume it any more, export or move its messages and delete it; if it holds messages on purpose (a parking-lot queue), mute this with the reason.".into(),
         },

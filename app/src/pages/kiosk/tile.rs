@@ -2,11 +2,12 @@
 
 use leptos::prelude::*;
 
+use super::risks::risk_title;
 use crate::chart::{history_svg, Frame};
 use crate::components::backlog_chart::axis;
 use crate::error::AppError;
 use crate::format;
-use crate::i18n::{use_texts, Texts};
+use crate::i18n::{use_lang, use_texts, Lang, Texts};
 use domain::advisor::Severity;
 use domain::dashboard::{level_of, Level, Metric, Tile, TileData, TileKind, TileQueue, TopBy};
 
@@ -132,7 +133,7 @@ pub fn default_title(tile: &Tile, t: &'static Texts) -> String {
 
 #[component]
 pub(super) fn TileView(tile: Tile, data: Memo<Option<Result<TileData, AppError>>>) -> impl IntoView {
-    let t = use_texts();
+    let (t, lang) = (use_texts(), use_lang());
     let tile = StoredValue::new(tile);
     let title = move || {
         tile.with_value(|tile| if tile.title.is_empty() { default_title(tile, t.get()) } else { tile.title.clone() })
@@ -155,14 +156,15 @@ pub(super) fn TileView(tile: Tile, data: Memo<Option<Result<TileData, AppError>>
                 {move || match data.get() {
                     None => view! { <p class="tile-waiting">"—"</p> }.into_any(),
                     Some(Err(error)) => view! { <p class="tile-error">{error.to_string()}</p> }.into_any(),
-                    Some(Ok(data)) => tile.with_value(|tile| tile_body(tile, data, t.get())),
+                    Some(Ok(data)) => tile.with_value(|tile| tile_body(tile, data, lang.get())),
                 }}
             </div>
         </section>
     }
 }
 
-fn tile_body(tile: &Tile, data: TileData, t: &'static Texts) -> AnyView {
+fn tile_body(tile: &Tile, data: TileData, lang: Lang) -> AnyView {
+    let t = lang.texts();
     let now = numbers(&data);
     match data {
         TileData::ClusterStatus { nodes_up, nodes, alarms } => {
@@ -204,7 +206,7 @@ fn tile_body(tile: &Tile, data: TileData, t: &'static Texts) -> AnyView {
                 .map(|w| {
                     let level = if w.severity == Severity::Red { "red" } else { "amber" };
                     let object = if w.vhost.is_empty() { w.object } else { format!("{} · {}", w.vhost, w.object) };
-                    view! { <li data-level=level><b>{(t.risk)(&w.kind)}</b>" "<span>{object}</span></li> }
+                    view! { <li data-level=level><b>{risk_title(lang, &w.kind)}</b>" "<span>{object}</span></li> }
                 })
                 .collect_view();
             view! { <ul class="tile-list">{items}</ul> }.into_any()
