@@ -494,6 +494,9 @@ pub struct ChannelDetail {
     pub consumers: Vec<ConsumerRow>,
     /// Recorded by the broker only with `management.rates_mode = detailed`.
     pub publishes: Vec<ChannelPublishes>,
+    /// The advisor's red and amber findings about it (and its consumers), not muted.
+    #[serde(default)]
+    pub advice: domain::advisor::AdviceCounts,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -552,6 +555,9 @@ pub struct QueueDetail {
     pub memory: u64,
     pub consumers: Vec<ConsumerRow>,
     pub bindings: Vec<BindingRow>,
+    /// The advisor's red and amber findings about it (and its consumers), not muted.
+    #[serde(default)]
+    pub advice: domain::advisor::AdviceCounts,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -576,6 +582,9 @@ pub struct ExchangeDetail {
     pub bindings_out: Vec<BindingRow>,
     /// Bindings whose destination is this exchange.
     pub bindings_in: Vec<BindingRow>,
+    /// The advisor's red and amber findings about it (and its consumers), not muted.
+    #[serde(default)]
+    pub advice: domain::advisor::AdviceCounts,
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::*;
-use domain::advisor::{Advice, AdviceCounts, MuteRequest, Subject};
+use domain::advisor::{Advice, MuteRequest, Subject};
 
 /// What the advisor page needs from the server; implemented in the `server` crate.
 #[cfg(feature = "ssr")]
@@ -12,8 +12,6 @@ use domain::advisor::{Advice, AdviceCounts, MuteRequest, Subject};
 pub trait AdvisorApi: Send + Sync + 'static {
     /// `about`: only the findings that concern this object (`Subject::concerns`).
     async fn advice(&self, who: &dyn Access, cluster: &str, about: Option<Subject>) -> Result<Fresh<Advice>, AppError>;
-    /// The red and amber findings, not muted, that concern one object: what its page shows.
-    async fn object_counts(&self, who: &dyn Access, cluster: &str, about: Subject) -> Result<AdviceCounts, AppError>;
     /// Mutes the finding, or unmutes it when the request has no reason.
     async fn mute(&self, who: &dyn Access, cluster: &str, request: &MuteRequest) -> Result<(), AppError>;
 }
@@ -24,12 +22,6 @@ pub type SharedAdvisor = std::sync::Arc<dyn AdvisorApi>;
 #[server(input = Json, output = Json, endpoint = "advisor", client = CsrfClient)]
 pub async fn get_advice(cluster: String, about: Option<Subject>) -> Result<Fresh<Advice>, AppError> {
     answer(Need::Read, |a: SharedAdvisor, who| async move { a.advice(&*who, &cluster, about).await }).await
-}
-
-/// Counts only: the object pages are in the main bundle, and the findings' types are not.
-#[server(input = Json, output = Json, endpoint = "advisor/object", client = CsrfClient)]
-pub async fn get_object_advice(cluster: String, about: Subject) -> Result<AdviceCounts, AppError> {
-    answer(Need::Read, |a: SharedAdvisor, who| async move { a.object_counts(&*who, &cluster, about).await }).await
 }
 
 #[server(input = Json, output = Json, endpoint = "advisor/mute", client = CsrfClient)]

@@ -131,7 +131,6 @@ where
                         let (value, received_at) = current.get();
                         value.ok().map(|fresh| (fresh.freshness, received_at))
                     });
-                    Effect::new(move |_| note_advice(status.with(|s| s.as_ref().and_then(|(f, _)| f.advice))));
                     view! {
                         <LiveStatus status reconnecting=live.reconnecting/>
                         {move || status.get().and_then(|(f, _)| f.error).map(|error| view! { <ErrorView error/> })}
@@ -151,6 +150,8 @@ where
 #[component]
 fn LiveStatus(status: Memo<Option<(Freshness, Option<f64>)>>, reconnecting: RwSignal<bool>) -> impl IntoView {
     let t = use_texts();
+    // Here rather than in `with_live`, which each page's data type copies.
+    Effect::new(move |_| note_advice(status.with(|s| s.as_ref().and_then(|(f, _)| f.advice))));
     let clock = expect_context::<Clock>();
     let age_ms = move || {
         status.get().map(|(f, received_at)| match received_at {

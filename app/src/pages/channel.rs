@@ -10,19 +10,12 @@ use crate::components::object_advice::ObjectAdvice;
 use crate::format;
 use crate::i18n::use_texts;
 use crate::model::{ChannelDetail, ChannelPublishes};
-use crate::pages::{detail_page, use_object_key};
+use crate::pages::detail_page;
 use crate::urls;
 
 #[component]
 pub fn ChannelPage() -> impl IntoView {
-    let key = use_object_key();
-    view! {
-        {detail_page("channel", |t| t.channel, get_channel, |d: ChannelDetail| view! { <ChannelBody d/> })}
-        {move || {
-            let (vhost, name) = key.get();
-            view! { <ObjectAdvice object="channel" vhost name/> }
-        }}
-    }
+    detail_page("channel", |t| t.channel, get_channel, |d: ChannelDetail| view! { <ChannelBody d/> })
 }
 
 #[component]
@@ -30,10 +23,12 @@ fn ChannelBody(d: ChannelDetail) -> impl IntoView {
     let t = use_texts();
     let cluster = use_cluster().get_untracked();
     let c = d.row.clone();
+    let advice = view! { <ObjectAdvice object="channel" vhost=c.vhost.clone() name=c.name.clone() counts=d.advice/> };
     let connection_href = urls::object_page(&cluster, "connection", &c.vhost, &c.connection);
     let (confirm, transactional, unconfirmed_publishing) = (c.confirm, c.transactional, c.publishes_unconfirmed());
     let (prefetch, global) = (c.prefetch, c.global_prefetch);
     view! {
+        {advice}
         <section class="tiles">
             <div class="tile" class:flagged=unconfirmed_publishing title=move || unconfirmed_publishing.then(|| t.get().mode_neither_hint)>
                 <span class="label">{move || t.get().channel_mode}</span><span class="value" data-testid="channel-mode">{move || mode_text(t.get(), confirm, transactional)}</span>

@@ -23,10 +23,6 @@ pub fn ExchangePage() -> impl IntoView {
     let operator = use_me().is_some_and(|me| me.may_write() && me.role >= Role::Operator);
     view! {
         {detail_page("exchange", |t| t.exchange, get_exchange, |d: ExchangeDetail| view! { <ExchangeBody d/> })}
-        {move || {
-            let (vhost, name) = key.get();
-            view! { <ObjectAdvice object="exchange" vhost name/> }
-        }}
         // Outside the live part: a live update must not reset a form being filled in.
         {move || {
             let (vhost, name) = key.get();
@@ -165,12 +161,14 @@ fn DeleteExchangeForm(vhost: String, name: String) -> impl IntoView {
 fn ExchangeBody(d: ExchangeDetail) -> impl IntoView {
     let t = use_texts();
     let x = d.row.clone();
+    let advice = view! { <ObjectAdvice object="exchange" vhost=x.vhost.clone() name=x.name.clone() counts=d.advice/> };
     let features = vec![
         (x.durable, text(|t| t.durable), text(|t| t.durable)),
         (x.auto_delete, text(|t| t.auto_delete), text(|t| t.auto_delete)),
         (x.internal, text(|t| t.internal), text(|t| t.internal)),
     ];
     view! {
+        {advice}
         <section class="tiles small">
             <div class="tile"><span class="label">{move || t.get().publish_in}</span><span class="value">{format::rate(x.publish_in_rate)}</span></div>
             <div class="tile"><span class="label">{move || t.get().publish_out}</span><span class="value">{format::rate(x.publish_out_rate)}</span></div>

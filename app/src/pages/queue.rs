@@ -27,10 +27,6 @@ pub fn QueuePage() -> impl IntoView {
     let key = use_object_key();
     view! {
         {detail_page("queue", |t| t.queue, get_queue, |d: QueueDetail| view! { <QueueBody d/> })}
-        {move || {
-            let (vhost, name) = key.get();
-            view! { <ObjectAdvice object="queue" vhost name/> }
-        }}
         <HistoryChart series=Signal::derive(move || {
             let (vhost, name) = key.get();
             SeriesRef::Queue { vhost, name }
@@ -278,12 +274,14 @@ fn DangerZone(vhost: String, name: String) -> impl IntoView {
 fn QueueBody(d: QueueDetail) -> impl IntoView {
     let t = use_texts();
     let q = d.row.clone();
+    let advice = view! { <ObjectAdvice object="queue" vhost=q.vhost.clone() name=q.name.clone() counts=d.advice/> };
     let features = vec![
         (q.durable, text(|t| t.durable), text(|t| t.durable)),
         (q.auto_delete, text(|t| t.auto_delete), text(|t| t.auto_delete)),
         (q.exclusive, text(|t| t.exclusive), text(|t| t.exclusive)),
     ];
     view! {
+        {advice}
         <section class="tiles">
             <div class="tile"><span class="label">{move || t.get().ready}</span><span class="value" data-testid="queue-ready">{format::count(q.ready)}</span></div>
             <div class="tile"><span class="label">{move || t.get().unacked}</span><span class="value">{format::count(q.unacked)}</span></div>

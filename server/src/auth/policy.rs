@@ -52,7 +52,6 @@ fn server_fn_policy(path: &str) -> Option<Policy> {
         GetDashboard::PATH,
         GetTiles::PATH,
         GetAdvice::PATH,
-        GetObjectAdvice::PATH,
     ];
     // Publishing, reading messages, creating queues, exchanges and bindings, setting policies,
     // moving messages.

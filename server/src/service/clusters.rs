@@ -4,16 +4,17 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use app::auth::Access;
 use app::error::AppError;
 use app::model::*;
-use domain::advisor::Subject;
+use domain::advisor::{evaluate, Advice, AdviceCounts, Debounce, Subject};
 use domain::backlog::Range;
 use tokio_util::sync::CancellationToken;
 
 use super::access::check_vhost;
-use super::advisor::{evaluate_refreshes, Advisor};
+use super::advisor::{Advisor, Counters};
 use super::listing::{only_own_rows, select, InVhost, NameMatcher, Order};
 use crate::broker::http::HttpBroker;
 use crate::broker::Broker;
@@ -246,4 +247,76 @@ pub(super) async fn read_history<T: Send + 'static>(
         tracing::error!(%error, "history read failed");
         AppError::Internal
     })
+}
+
+impl Clusters {
+    /// The red and amber findings, not muted, about `about` that `who` may see: what its page shows.
+    pub(super) fn advice_about(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        snapshot: &Snapshot,
+        about: &Subject,
+    ) -> AdviceCounts {
+        let seen = advice_scope(who, cluster, snapshot);
+        let advice = self.advisor.advice(cluster, |s| s.concerns(about) && seen(s));
+        advice.map(|a| AdviceCounts::of(&a.findings)).unwrap_or_default()
+    }
+
+    /// The findings on `cluster` that `who` may see (see `advice_scope`), as of its last refresh;
+    /// those that concern `about`, if given.
+    pub async fn advice(
+        &self,
+        who: &dyn Access,
+        cluster: &str,
+        about: Option<&Subject>,
+    ) -> Result<Fresh<Advice>, AppError> {
+        let (snapshot, freshness) = self.current(who, cluster).await?;
+        let seen = advice_scope(who, cluster, &snapshot);
+        let keep = |s: &Subject| about.is_none_or(|about| s.concerns(about)) && seen(s);
+        let data = self.advisor().advice(cluster, keep)?;
+        Ok(Fresh { data, freshness })
+    }
+}
+
+/// Evaluates `cluster` after each of its refreshes until `shutdown`. A refresh whose queues were
+/// kept from an earlier one (a node silent) is not evaluated: it says nothing new.
+async fn evaluate_refreshes(clusters: Arc<Clusters>, cluster: String, shutdown: CancellationToken) {
+    let Ok(feed) = clusters.feed(&cluster).cloned() else { return };
+    let mut updates = feed.subscribe();
+    let mut counters = Counters::new();
+    let mut debounce = Debounce::default();
+    let mut evaluated: Option<SystemTime> = None;
+    loop {
+        tokio::select! {
+            changed = updates.changed() => if changed.is_err() { return },
+            _ = shutdown.cancelled() => return,
+        }
+        let snapshot = {
+            let state = updates.borrow_and_update();
+            match (&state.snapshot, state.taken_at) {
+                (Some(snapshot), Some((_, wall)))
+                    if evaluated != Some(wall) && !snapshot.is_held(SnapshotPart::Queues) =>
+                {
+                    evaluated = Some(wall);
+                    snapshot.clone()
+                }
+                _ => continue,
+            }
+        };
+        // No history (tests), or it failed: growth is not judged, the rest is.
+        let start = clusters.backlogs_at_start(&cluster, Range::TenMinutes).await.ok();
+        let facts = counters.facts(&snapshot, start.as_deref(), clusters.advisor().own_returns(&cluster));
+        // Tens of thousands of queues take milliseconds: off the async threads.
+        let found = tokio::task::spawn_blocking(move || evaluate(&facts, &|_| false)).await;
+        match found {
+            Ok(found) => {
+                // Pages showing findings or counts get the new ones now, not a refresh later.
+                if clusters.advisor().publish(&cluster, debounce.confirm(found)) {
+                    feed.announce();
+                }
+            }
+            Err(error) => tracing::error!(cluster, %error, "advisor evaluation failed"),
+        }
+    }
 }

@@ -7,6 +7,7 @@ use std::time::Instant;
 use app::auth::Access;
 use app::error::AppError;
 use app::model::*;
+use domain::advisor::Subject;
 use domain::backlog::{forecast, Growth, History, Range, SeriesRef, Source};
 use domain::dashboard::{QueueSet, TileData, TileKind, TopBy};
 use domain::policy::{Policies, PolicyDraft, PolicyInfo, PolicyPreview};
@@ -185,7 +186,10 @@ impl app::api::Backend for Clusters {
         let consumers =
             snapshot.consumers_of_queue(vhost, name).iter().filter(|c| c.seen_by(own.as_deref())).cloned().collect();
         let (extras, own_row) = feed.queue_extras(vhost, name).await?;
-        Ok(Fresh { data: extras.into_detail(entry, (bindings, consumers), own_row), freshness })
+        let mut data = extras.into_detail(entry, (bindings, consumers), own_row);
+        data.advice =
+            self.advice_about(who, cluster, &snapshot, &Subject::Queue { vhost: vhost.into(), name: name.into() });
+        Ok(Fresh { data, freshness })
     }
 
     async fn connections(
@@ -261,7 +265,12 @@ impl app::api::Backend for Clusters {
             .ok_or_else(|| not_found("channel", vhost, name))?;
         let extras = feed.channel_extras(vhost, name).await?;
         let consumers = snapshot.consumers_of_channel(vhost, name);
-        Ok(Fresh { data: ChannelDetail { row: row.clone(), consumers, publishes: extras.publishes }, freshness })
+        let advice =
+            self.advice_about(who, cluster, &snapshot, &Subject::Channel { vhost: vhost.into(), name: name.into() });
+        Ok(Fresh {
+            data: ChannelDetail { row: row.clone(), consumers, publishes: extras.publishes, advice },
+            freshness,
+        })
     }
 
     async fn shovels(
@@ -341,6 +350,12 @@ impl app::api::Backend for Clusters {
                 .filter(|b| b.destination_type == "exchange" && b.destination == name)
                 .cloned()
                 .collect(),
+            advice: self.advice_about(
+                who,
+                cluster,
+                &snapshot,
+                &Subject::Exchange { vhost: vhost.into(), name: name.into() },
+            ),
         };
         Ok(Fresh { data, freshness })
     }

@@ -81,6 +81,8 @@ impl QueueExtras {
         own_row: bool,
     ) -> QueueDetail {
         QueueDetail {
+            // The advisor's, added by the service layer for each viewer.
+            advice: Default::default(),
             row: if own_row { self.row } else { entry.row.clone() },
             arguments: entry.arguments.clone(),
             node: self.node,

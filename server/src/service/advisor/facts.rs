@@ -16,7 +16,7 @@ use crate::store::timeseries::Backlogs;
 /// A change is measured over the last five to ten minutes (see `Window`).
 const HALF_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// The backlog history the growth is read over, in minutes (`Range::TenMinutes`).
-pub const GROWTH_MINUTES: f64 = 10.0;
+const GROWTH_MINUTES: f64 = 10.0;
 
 /// A counter of the snapshot whose change over the window the checks read.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

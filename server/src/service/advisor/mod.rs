@@ -1,27 +1,21 @@
 //! The reliability advisor on the server: after each refresh of a cluster, its snapshot turned
 //! into facts (`facts`), evaluated by the domain's checks (`domain::advisor`), and a finding kept
-//! once two refreshes in a row found it. Admins' mutes are stored and merged in on reading. The
+//! once two refreshes in a row found it (the task that does it is `clusters::evaluate_refreshes`). Admins' mutes are stored and merged in on reading. The
 //! advisor page, the findings on an object's page, the counts in the navigation and on the
 //! cluster cards, and the kiosk's message-loss tile all read what is kept here.
 
 mod facts;
 
+pub(super) use facts::Counters;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::SystemTime;
 
-use app::auth::Access;
 use app::error::AppError;
-use app::model::{Fresh, SnapshotPart};
-use domain::advisor::{evaluate, Advice, AdviceCounts, Advised, Debounce, Finding, Mute, Severity, Subject};
-use domain::backlog::Range;
-use tokio_util::sync::CancellationToken;
+use domain::advisor::{Advice, AdviceCounts, Advised, Finding, Mute, Severity, Subject};
 
-use super::clusters::{advice_scope, Clusters};
 use crate::store::mutes::Mutes;
-
-pub use facts::GROWTH_MINUTES;
 
 /// A finding's key: its subject and its check's kind.
 type Key = (Subject, String);
@@ -79,7 +73,7 @@ impl Advisor {
 
     /// Keeps a refresh's confirmed findings; whether a page would show them differently than the
     /// last ones, their numbers aside (those follow with the next refresh's pages).
-    fn publish(&self, cluster: &str, findings: Vec<Finding>) -> bool {
+    pub(super) fn publish(&self, cluster: &str, findings: Vec<Finding>) -> bool {
         let Ok(slot) = self.slot(cluster) else { return false };
         let mut by_queue: HashMap<(String, String), Vec<usize>> = HashMap::new();
         for (i, finding) in findings.iter().enumerate() {
@@ -179,7 +173,7 @@ impl Advisor {
         }
     }
 
-    fn own_returns(&self, cluster: &str) -> u64 {
+    pub(super) fn own_returns(&self, cluster: &str) -> u64 {
         self.slot(cluster).map_or(0, |slot| slot.own_returns.load(Ordering::Relaxed))
     }
 
@@ -190,65 +184,6 @@ impl Advisor {
     }
 }
 
-impl Clusters {
-    /// The findings on `cluster` that `who` may see (see `advice_scope`), as of its last refresh;
-    /// those that concern `about`, if given.
-    pub async fn advice(
-        &self,
-        who: &dyn Access,
-        cluster: &str,
-        about: Option<&Subject>,
-    ) -> Result<Fresh<Advice>, AppError> {
-        let (snapshot, freshness) = self.current(who, cluster).await?;
-        let seen = advice_scope(who, cluster, &snapshot);
-        let keep = |s: &Subject| about.is_none_or(|about| s.concerns(about)) && seen(s);
-        let data = self.advisor().advice(cluster, keep)?;
-        Ok(Fresh { data, freshness })
-    }
-}
-
 fn key(finding: &Finding) -> Key {
     (finding.subject.clone(), finding.check.kind().to_string())
-}
-
-/// Evaluates `cluster` after each of its refreshes until `shutdown`. A refresh whose queues were
-/// kept from an earlier one (a node silent) is not evaluated: it says nothing new.
-pub async fn evaluate_refreshes(clusters: Arc<Clusters>, cluster: String, shutdown: CancellationToken) {
-    let Ok(feed) = clusters.feed(&cluster).cloned() else { return };
-    let mut updates = feed.subscribe();
-    let mut counters = facts::Counters::new();
-    let mut debounce = Debounce::default();
-    let mut evaluated: Option<SystemTime> = None;
-    loop {
-        tokio::select! {
-            changed = updates.changed() => if changed.is_err() { return },
-            _ = shutdown.cancelled() => return,
-        }
-        let snapshot = {
-            let state = updates.borrow_and_update();
-            match (&state.snapshot, state.taken_at) {
-                (Some(snapshot), Some((_, wall)))
-                    if evaluated != Some(wall) && !snapshot.is_held(SnapshotPart::Queues) =>
-                {
-                    evaluated = Some(wall);
-                    snapshot.clone()
-                }
-                _ => continue,
-            }
-        };
-        // No history (tests), or it failed: growth is not judged, the rest is.
-        let start = clusters.backlogs_at_start(&cluster, Range::TenMinutes).await.ok();
-        let facts = counters.facts(&snapshot, start.as_deref(), clusters.advisor().own_returns(&cluster));
-        // Tens of thousands of queues take milliseconds: off the async threads.
-        let found = tokio::task::spawn_blocking(move || evaluate(&facts, &|_| false)).await;
-        match found {
-            Ok(found) => {
-                // Pages showing findings or counts get the new ones now, not a refresh later.
-                if clusters.advisor().publish(&cluster, debounce.confirm(found)) {
-                    feed.announce();
-                }
-            }
-            Err(error) => tracing::error!(cluster, %error, "advisor evaluation failed"),
-        }
-    }
 }

@@ -4,7 +4,7 @@
 use app::auth::Access;
 use app::error::AppError;
 use app::model::Fresh;
-use domain::advisor::{Advice, AdviceCounts, MuteProblem, MuteRequest, Subject};
+use domain::advisor::{Advice, MuteProblem, MuteRequest, Subject};
 
 use super::Operations;
 use crate::service::clusters::advice_scope;
@@ -17,11 +17,6 @@ const MAX_KIND: usize = 64;
 impl app::api::AdvisorApi for Operations {
     async fn advice(&self, who: &dyn Access, cluster: &str, about: Option<Subject>) -> Result<Fresh<Advice>, AppError> {
         self.clusters.advice(who, cluster, about.as_ref()).await
-    }
-
-    async fn object_counts(&self, who: &dyn Access, cluster: &str, about: Subject) -> Result<AdviceCounts, AppError> {
-        let advice = self.clusters.advice(who, cluster, Some(&about)).await?;
-        Ok(AdviceCounts::of(&advice.data.findings))
     }
 
     async fn mute(&self, who: &dyn Access, cluster: &str, request: &MuteRequest) -> Result<(), AppError> {
