@@ -14,6 +14,10 @@
 // pages by 2 to 4 KB (code they share with the new pages moved to the files they fetch), the
 // users and vhosts pages by 11.7 KB (not explained yet: issue 22's note); budgets re-measured with
 // 2 % of slack where they were passed or nearly.
+// On 2026-12-03 the advisor (issue 23: its page a split point of its own, 604.3 KB) raised the
+// pages kept open by 4 to 5 KB over their budgets (the counts beside the navigation link and in
+// every page's freshness, the queue rows' marks, the object pages' counts, the mute problems'
+// words, one more split point's loader); budgets re-measured with 1.5 % of slack.
 // `bench/first_load.sh` prints the whole table, with hydration times.
 import { ADMIN_STATE } from './accounts';
 import { expect, test } from './helpers';
@@ -21,24 +25,24 @@ import { measure, pages } from './weight';
 
 const KB = 1000;
 const BUDGET: Record<string, [number, number]> = {
-  clusters: [540 * KB, 735 * KB],
-  overview: [520 * KB, 715 * KB],
-  queues: [520 * KB, 715 * KB],
-  queue: [525 * KB, 720 * KB],
-  exchange: [520 * KB, 715 * KB],
-  policies: [608 * KB, 816 * KB],
-  connections: [545 * KB, 740 * KB],
-  channels: [545 * KB, 740 * KB],
-  consumers: [535 * KB, 730 * KB],
-  shovels: [562 * KB, 760 * KB],
-  vhosts: [668 * KB, 898 * KB],
-  settings: [598 * KB, 804 * KB],
-  upgrade: [598 * KB, 804 * KB],
-  advisor: [640 * KB, 860 * KB],
-  node: [556 * KB, 755 * KB],
-  definitions: [578 * KB, 780 * KB],
-  admin: [615 * KB, 825 * KB],
-  dashboards: [647 * KB, 864 * KB],
+  clusters: [552 * KB, 755 * KB],
+  overview: [532 * KB, 733 * KB],
+  queues: [531 * KB, 732 * KB],
+  queue: [534 * KB, 735 * KB],
+  exchange: [531 * KB, 732 * KB],
+  policies: [616 * KB, 832 * KB],
+  connections: [556 * KB, 761 * KB],
+  channels: [555 * KB, 759 * KB],
+  consumers: [545 * KB, 748 * KB],
+  shovels: [569 * KB, 774 * KB],
+  vhosts: [677 * KB, 914 * KB],
+  settings: [609 * KB, 824 * KB],
+  upgrade: [609 * KB, 823 * KB],
+  advisor: [614 * KB, 830 * KB],
+  node: [570 * KB, 775 * KB],
+  definitions: [584 * KB, 794 * KB],
+  admin: [621 * KB, 840 * KB],
+  dashboards: [653 * KB, 879 * KB],
   kiosk: [250 * KB, 450 * KB],
 };
 
