@@ -304,8 +304,15 @@ async fn evaluate_refreshes(clusters: Arc<Clusters>, cluster: String, shutdown: 
                 _ => continue,
             }
         };
+        // Warren's own store, recorded every refresh, not Prometheus: no query to it per refresh.
         // No history (tests), or it failed: growth is not judged, the rest is.
-        let start = clusters.backlogs_at_start(&cluster, Range::TenMinutes).await.ok();
+        let start = match clusters.history_store() {
+            Ok(history) => {
+                let (name, now) = (cluster.clone(), crate::store::now_ms());
+                read_history(&history, move |h| h.backlogs_at_start(&name, Range::TenMinutes, now)).await.ok()
+            }
+            Err(_) => None,
+        };
         let facts = counters.facts(&snapshot, start.as_deref(), clusters.advisor().own_returns(&cluster));
         // Tens of thousands of queues take milliseconds: off the async threads.
         let found = tokio::task::spawn_blocking(move || evaluate(&facts, &|_| false)).await;

@@ -229,7 +229,11 @@ impl History {
             }
         }
         let backlogs = Arc::new(self.read_backlogs_at(cluster, range, at)?);
-        self.starts.lock().expect("history starts").insert(key, (at, backlogs.clone()));
+        // Nothing recorded yet (the first refresh is being written): asked again, not kept, or
+        // every queue would seem to grow from nothing for the rest of the minute.
+        if !backlogs.is_empty() {
+            self.starts.lock().expect("history starts").insert(key, (at, backlogs.clone()));
+        }
         Ok(backlogs)
     }
 
