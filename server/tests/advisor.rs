@@ -72,8 +72,18 @@ fn keep_publishing(channel: Channel, exchange: &'static str, key: &'static str) 
     })
 }
 
-/// Consumes `queue` until aborted: acks each message, or (`requeue`) sends it back every 10 ms.
-async fn consume(channel: Channel, queue: &str, tag: &str, prefetch: Option<u16>, requeue: bool) -> JoinHandle<()> {
+/// What a consumer does with each message.
+#[derive(Clone, Copy)]
+enum Then {
+    Ack,
+    /// Works this long on each message, then acks it.
+    AckAfter(Duration),
+    /// Sends it back after 10 ms, for ever.
+    Requeue,
+}
+
+/// Consumes `queue` until aborted.
+async fn consume(channel: Channel, queue: &str, tag: &str, prefetch: Option<u16>, then: Then) -> JoinHandle<()> {
     if let Some(prefetch) = prefetch {
         channel.basic_qos(prefetch, BasicQosOptions::default()).await.unwrap();
     }
@@ -81,12 +91,16 @@ async fn consume(channel: Channel, queue: &str, tag: &str, prefetch: Option<u16>
         channel.basic_consume(queue, tag, BasicConsumeOptions::default(), FieldTable::default()).await.unwrap();
     tokio::spawn(async move {
         while let Some(Ok(delivery)) = deliveries.next().await {
-            if requeue {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                let _ = delivery.nack(BasicNackOptions { requeue: true, ..Default::default() }).await;
-            } else {
-                let _ = delivery.ack(BasicAckOptions::default()).await;
-            }
+            let work = match then {
+                Then::Ack => Duration::ZERO,
+                Then::AckAfter(work) => work,
+                Then::Requeue => Duration::from_millis(10),
+            };
+            tokio::time::sleep(work).await;
+            let _ = match then {
+                Then::Requeue => delivery.nack(BasicNackOptions { requeue: true, ..Default::default() }).await,
+                _ => delivery.ack(BasicAckOptions::default()).await,
+            };
         }
         // Keeps the channel open as long as the task lives.
         drop(channel);
@@ -116,6 +130,10 @@ fn named(subject: &Subject) -> &str {
 
 /// Waits until every (kind, object) of `expected` is found; the findings then.
 async fn found(app: &TestApp, vhost: &str, expected: &[(&str, &str)]) -> Vec<Finding> {
+    found_within(app, vhost, expected, FOUND_WITHIN).await
+}
+
+async fn found_within(app: &TestApp, vhost: &str, expected: &[(&str, &str)], within: Duration) -> Vec<Finding> {
     let started = Instant::now();
     loop {
         let findings = about(&advice(app).await, vhost);
@@ -129,7 +147,7 @@ async fn found(app: &TestApp, vhost: &str, expected: &[(&str, &str)]) -> Vec<Fin
             return findings;
         }
         let kinds: Vec<_> = findings.iter().map(|f| (f.check.kind(), named(&f.subject).to_string())).collect();
-        assert!(started.elapsed() < FOUND_WITHIN, "not found: {missing:?}; found: {kinds:?}");
+        assert!(started.elapsed() < within, "not found: {missing:?}; found: {kinds:?}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
@@ -144,12 +162,56 @@ fn fix_says(findings: &[Finding], kind: &str, object: &str, words: &str) {
     assert!(fix.contains(words), "{kind} on {object:?}: fix {fix:?} does not say {words:?}");
 }
 
-/// Restores the memory watermark even when an assertion fails.
-struct Watermark(String);
+/// RabbitMQ's default `disk_free_limit`, which `scripts/broker.sh` keeps.
+const DISK_FREE_LIMIT: &str = "50MB";
 
-impl Drop for Watermark {
+/// `management.rates_mode` as the broker's management agent holds it.
+fn set_rates_mode(node: &str, mode: &str) {
+    let set = format!("application:set_env(rabbitmq_management_agent, rates_mode, {mode}).");
+    common::broker_node_args(&["ctl", node, "eval", &set]);
+}
+
+/// Puts the broker's rates mode back even when an assertion fails.
+struct RatesMode(String);
+
+impl Drop for RatesMode {
+    fn drop(&mut self) {
+        set_rates_mode(&self.0, "basic");
+    }
+}
+
+/// A broker that keeps no message counters (`management.rates_mode = none`, set at runtime as
+/// the configuration file would): the checks that need them say "unknown", never "OK".
+async fn rates_off(app: &TestApp, node: &str) {
+    let _restore = RatesMode(node.to_string());
+    set_rates_mode(node, "none");
+    let findings = found(app, "", &[("unknown", "")]).await;
+    let mut unknown: Vec<_> = findings
+        .iter()
+        .filter_map(|f| match &f.check {
+            Check::Unknown { check } => Some(check.as_str()),
+            _ => None,
+        })
+        .collect();
+    unknown.sort();
+    assert_eq!(unknown, ["confirms", "redeliveries", "routes-nowhere", "unroutable"], "{node}");
+    let fix = (EN.explain)(findings.iter().find(|f| f.check.kind() == "unknown").unwrap()).fix;
+    assert!(fix.contains("management.rates_mode = basic"), "{fix}");
+    set_rates_mode(node, "basic");
+    let back = Instant::now();
+    while advice(app).await.iter().any(|f| f.check.kind() == "unknown") {
+        assert!(back.elapsed() < FOUND_WITHIN, "{node}: still unknown with the counters back");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Restores the memory watermark and the disk limit even when an assertion fails.
+struct Limits(String);
+
+impl Drop for Limits {
     fn drop(&mut self) {
         common::broker_node_args(&["ctl", &self.0, "set_vm_memory_high_watermark", "0.4"]);
+        common::broker_node_args(&["ctl", &self.0, "set_disk_free_limit", DISK_FREE_LIMIT]);
     }
 }
 
@@ -163,7 +225,9 @@ async fn each_risk_is_found_with_its_fix_and_a_clean_topology_raises_nothing() {
 async fn risks_on(version: &str, base: &str) {
     let admin = Admin::connect(base).await;
     let vhost = admin.vhost("advisor").await;
-    let app = TestApp::new(&[cluster("it", &[base], "guest", Duration::from_secs(10))]).await;
+    let mut config = cluster("it", &[base], "guest", Duration::from_secs(10));
+    config.ordered_queues = Some(regex::Regex::new(r"^ordered").unwrap());
+    let app = TestApp::new(&[config]).await;
     let version_4 = version.starts_with('4');
 
     // The clean topology: a durable exchange into a quorum queue whose dead letters go to a
@@ -183,7 +247,7 @@ async fn risks_on(version: &str, base: &str) {
     let confirming = good.create_channel().await.unwrap();
     confirming.confirm_select(ConfirmSelectOptions::default()).await.unwrap();
     let mut tasks = vec![keep_publishing(confirming, "clean.x", "clean")];
-    tasks.push(consume(good.create_channel().await.unwrap(), "clean.q", "clean-consumer", Some(50), false).await);
+    tasks.push(consume(good.create_channel().await.unwrap(), "clean.q", "clean-consumer", Some(50), Then::Ack).await);
 
     // The risks, one object each.
     exchange(&ch, "transient.x", false).await;
@@ -202,7 +266,10 @@ async fn risks_on(version: &str, base: &str) {
     queue(&ch, "reject.q", true, args(&[("x-overflow", text("reject-publish"))])).await;
     queue(&ch, "auto-ack.q", true, FieldTable::default()).await;
     queue(&ch, "no-prefetch.q", true, FieldTable::default()).await;
+    queue(&ch, "big-prefetch.q", true, FieldTable::default()).await;
     queue(&ch, "redelivered.q", true, FieldTable::default()).await;
+    queue(&ch, "ordered.q", true, FieldTable::default()).await;
+    queue(&ch, "ordered-one-at-a-time.q", true, args(&[("x-single-active-consumer", AMQPValue::Boolean(true))])).await;
     publish(&ch, "", "redelivered.q", 2).await;
     let bad = amqp(base, &vhost, "bad publisher").await;
     // No confirms: into an exchange with no binding, so each message is dropped as well.
@@ -210,8 +277,20 @@ async fn risks_on(version: &str, base: &str) {
     let auto_ack = bad.create_channel().await.unwrap();
     let options = BasicConsumeOptions { no_ack: true, ..Default::default() };
     let _auto = auto_ack.basic_consume("auto-ack.q", "auto-ack", options, FieldTable::default()).await.unwrap();
-    tasks.push(consume(bad.create_channel().await.unwrap(), "no-prefetch.q", "no-prefetch", None, false).await);
-    tasks.push(consume(bad.create_channel().await.unwrap(), "redelivered.q", "requeuing", Some(1), true).await);
+    tasks.push(consume(bad.create_channel().await.unwrap(), "no-prefetch.q", "no-prefetch", None, Then::Ack).await);
+    tasks.push(
+        consume(bad.create_channel().await.unwrap(), "big-prefetch.q", "big-prefetch", Some(5000), Then::Ack).await,
+    );
+    tasks
+        .push(consume(bad.create_channel().await.unwrap(), "redelivered.q", "requeuing", Some(1), Then::Requeue).await);
+    // Two consumers on each queue whose order matters (`ordered_queues`): in parallel on one,
+    // one at a time on the other.
+    for q in ["ordered.q", "ordered-one-at-a-time.q"] {
+        for tag in ["first", "second"] {
+            let channel = good.create_channel().await.unwrap();
+            tasks.push(consume(channel, q, &format!("{q} {tag}"), Some(10), Then::Ack).await);
+        }
+    }
 
     let expected = [
         ("single-node", ""),
@@ -229,7 +308,9 @@ async fn risks_on(version: &str, base: &str) {
         ("reject-without-confirms", "reject.q"),
         ("auto-ack", "auto-ack"),
         ("unlimited-prefetch", "no-prefetch"),
+        ("large-prefetch", "big-prefetch"),
         ("redeliveries", "redelivered.q"),
+        ("ordering", "ordered.q"),
     ];
     let findings = found(&app, &vhost, &expected).await;
     fix_says(&findings, "single-node", "", "quorum");
@@ -258,7 +339,13 @@ async fn risks_on(version: &str, base: &str) {
     fix_says(&findings, "reject-without-confirms", "reject.q", "confirm");
     fix_says(&findings, "auto-ack", "auto-ack", "auto_ack=False");
     fix_says(&findings, "unlimited-prefetch", "no-prefetch", "prefetch_count=100");
+    fix_says(&findings, "large-prefetch", "big-prefetch", "prefetch_count=200");
+    let large = finding(&findings, "large-prefetch", "big-prefetch");
+    assert!(matches!(large.check, Check::LargePrefetch { prefetch: 5000 }), "{large:?}");
     fix_says(&findings, "redeliveries", "redelivered.q", "idempotent");
+    fix_says(&findings, "ordering", "ordered.q", "x-single-active-consumer");
+    let one_at_a_time = findings.iter().filter(|f| named(&f.subject) == "ordered-one-at-a-time.q").collect::<Vec<_>>();
+    assert!(one_at_a_time.is_empty(), "{version}: a single active consumer keeps the order: {one_at_a_time:?}");
 
     // Nothing about the clean objects, its publisher or its consumer; on 4.0 the quorum queues'
     // default delivery limit is covered by the dead-letter exchange (the dead-letter queue needs none).
@@ -289,7 +376,43 @@ async fn risks_on(version: &str, base: &str) {
         let _ = connection.close(200, "done").await;
     }
     alarm(&app, version).await;
+    rates_off(&app, version).await;
     admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
+}
+
+/// A queue whose consumer works slower than its publisher sends: its backlog grows, and the
+/// advisor says by how much a minute and when the queue is full, from Warren's own history (at
+/// least a minute of it). Both brokers at once: the minute is waited for once.
+#[tokio::test]
+async fn a_backlog_growing_faster_than_its_consumer_drains_it_is_found() {
+    let growing = brokers().into_iter().map(|(version, base)| async move {
+        let admin = Admin::connect(&base).await;
+        let vhost = admin.vhost("advisor-growing").await;
+        let app = TestApp::new(&[cluster("it", &[&base], "guest", Duration::from_secs(10))]).await;
+        let client = amqp(&base, &vhost, "steady").await;
+        let ch = client.create_channel().await.unwrap();
+        ch.confirm_select(ConfirmSelectOptions::default()).await.unwrap();
+        let limit = args(&[("x-max-length", AMQPValue::LongInt(100_000)), ("x-queue-type", text("quorum"))]);
+        queue(&ch, "growing.q", true, limit).await;
+        // Ten a second in, two a second out.
+        let publisher = keep_publishing(ch, "", "growing.q");
+        let slow = Then::AckAfter(Duration::from_millis(500));
+        let consumer = consume(client.create_channel().await.unwrap(), "growing.q", "slow", Some(1), slow).await;
+        let started = Instant::now();
+        let findings = found_within(&app, &vhost, &[("growing", "growing.q")], Duration::from_secs(150)).await;
+        println!("{version}: growing backlog found after {:?}", started.elapsed());
+        let grows = finding(&findings, "growing", "growing.q");
+        let Check::Growing { per_minute, minutes_to_full, .. } = grows.check else { panic!() };
+        // About 480 a minute; publishing, acks and the broker's statistics each add their jitter.
+        assert!((200..=700).contains(&per_minute), "{version}: {per_minute} a minute");
+        assert!(minutes_to_full.is_some_and(|m| m > 60), "{version}: {grows:?}");
+        fix_says(&findings, "growing", "growing.q", "Add consumers");
+        publisher.abort();
+        consumer.abort();
+        let _ = client.close(200, "done").await;
+        admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
+    });
+    futures_util::future::join_all(growing).await;
 }
 
 /// An admin mutes a finding with a reason: stored, audited, shown as muted and out of the counts;
@@ -332,27 +455,62 @@ async fn mutes(app: &TestApp, vhost: &str) {
     let viewer = app.user("viewer", app::auth::Role::Viewer, None, None).await;
     let (status, _) = app.call_as(Some(&viewer), "advisor/mute", request("mine")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // An admin of another vhost sees none of this vhost's findings, only the cluster's and its
+    // nodes' (as the overview shows them), and mutes or unmutes neither.
+    let other = app.user("other-admin", app::auth::Role::Admin, None, Some("^elsewhere$")).await;
+    let (status, reply) = app.call_as(Some(&other), "advisor", json!({"cluster": "it", "about": null})).await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    let theirs: Advice = serde_json::from_value(reply["data"].clone()).unwrap();
+    let outside: Vec<_> = theirs.findings.iter().filter(|a| a.finding.subject.vhost().is_some()).collect();
+    assert!(outside.is_empty(), "outside their scope: {outside:?}");
+    let red = theirs.findings.iter().filter(|a| a.finding.severity == domain::advisor::Severity::Red).count();
+    assert_eq!(counts(&reply)["red"].as_u64(), Some(red as u64), "their counts are of what they see: {reply}");
+    for reason in ["not theirs", ""] {
+        let (status, reply) = app.call_as(Some(&other), "advisor/mute", request(reason)).await;
+        assert!(status == StatusCode::FORBIDDEN || status == StatusCode::BAD_REQUEST, "{reason:?}: {status} {reply}");
+    }
+    let cluster_wide = json!({"cluster": "it", "request": {"subject": Subject::Cluster, "kind": "single-node", "reason": "one node on purpose"}});
+    let (status, reply) = app.call_as(Some(&other), "advisor/mute", cluster_wide).await;
+    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::BAD_REQUEST, "{status} {reply}");
+    let (_, still) = app.call("advisor", json!({"cluster": "it", "about": subject})).await;
+    let still: Advice = serde_json::from_value(still["data"].clone()).unwrap();
+    assert_eq!(still.findings[0].muted.as_ref().map(|m| m.by.as_str()), Some("admin"), "unchanged by the other admin");
+    let (_, singles) = app.call("advisor", json!({"cluster": "it", "about": Subject::Cluster})).await;
+    assert!(singles["data"]["findings"].as_array().unwrap().iter().all(|f| f["muted"].is_null()), "{singles}");
     let (status, _) = app.call("advisor/mute", request("")).await;
     assert_eq!(status, StatusCode::OK);
     let (_, unmuted) = app.call("advisor", json!({"cluster": "it", "about": subject})).await;
     assert!(unmuted["data"]["findings"][0]["muted"].is_null(), "{unmuted}");
 }
 
-/// A memory alarm blocks every publisher: found on the node, and gone once the alarm clears.
+/// A memory alarm, then a disk alarm, block every publisher: each found on the node, with its
+/// fix, and gone once the alarm clears.
 async fn alarm(app: &TestApp, node: &str) {
-    let started = Instant::now();
-    let _restore = Watermark(node.to_string());
-    common::broker_node_args(&["ctl", node, "set_vm_memory_high_watermark", "0.0001"]);
-    let findings = found(app, "", &[("alarm", "")]).await;
-    println!("{node}: memory alarm found after {:?}", started.elapsed());
-    let alarm = findings.iter().find(|f| f.check.kind() == "alarm").unwrap();
-    assert!(matches!(alarm.check, Check::Alarm { memory: true, disk: false }), "{alarm:?}");
-    let fix = (EN.explain)(alarm).fix;
-    assert!(fix.contains("set_vm_memory_high_watermark") || fix.contains("vm_memory_high_watermark"), "{fix}");
-    common::broker_node_args(&["ctl", node, "set_vm_memory_high_watermark", "0.4"]);
-    let cleared = Instant::now();
-    while advice(app).await.iter().any(|f| f.check.kind() == "alarm") {
-        assert!(cleared.elapsed() < FOUND_WITHIN, "the alarm finding did not clear");
-        tokio::time::sleep(Duration::from_millis(500)).await;
+    let _restore = Limits(node.to_string());
+    for (what, raise, clear, fix_words) in [
+        (
+            "memory",
+            ["set_vm_memory_high_watermark", "0.0001"],
+            ["set_vm_memory_high_watermark", "0.4"],
+            "vm_memory_high_watermark",
+        ),
+        // Far more than any disk has free.
+        ("disk", ["set_disk_free_limit", "100000GB"], ["set_disk_free_limit", DISK_FREE_LIMIT], "set_disk_free_limit"),
+    ] {
+        let started = Instant::now();
+        common::broker_node_args(&["ctl", node, raise[0], raise[1]]);
+        let findings = found(app, "", &[("alarm", "")]).await;
+        println!("{node}: {what} alarm found after {:?}", started.elapsed());
+        let alarm = findings.iter().find(|f| f.check.kind() == "alarm").unwrap();
+        let expected = Check::Alarm { memory: what == "memory", disk: what == "disk" };
+        assert_eq!(alarm.check, expected, "{node}");
+        let fix = (EN.explain)(alarm).fix;
+        assert!(fix.contains(fix_words), "{fix}");
+        common::broker_node_args(&["ctl", node, clear[0], clear[1]]);
+        let cleared = Instant::now();
+        while advice(app).await.iter().any(|f| f.check.kind() == "alarm") {
+            assert!(cleared.elapsed() < FOUND_WITHIN, "the {what} alarm finding did not clear");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
     }
 }

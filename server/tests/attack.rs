@@ -73,6 +73,12 @@ async fn dot_segments_and_encoded_paths_never_reach_the_admin_page() {
     assert!(headers.get(header::LOCATION).is_none());
 }
 
+/// A mute of the cluster's own finding: the widest there is.
+fn mute_everything() -> domain::advisor::MuteRequest {
+    let subject = domain::advisor::Subject::Cluster;
+    domain::advisor::MuteRequest { subject, kind: "single-node".into(), reason: "one node".into() }
+}
+
 #[tokio::test]
 async fn every_server_function_checks_the_role_itself() {
     use leptos::prelude::{provide_context, Owner};
@@ -80,6 +86,11 @@ async fn every_server_function_checks_the_role_itself() {
     let (keep, _) = warren::store::tokens::create(&app.auth.store, "keep", None, "admin").unwrap();
     let store = app.auth.store.clone();
     let ops: app::api::SharedOperations = Arc::new(warren::service::operations::Operations::new(
+        app.clusters.clone(),
+        app.auth.audit.clone(),
+        store.clone(),
+    ));
+    let advisor: app::api::SharedAdvisor = Arc::new(warren::service::operations::Operations::new(
         app.clusters.clone(),
         app.auth.audit.clone(),
         store.clone(),
@@ -104,6 +115,7 @@ async fn every_server_function_checks_the_role_itself() {
         provide_context::<app::api::SharedBackend>(app.clusters.clone());
         provide_context(ops.clone());
         provide_context(boards.clone());
+        provide_context(advisor.clone());
         let forbidden = |r: Result<(), app::error::AppError>| matches!(r, Err(app::error::AppError::Forbidden(_)));
         let admin_only = [
             ("list_users", forbidden(app::api::list_users().await.map(drop))),
@@ -113,6 +125,7 @@ async fn every_server_function_checks_the_role_itself() {
             ("revoke_screen_token", forbidden(app::api::revoke_screen_token(keep.id).await)),
             ("delete_dashboard", forbidden(app::api::delete_dashboard(1).await)),
             ("import_dashboards", forbidden(app::api::import_dashboards(vec![]).await.map(drop))),
+            ("mute_finding", forbidden(app::api::mute_finding("it".into(), mute_everything()).await)),
         ];
         for (function, refused) in admin_only {
             assert!(refused, "{function} as {} ({:?})", who.name, who.role);

@@ -24,6 +24,8 @@ enum Fake {
     Garbage,
     /// Answers with a redirect to another host.
     Redirect,
+    /// Answers 404 to every path, like a node whose management listener is starting or stopping.
+    NotFound,
 }
 
 /// A fake node on loopback; returns its URL and how many connections it accepted.
@@ -47,6 +49,7 @@ async fn fake_node(kind: Fake) -> (String, Arc<AtomicUsize>) {
                     }
                     Fake::Garbage => b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 9\r\n\r\nnot json!",
                     Fake::Redirect => b"HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:15672/api/overview\r\ncontent-length: 0\r\n\r\n",
+                    Fake::NotFound => b"HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 40\r\n\r\n{\"error\":\"Object Not Found\",\"reason\":\"\"}",
                 };
                 let _ = socket.write_all(reply).await;
             });
@@ -78,6 +81,28 @@ async fn a_dead_node_is_skipped_and_the_working_one_remembered() {
         let more = accepted.load(Ordering::SeqCst) - tried;
         assert!(more <= 3, "{version}: the working node is asked first afterwards ({more} more to the dead one)");
     }
+}
+
+/// A node answering 404 to the lists (its management listener half up, mid-restart) is passed
+/// over for the others; an object that is missing is still missing, asked of one node only.
+#[tokio::test]
+async fn a_node_without_the_lists_is_passed_over() {
+    for (version, url) in brokers() {
+        let (empty, accepted) = fake_node(Fake::NotFound).await;
+        let b = one_cluster(&[&empty, &url], "guest", Duration::from_secs(5));
+        let first = b.vhosts(&common::everyone(), "c").await;
+        assert!(first.is_ok(), "{version}: {first:?}");
+        assert!(accepted.load(Ordering::SeqCst) >= 1, "{version}: the 404 node was asked first");
+        let feed = b.feed("c").unwrap();
+        let version_before = feed.state().version;
+        eventually("two more refreshes", || async { feed.state().version >= version_before + 2 }).await;
+        assert_eq!(feed.state().error, None, "{version}");
+    }
+    // No node with the lists: the URLs are not a management API.
+    let (a, _) = fake_node(Fake::NotFound).await;
+    let (b, _) = fake_node(Fake::NotFound).await;
+    let clusters = one_cluster(&[&a, &b], "guest", Duration::from_secs(5));
+    assert_eq!(clusters.overview(&common::everyone(), "c").await, Err(AppError::BadReply { cluster: "c".into() }));
 }
 
 #[tokio::test]

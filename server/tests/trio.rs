@@ -10,7 +10,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{cluster, enc, spawn, Admin};
+use common::{cluster, enc, eventually, spawn, Admin};
 use domain::advisor::{Check, Finding, Severity, Subject};
 use warren::cluster::feed::{Feed, FeedState};
 use warren::service::clusters::Clusters;
@@ -300,6 +300,15 @@ async fn partition_on(name: &str, ports: [u16; 3]) {
         let disputed: Vec<_> = overview.nodes.iter().filter(|n| !overview.seen_as(&n.name).0.is_empty()).collect();
         assert!(!disputed.is_empty(), "{}: each side's view, not one as the truth", feed.name());
         assert!(feed.freshness(&state).split.is_some(), "{}: every page shows it", feed.name());
+        // The advisor: a partition once a node reports one (from its own view, whichever side
+        // Warren reads), else the other side's nodes down.
+        let reported = overview.split().is_some_and(|split| !split.partitions.is_empty());
+        let kind = if reported { "partition" } else { "node-down" };
+        let took = advised(&clusters, feed.name(), Instant::now(), kind, |f| {
+            f.iter().any(|f| f.check.kind() == kind && f.severity == Severity::Red)
+        })
+        .await;
+        eprintln!("{}: the advisor reported {kind} {took:?} after the split was shown", feed.name());
     }
 
     broker(&["restart", &nodes[2]]);
@@ -324,6 +333,24 @@ async fn a_partition_of_the_3_10_cluster_is_shown_from_either_side() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_partition_of_the_4_0_cluster_is_shown_from_either_side() {
     partition_on("trio4", [15701, 15702, 15703]).await;
+}
+
+/// Publishes with `mandatory` into `exchange` every 100 ms until aborted, over AMQP on `port`.
+async fn returning_publisher(port: u16, vhost: &str, exchange: &'static str) -> tokio::task::JoinHandle<()> {
+    use lapin::options::BasicPublishOptions;
+    let uri = format!("amqp://guest:guest@127.0.0.1:{port}/{}", enc(vhost));
+    let connection = lapin::Connection::connect(&uri, Default::default()).await.expect("AMQP connection");
+    let channel = connection.create_channel().await.unwrap();
+    tokio::spawn(async move {
+        // Open as long as the task lives.
+        let _connection = connection;
+        let options = BasicPublishOptions { mandatory: true, ..Default::default() };
+        loop {
+            let properties = lapin::BasicProperties::default().with_delivery_mode(2);
+            let _ = channel.basic_publish(exchange, "any", options, b"m", properties).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
 }
 
 /// The advisor's findings on `cluster` now.
@@ -365,9 +392,11 @@ fn about_queue<'a>(findings: &'a [Finding], vhost: &str, queue: &str, kind: &str
 
 /// The advisor on a 3-node cluster (issue 23, item 4): a clean topology (quorum queues with a
 /// bound dead-letter exchange) raises nothing about its objects; a classic queue is unreplicated
-/// and a quorum queue of one member has too few. One node killed: it is reported down and each
-/// quorum queue and stream that lost a member amber, then red once a second node is gone (a
-/// minority); with the nodes back, those findings clear by themselves.
+/// and a quorum queue of one member has too few; a publisher's mandatory messages to nowhere are
+/// returned. One node killed: it is reported down and each quorum queue and stream that lost a
+/// member amber, then red once a second node is gone (a minority); with the nodes back, those
+/// findings clear by themselves, and on 3.10 a mirrored queue's mirrors are unsynchronised.
+/// Last, a node leaves: two nodes are an even count.
 async fn advisor_on(name: &str, ports: [u16; 3]) {
     let _alone = exclusive(name).await;
     let nodes: Vec<String> = (1..=3).map(|n| format!("{name}-{n}")).collect();
@@ -386,6 +415,25 @@ async fn advisor_on(name: &str, ports: [u16; 3]) {
     put("events", serde_json::json!({"x-queue-type": "stream"})).await;
     put("one-member", serde_json::json!({"x-queue-type": "quorum", "x-quorum-initial-group-size": 1, "x-dead-letter-exchange": "dlx"})).await;
     put("classic", serde_json::json!({})).await;
+    let mirroring = name == "trio";
+    if mirroring {
+        // 3.x only (4.0 removed mirroring): mirrored everywhere, synchronised only by hand.
+        let policy = serde_json::json!({"pattern": "^mirrored$", "apply-to": "queues",
+            "definition": {"ha-mode": "all", "ha-sync-mode": "manual"}});
+        admin.put(&format!("policies/{}/mirror", enc(&vhost)), policy).await;
+        put("mirrored", serde_json::json!({})).await;
+        let message = serde_json::json!({"properties": {"delivery_mode": 2}, "routing_key": "mirrored",
+            "payload": "kept", "payload_encoding": "string"});
+        admin.post(&format!("exchanges/{}/amq.default/publish", enc(&vhost)), message).await;
+        // The queue's statistics show the policy a stats interval (5 s) after it applies; the
+        // advisor reading them earlier would rightly call the queue unreplicated.
+        let path = format!("queues/{}/mirrored?columns=messages,effective_policy_definition", enc(&vhost));
+        eventually("the mirrored queue's statistics", || async {
+            let queue = admin.call(reqwest::Method::GET, &path, None).await;
+            queue["messages"] == 1 && queue["effective_policy_definition"]["ha-mode"] == "all"
+        })
+        .await;
+    }
 
     let urls: Vec<String> = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
     let url_refs: Vec<&str> = urls.iter().map(String::as_str).collect();
@@ -403,22 +451,68 @@ async fn advisor_on(name: &str, ports: [u16; 3]) {
     let clean: Vec<_> = now
         .iter()
         .filter(|f| {
-            ours(f) && !matches!(&f.subject, Subject::Queue { name, .. } if name == "classic" || name == "one-member")
+            ours(f)
+                && !matches!(&f.subject, Subject::Queue { name, .. } if name == "classic" || name == "one-member")
+                // It keeps its message to show its mirrors unsynchronised later.
+                && about_queue(std::slice::from_ref(f), &vhost, "mirrored", "no-consumers").is_none()
         })
         .collect();
     assert!(clean.is_empty(), "{name}: the quorum queues, the stream and the dead-letter exchange raised {clean:?}");
     assert!(!now.iter().any(|f| matches!(f.subject, Subject::Cluster | Subject::Node { .. })), "{name}: {now:?}");
 
+    // A publisher that sets mandatory and publishes where nothing is bound: its messages come
+    // back to it (amber: safe only if it handles returns); none is dropped.
+    admin
+        .put(&format!("exchanges/{}/nowhere", enc(&vhost)), serde_json::json!({"type": "direct", "durable": true}))
+        .await;
+    let returning = returning_publisher(ports[0] - 10_000, &vhost, "nowhere").await;
+    let took = advised(&clusters, name, Instant::now(), "the returned messages", |f| {
+        f.iter().any(|f| f.check.kind() == "unroutable-returned")
+    })
+    .await;
+    eprintln!("{name}: returned messages found after {took:?}");
+    let now = findings(&clusters, name);
+    assert!(!now.iter().any(|f| f.check.kind() == "unroutable-dropped"), "{name}: nothing dropped: {now:?}");
+    let returned = now.iter().find(|f| f.check.kind() == "unroutable-returned").unwrap();
+    let fix = (app::advisor_words::EN.explain)(returned).fix;
+    assert!(fix.contains("alternate-exchange") && fix.contains("add_on_return_callback"), "{fix}");
+    returning.abort();
+
     // One node killed: reported down, each replicated queue with a member offline (amber).
     let stopped = &nodes[2];
     broker(&["kill", stopped]);
     let killed = Instant::now();
+    // When the broker's own lists first say all of it, to tell its delay from the advisor's.
+    let said = tokio::spawn({
+        let feed = clusters.feed(name).unwrap().clone();
+        let vhost = vhost.clone();
+        async move {
+            let mut updates = feed.subscribe();
+            let shown = updates.wait_for(|s| {
+                s.snapshot.as_ref().is_some_and(|snapshot| {
+                    let offline = |queue: &str| {
+                        snapshot.queues.iter().any(|q| {
+                            q.row.vhost == vhost
+                                && q.row.name == queue
+                                && q.reliability.members.is_some_and(|(m, online)| online < m)
+                        })
+                    };
+                    snapshot.overview.nodes.iter().any(|n| !n.running)
+                        && ["orders", "events", "dlq"].into_iter().all(offline)
+                })
+            });
+            shown.await.map(|_| killed.elapsed()).ok()
+        }
+    });
     let took = advised(&clusters, name, killed, "the node down and the members offline", |f| {
         f.iter().any(|f| f.check == Check::NodeDown)
             && ["orders", "events", "dlq"].iter().all(|q| about_queue(f, &vhost, q, "members-offline").is_some())
     })
     .await;
-    eprintln!("{name}: node killed: reported down with its quorum queues and streams after {took:?}");
+    let said = said.await.unwrap();
+    eprintln!(
+        "{name}: node killed: the broker's lists said so after {said:?}; the advisor reported it down with its quorum queues and streams after {took:?}"
+    );
     let now = findings(&clusters, name);
     let orders = about_queue(&now, &vhost, "orders", "members-offline").unwrap();
     assert_eq!(orders.severity, Severity::Amber, "{name}: two of three online: {orders:?}");
@@ -443,7 +537,42 @@ async fn advisor_on(name: &str, ports: [u16; 3]) {
     })
     .await;
     eprintln!("{name}: nodes started again: findings cleared after {took:?}");
+    if mirroring {
+        // The mirrors on the nodes that came back are empty until synchronised by hand.
+        advised(&clusters, name, back, "the mirrors unsynchronised", |f| {
+            about_queue(f, &vhost, "mirrored", "unsynced-mirrors").is_some()
+        })
+        .await;
+        let now = findings(&clusters, name);
+        let unsynced = about_queue(&now, &vhost, "mirrored", "unsynced-mirrors").unwrap();
+        assert!(matches!(unsynced.check, Check::UnsyncedMirrors { mirrors: 2, synchronised: 0 }), "{unsynced:?}");
+        let fix = (app::advisor_words::EN.explain)(unsynced).fix;
+        assert!(fix.contains("rabbitmqctl sync_queue"), "{fix}");
+        assert!(about_queue(&now, &vhost, "mirrored", "unreplicated").is_none(), "mirrored is replicated: {now:?}");
+    }
     admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
+
+    // Two nodes: the third leaves the cluster (reset), then joins it again. Should this fail
+    // half-way, the next `broker.sh start` joins it back.
+    let leaving = &nodes[2];
+    broker(&["ctl", leaving, "stop_app"]);
+    broker(&["ctl", leaving, "reset"]);
+    advised(&clusters, name, Instant::now(), "two nodes", |f| {
+        f.iter().any(|f| f.check == Check::EvenNodes { nodes: 2 })
+    })
+    .await;
+    let now = findings(&clusters, name);
+    let even = now.iter().find(|f| f.check.kind() == "even-nodes").unwrap();
+    assert_eq!(even.severity, Severity::Amber);
+    assert!((app::advisor_words::EN.explain)(even).fix.contains("odd number"), "{even:?}");
+    let first = if name == "trio" { "trio1@localhost" } else { "trio4n1@localhost" };
+    broker(&["ctl", leaving, "join_cluster", first]);
+    broker(&["ctl", leaving, "start_app"]);
+    broker(&["start", name]);
+    advised(&clusters, name, Instant::now(), "three nodes again", |f| {
+        !f.iter().any(|f| f.check.kind() == "even-nodes")
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -79,12 +79,16 @@ impl Broker for HttpBroker {
     /// Tries the last node that answered, then the others in order; a node that cannot be
     /// reached, times out or answers 5xx is skipped, any other answer is final. A write moves on
     /// only when its connection failed: one that may have reached a node is never sent twice.
+    /// A whole-cluster list answered 404 moves on too: every node whose API is up has the lists,
+    /// but one starting or stopping its management listener answers 404 to every path for a
+    /// moment (seen in a rolling restart of 3.10). Only when every node says 404 is that the answer.
     async fn send(&self, request: Request<'_>) -> Result<Reply, BrokerError> {
         let timeout = if request.long { self.list_timeout } else { self.timeout };
         let read_only = request.method == Method::GET;
         let first = self.preferred.load(Ordering::Relaxed) % self.nodes.len();
         let mut failures = Vec::new();
         let mut all_timeouts = true;
+        let mut not_found = 0;
         for i in (0..self.nodes.len()).map(|k| (first + k) % self.nodes.len()) {
             let node = &self.nodes[i];
             // Why this node gave no final answer, and whether the next one may be asked.
@@ -92,6 +96,13 @@ impl Broker for HttpBroker {
                 Attempt::Answer(status, _) if status.is_server_error() && read_only => {
                     all_timeouts = false;
                     (format!("HTTP {}", status.as_u16()), true)
+                }
+                Attempt::Answer(StatusCode::NOT_FOUND, _)
+                    if request.long && read_only && not_found + 1 < self.nodes.len() =>
+                {
+                    all_timeouts = false;
+                    not_found += 1;
+                    ("HTTP 404 to a list".to_string(), true)
                 }
                 Attempt::Answer(status, body) => {
                     if i != first {

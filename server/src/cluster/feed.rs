@@ -218,7 +218,9 @@ impl Feed {
             snapshot.overview.node_views = views::node_views(&*self.client, &snapshot.overview.nodes).await;
             Ok(snapshot)
         }
-        .await;
+        .await
+        // Lists missing on every node: the configured URL is not a management API.
+        .map_err(|error| if error == BrokerError::NotFound { BrokerError::Status(404) } else { error });
         let took = lists_started.elapsed();
         self.metrics.refreshed(self.name(), took, result.is_ok());
         if self.publish(result, started) {

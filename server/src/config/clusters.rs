@@ -29,6 +29,9 @@ pub struct ClusterConfig {
     pub broker_sign_in: bool,
     /// Where charts read long history instead of Warren's own store.
     pub prometheus: Option<PrometheusConfig>,
+    /// Queues whose messages must be processed in order (matched on the queue's name, as a
+    /// policy's pattern is): the advisor flags those with several consumers. Off when unset.
+    pub ordered_queues: Option<regex::Regex>,
 }
 
 /// `[cluster.prometheus]`: a Prometheus that scrapes this cluster's `rabbitmq_prometheus`
@@ -94,6 +97,7 @@ pub(super) struct FileCluster {
     #[serde(default)]
     broker_sign_in: bool,
     prometheus: Option<FilePrometheus>,
+    ordered_queues: Option<String>,
 }
 
 fn default_timeout_secs() -> f64 {
@@ -122,6 +126,7 @@ pub(super) fn local_default() -> ClusterConfig {
         tls: TlsConfig::default(),
         broker_sign_in: false,
         prometheus: None,
+        ordered_queues: None,
     }
 }
 
@@ -179,8 +184,18 @@ pub(super) fn resolve_cluster(
             timeout: seconds(p.timeout_secs, "prometheus.timeout_secs", 0.1, 300.0)?,
         }),
     };
+    let ordered_queues = match &c.ordered_queues {
+        None => None,
+        Some(pattern) => Some(
+            regex::RegexBuilder::new(pattern)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|e| invalid(format!("ordered_queues is not a valid pattern: {e}")))?,
+        ),
+    };
     Ok(ClusterConfig {
         prometheus,
+        ordered_queues,
         timeout: seconds(c.timeout_secs, "timeout_secs", 0.1, 300.0)?,
         list_timeout: seconds(c.list_timeout_secs, "list_timeout_secs", 0.1, 600.0)?,
         connect_timeout: seconds(c.connect_timeout_secs, "connect_timeout_secs", 0.1, 300.0)?,

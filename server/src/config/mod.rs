@@ -159,6 +159,7 @@ mod tests {
             password_env = "PROD_PW"
             timeout_secs = 2.5
             refresh_interval_secs = 10
+            ordered_queues = '^orders\.'
             [cluster.tls]
             insecure_skip_verify = true
             [cluster.prometheus]
@@ -190,6 +191,9 @@ mod tests {
         );
         assert_eq!(prometheus.scrape_interval, Duration::from_secs(15));
         assert_eq!(config.clusters[1].prometheus, None);
+        let ordered = prod.ordered_queues.as_ref().unwrap();
+        assert!(ordered.is_match("orders.eu") && !ordered.is_match("ordersX"));
+        assert!(config.clusters[1].ordered_queues.is_none());
         let braces = "[[cluster]]\nname = \"a\"\nurls = [\"http://h:15672\"]\nusername = \"u\"\npassword = \"p\"\n\
                       [cluster.prometheus]\nurl = \"http://prom:9090\"\nselector = '{job=\"x\"}'\n";
         assert!(load(braces, &[]).unwrap_err().to_string().contains("without braces"));
@@ -227,6 +231,7 @@ mod tests {
             ("[audit]\nretention_days = 3651\n", "audit.retention_days"),
             ("[audit]\nmax_rows = 999\n", "audit.max_rows must be between 1000 and 100000000"),
             ("[audit]\nretention = 30\n", "unknown field"),
+            ("[[cluster]]\nname = \"a\"\nurls = [\"http://h\"]\nusername = \"u\"\npassword = \"p\"\nordered_queues = \"(\"\n", "ordered_queues is not a valid pattern"),
         ];
         for (toml, expected) in cases {
             let err = load(toml, &[]).expect_err(toml).to_string();

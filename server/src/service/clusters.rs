@@ -11,6 +11,7 @@ use app::error::AppError;
 use app::model::*;
 use domain::advisor::{evaluate, Advice, AdviceCounts, Debounce, Subject};
 use domain::backlog::Range;
+use regex::Regex;
 use tokio_util::sync::CancellationToken;
 
 use super::access::check_vhost;
@@ -86,6 +87,7 @@ impl Clusters {
             feeds.insert(config.name.clone(), feed);
         }
         let order: Vec<String> = configs.iter().map(|c| c.name.clone()).collect();
+        let ordered: Vec<Option<Regex>> = configs.iter().map(|c| c.ordered_queues.clone()).collect();
         let ready_changes = Default::default();
         let advisor = Advisor::new(&order, mutes);
         let clusters = Arc::new(Self { order, feeds, metrics, history, prometheus, ready_changes, advisor, shutdown });
@@ -94,9 +96,9 @@ impl Clusters {
             async move {
                 // Mutes first: a finding an admin muted never shows unmuted after a restart.
                 clusters.advisor.load_mutes().await;
-                for name in &clusters.order {
+                for (name, ordered) in clusters.order.iter().zip(ordered) {
                     let shutdown = clusters.shutdown.clone();
-                    tokio::spawn(evaluate_refreshes(clusters.clone(), name.clone(), shutdown));
+                    tokio::spawn(evaluate_refreshes(clusters.clone(), name.clone(), ordered, shutdown));
                 }
             }
         });
@@ -281,7 +283,12 @@ impl Clusters {
 
 /// Evaluates `cluster` after each of its refreshes until `shutdown`. A refresh whose queues were
 /// kept from an earlier one (a node silent) is not evaluated: it says nothing new.
-async fn evaluate_refreshes(clusters: Arc<Clusters>, cluster: String, shutdown: CancellationToken) {
+async fn evaluate_refreshes(
+    clusters: Arc<Clusters>,
+    cluster: String,
+    ordered: Option<Regex>,
+    shutdown: CancellationToken,
+) {
     let Ok(feed) = clusters.feed(&cluster).cloned() else { return };
     let mut updates = feed.subscribe();
     let mut counters = Counters::new();
@@ -306,16 +313,21 @@ async fn evaluate_refreshes(clusters: Arc<Clusters>, cluster: String, shutdown: 
         };
         // Warren's own store, recorded every refresh, not Prometheus: no query to it per refresh.
         // No history (tests), or it failed: growth is not judged, the rest is.
+        let now = crate::store::now_ms();
         let start = match clusters.history_store() {
             Ok(history) => {
-                let (name, now) = (cluster.clone(), crate::store::now_ms());
+                let name = cluster.clone();
                 read_history(&history, move |h| h.backlogs_at_start(&name, Range::TenMinutes, now)).await.ok()
             }
             Err(_) => None,
         };
-        let facts = counters.facts(&snapshot, start.as_deref(), clusters.advisor().own_returns(&cluster));
+        let facts = counters.facts(&snapshot, now, start.as_deref(), clusters.advisor().own_returns(&cluster));
         // Tens of thousands of queues take milliseconds: off the async threads.
-        let found = tokio::task::spawn_blocking(move || evaluate(&facts, &|_| false)).await;
+        let ordered = ordered.clone();
+        let found = tokio::task::spawn_blocking(move || {
+            evaluate(&facts, &|q| ordered.as_ref().is_some_and(|pattern| pattern.is_match(&q.name)))
+        })
+        .await;
         match found {
             Ok(found) => {
                 // Pages showing findings or counts get the new ones now, not a refresh later.

@@ -2,8 +2,6 @@
 //! tile gets the same numbers and tests need no broker. Tiles that need history (a backlog
 //! chart, growth) combine these with the history store in `backend`.
 
-use std::collections::HashMap;
-
 use app::auth::Access;
 use app::error::AppError;
 use domain::advisor::{Advice, Advised, Severity, Subject};
@@ -11,6 +9,7 @@ use domain::backlog::Growth;
 use domain::dashboard::{QueueSet, TileData, TileQueue, Warning};
 
 use crate::cluster::snapshot::{QueueEntry, Snapshot};
+use crate::store::timeseries::Backlogs;
 
 /// Largest compiled queue-name pattern, as for the list filters.
 const PATTERN_SIZE_LIMIT: usize = 1 << 20;
@@ -90,12 +89,12 @@ pub fn top_by_backlog(queues: &[&QueueEntry], limit: usize) -> TileData {
 
 /// The queues whose backlog grew since `start` (each queue's backlog then; absent: none), most
 /// first, ties by name.
-pub fn grown(queues: &[&QueueEntry], start: &HashMap<(String, String), f64>) -> Vec<Growth> {
+pub fn grown(queues: &[&QueueEntry], start: &Backlogs) -> Vec<Growth> {
     let mut grown: Vec<Growth> = queues
         .iter()
         .map(|q| {
             let key = (q.row.vhost.clone(), q.row.name.clone());
-            let from = start.get(&key).copied().unwrap_or(0.0);
+            let from = start.get(&key).map_or(0.0, |s| s.backlog);
             Growth { vhost: key.0, name: key.1, from, to: (q.row.ready + q.row.unacked) as f64 }
         })
         .filter(|g| g.grown() > 0.0)

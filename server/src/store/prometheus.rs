@@ -12,6 +12,7 @@ use futures_util::future::try_join_all;
 use serde::Deserialize;
 
 use crate::config::clusters::PrometheusConfig;
+use crate::store::timeseries::{Backlogs, Start};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrometheusError {
@@ -103,7 +104,7 @@ impl PrometheusSource {
     }
 
     /// Each queue's backlog (ready + unacked) at `at_ms`, for the top-growing list.
-    pub async fn backlogs_at(&self, at_ms: i64) -> Result<HashMap<(String, String), f64>, PrometheusError> {
+    pub async fn backlogs_at(&self, at_ms: i64) -> Result<Backlogs, PrometheusError> {
         let query = format!("sum by (vhost, queue) ({BACKLOG}{{{}}})", self.matchers(&SeriesRef::Cluster, "vhost"));
         let body = self.get("api/v1/query", &[("query", query), ("time", seconds(at_ms))]).await?;
         let Reply::Success { data: Data::Vector(samples) } = body else {
@@ -113,7 +114,8 @@ impl PrometheusSource {
             .into_iter()
             .map(|s| {
                 let label = |k: &str| s.metric.get(k).cloned().unwrap_or_default();
-                Ok(((label("vhost"), label("queue")), number(&s.value.1)?))
+                // An instant query's value is as of the time asked.
+                Ok(((label("vhost"), label("queue")), Start { backlog: number(&s.value.1)?, at_ms }))
             })
             .collect()
     }

@@ -50,6 +50,7 @@ pub fn cluster(name: &str, urls: &[&str], password: &str, timeout: Duration) -> 
         tls: TlsConfig::default(),
         broker_sign_in: false,
         prometheus: None,
+        ordered_queues: None,
     }
 }
 

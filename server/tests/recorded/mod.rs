@@ -78,6 +78,7 @@ pub async fn clusters(version: &str) -> (Arc<Clusters>, Arc<RecordedBroker>) {
         tls: TlsConfig::default(),
         broker_sign_in: false,
         prometheus: None,
+        ordered_queues: None,
     };
     let metrics = Arc::new(Metrics::default());
     let clusters = Clusters::spawn_on(&[config], vec![broker.clone()], metrics, None, None).unwrap();

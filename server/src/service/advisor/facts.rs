@@ -7,16 +7,19 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::time::{Duration, Instant};
 
+use app::model::{NodeInfo, Overview};
 use domain::advisor::facts::*;
 use serde_json::{Map, Value};
 
 use crate::cluster::snapshot::{QueueEntry, Snapshot};
-use crate::store::timeseries::Backlogs;
+use crate::store::timeseries::{Backlogs, Start};
 
 /// A change is measured over the last five to ten minutes (see `Window`).
 const HALF_WINDOW: Duration = Duration::from_secs(5 * 60);
-/// The backlog history the growth is read over, in minutes (`Range::TenMinutes`).
-const GROWTH_MINUTES: f64 = 10.0;
+/// Growth is read over the last ten minutes of history (`Range::TenMinutes`), or since the
+/// queue's first record when that is later, but never over less than this: a queue just declared
+/// and filled at once is not "growing".
+const GROWTH_AT_LEAST_MS: i64 = 60_000;
 
 /// A counter of the snapshot whose change over the window the checks read.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -85,9 +88,10 @@ impl Counters {
         Self { window: Window::new(Instant::now()) }
     }
 
-    /// The facts of `snapshot`; `start` is each queue's backlog `GROWTH_MINUTES` ago, if recorded;
-    /// `own_returned`, how many of Warren's own publishes the broker returned so far.
-    pub fn facts(&mut self, snapshot: &Snapshot, start: Option<&Backlogs>, own_returned: u64) -> Facts {
+    /// The facts of `snapshot`, taken at `now_ms`; `start` is each queue's first backlog in the
+    /// last ten minutes, if recorded; `own_returned`, how many of Warren's own publishes the
+    /// broker returned so far.
+    pub fn facts(&mut self, snapshot: &Snapshot, now_ms: i64, start: Option<&Backlogs>, own_returned: u64) -> Facts {
         self.window.begin(Instant::now());
         let counters = !snapshot.counters.none_kept;
         let overview = &snapshot.overview;
@@ -119,7 +123,8 @@ impl Counters {
             .queues
             .iter()
             .map(|q| {
-                let mut facts = queue_facts(q, start);
+                let mut facts =
+                    queue_facts(q, start.and_then(|s| s.get(&(q.row.vhost.clone(), q.row.name.clone()))), now_ms);
                 let r = &q.reliability;
                 let key = || (q.row.vhost.clone(), q.row.name.clone());
                 // Only queues that redeliver are counted: the others have no ratio to speak of.
@@ -142,7 +147,7 @@ impl Counters {
                     running: n.running,
                     mem_alarm: n.mem_alarm,
                     disk_alarm: n.disk_alarm,
-                    partitions: n.partitions.clone(),
+                    partitions: partitions(overview, n),
                 })
                 .collect(),
             unroutable,
@@ -192,12 +197,26 @@ fn major_version(version: &str) -> u32 {
     version.split('.').next().and_then(|major| major.parse().ok()).unwrap_or(0)
 }
 
-fn queue_facts(q: &QueueEntry, start: Option<&Backlogs>) -> QueueFacts {
+/// The nodes `node` reports partitioned from: in the list Warren read, or in the node's own view
+/// when the list came from a node on the other side of a split (which may not see it report).
+fn partitions(overview: &Overview, node: &NodeInfo) -> Vec<String> {
+    let own = overview.node_views.iter().find(|v| v.node == node.name);
+    let seen = own.and_then(|v| v.seen.iter().find(|s| s.name == node.name));
+    let mut partitions = node.partitions.clone();
+    for other in seen.into_iter().flat_map(|s| &s.partitions) {
+        if !partitions.contains(other) {
+            partitions.push(other.clone());
+        }
+    }
+    partitions
+}
+
+fn queue_facts(q: &QueueEntry, start: Option<&Start>, now_ms: i64) -> QueueFacts {
     let (row, r) = (&q.row, &q.reliability);
     let backlog = (row.ready + row.unacked) as f64;
     let ready_per_minute = start
-        .and_then(|start| start.get(&(row.vhost.clone(), row.name.clone())))
-        .map(|from| (backlog - from) / GROWTH_MINUTES);
+        .filter(|from| now_ms - from.at_ms >= GROWTH_AT_LEAST_MS)
+        .map(|from| (backlog - from.backlog) * 60_000.0 / (now_ms - from.at_ms) as f64);
     QueueFacts {
         vhost: row.vhost.clone(),
         name: row.name.clone(),
@@ -262,6 +281,46 @@ mod tests {
         w.begin(t0 + HALF_WINDOW * 4);
         w.begin(t0 + HALF_WINDOW * 4 + Duration::from_secs(5));
         assert!(w.slots.is_empty(), "not seen on a refresh: forgotten");
+    }
+
+    #[test]
+    fn growth_is_per_minute_since_the_first_record_and_not_judged_on_less_than_a_minute() {
+        let mut q = QueueEntry::default();
+        (q.row.ready, q.row.unacked) = (150, 50);
+        let now = 1_800_000_000_000;
+        let rate =
+            |backlog, ago_ms| queue_facts(&q, Some(&Start { backlog, at_ms: now - ago_ms }), now).ready_per_minute;
+        assert_eq!(rate(0.0, 10 * 60_000), Some(20.0), "over the ten minutes");
+        assert_eq!(rate(0.0, 2 * 60_000), Some(100.0), "a history two minutes old: over those two");
+        assert_eq!(rate(260.0, 60_000), Some(-60.0), "draining");
+        assert_eq!(rate(0.0, 30_000), None, "half a minute says nothing yet");
+        assert_eq!(queue_facts(&q, None, now).ready_per_minute, None, "no record");
+    }
+
+    #[test]
+    fn a_partition_counts_from_the_node_s_own_view_when_the_list_is_from_the_other_side() {
+        use app::model::{NodeSeen, NodeView};
+        let node = |name: &str, partitions: &[&str]| NodeInfo {
+            name: name.into(),
+            partitions: partitions.iter().map(|p| p.to_string()).collect(),
+            ..Default::default()
+        };
+        let seen = |name: &str, partitions: &[&str]| NodeSeen {
+            name: name.into(),
+            running: true,
+            partitions: partitions.iter().map(|p| p.to_string()).collect(),
+        };
+        let overview = Overview {
+            // Read from a: c reports nothing there.
+            nodes: vec![node("a", &["c"]), node("c", &[])],
+            node_views: vec![
+                NodeView { node: "a".into(), seen: vec![seen("a", &["c"]), seen("c", &[])] },
+                NodeView { node: "c".into(), seen: vec![seen("a", &[]), seen("c", &["a", "b"])] },
+            ],
+            ..Default::default()
+        };
+        assert_eq!(partitions(&overview, &overview.nodes[0]), ["c"]);
+        assert_eq!(partitions(&overview, &overview.nodes[1]), ["a", "b"], "c's own word");
     }
 
     #[test]

@@ -81,8 +81,16 @@ pub struct History {
     reads: Arc<tokio::sync::Semaphore>,
 }
 
-/// Each queue's backlog (ready + unacked), by vhost and name.
-pub type Backlogs = HashMap<(String, String), f64>;
+/// Each queue's first backlog recorded in a range, by vhost and name.
+pub type Backlogs = HashMap<(String, String), Start>;
+
+/// A queue's backlog (ready + unacked) at the start of a range, and when it was recorded: later
+/// than the range's start for a queue, or a history, younger than the range.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Start {
+    pub backlog: f64,
+    pub at_ms: i64,
+}
 
 impl History {
     pub fn open(data_dir: &Path, config: HistoryConfig) -> Result<Arc<History>, StoreError> {
@@ -325,7 +333,8 @@ mod tests {
         assert_eq!(spike.ready.last, 59.0, "{spike:?}");
         assert!(history.read("c", &queue("nope"), Range::Hour, now).unwrap().is_empty());
         let start = history.backlogs_at_start("c", Range::TenMinutes, now).unwrap();
-        assert_eq!(start[&("/".to_string(), "a".to_string())], 24.0 + 1.0);
+        let a = start[&("/".to_string(), "a".to_string())];
+        assert_eq!((a.backlog, a.at_ms), (24.0 + 1.0, T0 + 24 * 5000), "the first sample in the range");
     }
 
     #[test]

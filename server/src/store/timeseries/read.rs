@@ -7,7 +7,7 @@ use domain::backlog::{HistoryPoint, Range, Span};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{
-    codec, columns_in, Backlogs, History, COARSE, COARSE_WINDOW_MIN, DAY, DAY_WINDOW_MIN, FINE, FINE_WINDOW_S,
+    codec, columns_in, Backlogs, History, Start, COARSE, COARSE_WINDOW_MIN, DAY, DAY_WINDOW_MIN, FINE, FINE_WINDOW_S,
     RATE_SCALE,
 };
 use crate::store::StoreError;
@@ -66,20 +66,24 @@ impl History {
                 }
             }
         }
-        let frame: Option<Vec<u8>> = conn
+        let frame: Option<(i64, Vec<u8>)> = conn
             .query_row(
-                "SELECT data FROM frames WHERE cluster = ?1 AND tier = ?2 AND ts >= ?3 ORDER BY ts LIMIT 1",
+                "SELECT ts, data FROM frames WHERE cluster = ?1 AND tier = ?2 AND ts >= ?3 ORDER BY ts LIMIT 1",
                 params![cluster, frame_tier, at],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        if let Some(data) = frame {
+        if let Some((ts, data)) = frame {
             let (ids, columns) = codec::decode_some(&data, columns_in(frame_tier), &backlog_columns)?;
             for (i, id) in ids.iter().enumerate() {
-                first.entry(*id).or_insert((i64::MAX, (columns[0][i] + columns[1][i]) as f64));
+                first.entry(*id).or_insert((ts, (columns[0][i] + columns[1][i]) as f64));
             }
         }
-        Ok(first.into_iter().filter_map(|(id, (_, backlog))| Some((names.get(&id)?.clone(), backlog))).collect())
+        let unit_ms = layers.unit_ms;
+        Ok(first
+            .into_iter()
+            .filter_map(|(id, (at, backlog))| Some((names.get(&id)?.clone(), Start { backlog, at_ms: at * unit_ms })))
+            .collect())
     }
 }
 

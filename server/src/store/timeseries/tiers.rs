@@ -199,6 +199,6 @@ mod tests {
         assert_eq!(last.ready.last, (ready(minutes - 2) + 2) as f64);
         let first_i = minutes - 1 - 24 * 60;
         let start = history.backlogs_at_start("c", Range::Day, now).unwrap();
-        assert_eq!(start[&("/".to_string(), "q1".to_string())], (ready(first_i) + 1 + 1) as f64);
+        assert_eq!(start[&("/".to_string(), "q1".to_string())].backlog, (ready(first_i) + 1 + 1) as f64);
     }
 }
