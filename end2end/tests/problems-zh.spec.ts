@@ -118,7 +118,7 @@ test('the publish form names its problems in Chinese once the language switch tu
   }
 });
 
-test('the definitions import preview names a blocker and a refused item in Chinese', async ({ page, baseURL }) => {
+test('the definitions import preview names its blockers, what it keeps and a refused file in Chinese', async ({ page, baseURL }) => {
   const stamp = Date.now();
   const queue = `e2e-zh-defs-${stamp}`;
   await api('PUT', `queues/${enc(VHOST)}/${enc(queue)}`, { durable: true });
@@ -131,31 +131,38 @@ test('the definitions import preview names a blocker and a refused item in Chine
     await expect(form).toHaveAttribute('data-ready', 'true');
     await page.getByTestId('import-vhost').selectOption(VHOST);
 
-    // A blocker: the queue exists durable, the file declares it transient.
+    // Blockers: a stream given x-max-length, a queue of another vhost. The queue that exists
+    // durable and that the file declares transient is kept as it is, as the broker does.
     await page.getByTestId('import-text').fill(JSON.stringify({
-      queues: [{ name: queue, durable: false, auto_delete: false, arguments: {} }],
+      queues: [
+        { name: queue, durable: false, auto_delete: false, arguments: {} },
+        { name: `${queue}-s`, durable: true, auto_delete: false, arguments: { 'x-queue-type': 'stream', 'x-max-length': 10 } },
+        { name: `${queue}-other`, vhost: 'e2e-zh-other-vhost', durable: true, auto_delete: false, arguments: {} },
+      ],
     }, null, 2));
     await page.getByTestId('import-preview').click();
     const blockers = page.getByTestId('import-blockers');
-    await expect(blockers).toContainText(queue);
-    await expect(blockers).toContainText('已存在，但');
-    await expect(blockers).toContainText('RabbitMQ 无法重新声明它');
-    await expectChinese(blockers, ['exists with other', 'cannot redeclare it', 'delete it first or change the file']);
-    await expectEveryItemChinese(blockers, 1);
+    await expect(blockers).toContainText(`队列 "${queue}-s" 的参数 x-max-length：stream 类型的队列不接受此参数`);
+    await expect(blockers).toContainText('queues[2]：属于虚拟主机 "e2e-zh-other-vhost"');
+    await expect(blockers).toContainText(`本次导入的是虚拟主机 "${VHOST}"`);
+    await expectChinese(blockers, ['do not take it', 'belongs to vhost', 'this import is for vhost']);
+    await expectEveryItemChinese(blockers, 2);
+    await expect(page.getByTestId('import-preview-table').locator('th')).toContainText(['保持原样', '跳过']);
+    await expect(page.getByTestId('import-kept')).toContainText(`"${queue}" (durable)`);
+    await expect(page.getByTestId('import-confirm')).toBeDisabled();
     await screenshot(page, 'definitions-blocker');
 
-    // A refusal: a vhost import holding a queue of another vhost.
+    // A refusal of the whole file: a vhost import holding users.
     await page.getByTestId('import-text').fill(JSON.stringify({
-      queues: [{ name: `${queue}-other`, vhost: 'e2e-zh-other-vhost', durable: true, auto_delete: false, arguments: {} }],
+      users: [{ name: `${queue}-user`, password_hash: '', tags: [] }],
     }, null, 2));
     await expect(blockers).toHaveCount(0);
     await page.getByTestId('import-preview').click();
     const refused = form.getByTestId('error-banner');
-    await expect(refused).toContainText('queues[0]：属于虚拟主机 "e2e-zh-other-vhost"');
-    await expect(refused).toContainText(`本次导入的是虚拟主机 "${VHOST}"`);
+    await expect(refused).toContainText('导入到虚拟主机时不能包含 users');
     // The banner's title is Chinese whatever the server sent; the detail is the problem itself.
-    await expectChinese(refused.locator('.detail'), ['belongs to vhost', 'this import is for vhost']);
-    await expectChinese(refused, ['belongs to vhost', 'this import is for vhost', 'bad request']);
+    await expectChinese(refused.locator('.detail'), ['a vhost import cannot hold', 'import the whole broker instead']);
+    await expectChinese(refused, ['a vhost import cannot hold', 'import the whole broker instead', 'bad request']);
     await screenshot(page, 'definitions');
   } finally {
     await api('DELETE', `queues/${enc(VHOST)}/${enc(queue)}`);

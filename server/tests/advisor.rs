@@ -375,16 +375,24 @@ async fn risks_on(version: &str, base: &str) {
     for connection in [&setup, &good, &bad] {
         let _ = connection.close(200, "done").await;
     }
-    alarm(&app, version).await;
-    rates_off(&app, version).await;
+    {
+        let _alone = BROKER_WIDE.lock().await;
+        alarm(&app, version).await;
+        rates_off(&app, version).await;
+    }
     admin.delete(&format!("vhosts/{}", enc(&vhost))).await;
 }
+
+/// Held while a test changes the whole broker (alarms block every publisher, `rates_mode = none`
+/// stops every counter) or needs it unchanged for minutes: the tests of this file run side by side.
+static BROKER_WIDE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// A queue whose consumer works slower than its publisher sends: its backlog grows, and the
 /// advisor says by how much a minute and when the queue is full, from Warren's own history (at
 /// least a minute of it). Both brokers at once: the minute is waited for once.
 #[tokio::test]
 async fn a_backlog_growing_faster_than_its_consumer_drains_it_is_found() {
+    let _alone = BROKER_WIDE.lock().await;
     let growing = brokers().into_iter().map(|(version, base)| async move {
         let admin = Admin::connect(&base).await;
         let vhost = admin.vhost("advisor-growing").await;

@@ -511,8 +511,8 @@ async fn bad_inputs_are_refused_and_change_nothing() {
             ),
             (
                 "ops/import_definitions",
-                json!({"cluster": "it", "import": {"vhost": vhost, "definitions": "{\"queues\": [{\"name\": \"a/b #%\", \"durable\": false}]}"}}),
-                "redeclare",
+                json!({"cluster": "it", "import": {"vhost": vhost, "definitions": "{\"queues\": [{\"name\": \"s\", \"durable\": true, \"arguments\": {\"x-queue-type\": \"stream\", \"x-max-priority\": 5}}]}"}}),
+                "stream queues do not take it",
             ),
             (
                 "ops/import_definitions",

@@ -348,6 +348,8 @@ pub const EN: Texts = Texts {
     template_saved: "Template saved.",
     truncate_at: "Truncate at (bytes)",
     unbind: "Unbind",
+    import_kept: "Kept as it is",
+    import_skipped: "Skipped",
     unchanged: "Unchanged",
     user_policies: "Policies",
     value: "Value",

@@ -441,6 +441,9 @@ pub struct Texts {
     pub template_saved: &'static str,
     pub truncate_at: &'static str,
     pub unbind: &'static str,
+    /// Queues and exchanges on the broker with other properties, which an import leaves alone.
+    pub import_kept: &'static str,
+    pub import_skipped: &'static str,
     pub unchanged: &'static str,
     pub user_policies: &'static str,
     pub value: &'static str,

@@ -343,6 +343,8 @@ pub const ZH: Texts = Texts {
     template_saved: "模板已保存。",
     truncate_at: "截断长度（字节）",
     unbind: "解除绑定",
+    import_kept: "保持原样",
+    import_skipped: "跳过",
     unchanged: "未变",
     user_policies: "策略",
     value: "值",

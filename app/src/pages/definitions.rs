@@ -7,7 +7,7 @@ use crate::components::list::use_vhost_filter;
 use crate::components::live::use_cluster;
 use crate::i18n::{use_lang, use_texts};
 use crate::urls;
-use domain::definitions::{Import, ImportPreview};
+use domain::definitions::{Import, ImportPreview, ItemFields};
 use domain::problem::Problem;
 
 #[component]
@@ -118,30 +118,48 @@ fn ImportPreviewView(p: ImportPreview) -> impl IntoView {
     let sections = p
         .sections
         .iter()
-        .filter(|s| !s.added.is_empty() || !s.changed.is_empty() || s.unchanged > 0)
+        .filter(|s| s.added.len() + s.changed.len() + s.kept.len() + s.skipped.len() > 0 || s.unchanged > 0)
         .map(|s| {
-            let list = |items: &Vec<String>| items.iter().map(|i| view! { <li>{i.clone()}</li> }).collect_view();
+            let list = |items: Vec<String>| items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view();
+            let with_fields = |items: &[ItemFields]| {
+                list(items.iter().map(|i| format!("{} ({})", i.item, i.fields.join(", "))).collect())
+            };
+            let skipped = s
+                .skipped
+                .iter()
+                .map(|k| {
+                    let (item, reason) = (k.item.clone(), k.reason);
+                    view! { <li>{item}" — "{move || lang.get().import_skip(reason)}</li> }
+                })
+                .collect_view();
             view! {
                 <tr data-testid="import-section" data-section=s.section.clone()>
                     <td>{s.section.clone()}</td>
-                    <td><ul class="compact">{list(&s.added)}</ul></td>
-                    <td><ul class="compact">{list(&s.changed)}</ul></td>
+                    <td><ul class="compact">{list(s.added.clone())}</ul></td>
+                    <td><ul class="compact" data-testid="import-changed">{with_fields(&s.changed)}</ul></td>
+                    <td><ul class="compact" data-testid="import-kept">{with_fields(&s.kept)}</ul></td>
+                    <td><ul class="compact" data-testid="import-skipped">{skipped}</ul></td>
                     <td class="num">{s.unchanged}</td>
                 </tr>
             }
         })
         .collect_view();
-    let blockers = p
-        .blockers
+    let problems = |items: Vec<Problem>| {
+        items.into_iter().map(|problem| view! { <li>{move || lang.get().problem(&problem)}</li> }).collect_view()
+    };
+    let blockers = problems(p.blockers.iter().cloned().map(Problem::Definitions).collect());
+    let effects = p
+        .effects
         .iter()
-        .map(|b| {
-            let problem = Problem::Definitions(b.clone());
-            view! { <li>{move || lang.get().problem(&problem)}</li> }
+        .map(|effect| {
+            let effect = effect.clone();
+            view! { <li>{move || lang.get().import_effect(&effect)}</li> }
         })
         .collect_view();
     let nothing = p.changes() == 0;
     view! {
         {(!p.blockers.is_empty()).then(|| view! { <ul class="banner error" role="alert" data-testid="import-blockers">{blockers}</ul> })}
+        {(!p.effects.is_empty()).then(|| view! { <ul class="banner warn" data-testid="import-effects">{effects}</ul> })}
         {(!p.ignored.is_empty()).then(|| {
             let ignored = p.ignored.join(", ");
             view! { <p class="banner warn">{move || (t.get().import_ignored)(&ignored)}</p> }
@@ -154,6 +172,8 @@ fn ImportPreviewView(p: ImportPreview) -> impl IntoView {
                         <th>{move || t.get().section}</th>
                         <th>{move || t.get().added}</th>
                         <th>{move || t.get().changed}</th>
+                        <th>{move || t.get().import_kept}</th>
+                        <th>{move || t.get().import_skipped}</th>
                         <th class="num">{move || t.get().unchanged}</th>
                     </tr>
                 </thead>

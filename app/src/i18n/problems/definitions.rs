@@ -1,7 +1,7 @@
 //! The words for what the definitions import rules find wrong
 //! (`domain::definitions::DefinitionsProblem`).
 
-use domain::definitions::DefinitionsProblem;
+use domain::definitions::{ArgumentProblem, ArgumentRule, DefinitionsProblem, Reference, SideEffect, SkipReason};
 
 use crate::i18n::Lang;
 
@@ -47,37 +47,155 @@ pub(super) fn text(lang: Lang, problem: &DefinitionsProblem) -> String {
         D::Policy { index, name, problem } => {
             format!("policies[{index}]: policy {name:?}: {}", super::policy::text(lang, problem))
         }
-        D::Redeclared { section, id, fields } if zh => format!(
-            "{} 已存在，但 {} 不同：RabbitMQ 无法重新声明它；请先删除它，或修改文件",
-            item(lang, section, id),
-            fields.join("、")
+        D::NoVhost { section, index } if zh => {
+            format!("{section}[{index}]：没有 vhost 字段；整个 broker 的导入需要它（RabbitMQ 会拒绝整个文件）")
+        }
+        D::NoVhost { section, index } => format!(
+            "{section}[{index}]: has no vhost field, which a whole-broker import needs (RabbitMQ refuses the file)"
         ),
-        D::Redeclared { section, id, fields } => format!(
-            "{} exists with other {}: RabbitMQ cannot redeclare it; delete it first or change the file",
-            item(lang, section, id),
-            fields.join(", ")
+        D::Missing { section, index, missing } if zh => {
+            format!("{section}[{index}]：{} 既不在 broker 上，也不在文件中", reference(lang, missing))
+        }
+        D::Missing { section, index, missing } => {
+            format!("{section}[{index}]: {} is neither on the broker nor in the file", reference(lang, missing))
+        }
+        D::Component { index, component, plugin } if plugin.is_empty() && zh => {
+            format!("parameters[{index}]：RabbitMQ 没有组件 {component:?}")
+        }
+        D::Component { index, component, plugin } if plugin.is_empty() => {
+            format!("parameters[{index}]: RabbitMQ has no component {component:?}")
+        }
+        D::Component { index, component, plugin } if zh => format!(
+            "parameters[{index}]：组件 {component:?} 需要插件 {plugin}，但它没有在每个运行的节点上启用（RabbitMQ 会报 \"component not found\"）"
+        ),
+        D::Component { index, component, plugin } => format!(
+            "parameters[{index}]: component {component:?} needs the {plugin} plugin, which is not enabled on every running node (RabbitMQ says \"component not found\")"
+        ),
+        D::Limit { section, index, key } if key.is_empty() && zh => format!("{section}[{index}]：限制必须是对象"),
+        D::Limit { section, index, key } if key.is_empty() => format!("{section}[{index}]: limits must be an object"),
+        D::Limit { section, index, key } if zh => {
+            format!("{section}[{index}]：限制 {key:?} 必须是 RabbitMQ 认识的限制，且值为整数")
+        }
+        D::Limit { section, index, key } => {
+            format!("{section}[{index}]: limit {key:?} must be one RabbitMQ knows, with a whole number")
+        }
+        D::NoTags { index, name } if zh => {
+            format!("users[{index}]：用户 {name:?} 没有 tags（RabbitMQ 报 tags_not_present）；没有标签时请写 \"tags\": []")
+        }
+        D::NoTags { index, name } => format!(
+            "users[{index}]: user {name:?} has no tags (RabbitMQ says tags_not_present); write \"tags\": [] for none"
+        ),
+        D::BadTags { section, index } if zh => format!("{section}[{index}]：tags 必须是文本列表，或一个以逗号分隔的文本"),
+        D::BadTags { section, index } => {
+            format!("{section}[{index}]: tags must be a list of texts, or one comma-separated text")
+        }
+        D::TwoPasswords { index, name } if zh => {
+            format!("users[{index}]：用户 {name:?} 同时有 password 和 password_hash；只能保留一个")
+        }
+        D::TwoPasswords { index, name } => {
+            format!("users[{index}]: user {name:?} has both a password and a password_hash; keep one")
+        }
+        D::Argument { index, name, key, problem } if zh => {
+            format!("queues[{index}]：队列 {name:?} 的参数 {key}：{}", argument(lang, problem))
+        }
+        D::Argument { index, name, key, problem } => {
+            format!("queues[{index}]: queue {name:?}, argument {key}: {}", argument(lang, problem))
+        }
+        D::NotDurable { index, name, queue_type } if zh => {
+            format!("queues[{index}]：{queue_type} 队列 {name:?} 必须持久化（durable），且不能自动删除或排他")
+        }
+        D::NotDurable { index, name, queue_type } => {
+            format!("queues[{index}]: {queue_type} queue {name:?} must be durable, not auto-delete nor exclusive")
+        }
+        D::ExchangeType { index, name, kind } if zh => {
+            format!("exchanges[{index}]：交换机 {name:?} 的类型 {kind:?} 不是 RabbitMQ 认识的")
+        }
+        D::ExchangeType { index, name, kind } => {
+            format!("exchanges[{index}]: exchange {name:?} has type {kind:?}, which RabbitMQ does not have")
+        }
+        D::DestinationType { index, destination_type } if zh => {
+            format!("bindings[{index}]：destination_type {destination_type:?} 只能是 queue 或 exchange")
+        }
+        D::DestinationType { index, destination_type } => {
+            format!("bindings[{index}]: destination_type {destination_type:?} must be queue or exchange")
+        }
+        D::More { count } if zh => format!("另有 {count} 个问题未列出"),
+        D::More { count } => format!("and {count} more"),
+        D::PartlyApplied { reason, applied } if zh => format!(
+            "broker 在导入中途失败：{reason}。失败前已生效（+ 新增，~ 变更），请据此修复：{}",
+            applied.join("；")
+        ),
+        D::PartlyApplied { reason, applied } => format!(
+            "the broker failed the import halfway: {reason}. Applied before it failed (+ added, ~ changed), to repair: {}",
+            applied.join("; ")
         ),
     }
 }
 
-/// An item of a section, as the preview names it: `queue "/" / "orders"`.
-fn item(lang: Lang, section: &str, id: &[String]) -> String {
-    let kind = match (lang, section) {
-        (Lang::En, "policies") => "policy",
-        (Lang::En, other) => other.trim_end_matches('s'),
-        (Lang::Zh, "users") => "用户",
-        (Lang::Zh, "vhosts") => "虚拟主机",
-        (Lang::Zh, "permissions") => "权限",
-        (Lang::Zh, "topic_permissions") => "主题权限",
-        (Lang::Zh, "parameters") => "参数",
-        (Lang::Zh, "global_parameters") => "全局参数",
-        (Lang::Zh, "policies") => "策略",
-        (Lang::Zh, "queues") => "队列",
-        (Lang::Zh, "exchanges") => "交换机",
-        (Lang::Zh, "bindings") => "绑定",
-        (Lang::Zh, other) => other,
+fn reference(lang: Lang, reference: &Reference) -> String {
+    let (en, zh, name) = match reference {
+        Reference::Vhost(name) => ("vhost", "虚拟主机", name),
+        Reference::User(name) => ("user", "用户", name),
+        Reference::Exchange(name) => ("exchange", "交换机", name),
+        Reference::Queue(name) => ("queue", "队列", name),
     };
-    format!("{kind} {}", id.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(" / "))
+    format!("{} {name:?}", if lang == Lang::Zh { zh } else { en })
+}
+
+fn argument(lang: Lang, problem: &ArgumentProblem) -> String {
+    let zh = lang == Lang::Zh;
+    match problem {
+        ArgumentProblem::NotForType { queue_type } if zh => format!("{queue_type} 类型的队列不接受此参数"),
+        ArgumentProblem::NotForType { queue_type } => format!("{queue_type} queues do not take it"),
+        ArgumentProblem::Value { rule } => match (rule, zh) {
+            (ArgumentRule::AtLeast(min), true) => format!("必须是不小于 {min} 的整数"),
+            (ArgumentRule::AtLeast(min), false) => format!("must be a whole number of at least {min}"),
+            (ArgumentRule::Between(min, max), true) => format!("必须是 {min} 到 {max} 之间的整数"),
+            (ArgumentRule::Between(min, max), false) => format!("must be a whole number from {min} to {max}"),
+            (ArgumentRule::Boolean, true) => "必须是 true 或 false".into(),
+            (ArgumentRule::Boolean, false) => "must be true or false".into(),
+            (ArgumentRule::Text, true) => "必须是文本".into(),
+            (ArgumentRule::Text, false) => "must be text".into(),
+            (ArgumentRule::WithDeadLetterExchange, true) => {
+                "必须是文本，且只能与 x-dead-letter-exchange 一起使用".into()
+            }
+            (ArgumentRule::WithDeadLetterExchange, false) => {
+                "must be text, and only with x-dead-letter-exchange".into()
+            }
+            (ArgumentRule::OneOf(choices), true) => format!("必须是以下之一：{}", choices.join("、")),
+            (ArgumentRule::OneOf(choices), false) => format!("must be one of {}", choices.join(", ")),
+            (ArgumentRule::Age, true) => "必须是正整数加单位（Y、M、D、h、m、s），如 7D".into(),
+            (ArgumentRule::Age, false) => "must be a positive whole number and a unit (Y, M, D, h, m, s), as 7D".into(),
+        },
+    }
+}
+
+/// What the import does besides the file's items, in this language.
+pub fn effect(lang: Lang, effect: &SideEffect) -> String {
+    match (effect, lang) {
+        (SideEffect::FullPermissions { user, vhost }, Lang::Zh) => {
+            format!("RabbitMQ 会给导入用户 {user:?} 在新建的虚拟主机 {vhost:?} 上授予全部权限（configure、write、read 均为 .*）")
+        }
+        (SideEffect::FullPermissions { user, vhost }, Lang::En) => format!(
+            "RabbitMQ gives the importing user {user:?} full permissions (.* to configure, write, read) on the new vhost {vhost:?}"
+        ),
+        (SideEffect::ProtectionDropped { vhost }, Lang::Zh) => format!(
+            "虚拟主机 {vhost:?} 的 protected_from_deletion 会被这个版本的 RabbitMQ 静默丢弃（4.1 起才支持）：它仍可被删除"
+        ),
+        (SideEffect::ProtectionDropped { vhost }, Lang::En) => format!(
+            "this RabbitMQ drops protected_from_deletion of vhost {vhost:?} silently (known from 4.1): it can still be deleted"
+        ),
+    }
+}
+
+/// Why the broker passes over an item, in this language.
+pub fn skip_reason(lang: Lang, reason: SkipReason) -> &'static str {
+    match (reason, lang) {
+        (SkipReason::Reserved, Lang::Zh) => "amq. 开头的名称属于 broker，导入时跳过",
+        (SkipReason::Reserved, Lang::En) => "amq. names are the broker's own: skipped",
+        (SkipReason::DefaultExchange, Lang::Zh) => "默认交换机不会被导入",
+        (SkipReason::DefaultExchange, Lang::En) => "the default exchange is never imported",
+    }
 }
 
 /// One problem of every variant, for the tests.
@@ -99,7 +217,32 @@ pub(super) fn samples() -> Vec<DefinitionsProblem> {
         D::NoDefinition { index: 0 },
         D::UnknownApplyTo { index: 0, apply_to: s("topics") },
         D::Policy { index: 4, name: s("p"), problem: PolicyProblem::UnknownKey { key: s("colour") } },
-        D::Redeclared { section: s("queues"), id: vec![s("/"), s("orders")], fields: vec![s("durable")] },
+        D::NoVhost { section: s("queues"), index: 0 },
+        D::Missing { section: s("bindings"), index: 1, missing: Reference::Queue(s("gone")) },
+        D::Component { index: 0, component: s("federation-upstream"), plugin: s("rabbitmq_federation") },
+        D::Component { index: 0, component: s("colour"), plugin: s("") },
+        D::Limit { section: s("users"), index: 0, key: s("max-connections") },
+        D::Limit { section: s("users"), index: 0, key: s("") },
+        D::NoTags { index: 0, name: s("u") },
+        D::TwoPasswords { index: 0, name: s("u") },
+        D::BadTags { section: s("vhosts"), index: 2 },
+        D::Argument {
+            index: 0,
+            name: s("s"),
+            key: s("x-max-length"),
+            problem: ArgumentProblem::NotForType { queue_type: s("stream") },
+        },
+        D::Argument {
+            index: 0,
+            name: s("q"),
+            key: s("x-max-age"),
+            problem: ArgumentProblem::Value { rule: ArgumentRule::Age },
+        },
+        D::NotDurable { index: 0, name: s("q"), queue_type: s("quorum") },
+        D::ExchangeType { index: 0, name: s("x"), kind: s("nope") },
+        D::DestinationType { index: 0, destination_type: s("topic") },
+        D::More { count: 3 },
+        D::PartlyApplied { reason: s("boom"), applied: vec![s("+ user \"u\"")] },
     ]
 }
 
@@ -112,10 +255,9 @@ mod tests {
         let all: Vec<String> = samples().iter().map(|p| text(Lang::En, p)).collect();
         assert!(all.contains(&"the file is not valid JSON (line 1, column 2)".to_string()));
         assert!(all.contains(&r#"policies[4]: policy "p": unknown policy key "colour""#.to_string()));
-        assert!(all.contains(
-            &r#"queue "/" / "orders" exists with other durable: RabbitMQ cannot redeclare it; delete it first or change the file"#
-                .to_string()
-        ));
+        assert!(
+            all.contains(&r#"queues[0]: queue "s", argument x-max-length: stream queues do not take it"#.to_string())
+        );
     }
 
     #[test]
@@ -127,12 +269,21 @@ mod tests {
         };
         let zh = text(Lang::Zh, &policy);
         assert!(zh.starts_with("policies[0]：策略 \"p\"：") && zh.contains("运维策略"), "{zh}");
-        let redeclared = DefinitionsProblem::Redeclared {
-            section: "exchanges".into(),
-            id: vec!["/".into(), "events".into()],
-            fields: vec!["type".into(), "durable".into()],
+        let argument = DefinitionsProblem::Argument {
+            index: 1,
+            name: "q".into(),
+            key: "x-overflow".into(),
+            problem: ArgumentProblem::Value {
+                rule: ArgumentRule::OneOf(vec!["drop-head".into(), "reject-publish".into()]),
+            },
         };
-        assert!(text(Lang::Zh, &redeclared).starts_with("交换机 \"/\" / \"events\" 已存在，但 type、durable 不同"));
-        assert!(text(Lang::En, &redeclared).starts_with("exchange \"/\" / \"events\" exists with other type, durable:"));
+        assert_eq!(
+            text(Lang::Zh, &argument),
+            "queues[1]：队列 \"q\" 的参数 x-overflow：必须是以下之一：drop-head、reject-publish"
+        );
+        assert_eq!(
+            text(Lang::En, &argument),
+            "queues[1]: queue \"q\", argument x-overflow: must be one of drop-head, reject-publish"
+        );
     }
 }

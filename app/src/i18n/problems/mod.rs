@@ -27,6 +27,16 @@ impl Lang {
             Problem::Advisor(p) => advisor::text(self, p),
         }
     }
+
+    /// What a definitions import does besides the file's items, as one sentence.
+    pub fn import_effect(self, effect: &domain::definitions::SideEffect) -> String {
+        definitions::effect(self, effect)
+    }
+
+    /// Why the broker's import passes over an item.
+    pub fn import_skip(self, reason: domain::definitions::SkipReason) -> &'static str {
+        definitions::skip_reason(self, reason)
+    }
 }
 
 /// Every problem an area can report, one of each variant, for the tests.

@@ -44,6 +44,18 @@ pub fn counters(o: &json::Overview) -> Counters {
     }
 }
 
+/// The applications running on every running node, sorted.
+pub fn plugins_everywhere(nodes: &[json::Node]) -> Vec<String> {
+    let mut running = nodes.iter().filter(|n| n.running);
+    let Some(first) = running.next() else { return Vec::new() };
+    let mut plugins: Vec<String> = first.applications.iter().map(|a| a.name.clone()).collect();
+    for node in running {
+        plugins.retain(|p| node.applications.iter().any(|a| &a.name == p));
+    }
+    plugins.sort();
+    plugins
+}
+
 /// The status pages a running node can serve: the management API answers from the node Warren
 /// asks, and any running one may be asked next.
 fn extensions(nodes: &[json::Node]) -> Extensions {

@@ -29,7 +29,7 @@ use crate::broker::{json, Broker, BrokerError};
 use crate::cluster::settings::used_deprecated;
 use channels::{sorted_channels, sorted_consumers, CHANNEL_COLUMNS};
 use connections::{sorted_connections, CONNECTION_COLUMNS};
-use convert::{binding_row, counters, exchange_entry, overview_model, policy_info, queue_entry};
+use convert::{binding_row, counters, exchange_entry, overview_model, plugins_everywhere, policy_info, queue_entry};
 
 /// Only what the pages show: at tens of thousands of queues the full objects are most of the
 /// cost, for the broker to build and for Warren to read.
@@ -67,6 +67,9 @@ pub struct Snapshot {
     pub held: Vec<(SnapshotPart, SystemTime)>,
     /// The cluster's message counters, for the advisor; read with the overview.
     pub counters: Counters,
+    /// The applications (plugins) running on every running node, sorted: what a definitions
+    /// import may rely on, whichever node it reaches.
+    pub plugins: Vec<String>,
 }
 
 /// Counters the pages do not show and the advisor reads (`crate::service::advisor`).
@@ -164,14 +167,14 @@ impl Snapshot {
             in_time(clients, holding),
         )?;
         let mut parts = Parts { holding, held: Vec::new() };
-        let (overview, counters) = parts.take(
+        let (overview, counters, plugins) = parts.take(
             SnapshotPart::Overview,
             overview,
             |(o, n, d)| {
-                let counters = counters(&o);
-                (overview_model(o, n, d), counters)
+                let (counters, plugins) = (counters(&o), plugins_everywhere(&n));
+                (overview_model(o, n, d), counters, plugins)
             },
-            |p| (p.overview.clone(), p.counters),
+            |p| (p.overview.clone(), p.counters, p.plugins.clone()),
         );
         let vhosts = parts.take(SnapshotPart::Vhosts, vhosts, sorted_vhosts, |p| p.vhosts.clone());
         let queues = parts.take(SnapshotPart::Queues, queues, sorted_queues, |p| p.queues.clone());
@@ -208,6 +211,7 @@ impl Snapshot {
             consumers,
             held,
             counters,
+            plugins,
         })
     }
 

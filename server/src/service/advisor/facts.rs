@@ -81,11 +81,15 @@ impl<K: Eq + Hash> Window<K> {
 /// What the advisor keeps from one refresh to the next.
 pub struct Counters {
     window: Window<Counter>,
+    /// Queues the history has no start for yet, when the advisor first saw them: a queue declared
+    /// after the first refresh the history holds for the range appears in its chunks only once
+    /// that window closes, and would not be judged until then.
+    first_seen: HashMap<(String, String), Start>,
 }
 
 impl Counters {
     pub fn new() -> Self {
-        Self { window: Window::new(Instant::now()) }
+        Self { window: Window::new(Instant::now()), first_seen: HashMap::new() }
     }
 
     /// The facts of `snapshot`, taken at `now_ms`; `start` is each queue's first backlog in the
@@ -119,12 +123,24 @@ impl Counters {
                 }
             })
             .collect();
+        let mut first_seen = std::mem::take(&mut self.first_seen);
         let queues = snapshot
             .queues
             .iter()
             .map(|q| {
-                let mut facts =
-                    queue_facts(q, start.and_then(|s| s.get(&(q.row.vhost.clone(), q.row.name.clone()))), now_ms);
+                let key = (q.row.vhost.clone(), q.row.name.clone());
+                // Without any history (none kept, or unreadable), growth is not judged.
+                let from = start.map(|recorded| match recorded.get(&key) {
+                    Some(from) => *from,
+                    None => {
+                        let backlog = (q.row.ready + q.row.unacked) as f64;
+                        *self
+                            .first_seen
+                            .entry(key.clone())
+                            .or_insert_with(|| first_seen.remove(&key).unwrap_or(Start { backlog, at_ms: now_ms }))
+                    }
+                });
+                let mut facts = queue_facts(q, from.as_ref(), now_ms);
                 let r = &q.reliability;
                 let key = || (q.row.vhost.clone(), q.row.name.clone());
                 // Only queues that redeliver are counted: the others have no ratio to speak of.
@@ -295,6 +311,28 @@ mod tests {
         assert_eq!(rate(260.0, 60_000), Some(-60.0), "draining");
         assert_eq!(rate(0.0, 30_000), None, "half a minute says nothing yet");
         assert_eq!(queue_facts(&q, None, now).ready_per_minute, None, "no record");
+    }
+
+    #[test]
+    fn a_queue_the_history_has_no_start_for_grows_from_when_it_was_first_seen() {
+        let mut snapshot = Snapshot::default();
+        let mut q = QueueEntry::default();
+        (q.row.vhost, q.row.name, q.row.ready) = ("/".into(), "young".into(), 100);
+        snapshot.queues.push(q);
+        let now = 1_800_000_000_000;
+        let recorded = Backlogs::new();
+        let mut counters = Counters::new();
+        let rate = |counters: &mut Counters, snapshot: &Snapshot, at, start| {
+            counters.facts(snapshot, at, start, 0).queues[0].ready_per_minute
+        };
+        assert_eq!(rate(&mut counters, &snapshot, now, Some(&recorded)), None, "first seen now");
+        snapshot.queues[0].row.ready = 700;
+        assert_eq!(rate(&mut counters, &snapshot, now + 120_000, Some(&recorded)), Some(300.0));
+        assert_eq!(rate(&mut counters, &snapshot, now + 120_000, None), None, "no history, no growth");
+        // Gone, then back: seen anew.
+        let empty = Snapshot::default();
+        counters.facts(&empty, now + 130_000, Some(&recorded), 0);
+        assert_eq!(rate(&mut counters, &snapshot, now + 180_000, Some(&recorded)), None);
     }
 
     #[test]

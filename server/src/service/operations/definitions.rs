@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use app::auth::Access;
 use app::error::AppError;
-use domain::definitions::{self, DefinitionsProblem, Import, ImportPreview};
+use domain::definitions::{self, DefinitionsProblem, Import, ImportPreview, Target};
+use domain::policy::Version;
+use domain::problem::Problem;
 use reqwest::Method;
 use serde_json::{Map, Value};
 
@@ -55,11 +57,18 @@ impl Operations {
         who: &dyn Access,
         cluster: &str,
         import: &Import,
-    ) -> Result<ImportPreview, AppError> {
+    ) -> Result<(ImportPreview, Value), AppError> {
         let (feed, login) = self.definitions_target(who, cluster, import.vhost.as_deref())?;
-        let current = export(feed, &login, import.vhost.as_deref()).await?;
-        definitions::diff(&current, &import.definitions, import.vhost.as_deref(), Self::version(feed).await?)
-            .map_err(AppError::from)
+        let current = with_vhost_details(feed, &login, export(feed, &login, import.vhost.as_deref()).await?).await?;
+        let (snapshot, _) = feed.current().await?;
+        let target = Target {
+            vhost: import.vhost.as_deref(),
+            version: Version::parse(&snapshot.overview.rabbitmq_version),
+            plugins: &snapshot.plugins,
+            user: login.as_ref().map_or(feed.account(), |(user, _)| user.as_str()),
+        };
+        let preview = definitions::diff(&current, &import.definitions, &target)?;
+        Ok((preview, current))
     }
 
     pub(super) async fn apply_definitions(
@@ -69,22 +78,58 @@ impl Operations {
         import: &Import,
     ) -> Result<ImportPreview, AppError> {
         let scope = import.vhost.clone().unwrap_or_default();
+        let vhost = import.vhost.as_deref();
         let result = async {
-            let preview = self.preview_definitions(who, cluster, import).await?;
+            let (preview, before) = self.preview_definitions(who, cluster, import).await?;
             if let Some(blocker) = preview.blockers.first() {
                 return Err(blocker.clone().into());
             }
-            let (feed, login) = self.definitions_target(who, cluster, import.vhost.as_deref())?;
+            let (feed, login) = self.definitions_target(who, cluster, vhost)?;
             let body: Value = serde_json::from_str(&import.definitions)
                 .map_err(|e| DefinitionsProblem::NotJson { line: e.line(), column: e.column() })?;
-            let path = definitions_path(import.vhost.as_deref());
-            Self::send::<Value>(feed, &login, (Method::POST, "definitions", path), &[], Some(&body)).await?;
+            let sent = Self::send::<Value>(
+                feed,
+                &login,
+                (Method::POST, "definitions", definitions_path(vhost)),
+                &[],
+                Some(&body),
+            )
+            .await;
             feed.refresh_soon();
-            Ok(preview)
+            match sent {
+                Ok(_) => Ok(preview),
+                Err(error) => Err(left_behind(feed, &login, vhost, &before, error).await),
+            }
         }
         .await;
-        let object = format!("definitions, {} changes", result.as_ref().map_or(0, ImportPreview::changes));
+        let object = match &result {
+            Ok(preview) => format!("definitions, {} changes", preview.changes()),
+            Err(AppError::Invalid { problems, .. }) => match problems.first() {
+                Some(Problem::Definitions(DefinitionsProblem::PartlyApplied { applied, .. })) => {
+                    format!("definitions, failed after applying {}: {}", applied.len(), applied.join(", "))
+                }
+                _ => "definitions, refused".to_string(),
+            },
+            Err(_) => "definitions, failed".to_string(),
+        };
         self.audited(who, (cluster, &scope, "import_definitions", object), result).await
+    }
+}
+
+/// A failed import, with what it left applied (RabbitMQ's import stops at the first item it
+/// cannot apply): from an export taken after it, compared with the one the preview read.
+async fn left_behind(feed: &Feed, login: &ActAs, vhost: Option<&str>, before: &Value, error: AppError) -> AppError {
+    let after = match async { with_vhost_details(feed, login, export(feed, login, vhost).await?).await }.await {
+        Ok(after) => after,
+        Err(export_error) => {
+            tracing::warn!(cluster = feed.name(), %export_error, "no export after a failed import");
+            return error;
+        }
+    };
+    let applied = definitions::applied(before, &after, vhost);
+    match applied.is_empty() {
+        true => error,
+        false => DefinitionsProblem::PartlyApplied { reason: error.to_string(), applied }.into(),
     }
 }
 
@@ -111,6 +156,22 @@ pub async fn export(feed: &Feed, login: &ActAs, vhost: Option<&str>) -> Result<V
         }
         (result, _) => result,
     }
+}
+
+/// An export with each vhost's description, tags and metadata, which an import sets or resets:
+/// RabbitMQ 3.10 exports a vhost as its name alone.
+async fn with_vhost_details(feed: &Feed, login: &ActAs, mut current: Value) -> Result<Value, AppError> {
+    let Some(exported) = current.get_mut("vhosts").and_then(Value::as_array_mut) else { return Ok(current) };
+    let columns = [("columns", "name,description,tags,metadata,tracing".to_string())];
+    let listed: Vec<Map<String, Value>> =
+        Operations::send(feed, login, (Method::GET, "vhosts", "vhosts".into()), &columns, None).await?;
+    for vhost in exported.iter_mut().filter_map(Value::as_object_mut) {
+        let Some(details) = listed.iter().find(|l| l.get("name") == vhost.get("name")) else { continue };
+        for (key, value) in details {
+            vhost.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+    }
+    Ok(current)
 }
 
 /// One vhost's objects from a whole-broker export, shaped as a vhost export (without `vhost`).

@@ -488,7 +488,7 @@ impl app::api::Operations for Operations {
         cluster: &str,
         import: &Import,
     ) -> Result<ImportPreview, AppError> {
-        self.preview_definitions(who, cluster, import).await
+        self.preview_definitions(who, cluster, import).await.map(|(preview, _)| preview)
     }
 
     async fn close_connection(&self, who: &dyn Access, cluster: &str, close: &ConnectionClose) -> Result<(), AppError> {
