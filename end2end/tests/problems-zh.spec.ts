@@ -150,6 +150,8 @@ test('the definitions import preview names its blockers, what it keeps and a ref
     await expect(page.getByTestId('import-preview-table').locator('th')).toContainText(['保持原样', '跳过']);
     await expect(page.getByTestId('import-kept')).toContainText(`"${queue}" (durable)`);
     await expect(page.getByTestId('import-confirm')).toBeDisabled();
+    // Blocked is not "nothing to change".
+    await expect(page.getByTestId('import-nothing')).toHaveCount(0);
     await screenshot(page, 'definitions-blocker');
 
     // A refusal of the whole file: a vhost import holding users.

@@ -18,6 +18,9 @@
 // pages kept open by 4 to 5 KB over their budgets (the counts beside the navigation link and in
 // every page's freshness, the queue rows' marks, the object pages' counts, the mute problems'
 // words, one more split point's loader); budgets re-measured with 1.5 % of slack.
+// On 2026-12-04 the definitions import preview (issue 24: kept, skipped and side effects beside
+// added and changed, every blocker's words and data) raised the definitions page to 586.8 KB,
+// 12 KB more, in its own split point: the others did not move; its budget re-measured with 1.5 %.
 // `bench/first_load.sh` prints the whole table, with hydration times.
 import { ADMIN_STATE } from './accounts';
 import { expect, test } from './helpers';
@@ -40,7 +43,7 @@ const BUDGET: Record<string, [number, number]> = {
   upgrade: [609 * KB, 823 * KB],
   advisor: [614 * KB, 830 * KB],
   node: [570 * KB, 775 * KB],
-  definitions: [584 * KB, 794 * KB],
+  definitions: [596 * KB, 807 * KB],
   admin: [621 * KB, 840 * KB],
   dashboards: [653 * KB, 879 * KB],
   kiosk: [250 * KB, 450 * KB],

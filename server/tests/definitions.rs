@@ -86,7 +86,7 @@ async fn import(app: &TestApp, file: &Value) -> (Value, (axum::http::StatusCode,
     (preview, app.call("ops/import_definitions", import).await)
 }
 
-fn situations(m: &str, federation: bool) -> Vec<Situation> {
+fn situations(m: &str, federation: bool, four: bool) -> Vec<Situation> {
     let v = format!("{m} 虚拟 #%/?");
     let user = format!("{m}-user");
     let vhost_path = format!("vhosts/{}", enc(&v));
@@ -177,6 +177,22 @@ fn situations(m: &str, federation: bool) -> Vec<Situation> {
             expect: Expect::Applied,
         },
         Situation {
+            name: "a quorum queue that is not durable",
+            before: vec![make_vhost.clone()],
+            file: json!({"queues": [{"name": "transient", "vhost": v, "durable": false, "auto_delete": false,
+                                     "arguments": {"x-queue-type": "quorum"}}]}),
+            expect: Expect::Applied,
+        },
+        Situation {
+            name: "a binding to a queue that is nowhere",
+            before: vec![make_vhost.clone()],
+            file: json!({"exchanges": [{"name": "x", "vhost": v, "type": "direct", "durable": true,
+                                        "auto_delete": false, "internal": false, "arguments": {}}],
+                         "bindings": [{"source": "x", "vhost": v, "destination": "gone", "destination_type": "queue",
+                                       "routing_key": "", "arguments": {}}]}),
+            expect: if four { Expect::Refused("Missing") } else { Expect::Applied },
+        },
+        Situation {
             name: "a server-named queue",
             before: vec![make_vhost],
             file: json!({"queues": [{"name": "amq.gen-JzTY20BRgKO-HjmUJj0wLg", "vhost": v, "durable": true,
@@ -192,7 +208,7 @@ async fn situations_on(label: &str, url: &str, plugins: bool) {
     let admin = Admin::connect(url).await;
     let app = TestApp::new(&[cluster("it", &[url], "guest", Duration::from_secs(30))]).await;
     let marker = unique("defs");
-    for situation in situations(&marker, plugins) {
+    for situation in situations(&marker, plugins, label.starts_with('4') || label == "trio4") {
         let what = format!("{label}, {}", situation.name);
         for (method, path, body) in &situation.before {
             admin.call(method.clone(), path, Some(body.clone())).await;
@@ -261,6 +277,12 @@ async fn also(what: &str, admin: &Admin, marker: &str, preview: &Value, after: &
         assert_eq!(ours("vhosts")[0]["description"], "", "{what}: reset");
     } else if what.ends_with("does not carry") || what.ends_with("empty text") {
         assert_eq!(preview["sections"][0]["unchanged"], 1, "{what}: {preview}");
+    } else if what.ends_with("not durable") {
+        assert_eq!(section("queues")["skipped"][0]["reason"], "NotDurable", "{what}: {preview}");
+        assert!(ours("queues").is_empty(), "{what}: not declared");
+    } else if what.ends_with("is nowhere") {
+        assert_eq!(section("bindings")["skipped"][0]["reason"], "MissingEnd", "{what}: {preview}");
+        assert!(ours("bindings").is_empty(), "{what}: not bound");
     } else if what.ends_with("server-named queue") {
         assert_eq!(section("queues")["skipped"][0]["reason"], "Reserved", "{what}: {preview}");
         assert!(ours("queues").is_empty(), "{what}: not declared");

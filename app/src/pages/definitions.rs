@@ -156,7 +156,7 @@ fn ImportPreviewView(p: ImportPreview) -> impl IntoView {
             view! { <li>{move || lang.get().import_effect(&effect)}</li> }
         })
         .collect_view();
-    let nothing = p.changes() == 0;
+    let nothing = p.changes() == 0 && p.blockers.is_empty();
     view! {
         {(!p.blockers.is_empty()).then(|| view! { <ul class="banner error" role="alert" data-testid="import-blockers">{blockers}</ul> })}
         {(!p.effects.is_empty()).then(|| view! { <ul class="banner warn" data-testid="import-effects">{effects}</ul> })}

@@ -5,6 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use super::rules::tags;
+use crate::policy::Version;
 
 /// What the import does with one item.
 #[derive(Debug, PartialEq)]
@@ -18,9 +19,14 @@ pub(super) enum Outcome {
     Kept(Vec<String>),
 }
 
-pub(super) fn outcome(section: &str, old: Option<&Map<String, Value>>, new: &Map<String, Value>) -> Outcome {
+pub(super) fn outcome(
+    section: &str,
+    old: Option<&Map<String, Value>>,
+    new: &Map<String, Value>,
+    version: Version,
+) -> Outcome {
     let Some(old) = old else { return Outcome::Added };
-    let (old, new) = (set_by_import(section, old, false), set_by_import(section, new, true));
+    let (old, new) = (set_by_import(section, old, None), set_by_import(section, new, Some(version)));
     let fields: Vec<String> =
         new.iter().filter(|(k, v)| old.get(*k).unwrap_or(&Value::Null) != *v).map(|(k, _)| k.clone()).collect();
     match (fields.is_empty(), section) {
@@ -30,9 +36,11 @@ pub(super) fn outcome(section: &str, old: Option<&Map<String, Value>>, new: &Map
     }
 }
 
-/// The fields the import sets on an item, as the broker stores them. `from_file`: defaults apply
-/// (the broker resets a field the file leaves out); else the item is an export of what is there.
-fn set_by_import(section: &str, item: &Map<String, Value>, from_file: bool) -> Map<String, Value> {
+/// The fields the import sets on an item, as the broker stores them. Given the broker's version,
+/// the item is the file's: defaults apply (the broker resets a field the file leaves out); else
+/// it is an export of what is there.
+fn set_by_import(section: &str, item: &Map<String, Value>, file_for: Option<Version>) -> Map<String, Value> {
+    let from_file = file_for.is_some();
     let get = |key: &str| item.get(key).filter(|v| !v.is_null());
     let meta = |key: &str| item.get("metadata").and_then(|m| m.get(key)).filter(|v| !v.is_null());
     let mut set = Map::new();
@@ -43,11 +51,12 @@ fn set_by_import(section: &str, item: &Map<String, Value>, from_file: bool) -> M
     };
     match section {
         "users" => {
-            put("tags", Some(json!(tags(get("tags")))));
-            // Kept as they are when the file leaves them out.
-            let limits = get("limits").map(|l| if is_empty(l) { json!({}) } else { l.clone() });
-            put("limits", limits.or((!from_file).then(|| json!({}))));
+            // The legacy `administrator` flag stands for the tags when they are missing.
+            let admin = get("administrator").is_some_and(|a| a == &json!(true) || a == &json!("true"));
+            let given = get("tags").cloned().or_else(|| admin.then(|| json!(["administrator"])));
+            put("tags", Some(json!(tags(given.as_ref()))));
             put("hashing_algorithm", get("hashing_algorithm").cloned());
+            let password = get("password").or(get("password_hash"));
             match (from_file, get("password"), get("password_hash")) {
                 (false, _, hash) => put("password_hash", hash.cloned()),
                 // A password is hashed with a new salt: it always changes.
@@ -56,15 +65,23 @@ fn set_by_import(section: &str, item: &Map<String, Value>, from_file: bool) -> M
                 // The broker clears the password of an existing user given neither.
                 (true, None, None) => put("password_hash", Some(json!(""))),
             }
+            // Limits are merged key by key, and left alone when the file gives no password.
+            if !from_file || password.is_some() {
+                for (key, value) in get("limits").and_then(Value::as_object).into_iter().flatten() {
+                    put(&format!("limits.{key}"), Some(value.clone()));
+                }
+            }
         }
         "vhosts" => {
             let description = get("description").or(meta("description")).cloned();
             put("description", description.or(Some(json!(""))));
             put("tags", Some(json!(tags(get("tags").or(meta("tags"))))));
             // Changed only when the file names one; the broker keeps it otherwise.
-            let queue_type = match from_file {
-                true => meta("default_queue_type"),
-                false => get("default_queue_type").or(meta("default_queue_type")),
+            // 3.10 keeps an existing vhost's default queue type whatever the file says.
+            let queue_type = match file_for {
+                Some(version) if version.0 >= 4 => meta("default_queue_type"),
+                Some(_) => None,
+                None => meta("default_queue_type").or(get("default_queue_type")).filter(|t| t != &"undefined"),
             };
             put("default_queue_type", queue_type.cloned());
             put("tracing", get("tracing").cloned().or((!from_file).then_some(json!(false))));
@@ -102,14 +119,6 @@ fn set_by_import(section: &str, item: &Map<String, Value>, from_file: bool) -> M
     set
 }
 
-fn is_empty(value: &Value) -> bool {
-    match value {
-        Value::Object(o) => o.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        _ => false,
-    }
-}
-
 /// RabbitMQ 4.x exports every classic queue with `x-queue-type: classic`, 3.x leaves it out:
 /// the same queue either way.
 fn without_classic_type(arguments: &Value) -> Value {
@@ -126,6 +135,8 @@ fn without_classic_type(arguments: &Value) -> Value {
 mod tests {
     use super::*;
 
+    const V40: Version = Version(4, 0);
+
     fn map(value: Value) -> Map<String, Value> {
         value.as_object().unwrap().clone()
     }
@@ -136,7 +147,7 @@ mod tests {
             json!({"name": "/", "description": "Default virtual host", "tags": [], "metadata": {"description": "Default virtual host", "tags": []}}),
         );
         let new = map(json!({"name": "/"}));
-        assert_eq!(outcome("vhosts", Some(&old), &new), Outcome::Changed(vec!["description".into()]));
+        assert_eq!(outcome("vhosts", Some(&old), &new, V40), Outcome::Changed(vec!["description".into()]));
     }
 
     #[test]
@@ -144,7 +155,7 @@ mod tests {
         let old = map(json!({"name": "v", "description": "d", "tags": ["a"], "tracing": false,
                              "metadata": {"description": "d", "tags": ["a"]}}));
         let new = map(json!({"name": "v", "limits": [], "metadata": {"description": "d", "tags": ["a"]}}));
-        assert_eq!(outcome("vhosts", Some(&old), &new), Outcome::Unchanged);
+        assert_eq!(outcome("vhosts", Some(&old), &new, V40), Outcome::Unchanged);
     }
 
     #[test]
@@ -155,30 +166,30 @@ mod tests {
         let new = map(
             json!({"name": "u", "password_hash": "h", "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": ""}),
         );
-        assert_eq!(outcome("users", Some(&old), &new), Outcome::Unchanged);
+        assert_eq!(outcome("users", Some(&old), &new, V40), Outcome::Unchanged);
         let admin = map(json!({"name": "u", "password_hash": "h", "tags": "administrator, monitoring"}));
         let listed = map(json!({"name": "u", "password_hash": "h", "tags": ["monitoring", "administrator"]}));
-        assert_eq!(outcome("users", Some(&listed), &admin), Outcome::Unchanged);
+        assert_eq!(outcome("users", Some(&listed), &admin, V40), Outcome::Unchanged);
     }
 
     #[test]
     fn a_user_given_no_password_loses_it() {
         let old = map(json!({"name": "u", "password_hash": "h", "tags": []}));
         let new = map(json!({"name": "u", "tags": []}));
-        assert_eq!(outcome("users", Some(&old), &new), Outcome::Changed(vec!["password_hash".into()]));
+        assert_eq!(outcome("users", Some(&old), &new, V40), Outcome::Changed(vec!["password_hash".into()]));
     }
 
     #[test]
     fn an_existing_queue_with_other_properties_is_kept() {
         let old = map(json!({"name": "q", "durable": true, "auto_delete": false, "arguments": {}}));
         let new = map(json!({"name": "q", "durable": false, "auto_delete": false, "arguments": {"x-max-length": 1}}));
-        assert_eq!(outcome("queues", Some(&old), &new), Outcome::Kept(vec!["arguments".into(), "durable".into()]));
+        assert_eq!(outcome("queues", Some(&old), &new, V40), Outcome::Kept(vec!["arguments".into(), "durable".into()]));
     }
 
     #[test]
     fn classic_queues_match_across_versions() {
         let old = map(json!({"name": "q", "durable": true, "arguments": {"x-queue-type": "classic"}}));
         let new = map(json!({"name": "q", "durable": true, "arguments": {}}));
-        assert_eq!(outcome("queues", Some(&old), &new), Outcome::Unchanged);
+        assert_eq!(outcome("queues", Some(&old), &new, V40), Outcome::Unchanged);
     }
 }

@@ -13,7 +13,7 @@ mod rules;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -58,6 +58,12 @@ pub enum SkipReason {
     Reserved,
     /// The default exchange (named "").
     DefaultExchange,
+    /// A quorum queue or stream that is not durable, or is auto-delete: the broker's declare
+    /// answers an error that its import ignores, so it is not created.
+    NotDurable,
+    /// A binding whose source or destination is neither on the broker nor in the file: RabbitMQ
+    /// 3.10 drops it without a word (4.0 stops the import).
+    MissingEnd,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -185,9 +191,6 @@ pub enum DefinitionsProblem {
     TwoPasswords { index: usize, name: String },
     /// A queue argument (`queues[index]`) the broker refuses.
     Argument { index: usize, name: String, key: String, problem: ArgumentProblem },
-    /// A quorum queue or stream (`queues[index]`) that is not durable, or is auto-delete or
-    /// exclusive.
-    NotDurable { index: usize, name: String, queue_type: String },
     /// An exchange (`exchanges[index]`) without a type, or of one RabbitMQ does not have.
     ExchangeType { index: usize, name: String, kind: String },
     /// A binding (`bindings[index]`) whose destination is neither a queue nor an exchange.
@@ -247,27 +250,41 @@ pub fn diff(current: &Value, incoming_text: &str, target: &Target) -> Result<Imp
     let known = Known::new(current, incoming, target);
     let mut blockers = Vec::new();
     for (section, identity, items) in sections {
-        let existing = current.get(section).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        // Indexed once: a file and a broker can each hold many thousand items.
+        let existing: HashMap<Vec<String>, &Map<String, Value>> = current
+            .get(section)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+            .map(|e| (identity_of(e, identity, target.vhost), e))
+            .collect();
         let mut out = SectionDiff { section: section.to_string(), ..Default::default() };
         for (index, item) in items.iter().enumerate() {
             let Some(item) = item.as_object() else {
                 blockers.push(DefinitionsProblem::ItemNotObject { section: section.to_string(), index });
                 continue;
             };
-            let problems = check_item(section, index, item, target, &known);
             let id = identity_of(item, identity, target.vhost);
             let label = label(section, &id);
-            if let Some(reason) = skipped(section, item) {
-                out.skipped.push(Skipped { item: label, reason });
-                continue;
+            let old = existing.get(&id).copied();
+            // The broker leaves an existing queue or exchange as it is, unchecked.
+            let verdict = match (section, old) {
+                ("queues" | "exchanges", Some(_)) => Verdict::Import,
+                _ => check_item(section, index, item, target, &known),
+            };
+            match verdict {
+                Verdict::Import => {}
+                Verdict::Skip(reason) => {
+                    out.skipped.push(Skipped { item: label, reason });
+                    continue;
+                }
+                Verdict::Refuse(problems) => {
+                    blockers.extend(problems);
+                    continue;
+                }
             }
-            if !problems.is_empty() {
-                blockers.extend(problems);
-                continue;
-            }
-            let old =
-                existing.iter().filter_map(Value::as_object).find(|e| identity_of(e, identity, target.vhost) == id);
-            match compare::outcome(section, old, item) {
+            match compare::outcome(section, old, item, target.version) {
                 Outcome::Added => {
                     out.added.push(label);
                     if section == "vhosts" && known.users.contains(target.user) {
@@ -338,14 +355,20 @@ impl<'a> Known<'a> {
             let items = items(section).into_iter();
             items.filter_map(|i| Some((text(i, "vhost").or(target.vhost)?, text(i, "name")?))).collect()
         };
-        let queue_types = items("vhosts")
-            .into_iter()
-            .filter_map(|v| {
-                let kind = text(v, "default_queue_type")
-                    .or_else(|| v.get("metadata").and_then(|m| m.get("default_queue_type")).and_then(Value::as_str));
-                Some((text(v, "name")?, kind?))
-            })
+        // The import reads a vhost's default queue type from its metadata; an export also has it
+        // beside (3.10 says "undefined" there), and a vhost export at its top.
+        let meta_type = |v: &'a Map<String, Value>| v.get("metadata")?.get("default_queue_type")?.as_str();
+        let listed = current.get("vhosts").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object);
+        let from_file =
+            incoming.get("vhosts").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object);
+        let mut queue_types: Vec<(&'a str, &'a str)> = listed
+            .filter_map(|v| Some((text(v, "name")?, meta_type(v).or(text(v, "default_queue_type"))?)))
+            .chain(from_file.filter_map(|v| Some((text(v, "name")?, meta_type(v)?))))
+            .filter(|(_, kind)| *kind != "undefined")
             .collect();
+        if let (Some(vhost), Some(kind)) = (target.vhost, current.get("default_queue_type").and_then(Value::as_str)) {
+            queue_types.push((vhost, kind));
+        }
         Known {
             vhosts: named("vhosts"),
             users: named("users"),
@@ -397,30 +420,33 @@ fn protected(vhost: &Map<String, Value>) -> bool {
         || flag(vhost.get("metadata").and_then(|m| m.get("protected_from_deletion")))
 }
 
-/// What the broker would refuse midway about item `index` of `section`.
-fn check_item(
-    section: &str,
-    index: usize,
-    item: &Map<String, Value>,
-    target: &Target,
-    known: &Known,
-) -> Vec<DefinitionsProblem> {
+/// What the broker's import does with a new item.
+enum Verdict {
+    Import,
+    /// Passes it over without a word to the client.
+    Skip(SkipReason),
+    /// Stops there, with the items before it applied.
+    Refuse(Vec<DefinitionsProblem>),
+}
+
+/// What the broker's import does with item `index` of `section`, which it does not have yet.
+fn check_item(section: &str, index: usize, item: &Map<String, Value>, target: &Target, known: &Known) -> Verdict {
+    let refuse = |problem| Verdict::Refuse(vec![problem]);
     let text = |field: &str| item.get(field).and_then(Value::as_str);
-    let mut problems = Vec::new();
     let missing = |missing| DefinitionsProblem::Missing { section: section.into(), index, missing };
     let vhost = match (target.vhost, text("vhost")) {
         (Some(only), Some(other)) if only != other => {
             let (vhost, import_vhost) = (other.into(), only.into());
-            return vec![DefinitionsProblem::OtherVhost { section: section.into(), index, vhost, import_vhost }];
+            return refuse(DefinitionsProblem::OtherVhost { section: section.into(), index, vhost, import_vhost });
         }
         (Some(only), _) => Some(only),
         (None, vhost) => vhost,
     };
     if !matches!(section, "users" | "vhosts" | "global_parameters") {
         match vhost {
-            None => return vec![DefinitionsProblem::NoVhost { section: section.into(), index }],
+            None => return refuse(DefinitionsProblem::NoVhost { section: section.into(), index }),
             Some(vhost) if target.vhost.is_none() && !known.vhosts.contains(vhost) => {
-                return vec![missing(Reference::Vhost(vhost.into()))];
+                return refuse(missing(Reference::Vhost(vhost.into())));
             }
             Some(_) => {}
         }
@@ -436,16 +462,18 @@ fn check_item(
     let name = text("name").unwrap_or_default().to_string();
     if let Some(kind) = kind {
         if item.get("name").is_none() {
-            return vec![DefinitionsProblem::NoName { section: section.into(), index }];
+            return refuse(DefinitionsProblem::NoName { section: section.into(), index });
         }
-        // The default exchange and `amq.` names are skipped by the broker, not refused.
-        if skipped(section, item).is_none() {
-            if let Err(problem) = check_name(kind, &name) {
-                return vec![DefinitionsProblem::Name { section: section.into(), index, problem }];
-            }
+        if let Some(reason) = skipped(section, item) {
+            return Verdict::Skip(reason);
+        }
+        if let Err(problem) = check_name(kind, &name) {
+            return refuse(DefinitionsProblem::Name { section: section.into(), index, problem });
         }
     }
-    let tags = item.get("tags").filter(|t| !t.is_null());
+    let mut problems = Vec::new();
+    // A user's `null` tags crash the broker's parsing; a vhost's read as none.
+    let tags = item.get("tags").filter(|t| section == "users" || !t.is_null());
     if matches!(section, "users" | "vhosts") && tags.is_some_and(|t| !rules::tags_readable(t)) {
         problems.push(DefinitionsProblem::BadTags { section: section.into(), index });
     }
@@ -484,11 +512,15 @@ fn check_item(
         }
         "policies" => problems.extend(check_policy(index, item, vhost, target.version)),
         "queues" => {
-            problems.extend(rules::check_queue(index, &name, item, known.default_queue_type(vhost, target), target))
+            let queue_type = rules::declared_type(item, known.default_queue_type(vhost, target), target);
+            if rules::not_created(item, queue_type, target) {
+                return Verdict::Skip(SkipReason::NotDurable);
+            }
+            problems.extend(rules::check_queue(index, &name, item, queue_type, target))
         }
         "exchanges" => {
             let kind = text("type").unwrap_or_default();
-            if !rules::known_exchange_type(kind) && skipped(section, item).is_none() {
+            if !rules::known_exchange_type(kind) {
                 problems.push(DefinitionsProblem::ExchangeType { index, name, kind: kind.into() });
             }
         }
@@ -498,24 +530,31 @@ fn check_item(
                 name.is_empty() || name.starts_with("amq.") || set.contains(&(vhost, name))
             };
             let source = text("source").unwrap_or_default();
+            let mut ends = Vec::new();
             if !exists(&known.exchanges, source) {
-                problems.push(missing(Reference::Exchange(source.into())));
+                ends.push(missing(Reference::Exchange(source.into())));
             }
             let destination = text("destination").unwrap_or_default().to_string();
             match destination_type {
-                "queue" if !exists(&known.queues, &destination) => {
-                    problems.push(missing(Reference::Queue(destination)))
-                }
+                "queue" if !exists(&known.queues, &destination) => ends.push(missing(Reference::Queue(destination))),
                 "exchange" if !exists(&known.exchanges, &destination) => {
-                    problems.push(missing(Reference::Exchange(destination)))
+                    ends.push(missing(Reference::Exchange(destination)))
                 }
                 "queue" | "exchange" => {}
-                other => problems.push(DefinitionsProblem::DestinationType { index, destination_type: other.into() }),
+                other => return refuse(DefinitionsProblem::DestinationType { index, destination_type: other.into() }),
+            }
+            match target.version.0 >= 4 {
+                true => problems.extend(ends),
+                false if !ends.is_empty() => return Verdict::Skip(SkipReason::MissingEnd),
+                false => {}
             }
         }
         _ => {}
     }
-    problems
+    match problems.is_empty() {
+        true => Verdict::Import,
+        false => Verdict::Refuse(problems),
+    }
 }
 
 fn check_policy(index: usize, item: &Map<String, Value>, vhost: &str, version: Version) -> Option<DefinitionsProblem> {

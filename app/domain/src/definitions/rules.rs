@@ -7,9 +7,9 @@ use serde_json::{Map, Value};
 
 use super::{ArgumentRule, DefinitionsProblem, Target};
 
-/// The `x-` arguments a queue type takes; any other that some type takes is refused ("invalid
-/// arg … of queue type …"), one no type takes is passed through.
-fn type_arguments(queue_type: &str, target: &Target) -> &'static [&'static str] {
+/// The `x-` arguments a queue type takes (3.10 and 4.0); any other that some type takes is
+/// refused ("invalid arg … of queue type …"), one no type takes is passed through.
+fn type_arguments(queue_type: &str) -> &'static [&'static str] {
     const CLASSIC: &[&str] = &[
         "x-expires",
         "x-message-ttl",
@@ -24,23 +24,6 @@ fn type_arguments(queue_type: &str, target: &Target) -> &'static [&'static str] 
         "x-single-active-consumer",
         "x-queue-type",
         "x-queue-master-locator",
-    ];
-    // 4.0 adds the leader locator to classic queues (with the `rabbitmq_4.0.0` feature flag).
-    const CLASSIC_4: &[&str] = &[
-        "x-expires",
-        "x-message-ttl",
-        "x-dead-letter-exchange",
-        "x-dead-letter-routing-key",
-        "x-max-length",
-        "x-max-length-bytes",
-        "x-max-priority",
-        "x-overflow",
-        "x-queue-mode",
-        "x-queue-version",
-        "x-single-active-consumer",
-        "x-queue-type",
-        "x-queue-master-locator",
-        "x-queue-leader-locator",
     ];
     const QUORUM: &[&str] = &[
         "x-dead-letter-exchange",
@@ -70,9 +53,14 @@ fn type_arguments(queue_type: &str, target: &Target) -> &'static [&'static str] 
     match queue_type {
         "quorum" => QUORUM,
         "stream" => STREAM,
-        _ if target.version.0 >= 4 => CLASSIC_4,
         _ => CLASSIC,
     }
+}
+
+fn takes(queue_type: &str, key: &str, target: &Target) -> bool {
+    // 4.0 adds the leader locator to classic queues (with the `rabbitmq_4.0.0` feature flag).
+    let classic_4 = target.version.0 >= 4 && queue_type == "classic" && key == "x-queue-leader-locator";
+    classic_4 || type_arguments(queue_type).contains(&key)
 }
 
 /// How the broker checks an argument's value (`rabbit_amqqueue:declare_args/0`); arguments not
@@ -119,49 +107,59 @@ fn follows(rule: &ArgumentRule, value: &Value, arguments: &Map<String, Value>) -
     }
 }
 
-/// A queue as `rabbit_amqqueue:declare` would refuse it: an argument of another queue type or
-/// with a bad value, or a quorum queue or stream that is not durable.
+/// The type the broker declares a queue as: its `x-queue-type`; else on 4.0 the vhost's default
+/// when the queue can be one (durable, not auto-delete nor exclusive), classic otherwise
+/// (`rabbit_amqqueue:augment_declare_args/5`); 3.10 declares classic.
+pub(super) fn declared_type<'a>(queue: &'a Map<String, Value>, vhost_default: &'a str, target: &Target) -> &'a str {
+    let given = queue.get("arguments").and_then(|a| a.get("x-queue-type")).and_then(Value::as_str);
+    let flag = |key: &str| queue.get(key).and_then(Value::as_bool);
+    let fits = flag("durable") != Some(false) && flag("auto_delete") != Some(true) && flag("exclusive") != Some(true);
+    match given {
+        Some(given) => given,
+        None if target.version.0 >= 4 && (fits || vhost_default == "classic") => vhost_default,
+        None => "classic",
+    }
+}
+
+/// A quorum queue or stream the broker's import does not create: not durable, or auto-delete.
+/// Its declare answers an error (`rabbit_queue_type_util` checks) that the import ignores.
+pub(super) fn not_created(queue: &Map<String, Value>, queue_type: &str, target: &Target) -> bool {
+    let flag = |key: &str| queue.get(key).and_then(Value::as_bool);
+    // 4.0 defaults a missing `durable` to true; 3.10 declares it undefined, which is not durable.
+    let durable = flag("durable").unwrap_or(target.version.0 >= 4);
+    matches!(queue_type, "quorum" | "stream") && (!durable || flag("auto_delete") == Some(true))
+}
+
+/// A new queue's arguments as `rabbit_amqqueue:declare` would refuse them: one of other queue
+/// types, or a bad value.
 pub(super) fn check_queue(
     index: usize,
     name: &str,
     queue: &Map<String, Value>,
-    default_type: &str,
+    queue_type: &str,
     target: &Target,
 ) -> Vec<DefinitionsProblem> {
     let empty = Map::new();
     let arguments = queue.get("arguments").and_then(Value::as_object).unwrap_or(&empty);
-    let queue_type = arguments.get("x-queue-type").and_then(Value::as_str).unwrap_or(default_type);
-    let takes = type_arguments(queue_type, target);
-    let any_type_takes =
-        |key: &str| ["classic", "quorum", "stream"].iter().any(|t| type_arguments(t, target).contains(&key));
+    let any_type_takes = |key: &str| ["classic", "quorum", "stream"].iter().any(|t| takes(t, key, target));
     let mut problems = Vec::new();
     for (key, value) in arguments {
         let problem = |p| DefinitionsProblem::Argument { index, name: name.to_string(), key: key.clone(), problem: p };
-        if !takes.contains(&key.as_str()) && any_type_takes(key) {
+        if !takes(queue_type, key, target) && any_type_takes(key) {
             problems.push(problem(super::ArgumentProblem::NotForType { queue_type: queue_type.to_string() }));
         } else if let Some(rule) = argument_rule(key).filter(|rule| !follows(rule, value, arguments)) {
             problems.push(problem(super::ArgumentProblem::Value { rule }));
         }
     }
-    let flag = |key: &str| queue.get(key).and_then(Value::as_bool);
-    // 4.0 defaults a missing `durable` to true; 3.10 declares what the file says.
-    let durable = flag("durable").unwrap_or(target.version.0 >= 4);
-    let replicated = matches!(queue_type, "quorum" | "stream");
-    if replicated && (!durable || flag("auto_delete") == Some(true) || flag("exclusive") == Some(true)) {
-        problems.push(DefinitionsProblem::NotDurable {
-            index,
-            name: name.to_string(),
-            queue_type: queue_type.to_string(),
-        });
-    }
     problems
 }
 
 /// The plugin that registers a parameter component, `Some("")` for the broker's own, `None` for
-/// a component RabbitMQ does not know.
+/// a component RabbitMQ (3.10, 4.0 and the plugins it ships) does not register: a community
+/// plugin's component is refused as unknown (README says so).
 pub(super) fn component_plugin(component: &str) -> Option<&'static str> {
     match component {
-        "vhost-limits" | "policy" | "operator_policy" => Some(""),
+        "vhost-limits" | "policy" | "operator_policy" | "exchange-delete-in-progress" => Some(""),
         "federation" | "federation-upstream" | "federation-upstream-set" => Some("rabbitmq_federation"),
         "shovel" => Some("rabbitmq_shovel"),
         _ => None,
@@ -193,7 +191,8 @@ pub(super) fn known_exchange_type(kind: &str) -> bool {
 pub(super) fn tags_readable(tags: &Value) -> bool {
     match tags {
         Value::String(_) => true,
-        Value::Array(items) => items.iter().all(Value::is_string),
+        // The broker turns numbers, booleans and null into text.
+        Value::Array(items) => items.iter().all(|t| !t.is_array() && !t.is_object()),
         _ => false,
     }
 }

@@ -111,12 +111,32 @@ fn a_stream_with_max_length_is_refused() {
 }
 
 #[test]
-fn a_quorum_queue_that_is_not_durable_is_refused() {
+fn a_quorum_queue_that_is_not_durable_is_not_created() {
     let file =
         json!({"queues": [{"name": "q", "vhost": "/", "durable": false, "arguments": {"x-queue-type": "quorum"}}]});
-    assert!(
-        matches!(&preview(file).blockers[..], [DefinitionsProblem::NotDurable { queue_type, .. }] if queue_type == "quorum")
-    );
+    let preview = preview(file);
+    assert!(preview.blockers.is_empty(), "{preview:?}");
+    assert_eq!(section(&preview, "queues").skipped[0].reason, SkipReason::NotDurable);
+}
+
+#[test]
+fn a_transient_queue_in_a_quorum_vhost_is_classic_on_4_0() {
+    let file = json!({
+        "vhosts": [{"name": "q-first", "metadata": {"default_queue_type": "quorum"}}],
+        "queues": [{"name": "prio", "vhost": "q-first", "durable": false, "arguments": {"x-max-priority": 5}}],
+    });
+    let preview = preview(file);
+    assert!(preview.blockers.is_empty(), "{preview:?}");
+    assert_eq!(section(&preview, "queues").added.len(), 1);
+}
+
+#[test]
+fn an_existing_queue_is_not_checked() {
+    let file = json!({"queues": [{"name": "orders", "vhost": "/", "durable": true,
+                                  "arguments": {"x-queue-type": "stream", "x-max-priority": 5}}]});
+    let preview = preview(file);
+    assert!(preview.blockers.is_empty(), "{preview:?}");
+    assert_eq!(section(&preview, "queues").kept[0].fields, ["arguments"]);
 }
 
 #[test]
@@ -160,12 +180,14 @@ fn users_need_tags_and_one_password() {
 
 #[test]
 fn tags_that_are_not_text_are_refused() {
-    let file = json!({"users": [{"name": "u", "password_hash": "", "tags": 7}],
+    let file = json!({"users": [{"name": "u", "password_hash": "", "tags": 7}, {"name": "n", "tags": null},
+                                {"name": "t", "tags": [1, true]}],
                       "vhosts": [{"name": "v", "tags": [{"a": 1}]}, {"name": "w", "tags": "a,b"}]});
     assert_eq!(
         preview(file).blockers,
         [
             DefinitionsProblem::BadTags { section: "users".into(), index: 0 },
+            DefinitionsProblem::BadTags { section: "users".into(), index: 1 },
             DefinitionsProblem::BadTags { section: "vhosts".into(), index: 0 },
         ]
     );
@@ -221,6 +243,15 @@ fn a_binding_to_a_missing_queue_is_refused() {
             },
         ]
     );
+}
+
+#[test]
+fn a_binding_to_a_missing_queue_is_dropped_by_3_10() {
+    let file = json!({"bindings": [{"vhost": "/", "source": "events", "destination": "gone",
+                                    "destination_type": "queue", "routing_key": ""}]});
+    let preview = preview_on(V310, file);
+    assert!(preview.blockers.is_empty(), "{preview:?}");
+    assert_eq!(section(&preview, "bindings").skipped[0].reason, SkipReason::MissingEnd);
 }
 
 #[test]

@@ -101,12 +101,6 @@ pub(super) fn text(lang: Lang, problem: &DefinitionsProblem) -> String {
         D::Argument { index, name, key, problem } => {
             format!("queues[{index}]: queue {name:?}, argument {key}: {}", argument(lang, problem))
         }
-        D::NotDurable { index, name, queue_type } if zh => {
-            format!("queues[{index}]：{queue_type} 队列 {name:?} 必须持久化（durable），且不能自动删除或排他")
-        }
-        D::NotDurable { index, name, queue_type } => {
-            format!("queues[{index}]: {queue_type} queue {name:?} must be durable, not auto-delete nor exclusive")
-        }
         D::ExchangeType { index, name, kind } if zh => {
             format!("exchanges[{index}]：交换机 {name:?} 的类型 {kind:?} 不是 RabbitMQ 认识的")
         }
@@ -195,6 +189,14 @@ pub fn skip_reason(lang: Lang, reason: SkipReason) -> &'static str {
         (SkipReason::Reserved, Lang::En) => "amq. names are the broker's own: skipped",
         (SkipReason::DefaultExchange, Lang::Zh) => "默认交换机不会被导入",
         (SkipReason::DefaultExchange, Lang::En) => "the default exchange is never imported",
+        (SkipReason::NotDurable, Lang::Zh) => "仲裁队列和流必须持久化且不能自动删除：broker 不会创建它，也不报错",
+        (SkipReason::NotDurable, Lang::En) => {
+            "quorum queues and streams must be durable, not auto-delete: the broker does not create it, and says nothing"
+        }
+        (SkipReason::MissingEnd, Lang::Zh) => "源或目标既不在 broker 上也不在文件中：RabbitMQ 3.10 会静默丢弃这个绑定",
+        (SkipReason::MissingEnd, Lang::En) => {
+            "its source or destination is neither on the broker nor in the file: RabbitMQ 3.10 drops it without a word"
+        }
     }
 }
 
@@ -238,7 +240,6 @@ pub(super) fn samples() -> Vec<DefinitionsProblem> {
             key: s("x-max-age"),
             problem: ArgumentProblem::Value { rule: ArgumentRule::Age },
         },
-        D::NotDurable { index: 0, name: s("q"), queue_type: s("quorum") },
         D::ExchangeType { index: 0, name: s("x"), kind: s("nope") },
         D::DestinationType { index: 0, destination_type: s("topic") },
         D::More { count: 3 },

@@ -56,13 +56,20 @@ pub fn SettingsPage() -> impl IntoView {
         other => after_broker_fault(other),
     });
     let upgrade = move || crate::urls::section(&cluster.get(), "upgrade");
+    // What the admin typed outlives a re-read of the settings (after a write, or while a flag
+    // is being enabled), which renders the form again.
+    let draft = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        cluster.track();
+        draft.set(None);
+    });
     view! {
         <h1>{move || t.get().cluster_settings}</h1>
         <p class="muted">{move || c.get().settings_hint} " " <a href=upgrade data-testid="open-upgrade">{move || c.get().open_upgrade}</a></p>
         {fetched(settings, move |fresh| {
             let ClusterSettings { broker_version, name, flags, deprecated } = fresh.data;
             view! {
-                <ClusterName current=name writes/>
+                <ClusterName current=name writes draft/>
                 <Flags flags writes/>
                 <Deprecated version=broker_version deprecated/>
             }
@@ -71,11 +78,14 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn ClusterName(current: String, writes: Writes) -> impl IntoView {
+fn ClusterName(current: String, writes: Writes, draft: RwSignal<Option<String>>) -> impl IntoView {
     let (t, c) = (use_texts(), use_cluster_words());
     let cluster = use_cluster();
     let ready = use_ready();
-    let name = RwSignal::new(current.clone());
+    let name = Memo::new({
+        let current = current.clone();
+        move |_| draft.get().unwrap_or_else(|| current.clone())
+    });
     let problem = Memo::new(move |_| name.with(|n| check_name(n).err()));
     let rename = writes.rename;
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -88,7 +98,7 @@ fn ClusterName(current: String, writes: Writes) -> impl IntoView {
             <p class="hint">{move || c.get().cluster_name_hint}</p>
             <form class="inline-form" on:submit=submit>
                 <label><span>{move || t.get().name}</span>
-                    <input prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) data-testid="cluster-name-input"/>
+                    <input prop:value=move || name.get() on:input=move |ev| draft.set(Some(event_target_value(&ev))) data-testid="cluster-name-input"/>
                 </label>
                 <button type="submit" class="primary" data-testid="cluster-name-submit"
                     disabled=move || !ready.get() || problem.get().is_some() || rename.pending().get() || name.with(|n| *n == current)>
