@@ -477,6 +477,9 @@ pub struct ChannelRow {
     pub ack_rate: f64,
     pub redeliver_rate: f64,
     pub node: String,
+    /// Its most serious advisor finding not muted: the lists mark the row.
+    #[serde(default)]
+    pub advice: Option<domain::advisor::Severity>,
 }
 
 impl ChannelRow {
@@ -494,9 +497,9 @@ pub struct ChannelDetail {
     pub consumers: Vec<ConsumerRow>,
     /// Recorded by the broker only with `management.rates_mode = detailed`.
     pub publishes: Vec<ChannelPublishes>,
-    /// The advisor's red and amber findings about it (and its consumers), not muted.
+    /// The advisor's findings about it (and its consumers), muted ones last, most serious first.
     #[serde(default)]
-    pub advice: domain::advisor::AdviceCounts,
+    pub advice: Vec<domain::advisor::Brief>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -527,6 +530,9 @@ pub struct ConsumerRow {
     /// Receives messages; false while another consumer is the queue's single active one.
     pub active: bool,
     pub arguments: Vec<(String, String)>,
+    /// Its most serious advisor finding not muted: the lists mark the row.
+    #[serde(default)]
+    pub advice: Option<domain::advisor::Severity>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -555,9 +561,9 @@ pub struct QueueDetail {
     pub memory: u64,
     pub consumers: Vec<ConsumerRow>,
     pub bindings: Vec<BindingRow>,
-    /// The advisor's red and amber findings about it (and its consumers), not muted.
+    /// The advisor's findings about it (and its consumers), muted ones last, most serious first.
     #[serde(default)]
-    pub advice: domain::advisor::AdviceCounts,
+    pub advice: Vec<domain::advisor::Brief>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -572,6 +578,9 @@ pub struct ExchangeRow {
     pub policy: String,
     pub publish_in_rate: f64,
     pub publish_out_rate: f64,
+    /// Its most serious advisor finding not muted: the lists mark the row.
+    #[serde(default)]
+    pub advice: Option<domain::advisor::Severity>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -582,9 +591,9 @@ pub struct ExchangeDetail {
     pub bindings_out: Vec<BindingRow>,
     /// Bindings whose destination is this exchange.
     pub bindings_in: Vec<BindingRow>,
-    /// The advisor's red and amber findings about it (and its consumers), not muted.
+    /// The advisor's findings about it (and its consumers), muted ones last, most serious first.
     #[serde(default)]
-    pub advice: domain::advisor::AdviceCounts,
+    pub advice: Vec<domain::advisor::Brief>,
 }
 
 #[cfg(test)]

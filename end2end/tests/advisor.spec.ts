@@ -1,7 +1,8 @@
 // The reliability advisor's page (issue 23): a non-durable queue holding a message, in a vhost of
 // its own on the local 3.10 broker, is found red with its evidence and its fix, in English and in
-// Chinese; the navigation shows the counts; the finding links to the queue, whose page links back
-// to its findings; an admin mutes it by keyboard with a reason, sees it muted, and unmutes it.
+// Chinese; the navigation shows the counts; the finding links to the queue, whose page lists its
+// findings by title (in both languages) and links back to them; the queue list marks its row; an
+// admin mutes it by keyboard with a reason, sees it muted, and unmutes it.
 import { api, publishTo } from './broker';
 import { expect, hydrated, shot, test } from './helpers';
 
@@ -59,13 +60,28 @@ test('the advisor finds a risk, explains it in both languages, links to it, and 
     await open.getByTestId('finding-object').click();
     await expect(page).toHaveURL(/\/c\/local\/queue\?/);
     await expect(page.locator('h1')).toContainText(queue);
-    const link = page.getByTestId('object-advice').locator('a');
+    // The queue's page lists its findings by title, in both languages.
+    const listed = page.locator('[data-testid="object-finding"][data-kind="transient-queue"]');
+    await expect(listed).toHaveText('Queue not durable');
+    await expect(listed).toHaveClass(/red/);
+    await shot(page, 'queue-findings');
+    await page.getByTestId('lang-switch').click();
+    await expect(listed).toHaveText('队列未持久化');
+    await shot(page, 'queue-findings-zh');
+    await page.getByTestId('lang-switch').click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    const link = page.getByTestId('object-advice-link');
     await expect(link).toBeVisible();
     await link.click();
     await expect(page).toHaveURL(/\/c\/local\/advisor\?object=queue/);
     await expect(page.getByTestId('advisor-about')).toContainText(queue);
     await expect(page.getByTestId('finding')).not.toHaveCount(0);
     await shot(page, 'advisor-object');
+
+    // The queue list marks its row.
+    await page.goto(`/c/local/queues?vhost=${enc(vhost)}`);
+    await hydrated(page);
+    await expect(page.getByTestId('queues').locator('tr', { hasText: queue })).toHaveAttribute('data-advice', 'finding-red');
   } finally {
     await api('DELETE', `vhosts/${enc(vhost)}`);
   }

@@ -1,6 +1,7 @@
 // Channels and consumers, with a real AMQP client (pika, end2end/amqp_client.py) that confirms on
 // one channel and consumes on two others, with manual acks and with auto-ack: listed live, the
-// risky ones flagged, each channel's page with its consumers, in English and in Chinese.
+// risky ones flagged and the auto-ack consumer marked by the advisor (its row, and its queue's
+// page), each channel's page with its consumers, in English and in Chinese.
 import { api, VHOST } from './broker';
 import { amqpClient } from './amqp';
 import { expect, hydrated, shot, test } from './helpers';
@@ -33,11 +34,19 @@ test('channels and consumers are listed live, auto-ack and unconfirmed publishin
     const consumers = page.getByTestId('consumers').locator('tbody tr');
     await expect(consumers).toHaveCount(2);
     await expect(page.locator('[data-testid="ack-mode"].flagged')).toHaveText('auto-ack');
+    // The advisor marks the auto-ack consumer's row once two refreshes found it; not the other.
+    await expect(consumers.filter({ hasText: 'e2e auto' })).toHaveAttribute('data-advice', 'finding-amber', { timeout: 30_000 });
+    await expect(consumers.filter({ hasText: 'e2e manual' })).toHaveAttribute('data-advice', '');
     await shot(page, 'consumers');
 
     await page.goto(`/c/local/queue?vhost=${enc(VHOST)}&name=${enc(queue)}`);
     await hydrated(page);
     await expect(page.getByTestId('consumers').locator('tbody tr')).toHaveCount(2);
+    // The queue's page lists its consumers' findings, naming the consumer.
+    await expect(page.locator('[data-testid="object-finding"][data-kind="auto-ack"]')).toHaveText(
+      'Automatic acknowledgement · Consumer tag e2e auto',
+    );
+    await shot(page, 'queue-consumer-findings');
   } finally {
     client.child.kill();
     await api('DELETE', `queues/${enc(VHOST)}/${enc(queue)}`);

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use app::advisor_words::EN;
 use common::{brokers, cluster, enc, Admin, TestApp};
-use domain::advisor::{Advice, Check, Finding, Subject};
+use domain::advisor::{Advice, Brief, Check, Finding, Severity, Subject};
 use futures_util::StreamExt;
 use lapin::options::*;
 use lapin::types::{AMQPValue, FieldTable};
@@ -368,6 +368,7 @@ async fn risks_on(version: &str, base: &str) {
         assert_eq!(reasons, &["delivery-limit"]);
     }
 
+    pages_show_findings(&app, &vhost, &findings).await;
     mutes(&app, &vhost).await;
 
     // The publishers stop before the alarm: it would block them.
@@ -423,6 +424,63 @@ async fn a_backlog_growing_faster_than_its_consumer_drains_it_is_found() {
     futures_util::future::join_all(growing).await;
 }
 
+/// Each row of a list with its mark: (its name, its most serious finding's severity).
+async fn marks(app: &TestApp, list: &str, vhost: &str, name: &str) -> Vec<(String, Option<Severity>)> {
+    let query =
+        json!({"vhost": vhost, "filter": "", "regex": false, "sort": "", "desc": false, "page": 1, "page_size": 500});
+    let (status, reply) = app.call(list, json!({"cluster": "it", "query": query})).await;
+    assert_eq!(status, StatusCode::OK, "{list}: {reply}");
+    let rows = reply["data"]["items"].as_array().unwrap_or_else(|| panic!("{list}: {reply}"));
+    let mark = |row: &serde_json::Value| serde_json::from_value(row["advice"].clone()).unwrap();
+    rows.iter().map(|row| (row[name].as_str().unwrap().to_string(), mark(row))).collect()
+}
+
+fn mark_of(rows: &[(String, Option<Severity>)], name: &str) -> Option<Severity> {
+    rows.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no row {name}: {rows:?}")).1
+}
+
+/// The headlines an object's page lists, with the consumer tag of a consumer's.
+async fn page_lists(app: &TestApp, function: &str, vhost: &str, name: &str) -> Vec<(String, String)> {
+    let (status, reply) = app.call(function, json!({"cluster": "it", "vhost": vhost, "name": name})).await;
+    assert_eq!(status, StatusCode::OK, "{function} {name}: {reply}");
+    let listed: Vec<Brief> = serde_json::from_value(reply["data"]["advice"].clone()).unwrap();
+    listed.into_iter().map(|b| (b.headline, b.consumer.unwrap_or_default())).collect()
+}
+
+/// The object pages list the findings about their object (a queue's and a channel's with their
+/// consumers'), and the lists mark the rows; the clean objects' pages and rows show nothing.
+async fn pages_show_findings(app: &TestApp, vhost: &str, findings: &[Finding]) {
+    let kinds = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, t)| (k.to_string(), t.to_string())).collect::<Vec<_>>();
+    assert_eq!(page_lists(app, "get_queue", vhost, "auto-ack.q").await, kinds(&[("auto-ack", "auto-ack")]));
+    assert_eq!(page_lists(app, "get_queue", vhost, "dlx-missing.q").await, kinds(&[("dlx-missing", "")]));
+    assert_eq!(page_lists(app, "get_queue", vhost, "clean.q").await, kinds(&[]));
+    assert_eq!(page_lists(app, "get_exchange", vhost, "transient.x").await, kinds(&[("transient-exchange", "")]));
+    assert_eq!(page_lists(app, "get_exchange", vhost, "clean.x").await, kinds(&[]));
+    let unconfirmed = findings.iter().find(|f| f.check.kind() == "no-confirms").unwrap();
+    let bad_channel = named(&unconfirmed.subject);
+    assert_eq!(page_lists(app, "get_channel", vhost, bad_channel).await, kinds(&[("no-confirms", "")]));
+    let auto_ack = findings.iter().find(|f| f.check.kind() == "auto-ack").unwrap();
+    let Subject::Consumer { channel, .. } = &auto_ack.subject else { panic!("{auto_ack:?}") };
+    assert_eq!(page_lists(app, "get_channel", vhost, channel).await, kinds(&[("auto-ack", "auto-ack")]));
+
+    let queues = marks(app, "list_queues", vhost, "name").await;
+    assert_eq!(mark_of(&queues, "dlx-missing.q"), Some(Severity::Red), "{queues:?}");
+    assert_eq!(mark_of(&queues, "ttl.q"), Some(Severity::Amber), "{queues:?}");
+    assert_eq!(mark_of(&queues, "clean.q"), None, "{queues:?}");
+    let exchanges = marks(app, "list_exchanges", vhost, "name").await;
+    assert!(mark_of(&exchanges, "nowhere.x").is_some(), "{exchanges:?}");
+    assert_eq!(mark_of(&exchanges, "clean.x"), None, "{exchanges:?}");
+    let channels = marks(app, "list_channels", vhost, "name").await;
+    assert_eq!(mark_of(&channels, bad_channel), Some(Severity::Amber), "{channels:?}");
+    let by_client = marks(app, "list_channels", vhost, "client_name").await;
+    let clean_channels: Vec<_> = by_client.iter().filter(|(n, _)| n == "good publisher").collect();
+    assert!(!clean_channels.is_empty() && clean_channels.iter().all(|(_, m)| m.is_none()), "{by_client:?}");
+    let consumers = marks(app, "list_consumers", vhost, "tag").await;
+    assert_eq!(mark_of(&consumers, "auto-ack"), Some(Severity::Amber), "{consumers:?}");
+    assert_eq!(mark_of(&consumers, "big-prefetch"), Some(Severity::Info), "{consumers:?}");
+    assert_eq!(mark_of(&consumers, "clean-consumer"), None, "{consumers:?}");
+}
+
 /// An admin mutes a finding with a reason: stored, audited, shown as muted and out of the counts;
 /// bad reasons and findings that do not exist are refused and change nothing.
 async fn mutes(app: &TestApp, vhost: &str) {
@@ -454,6 +512,14 @@ async fn mutes(app: &TestApp, vhost: &str) {
     let mute = muted.muted.as_ref().expect("shown as muted");
     assert_eq!((mute.by.as_str(), mute.reason.as_str()), ("admin", "a cache: old entries may go"));
     assert_eq!(counts(&after)["amber"].as_u64().unwrap() + 1, counts(&before)["amber"].as_u64().unwrap());
+    // Still listed on the queue's page, as muted; its row is no longer marked.
+    let (_, page) = app.call("get_queue", json!({"cluster": "it", "vhost": vhost, "name": "ttl.q"})).await;
+    let listed: Vec<Brief> = serde_json::from_value(page["data"]["advice"].clone()).unwrap();
+    assert!(
+        listed.iter().any(|b| b.headline == "discards-without-dlx" && b.muted_by.as_deref() == Some("admin")),
+        "{page}"
+    );
+    assert_eq!(mark_of(&marks(app, "list_queues", vhost, "name").await, "ttl.q"), None);
     let query = json!({"query": {"actor": "", "action": "advisor.mute", "cluster": "it", "outcome": "", "page": 1}});
     let (_, audit) = app.call("admin/list_audit", query).await;
     let entries = audit["entries"].as_array().unwrap();
@@ -471,7 +537,7 @@ async fn mutes(app: &TestApp, vhost: &str) {
     let theirs: Advice = serde_json::from_value(reply["data"].clone()).unwrap();
     let outside: Vec<_> = theirs.findings.iter().filter(|a| a.finding.subject.vhost().is_some()).collect();
     assert!(outside.is_empty(), "outside their scope: {outside:?}");
-    let red = theirs.findings.iter().filter(|a| a.finding.severity == domain::advisor::Severity::Red).count();
+    let red = theirs.findings.iter().filter(|a| a.finding.severity == Severity::Red).count();
     assert_eq!(counts(&reply)["red"].as_u64(), Some(red as u64), "their counts are of what they see: {reply}");
     for reason in ["not theirs", ""] {
         let (status, reply) = app.call_as(Some(&other), "advisor/mute", request(reason)).await;

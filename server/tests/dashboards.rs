@@ -134,7 +134,7 @@ async fn tiles_show_a_vhost_on_the_real_broker() {
     ]);
     let read = || async { app.call("get_tiles", json!({"cluster": "it", "kinds": kinds})).await.1["data"].clone() };
     // The warnings are the advisor's: a finding needs two refreshes.
-    let transient = |w: &serde_json::Value| w["kind"] == "transient-queue" && w["object"] == "audit";
+    let transient = |w: &serde_json::Value| w["headline"] == "transient-queue" && w["object"] == "audit";
     common::eventually("the published messages and the advisor's findings in the tiles", || async {
         let tiles = read().await;
         let warnings = tiles[4]["Ok"]["Warnings"].as_array().cloned().unwrap_or_default();

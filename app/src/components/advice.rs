@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::use_texts;
-use domain::advisor::AdviceCounts;
+use domain::advisor::{AdviceCounts, Severity};
 
 /// The counts the current page last brought; `None` until a page brings some.
 #[derive(Clone, Copy)]
@@ -44,4 +44,23 @@ pub fn AdviceBadge(counts: AdviceCounts) -> impl IntoView {
             </span>
         }
     })
+}
+
+/// A severity's CSS class: `red`, `amber`, `info`.
+pub fn severity_class(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Red => "red",
+        Severity::Amber => "amber",
+        Severity::Info => "info",
+    }
+}
+
+/// A list row's mark: its most serious finding that is not muted (`finding-red`…), or none.
+pub fn row_mark(worst: Option<Severity>) -> &'static str {
+    match worst {
+        Some(Severity::Red) => "finding-red",
+        Some(Severity::Amber) => "finding-amber",
+        Some(Severity::Info) => "finding-info",
+        None => "",
+    }
 }

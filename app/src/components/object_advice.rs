@@ -1,29 +1,46 @@
-//! On a queue's, exchange's or channel's page: how many red and amber advisor findings concern
-//! it (its data carries the counts, live), linking to the advisor page showing just those. The
-//! findings' words stay with the advisor page's code, so the object pages weigh what they did.
+//! On a queue's, exchange's or channel's page: the advisor's findings about it (a queue's and a
+//! channel's include their consumers'), each by its title and severity, muted ones marked, with a
+//! link to the advisor page showing just those with their evidence and fix.
 
 use leptos::prelude::*;
 
-use crate::components::advice::AdviceBadge;
+use crate::components::advice::{severity_class, AdviceBadge};
 use crate::components::live::use_cluster;
-use crate::i18n::use_texts;
+use crate::i18n::{use_lang, use_texts};
 use crate::urls;
-use domain::advisor::AdviceCounts;
+use domain::advisor::{AdviceCounts, Brief};
 
 /// `object`: `queue`, `exchange` or `channel`, as the advisor page's `?object=` takes it.
 #[component]
-pub fn ObjectAdvice(object: &'static str, vhost: String, name: String, counts: AdviceCounts) -> impl IntoView {
+pub fn ObjectAdvice(object: &'static str, vhost: String, name: String, findings: Vec<Brief>) -> impl IntoView {
     let t = use_texts();
     let cluster = use_cluster();
-    let open = (counts.red + counts.amber) as usize;
-    (open > 0).then(|| {
+    (!findings.is_empty()).then(|| {
         let base = urls::section(&cluster.get_untracked(), "advisor");
         let href = urls::with_query(&base, &[("object", object), ("vhost", &vhost), ("name", &name)]);
+        let open = findings.iter().filter(|f| f.muted_by.is_none()).map(|f| f.severity);
+        let (n, counts) = (findings.len(), AdviceCounts::of_open(open));
         view! {
-            <p class="object-advice" data-testid="object-advice">
-                <a href=href>{move || (t.get().object_findings)(open)}</a>
-                " " <AdviceBadge counts/>
-            </p>
+            <section class="object-advice" data-testid="object-advice">
+                <h2>{move || (t.get().object_findings)(n)} " " <AdviceBadge counts/></h2>
+                <ul>{findings.into_iter().map(|brief| view! { <FindingTitle brief/> }).collect_view()}</ul>
+                <a href=href data-testid="object-advice-link">{move || t.get().finding_details}</a>
+            </section>
         }
     })
+}
+
+#[component]
+fn FindingTitle(brief: Brief) -> impl IntoView {
+    let (t, lang) = (use_texts(), use_lang());
+    let Brief { severity, headline, consumer, muted_by } = brief;
+    let (kind, is_muted) = (headline.clone(), muted_by.is_some());
+    view! {
+        <li class=severity_class(severity) class:muted=is_muted data-testid="object-finding" data-kind=kind>
+            {move || lang.get().finding_title(&headline)}
+            // On a queue's or a channel's page, a consumer's finding says which consumer.
+            {consumer.map(|tag| view! { <span class="sub">" · " {move || t.get().consumer_tag} " " <code>{tag}</code></span> })}
+            {muted_by.map(|by| view! { <span class="sub">" · " {move || (t.get().finding_muted)(&by)}</span> })}
+        </li>
+    }
 }

@@ -71,6 +71,8 @@ pub const EN: Texts = Texts {
         1 => "The advisor has 1 finding about this".into(),
         n => format!("The advisor has {n} findings about this"),
     },
+    finding_details: "Evidence, why it matters and how to fix it",
+    finding_muted: |who| format!("muted by {who}"),
     deprecated_banner: |features| format!("Uses deprecated features: {}. A future RabbitMQ version will refuse them.", features.join(", ")),
     deprecated_banner_link: "See the upgrade check",
     shovels: "Shovels",

@@ -4,6 +4,7 @@
 //! translation is a compile error, and the table costs no parsing at start-up or in the WASM.
 
 mod en;
+mod findings;
 pub mod problems;
 mod zh;
 
@@ -179,6 +180,10 @@ pub struct Texts {
     pub advice_counts: fn(u32, u32) -> String,
     /// On an object's page: how many advisor findings concern it.
     pub object_findings: fn(usize) -> String,
+    /// The link from an object's findings to the advisor page, which explains them.
+    pub finding_details: &'static str,
+    /// (who muted it)
+    pub finding_muted: fn(&str) -> String,
     /// Every page of a cluster that uses deprecated features, with their names.
     pub deprecated_banner: fn(&[String]) -> String,
     pub deprecated_banner_link: &'static str,

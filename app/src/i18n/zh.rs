@@ -68,6 +68,8 @@ pub const ZH: Texts = Texts {
     advisor: "可靠性顾问",
     advice_counts: |red, amber| format!("可靠性顾问：{red} 项严重，{amber} 项风险"),
     object_findings: |n| format!("可靠性顾问对此有 {n} 项发现"),
+    finding_details: "查看依据、影响和修复方法",
+    finding_muted: |who| format!("已由 {who} 静默"),
     deprecated_banner: |features| format!("正在使用已弃用特性：{}。RabbitMQ 后续版本会拒绝它们。", features.join(", ")),
     deprecated_banner_link: "查看升级检查",
     shovels: "Shovel",

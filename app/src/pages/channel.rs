@@ -23,7 +23,8 @@ fn ChannelBody(d: ChannelDetail) -> impl IntoView {
     let t = use_texts();
     let cluster = use_cluster().get_untracked();
     let c = d.row.clone();
-    let advice = view! { <ObjectAdvice object="channel" vhost=c.vhost.clone() name=c.name.clone() counts=d.advice/> };
+    let advice =
+        view! { <ObjectAdvice object="channel" vhost=c.vhost.clone() name=c.name.clone() findings=d.advice.clone()/> };
     let connection_href = urls::object_page(&cluster, "connection", &c.vhost, &c.connection);
     let (confirm, transactional, unconfirmed_publishing) = (c.confirm, c.transactional, c.publishes_unconfirmed());
     let (prefetch, global) = (c.prefetch, c.global_prefetch);

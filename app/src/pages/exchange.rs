@@ -161,7 +161,8 @@ fn DeleteExchangeForm(vhost: String, name: String) -> impl IntoView {
 fn ExchangeBody(d: ExchangeDetail) -> impl IntoView {
     let t = use_texts();
     let x = d.row.clone();
-    let advice = view! { <ObjectAdvice object="exchange" vhost=x.vhost.clone() name=x.name.clone() counts=d.advice/> };
+    let advice =
+        view! { <ObjectAdvice object="exchange" vhost=x.vhost.clone() name=x.name.clone() findings=d.advice.clone()/> };
     let features = vec![
         (x.durable, text(|t| t.durable), text(|t| t.durable)),
         (x.auto_delete, text(|t| t.auto_delete), text(|t| t.auto_delete)),

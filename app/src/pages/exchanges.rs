@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::list_exchanges;
 use crate::auth::Role;
+use crate::components::advice::row_mark;
 use crate::components::create::CreateExchangeForm;
 use crate::components::forms::IfRole;
 use crate::components::list::{text, Features, Pager, SortHeader};
@@ -56,7 +57,7 @@ fn ExchangeTable(page: Page<ExchangeRow>, query: Memo<ListQuery>) -> impl IntoVi
                                 (x.has_arguments, text(|t| t.arguments_short), text(|t| t.arguments)),
                             ];
                             view! {
-                                <tr>
+                                <tr class=row_mark(x.advice) data-advice=row_mark(x.advice)>
                                     <td>{x.vhost.clone()}</td>
                                     <td class="name">
                                         <a href=href>

@@ -274,7 +274,8 @@ fn DangerZone(vhost: String, name: String) -> impl IntoView {
 fn QueueBody(d: QueueDetail) -> impl IntoView {
     let t = use_texts();
     let q = d.row.clone();
-    let advice = view! { <ObjectAdvice object="queue" vhost=q.vhost.clone() name=q.name.clone() counts=d.advice/> };
+    let advice =
+        view! { <ObjectAdvice object="queue" vhost=q.vhost.clone() name=q.name.clone() findings=d.advice.clone()/> };
     let features = vec![
         (q.durable, text(|t| t.durable), text(|t| t.durable)),
         (q.auto_delete, text(|t| t.auto_delete), text(|t| t.auto_delete)),

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::list_queues;
 use crate::auth::Role;
+use crate::components::advice::row_mark;
 use crate::components::backlog_chart::{HistoryChart, TopGrowing};
 use crate::components::create::CreateQueueForm;
 use crate::components::forms::IfRole;
@@ -12,7 +13,6 @@ use crate::i18n::use_texts;
 use crate::model::{ListQuery, Page, QueueRow};
 use crate::pages::list_page;
 use crate::urls;
-use domain::advisor::Severity;
 use domain::backlog::SeriesRef;
 
 #[component]
@@ -70,7 +70,7 @@ fn QueueTable(page: Page<QueueRow>, query: Memo<ListQuery>) -> impl IntoView {
                                 (q.has_arguments, text(|t| t.arguments_short), text(|t| t.arguments)),
                             ];
                             view! {
-                                <tr class=advice_class(q.advice) data-advice=advice_class(q.advice)>
+                                <tr class=row_mark(q.advice) data-advice=row_mark(q.advice)>
                                     <td>{q.vhost.clone()}</td>
                                     <td class="name"><a href=href>{q.name.clone()}</a></td>
                                     <td>{q.kind.clone()}</td>
@@ -92,15 +92,5 @@ fn QueueTable(page: Page<QueueRow>, query: Memo<ListQuery>) -> impl IntoView {
             {empty.then(|| view! { <p class="muted">{move || t.get().nothing_matches}</p> })}
         </div>
         <Pager query page/>
-    }
-}
-
-/// The row's mark: its most serious advisor finding (`finding-red`, `finding-amber`…).
-fn advice_class(advice: Option<Severity>) -> &'static str {
-    match advice {
-        Some(Severity::Red) => "finding-red",
-        Some(Severity::Amber) => "finding-amber",
-        Some(Severity::Info) => "finding-info",
-        None => "",
     }
 }

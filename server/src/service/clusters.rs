@@ -9,13 +9,13 @@ use std::time::SystemTime;
 use app::auth::Access;
 use app::error::AppError;
 use app::model::*;
-use domain::advisor::{evaluate, Advice, AdviceCounts, Debounce, Subject};
+use domain::advisor::{evaluate, Advice, Advised, Brief, Debounce, Subject};
 use domain::backlog::Range;
 use regex::Regex;
 use tokio_util::sync::CancellationToken;
 
 use super::access::check_vhost;
-use super::advisor::{Advisor, Counters};
+use super::advisor::{Advisor, Counters, Marked};
 use super::listing::{only_own_rows, select, InVhost, NameMatcher, Order};
 use crate::broker::http::HttpBroker;
 use crate::broker::Broker;
@@ -252,17 +252,27 @@ pub(super) async fn read_history<T: Send + 'static>(
 }
 
 impl Clusters {
-    /// The red and amber findings, not muted, about `about` that `who` may see: what its page shows.
+    /// The findings about `about` that `who` may see, what its page lists: most serious first,
+    /// muted ones last.
     pub(super) fn advice_about(
         &self,
         who: &dyn Access,
         cluster: &str,
         snapshot: &Snapshot,
         about: &Subject,
-    ) -> AdviceCounts {
+    ) -> Vec<Brief> {
         let seen = advice_scope(who, cluster, snapshot);
-        let advice = self.advisor.advice(cluster, |s| s.concerns(about) && seen(s));
-        advice.map(|a| AdviceCounts::of(&a.findings)).unwrap_or_default()
+        let mut findings =
+            self.advisor.advice(cluster, |s| s.concerns(about) && seen(s)).map(|a| a.findings).unwrap_or_default();
+        findings.sort_by_key(|a| (a.muted.is_some(), a.finding.severity));
+        findings.iter().map(Advised::brief).collect()
+    }
+
+    /// A page of list rows, each marked with its most serious finding. The rows are of vhosts and
+    /// clients the viewer sees: so are the findings about them.
+    pub(super) fn marked<R: Marked>(&self, cluster: &str, mut page: Fresh<Page<R>>) -> Fresh<Page<R>> {
+        self.advisor.mark(cluster, &mut page.data.items);
+        page
     }
 
     /// The findings on `cluster` that `who` may see (see `advice_scope`), as of its last refresh;

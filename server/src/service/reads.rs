@@ -155,14 +155,10 @@ impl app::api::Backend for Clusters {
         query: &ListQuery,
     ) -> Result<Fresh<Page<QueueRow>>, AppError> {
         let order = queue_order(&query.sort)?;
-        let mut page = self
+        let page = self
             .list(who, cluster, query, order, |s, vhost| s.queues_in(vhost), |q| &q.row, |m, q| m.matches(&q.name))
             .await?;
-        // The rows are of vhosts `who` sees: so are the findings about them.
-        for row in &mut page.data.items {
-            row.advice = self.advisor().worst_about_queue(cluster, &row.vhost, &row.name);
-        }
-        Ok(page)
+        Ok(self.marked(cluster, page))
     }
 
     async fn queue(
@@ -183,8 +179,9 @@ impl app::api::Backend for Clusters {
             .cloned()
             .collect();
         let own = only_own_rows(who);
-        let consumers =
+        let mut consumers: Vec<_> =
             snapshot.consumers_of_queue(vhost, name).iter().filter(|c| c.seen_by(own.as_deref())).cloned().collect();
+        self.advisor().mark(cluster, &mut consumers);
         let (extras, own_row) = feed.queue_extras(vhost, name).await?;
         let mut data = extras.into_detail(entry, (bindings, consumers), own_row);
         data.advice =
@@ -221,7 +218,9 @@ impl app::api::Backend for Clusters {
             .filter(|c| c.seen_by(only_own_rows(who).as_deref()))
             .ok_or_else(|| not_found("connection", vhost, name))?;
         let extras = feed.connection_extras(vhost, name).await?;
-        Ok(Fresh { data: extras.into_detail(row, snapshot.channels_of(vhost, name)), freshness })
+        let mut channels = snapshot.channels_of(vhost, name);
+        self.advisor().mark(cluster, &mut channels);
+        Ok(Fresh { data: extras.into_detail(row, channels), freshness })
     }
 
     async fn node(&self, who: &dyn Access, cluster: &str, name: &str) -> Result<Fresh<NodeDetail>, AppError> {
@@ -246,7 +245,10 @@ impl app::api::Backend for Clusters {
         let order = channel_order(&query.sort)?;
         let keep =
             |m: &NameMatcher, c: &ChannelRow| [&c.name, &c.client_name, &c.user].iter().any(|text| m.matches(text));
-        self.list(who, cluster, query, order, |s, vhost| s.channels_in(vhost), |c| c, keep).await
+        Ok(self.marked(
+            cluster,
+            self.list(who, cluster, query, order, |s, vhost| s.channels_in(vhost), |c| c, keep).await?,
+        ))
     }
 
     async fn channel(
@@ -264,7 +266,8 @@ impl app::api::Backend for Clusters {
             .filter(|c| c.seen_by(only_own_rows(who).as_deref()))
             .ok_or_else(|| not_found("channel", vhost, name))?;
         let extras = feed.channel_extras(vhost, name).await?;
-        let consumers = snapshot.consumers_of_channel(vhost, name);
+        let mut consumers = snapshot.consumers_of_channel(vhost, name);
+        self.advisor().mark(cluster, &mut consumers);
         let advice =
             self.advice_about(who, cluster, &snapshot, &Subject::Channel { vhost: vhost.into(), name: name.into() });
         Ok(Fresh {
@@ -314,7 +317,10 @@ impl app::api::Backend for Clusters {
         let keep = |m: &NameMatcher, c: &ConsumerRow| {
             [&c.queue, &c.tag, &c.client_name, &c.connection, &c.user].iter().any(|text| m.matches(text))
         };
-        self.list(who, cluster, query, order, |s, vhost| s.consumers_in(vhost), |c| c, keep).await
+        Ok(self.marked(
+            cluster,
+            self.list(who, cluster, query, order, |s, vhost| s.consumers_in(vhost), |c| c, keep).await?,
+        ))
     }
 
     async fn exchanges(
@@ -324,8 +330,10 @@ impl app::api::Backend for Clusters {
         query: &ListQuery,
     ) -> Result<Fresh<Page<ExchangeRow>>, AppError> {
         let order = exchange_order(&query.sort)?;
-        self.list(who, cluster, query, order, |s, vhost| s.exchanges_in(vhost), |x| &x.row, |m, x| m.matches(&x.name))
-            .await
+        let page = self
+            .list(who, cluster, query, order, |s, vhost| s.exchanges_in(vhost), |x| &x.row, |m, x| m.matches(&x.name))
+            .await?;
+        Ok(self.marked(cluster, page))
     }
 
     async fn exchange(

@@ -125,7 +125,7 @@ pub fn warnings(advice: Advice) -> Vec<Warning> {
                 | Subject::Channel { vhost, name } => (vhost, name),
                 Subject::Consumer { vhost, queue, tag, .. } => (vhost, format!("{queue} · {tag}")),
             };
-            Warning { severity: finding.severity, kind: finding.check.kind().to_string(), vhost, object }
+            Warning { severity: finding.severity, headline: finding.check.headline().to_string(), vhost, object }
         })
         .collect()
 }

@@ -187,6 +187,26 @@ impl Check {
             Check::Unknown { .. } => "unknown",
         }
     }
+
+    /// What its title says, as a key of the pages' word tables: its kind, told apart further where
+    /// the title differs (which alarm, a lost majority, which counters are missing). Light pages
+    /// (an object's, the kiosk's) carry only this, not the whole check.
+    pub fn headline(&self) -> &'static str {
+        match self {
+            Check::Alarm { memory: true, disk: true } => "memory-disk-alarm",
+            Check::Alarm { memory: true, disk: false } => "memory-alarm",
+            Check::Alarm { memory: false, .. } => "disk-alarm",
+            Check::MembersOffline { minority: true, .. } => "majority-lost",
+            Check::Unknown { check } => match check.as_str() {
+                "confirms" => "unknown-confirms",
+                "unroutable" => "unknown-unroutable",
+                "redeliveries" => "unknown-redeliveries",
+                "routes-nowhere" => "unknown-routes-nowhere",
+                _ => "unknown",
+            },
+            other => other.kind(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -273,6 +293,34 @@ pub struct Advised {
     pub muted: Option<Mute>,
 }
 
+impl Advised {
+    /// What an object's page lists of it: its title's key, its consumer, who muted it.
+    pub fn brief(&self) -> Brief {
+        let consumer = match &self.finding.subject {
+            Subject::Consumer { tag, .. } => Some(tag.clone()),
+            _ => None,
+        };
+        Brief {
+            severity: self.finding.severity,
+            headline: self.finding.check.headline().to_string(),
+            consumer,
+            muted_by: self.muted.as_ref().map(|m| m.by.clone()),
+        }
+    }
+}
+
+/// A finding as an object's page lists it: its title and who muted it, no evidence. Light, as
+/// every page kept open carries its type's code (the advisor page's `Advised` is fetched with it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Brief {
+    pub severity: Severity,
+    /// `Check::headline`.
+    pub headline: String,
+    /// The consumer's tag, for a finding about one of the object's consumers.
+    pub consumer: Option<String>,
+    pub muted_by: Option<String>,
+}
+
 /// The advisor's findings on a cluster as one viewer may see them, most serious first.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Advice {
@@ -290,9 +338,14 @@ pub struct AdviceCounts {
 
 impl AdviceCounts {
     pub fn of<'a>(findings: impl IntoIterator<Item = &'a Advised>) -> AdviceCounts {
+        Self::of_open(findings.into_iter().filter(|a| a.muted.is_none()).map(|a| a.finding.severity))
+    }
+
+    /// The counts of the findings not muted, given their severities.
+    pub fn of_open(severities: impl IntoIterator<Item = Severity>) -> AdviceCounts {
         let mut counts = AdviceCounts::default();
-        for advised in findings.into_iter().filter(|a| a.muted.is_none()) {
-            match advised.finding.severity {
+        for severity in severities {
+            match severity {
                 Severity::Red => counts.red += 1,
                 Severity::Amber => counts.amber += 1,
                 Severity::Info => {}

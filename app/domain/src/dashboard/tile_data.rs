@@ -28,8 +28,8 @@ pub struct TileQueue {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Warning {
     pub severity: crate::advisor::Severity,
-    /// The check's kind (`Check::kind`): what the tile names.
-    pub kind: String,
+    /// Its title's key (`Check::headline`): what the tile names.
+    pub headline: String,
     /// The node or the object it is about; empty vhost for the cluster or a node.
     pub vhost: String,
     pub object: String,

@@ -54,10 +54,10 @@ pub(crate) fn samples() -> Vec<Problem> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn is_chinese(text: &str) -> bool {
+    pub(crate) fn is_chinese(text: &str) -> bool {
         text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
     }
 
@@ -98,7 +98,7 @@ mod tests {
     }
 
     /// Fails when an area's samples leave out one of its problems, so the words test sees them all.
-    fn assert_samples_cover<T: serde::Serialize + serde::de::DeserializeOwned>(samples: Vec<T>) {
+    pub(crate) fn assert_samples_cover<T: serde::Serialize + serde::de::DeserializeOwned>(samples: Vec<T>) {
         let mut seen: Vec<String> = samples
             .iter()
             .map(|sample| match serde_json::to_value(sample).expect("problems serialize") {

@@ -10,9 +10,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_advice, MuteFinding};
 use crate::auth::Role;
+use crate::components::advice::severity_class;
 use crate::components::forms::{outcome_view, IfRole};
 use crate::components::live::{use_cluster, use_live, with_live};
-use crate::i18n::use_texts;
+use crate::i18n::{use_lang, use_texts};
 use crate::urls;
 use domain::advisor::{Advice, Advised, MuteRequest, Severity, Subject};
 use words::use_advisor_words;
@@ -93,24 +94,16 @@ fn Findings(advice: Advice, about: Memo<Option<Subject>>) -> impl IntoView {
     }
 }
 
-fn severity_class(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Red => "red",
-        Severity::Amber => "amber",
-        Severity::Info => "info",
-    }
-}
-
 #[component]
 fn FindingView(advised: Advised) -> impl IntoView {
-    let w = use_advisor_words();
+    let (w, lang) = (use_advisor_words(), use_lang());
     let cluster = use_cluster();
     let Advised { finding, muted } = advised;
     let explained = {
         let finding = finding.clone();
         Memo::new(move |_| {
             let e = (w.get().explain)(&finding);
-            (e.title, e.evidence, e.why, e.fix)
+            (lang.get().finding_title(finding.check.headline()), e.evidence, e.why, e.fix)
         })
     };
     let subject = finding.subject.clone();

@@ -1,16 +1,14 @@
-//! The words of the reliability advisor page, in both languages: each finding's title, evidence,
+//! The words of the reliability advisor page, in both languages: each finding's evidence,
 //! why it matters and how to fix it; fetched with the page's code, like the cluster pages' (`words`).
 
 use leptos::prelude::*;
 
 use crate::format::{bytes as size, count};
-use crate::i18n::use_table;
+use crate::i18n::{use_table, Lang};
 use domain::advisor::{Check, Finding, Severity, Subject};
 
-/// One finding in words.
+/// One finding in words; its title is `Lang::finding_title`, which the object pages share.
 pub struct Explained {
-    /// Short, names the problem: "Publishes without confirms".
-    pub title: String,
     /// The numbers that show it, one sentence.
     pub evidence: String,
     /// Why it matters, in the user's terms (message loss, duplicates, backlog).
@@ -131,25 +129,15 @@ fn messages_en(n: u64) -> String {
 fn explain_en(finding: &Finding) -> Explained {
     match &finding.check {
         Check::NodeDown => Explained {
-            title: "Node down".into(),
             evidence: "The cluster reports this node as not running.".into(),
             why: "Queues whose leader or only copy is on this node can neither take nor deliver messages until it is back, and a classic queue there loses its messages if the node's disk is lost. Quorum queues keep working with one member fewer, closer to losing their majority.",
             fix: "Start the node (the rabbitmq-server service) and read its log for why it stopped. If it is gone for good, remove it from the cluster (rabbitmqctl forget_cluster_node rabbit@host) and add quorum queue members on the remaining nodes (rabbitmq-queues grow <node> all).".into(),
         },
         Check::Alarm { memory, disk } => {
-            let (title, evidence) = match (*memory, *disk) {
-                (true, true) => (
-                    "Memory and disk alarms: publishing blocked",
-                    "This node has raised a memory alarm and a disk alarm: memory use is above vm_memory_high_watermark and free disk below disk_free_limit.",
-                ),
-                (true, false) => (
-                    "Memory alarm: publishing blocked",
-                    "This node has raised a memory alarm: memory use is above vm_memory_high_watermark.",
-                ),
-                (false, _) => (
-                    "Disk alarm: publishing blocked",
-                    "This node has raised a disk alarm: free disk is below disk_free_limit.",
-                ),
+            let evidence = match (*memory, *disk) {
+                (true, true) => "This node has raised a memory alarm and a disk alarm: memory use is above vm_memory_high_watermark and free disk below disk_free_limit.",
+                (true, false) => "This node has raised a memory alarm: memory use is above vm_memory_high_watermark.",
+                (false, _) => "This node has raised a disk alarm: free disk is below disk_free_limit.",
             };
             let mut fix = Vec::new();
             if *memory {
@@ -159,32 +147,27 @@ fn explain_en(finding: &Finding) -> Explained {
                 fix.push("Disk: free space on the node's data disk, or drain the queues that keep their messages there; the limit is disk_free_limit (rabbitmqctl set_disk_free_limit), and lowering it only postpones the alarm.");
             }
             Explained {
-                title: title.into(),
                 evidence: evidence.into(),
                 why: "While any node has an alarm, the whole cluster blocks every connection that publishes: publishers hang until it clears, and the messages they time out on, buffer or give up on are lost. Consumers keep working.",
                 fix: fix.join(" "),
             }
         }
         Check::Partition { unreachable } => Explained {
-            title: "Network partition".into(),
             evidence: format!("This node cannot reach {}.", unreachable.join(", ")),
             why: "Nodes that cannot see each other carry on separately: queues whose leader is on the other side cannot be reached from here, and when the network heals, one side's changes, messages included, are thrown away (by autoheal, or by the restart the default ignore mode needs).",
             fix: "Restore the network between the nodes. Then, with cluster_partition_handling = ignore (the default), restart the nodes of the side whose changes may be lost. Set cluster_partition_handling = pause_minority in rabbitmq.conf so that next time the minority stops instead of diverging.".into(),
         },
         Check::SingleNode => Explained {
-            title: "Single node: no high availability".into(),
             evidence: "The cluster has one node.".into(),
             why: "Nothing survives that node: while it is down or restarting, nothing can be published or consumed, and if its disk is lost, every message and definition goes with it.",
             fix: "For messages that must survive the loss of a node, run three nodes (an odd number) and use quorum queues (x-queue-type: quorum). If one node is intended (development, a cache), mute this with the reason.".into(),
         },
         Check::EvenNodes { nodes } => Explained {
-            title: format!("Even number of nodes ({nodes})"),
             evidence: format!("The cluster has {nodes} nodes."),
             why: "Quorum queues and pause_minority need a strict majority of nodes. A split into two equal halves leaves neither side a majority: quorum queues stop on both sides. With two nodes, losing either one stops every quorum queue with two members.",
             fix: "Run an odd number of nodes: add one (three or five nodes), or remove one. An even count tolerates no more failures than the odd count below it.".into(),
         },
         Check::UnroutableDropped { messages } => Explained {
-            title: "Unroutable messages dropped".into(),
             evidence: format!(
                 "{} matched no binding in the last 10 minutes and the broker dropped them.",
                 messages_en(*messages)
@@ -193,7 +176,6 @@ fn explain_en(finding: &Finding) -> Explained {
             fix: "Find the exchange and routing key (the exchanges' pages show what each one receives; an exchange with no binding has a finding of its own). Add the missing binding, or give the exchange an alternate exchange bound to a queue that keeps what nothing else takes: a policy {\"alternate-exchange\":\"unroutable\"}.".into(),
         },
         Check::UnroutableReturned { messages } => Explained {
-            title: "Unroutable messages returned to publishers".into(),
             evidence: format!(
                 "Unroutable, returned to their publishers (mandatory flag) in the last 10 minutes: {}.",
                 messages_en(*messages)
@@ -202,7 +184,6 @@ fn explain_en(finding: &Finding) -> Explained {
             fix: "Add the missing binding, or an alternate exchange (a policy {\"alternate-exchange\":\"unroutable\"}), and check that the publishers handle returns: Java channel.addReturnListener, pika add_on_return_callback, Spring spring.rabbitmq.publisher-returns=true.".into(),
         },
         Check::RoutesNowhere { published } => Explained {
-            title: "Exchange routes nowhere".into(),
             evidence: format!(
                 "Published into this exchange in the last 10 minutes: {}; it has no binding and no alternate exchange.",
                 messages_en(*published)
@@ -211,19 +192,16 @@ fn explain_en(finding: &Finding) -> Explained {
             fix: "Bind the queues that should receive these messages, or set an alternate exchange (a policy {\"alternate-exchange\":\"unroutable\"}, with a queue bound to it). If the exchange is obsolete, find the publishers still using it.".into(),
         },
         Check::TransientExchange => Explained {
-            title: "Exchange not durable".into(),
             evidence: "This exchange is not durable (durable=false).".into(),
             why: "A broker restart deletes it with its bindings: until something declares it again, publishing to it fails (a channel error, 404 NOT_FOUND), and publishers without confirms lose what they send.",
             fix: "Declare it durable (durable=true). The durability of an existing exchange cannot be changed: export the definitions to keep its bindings, delete it, declare it again as durable, then re-create the bindings.".into(),
         },
         Check::TransientQueue { messages } => Explained {
-            title: "Queue not durable".into(),
             evidence: format!("This queue is neither durable nor exclusive; it holds {}.", messages_en(*messages)),
             why: "A non-durable queue is deleted when its node restarts, with every message in it, persistent ones too. RabbitMQ 4 deprecates non-durable queues that are not exclusive.",
             fix: "Declare it durable (durable=true), or as a quorum queue (x-queue-type: quorum, always durable). The durability of a queue cannot be changed: declare a new queue and move the messages (Move messages), or drain it and declare it again. A queue that belongs to one connection should be exclusive instead.".into(),
         },
         Check::TransientMessages { transient, messages } => Explained {
-            title: "Transient messages in a durable queue".into(),
             evidence: format!(
                 "Messages in it: {}; transient (delivery_mode 1): {}.",
                 count(*messages),
@@ -233,7 +211,6 @@ fn explain_en(finding: &Finding) -> Explained {
             fix: "Publish with delivery_mode=2 (persistent): Java MessageProperties.PERSISTENT_TEXT_PLAIN, pika BasicProperties(delivery_mode=2), Spring MessageDeliveryMode.PERSISTENT (its default). Or use a quorum queue, which keeps every message on disk.".into(),
         },
         Check::Unreplicated { messages, mirroring_removed } => Explained {
-            title: "Queue has a single copy".into(),
             evidence: format!(
                 "A classic queue without mirroring on a cluster of several nodes: its {} messages are on one node only.",
                 count(*messages)
@@ -246,13 +223,11 @@ fn explain_en(finding: &Finding) -> Explained {
             },
         },
         Check::UnsyncedMirrors { mirrors, synchronised } => Explained {
-            title: "Mirrors not synchronised".into(),
             evidence: format!("{synchronised} of its {mirrors} mirrors are synchronised."),
             why: "If the leader's node fails now, an unsynchronised mirror may take over (or the queue waits for the leader): the messages that mirror never received are lost.",
             fix: "Synchronise it: rabbitmqctl sync_queue -p <vhost> <queue> (the queue stops serving while it syncs), or set ha-sync-mode: automatic in its policy. RabbitMQ 4 removes mirroring: moving to a quorum queue (x-queue-type: quorum) fixes this for good.".into(),
         },
         Check::MembersOffline { members, online, minority } => Explained {
-            title: if *minority { "Majority lost: queue stopped" } else { "Members offline" }.into(),
             evidence: if *minority {
                 format!("{online} of {members} members online: no majority, so it cannot accept or deliver messages.")
             } else {
@@ -266,13 +241,11 @@ fn explain_en(finding: &Finding) -> Explained {
             },
         },
         Check::FewMembers { members, nodes } => Explained {
-            title: "Fewer replicas than the cluster allows".into(),
             evidence: format!("{members} members on a cluster of {nodes} nodes."),
             why: "A quorum queue or stream survives losing a minority of its members: with 1 member it has no copy at all, with 2 it stops when either node goes. Three members survive the loss of one node.",
             fix: "Add members on other nodes: rabbitmq-queues add_member -p <vhost> <queue> <node>, or for every quorum queue at once rabbitmq-queues grow <node> all; for a stream, rabbitmq-streams add_replica. Check that clients do not declare a small x-quorum-initial-group-size.".into(),
         },
         Check::PublishesWithoutConfirms { published } => Explained {
-            title: "Publishes without confirms".into(),
             evidence: format!(
                 "{} messages published on this channel since it opened; the broker never confirms them to the client.",
                 count(*published)
@@ -281,7 +254,6 @@ fn explain_en(finding: &Finding) -> Explained {
             fix: "Turn on publisher confirms, and republish what is nacked or not confirmed in time: Java channel.confirmSelect() with a ConfirmListener or waitForConfirmsOrDie, pika channel.confirm_delivery(), Spring spring.rabbitmq.publisher-confirm-type=correlated.".into(),
         },
         Check::RejectWithoutConfirms { overflow, channels } => Explained {
-            title: "Full queue refuses messages publishers never hear of".into(),
             evidence: format!(
                 "When full, the queue refuses new messages (overflow {overflow}), and {channels} channels in its virtual host publish without confirms."
             ),
@@ -289,19 +261,16 @@ fn explain_en(finding: &Finding) -> Explained {
             fix: "Turn on publisher confirms in those publishers (Java channel.confirmSelect(), pika channel.confirm_delivery()) and retry or slow down on a nack. Or, if losing the oldest messages is acceptable, use overflow drop-head with a dead-letter exchange.".into(),
         },
         Check::AutoAck => Explained {
-            title: "Automatic acknowledgement".into(),
             evidence: "This consumer receives with automatic acknowledgement (auto_ack / noAck): the broker counts each message as handled as soon as it sends it.".into(),
             why: "The broker deletes each message as it sends it: when the consumer crashes, is killed or fails midway, the messages it had received and not finished are lost.",
             fix: "Consume with manual acknowledgement and ack once the work is done: Java basicConsume(queue, false, ...) then basicAck, pika basic_consume(queue, callback, auto_ack=False) then basic_ack; in Spring, acknowledge-mode auto or manual, not none. Set a prefetch with it: basic.qos(prefetch_count=100).".into(),
         },
         Check::UnlimitedPrefetch => Explained {
-            title: "No prefetch limit".into(),
             evidence: "Manual acknowledgement with prefetch 0: no limit on unacknowledged messages.".into(),
             why: "The broker pushes every ready message to this consumer: it holds them all unacknowledged in memory, other consumers get none, and if it fails they are all redelivered at once, each one a possible duplicate.",
             fix: "Set a prefetch before consuming: basic.qos(prefetch_count=100) (Java channel.basicQos(100), pika channel.basic_qos(prefetch_count=100), Spring spring.rabbitmq.listener.simple.prefetch). RabbitMQ advises 100 to 300.".into(),
         },
         Check::LargePrefetch { prefetch } => Explained {
-            title: format!("Very large prefetch ({})", count(*prefetch)),
             evidence: format!(
                 "Prefetch {}: the consumer may hold that many unacknowledged messages.",
                 count(*prefetch)
@@ -310,7 +279,6 @@ fn explain_en(finding: &Finding) -> Explained {
             fix: "Lower it to 100–300: basic.qos(prefetch_count=200).".into(),
         },
         Check::Redeliveries { redelivered, delivered } => Explained {
-            title: "Many redeliveries: duplicates".into(),
             evidence: format!(
                 "{} of {} deliveries in the last 10 minutes were redeliveries ({}%).",
                 count(*redelivered),
@@ -321,7 +289,6 @@ fn explain_en(finding: &Finding) -> Explained {
             fix: "Make consumers idempotent: record each message's unique id (Redis SETNX, a unique key in the database) and skip those already done. Do not requeue what will never succeed: basic.nack(requeue=false) into a dead-letter exchange; quorum queues cap retries with delivery-limit.".into(),
         },
         Check::NoConsumers { ready } => Explained {
-            title: "Messages and no consumer".into(),
             evidence: format!("{} ready and no consumer.", messages_en(*ready)),
             why: "Nothing takes these messages: the backlog grows, uses memory and disk, and can reach an alarm or the queue's length limit, where messages are dropped or refused.",
             fix: "Start or fix the application that consumes this queue. If nobody will consume it any more, export or move its messages and delete it; if it holds messages on purpose (a parking-lot queue), mute this with the reason.".into(),
@@ -333,7 +300,6 @@ fn explain_en(finding: &Finding) -> Explained {
                 count(*per_minute)
             );
             Explained {
-                title: "Backlog growing".into(),
                 evidence: match minutes_to_full {
                     Some(minutes) => format!("{growth}; full in about {minutes} min."),
                     None => format!("{growth}."),
@@ -357,7 +323,6 @@ fn explain_en(finding: &Finding) -> Explained {
                 fix.push_str(" Make sure every publisher uses confirms and retries on a nack.");
             }
             Explained {
-                title: "Near its length limit".into(),
                 evidence: format!("{amount}; when full, it {}.", overflow_en(overflow, *silent)),
                 why: "At its limit the queue throws messages away: the oldest (drop-head) or each new one (reject-publish). Unless they go to a dead-letter exchange or the publishers use confirms, they are lost.",
                 fix,
@@ -373,14 +338,12 @@ fn explain_en(finding: &Finding) -> Explained {
             }
             fix.push_str(" If discarding is intended (a cache, a TTL on purpose), mute this with the reason.");
             Explained {
-                title: "Discards messages with no dead-letter exchange".into(),
                 evidence: format!("It discards messages through {}, and has no dead-letter exchange.", list.join("; ")),
                 why: "Messages that expire, overflow the length limit or exceed the delivery limit are dropped without a trace: nobody can see or recover them.",
                 fix,
             }
         }
         Check::DlxMissing { exchange } => Explained {
-            title: "Dead-letter exchange missing".into(),
             evidence: format!("Its dead-letter exchange \"{exchange}\" does not exist."),
             why: "Messages this queue dead-letters (expired, rejected, over a limit) are sent to an exchange that does not exist, and dropped.",
             fix: format!(
@@ -388,7 +351,6 @@ fn explain_en(finding: &Finding) -> Explained {
             ),
         },
         Check::DlxRoutesNowhere { exchange } => Explained {
-            title: "Dead-letter exchange routes nowhere".into(),
             evidence: format!("Its dead-letter exchange \"{exchange}\" has no binding and no alternate exchange."),
             why: "Messages this queue dead-letters reach that exchange and match no queue: they are dropped.",
             fix: format!(
@@ -396,15 +358,13 @@ fn explain_en(finding: &Finding) -> Explained {
             ),
         },
         Check::OrderingAtRisk { consumers } => Explained {
-            title: "Message order not kept".into(),
             evidence: format!("{consumers} consumers share this queue, without single active consumer."),
             why: "Several consumers process messages in parallel, and a message one of them requeues is delivered again later: messages are not processed in the order they were published.",
             fix: "Declare the queue with x-single-active-consumer: true: one consumer receives at a time, and another takes over if it fails. It is an argument of the declaration (a policy cannot set it): declare a new queue and move the messages. If order matters per key only, split the queue by key (a consistent hash exchange), one consumer per queue.".into(),
         },
         Check::Unknown { check } => {
-            let name = unknown_en(check);
+            let name = Lang::En.unknown_check(check);
             Explained {
-                title: format!("Unknown: {name}"),
                 evidence: format!(
                     "The broker keeps no message counters (management.rates_mode = none), so the check for {name} cannot run: its result is unknown, not OK."
                 ),
@@ -439,33 +399,18 @@ fn reason_en(reason: &str) -> &str {
     }
 }
 
-/// The counter-based check that cannot run.
-fn unknown_en(check: &str) -> &str {
-    match check {
-        "confirms" => "publishers without confirms",
-        "unroutable" => "unroutable messages",
-        "redeliveries" => "redeliveries",
-        "routes-nowhere" => "exchanges that route nowhere",
-        other => other,
-    }
-}
-
 fn explain_zh(finding: &Finding) -> Explained {
     match &finding.check {
         Check::NodeDown => Explained {
-            title: "节点宕机".into(),
             evidence: "集群报告该节点没有在运行。".into(),
             why: "领导者或唯一副本在该节点上的队列，在节点恢复之前既不能接收也不能投递消息；如果该节点的磁盘损坏，其上经典队列的消息就会丢失。仲裁队列还能工作，但少了一个成员，离失去多数更近了一步。",
             fix: "启动该节点（rabbitmq-server 服务），并查看日志找出它停止的原因。如果这个节点不会再回来，把它移出集群（rabbitmqctl forget_cluster_node rabbit@host），并在其余节点上补齐仲裁队列的成员（rabbitmq-queues grow <node> all）。".into(),
         },
         Check::Alarm { memory, disk } => {
-            let (title, evidence) = match (*memory, *disk) {
-                (true, true) => (
-                    "内存和磁盘告警：发布被阻塞",
-                    "该节点同时触发了内存告警和磁盘告警：内存使用超过 vm_memory_high_watermark，可用磁盘低于 disk_free_limit。",
-                ),
-                (true, false) => ("内存告警：发布被阻塞", "该节点触发了内存告警：内存使用超过 vm_memory_high_watermark。"),
-                (false, _) => ("磁盘告警：发布被阻塞", "该节点触发了磁盘告警：可用磁盘低于 disk_free_limit。"),
+            let evidence = match (*memory, *disk) {
+                (true, true) => "该节点同时触发了内存告警和磁盘告警：内存使用超过 vm_memory_high_watermark，可用磁盘低于 disk_free_limit。",
+                (true, false) => "该节点触发了内存告警：内存使用超过 vm_memory_high_watermark。",
+                (false, _) => "该节点触发了磁盘告警：可用磁盘低于 disk_free_limit。",
             };
             let mut fix = Vec::new();
             if *memory {
@@ -475,38 +420,32 @@ fn explain_zh(finding: &Finding) -> Explained {
                 fix.push("磁盘：清理节点数据盘的空间，或消费掉存放在磁盘上的积压消息；上限是 disk_free_limit（rabbitmqctl set_disk_free_limit），调低它只会推迟告警。");
             }
             Explained {
-                title: title.into(),
                 evidence: evidence.into(),
                 why: "只要有一个节点处于告警状态，整个集群都会阻塞所有发布消息的连接：生产者一直卡住，直到告警解除；期间超时、缓存或放弃的消息都会丢失。消费者不受影响。",
                 fix: fix.join(""),
             }
         }
         Check::Partition { unreachable } => Explained {
-            title: "网络分区".into(),
             evidence: format!("该节点无法连接 {}。", unreachable.join("、")),
             why: "互相看不到的节点各自继续运行：领导者在另一侧的队列从这一侧无法访问；网络恢复后，其中一侧的变更（包括消息）会被丢弃（由 autoheal 自动处理，或在默认的 ignore 模式下手动重启时丢弃）。",
             fix: "恢复节点之间的网络。如果集群使用 cluster_partition_handling = ignore（默认），之后重启变更可以丢弃的那一侧的节点。在 rabbitmq.conf 中设置 cluster_partition_handling = pause_minority，下次分区时少数一侧会暂停，而不是各自为政（脑裂）。".into(),
         },
         Check::SingleNode => Explained {
-            title: "单节点：没有高可用".into(),
             evidence: "集群只有一个节点。".into(),
             why: "这个节点出了问题就没有任何后备：它宕机或重启期间既不能发布也不能消费；磁盘损坏时，所有消息和定义都会一起丢失。",
             fix: "节点故障时也不能丢的消息，需要运行三个节点（奇数个）并使用仲裁队列（x-queue-type: quorum）。如果单节点是有意为之（开发环境、缓存），请静默这一项并写明原因。".into(),
         },
         Check::EvenNodes { nodes } => Explained {
-            title: format!("节点数为偶数（{nodes} 个）"),
             evidence: format!("集群有 {nodes} 个节点。"),
             why: "仲裁队列和 pause_minority 都需要超过半数的节点。集群如果分裂成相等的两半，哪一侧都没有多数，两侧的仲裁队列都会停止工作。只有两个节点时，任何一个宕机，有两个成员的仲裁队列就会停止。",
             fix: "使用奇数个节点：增加一个（三个或五个节点），或者减少一个。偶数个节点能容忍的故障并不比少一个的奇数个节点多。".into(),
         },
         Check::UnroutableDropped { messages } => Explained {
-            title: "不可路由的消息被丢弃".into(),
             evidence: format!("最近 10 分钟有 {} 条消息没有匹配任何绑定，被 Broker 丢弃。", count(*messages)),
             why: "没有任何绑定匹配的消息会被丢弃；除非生产者设置了 mandatory，否则它收不到任何通知：发布看起来成功了，消息却已经丢失。",
             fix: "找出是哪个交换机和路由键（交换机页面显示各交换机收到的消息；没有绑定的交换机另有单独的一项）。补上缺少的绑定，或者给交换机设置备用交换机，并绑定一个队列来保存无处可去的消息：策略 {\"alternate-exchange\":\"unroutable\"}。".into(),
         },
         Check::UnroutableReturned { messages } => Explained {
-            title: "不可路由的消息被退回给生产者".into(),
             evidence: format!(
                 "最近 10 分钟有 {} 条不可路由的消息被退回给生产者（mandatory 标志）。",
                 count(*messages)
@@ -515,7 +454,6 @@ fn explain_zh(finding: &Finding) -> Explained {
             fix: "补上缺少的绑定，或设置备用交换机（策略 {\"alternate-exchange\":\"unroutable\"}），并确认生产者处理了退回的消息：Java channel.addReturnListener，pika add_on_return_callback，Spring spring.rabbitmq.publisher-returns=true。".into(),
         },
         Check::RoutesNowhere { published } => Explained {
-            title: "交换机没有任何去向".into(),
             evidence: format!(
                 "最近 10 分钟有 {} 条消息发布到该交换机；它既没有绑定，也没有备用交换机。",
                 count(*published)
@@ -524,19 +462,16 @@ fn explain_zh(finding: &Finding) -> Explained {
             fix: "给应该接收这些消息的队列加上绑定，或设置备用交换机（策略 {\"alternate-exchange\":\"unroutable\"}，并给它绑定一个队列）。如果这个交换机已经废弃，找出仍在往里发布消息的生产者。".into(),
         },
         Check::TransientExchange => Explained {
-            title: "交换机未持久化".into(),
             evidence: "该交换机没有持久化（durable=false）。".into(),
             why: "Broker 重启后，它和它的绑定都会消失：在有人重新声明之前，发布到它会失败（信道错误 404 NOT_FOUND），没有开启生产者确认的生产者发出的消息就丢了。",
             fix: "把它声明为持久化（durable=true）。已有交换机的持久化属性不能修改：先导出定义以保留它的绑定，删除后重新声明为持久化，再重建绑定。".into(),
         },
         Check::TransientQueue { messages } => Explained {
-            title: "队列未持久化".into(),
             evidence: format!("该队列既没有持久化，也不是排他队列；当前有 {} 条消息。", count(*messages)),
             why: "非持久化队列在所在节点重启时会被删除，里面的消息全部丢失，持久化消息也不例外。RabbitMQ 4 已弃用非排他的非持久化队列。",
             fix: "把它声明为持久化（durable=true），或声明为仲裁队列（x-queue-type: quorum，始终持久化）。队列的持久化属性不能修改：新建一个队列并把消息移过去（移动消息），或者消费完后重新声明。只属于一个连接的队列应改为排他队列。".into(),
         },
         Check::TransientMessages { transient, messages } => Explained {
-            title: "持久化队列中有非持久化消息".into(),
             evidence: format!(
                 "{} 条消息中有 {} 条是非持久化消息（delivery_mode 1）。",
                 count(*messages),
@@ -546,7 +481,6 @@ fn explain_zh(finding: &Finding) -> Explained {
             fix: "发布时设置 delivery_mode=2（持久化）：Java MessageProperties.PERSISTENT_TEXT_PLAIN，pika BasicProperties(delivery_mode=2)，Spring MessageDeliveryMode.PERSISTENT（默认即是）。也可以改用仲裁队列，它把每条消息都写入磁盘。".into(),
         },
         Check::Unreplicated { messages, mirroring_removed } => Explained {
-            title: "队列只有一份副本".into(),
             evidence: format!(
                 "集群有多个节点，但这个经典队列没有镜像：它的 {} 条消息只保存在一个节点上。",
                 count(*messages)
@@ -559,13 +493,11 @@ fn explain_zh(finding: &Finding) -> Explained {
             },
         },
         Check::UnsyncedMirrors { mirrors, synchronised } => Explained {
-            title: "镜像未同步".into(),
             evidence: format!("{mirrors} 个镜像中只有 {synchronised} 个已同步。"),
             why: "如果主节点现在宕机，未同步的镜像可能被提升为主（或者队列一直等待主节点恢复）：这个镜像没有收到的消息就丢失了。",
             fix: "同步该队列：rabbitmqctl sync_queue -p <vhost> <queue>（同步期间队列暂停服务），或在策略中设置 ha-sync-mode: automatic。RabbitMQ 4 已移除镜像队列：改用仲裁队列（x-queue-type: quorum）可以彻底解决。".into(),
         },
         Check::MembersOffline { members, online, minority } => Explained {
-            title: if *minority { "失去多数成员：队列停止工作" } else { "部分成员离线" }.into(),
             evidence: if *minority {
                 format!("{members} 个成员中只有 {online} 个在线：不足多数，无法接收也无法投递消息。")
             } else {
@@ -579,13 +511,11 @@ fn explain_zh(finding: &Finding) -> Explained {
             },
         },
         Check::FewMembers { members, nodes } => Explained {
-            title: "副本数少于集群能提供的数量".into(),
             evidence: format!("集群有 {nodes} 个节点，该队列只有 {members} 个成员。"),
             why: "仲裁队列或流能容忍少数成员失效：只有 1 个成员时没有任何副本，2 个成员时任一节点宕机就会停止。3 个成员才能在一个节点宕机时继续工作。",
             fix: "在其他节点上增加成员：rabbitmq-queues add_member -p <vhost> <queue> <node>，或者一次为所有仲裁队列增加：rabbitmq-queues grow <node> all；流用 rabbitmq-streams add_replica。另外检查客户端声明队列时是否设置了过小的 x-quorum-initial-group-size。".into(),
         },
         Check::PublishesWithoutConfirms { published } => Explained {
-            title: "发布消息未开启生产者确认".into(),
             evidence: format!(
                 "该信道打开以来发布了 {} 条消息，Broker 从不向客户端确认这些消息。",
                 count(*published)
@@ -594,7 +524,6 @@ fn explain_zh(finding: &Finding) -> Explained {
             fix: "开启生产者确认（confirm 模式），对被 nack 或超时未确认的消息重新发布：Java channel.confirmSelect() 加上 ConfirmListener 或 waitForConfirmsOrDie，pika channel.confirm_delivery()，Spring spring.rabbitmq.publisher-confirm-type=correlated。".into(),
         },
         Check::RejectWithoutConfirms { overflow, channels } => Explained {
-            title: "队列已满拒收消息，生产者却不知道".into(),
             evidence: format!(
                 "队列满时拒收新消息（overflow {overflow}），而所在虚拟主机中有 {channels} 个信道发布消息时没有开启生产者确认。"
             ),
@@ -602,25 +531,21 @@ fn explain_zh(finding: &Finding) -> Explained {
             fix: "让这些生产者开启生产者确认（Java channel.confirmSelect()，pika channel.confirm_delivery()），收到 nack 时重试或放慢发送。如果可以接受丢弃最早的消息，也可以改用 overflow drop-head，并配置死信交换机。".into(),
         },
         Check::AutoAck => Explained {
-            title: "消费者使用自动确认".into(),
             evidence: "该消费者使用自动确认（auto_ack / noAck）：消息一发出，Broker 就视为已处理。".into(),
             why: "Broker 发出消息的同时就把它删除：消费者崩溃、被杀掉或处理到一半出错时，已收到但没处理完的消息都会丢失。",
             fix: "改为手动确认，处理完成后再 ack：Java basicConsume(queue, false, ...) 之后调用 basicAck，pika basic_consume(queue, callback, auto_ack=False) 之后调用 basic_ack；Spring 的 acknowledge-mode 用 auto 或 manual，不要用 none。同时设置预取：basic.qos(prefetch_count=100)。".into(),
         },
         Check::UnlimitedPrefetch => Explained {
-            title: "没有预取上限".into(),
             evidence: "手动确认，但预取（prefetch）为 0：未确认消息的数量没有上限。".into(),
             why: "Broker 会把所有就绪消息都推给这个消费者：消息全部以未确认状态堆在它的内存里，其他消费者拿不到消息；它一旦出错，这些消息会一次性全部重新投递，每一条都可能被重复消费。",
             fix: "开始消费前设置预取（消费端限流）：basic.qos(prefetch_count=100)（Java channel.basicQos(100)，pika channel.basic_qos(prefetch_count=100)，Spring spring.rabbitmq.listener.simple.prefetch）。RabbitMQ 建议设为 100 到 300。".into(),
         },
         Check::LargePrefetch { prefetch } => Explained {
-            title: format!("预取过大（{}）", count(*prefetch)),
             evidence: format!("预取为 {}：该消费者最多可以持有这么多条未确认消息。", count(*prefetch)),
             why: "超过几百之后，加大预取并不会更快：消费者囤积了暂时处理不了的消息，其他消费者只能等待；它一旦崩溃，这些消息全部重新投递。",
             fix: "降到 100–300：basic.qos(prefetch_count=200)。".into(),
         },
         Check::Redeliveries { redelivered, delivered } => Explained {
-            title: "重新投递过多：重复消费".into(),
             evidence: format!(
                 "最近 10 分钟的 {} 次投递中有 {} 次是重新投递（{}%）。",
                 count(*delivered),
@@ -631,7 +556,6 @@ fn explain_zh(finding: &Finding) -> Explained {
             fix: "让消费者实现幂等：记录每条消息的唯一 ID（Redis SETNX 或数据库唯一键），已经处理过的直接跳过。永远不会成功的消息不要重新入队：用 basic.nack(requeue=false) 把它送进死信交换机；仲裁队列可以用 delivery-limit 限制重试次数。".into(),
         },
         Check::NoConsumers { ready } => Explained {
-            title: "有消息但没有消费者".into(),
             evidence: format!("{} 条消息就绪，没有消费者。", count(*ready)),
             why: "没有人取走这些消息：消息积压越来越多，占用内存和磁盘，可能触发资源告警或达到队列长度上限，届时消息会被丢弃或拒收。",
             fix: "启动或修复消费这个队列的应用。如果这个队列已经没人消费，把消息导出或移走后删除它；如果它是有意存放消息的队列（比如停放待处理消息的队列），请静默这一项并写明原因。".into(),
@@ -643,7 +567,6 @@ fn explain_zh(finding: &Finding) -> Explained {
                 count(*per_minute)
             );
             Explained {
-                title: "消息积压在增长".into(),
                 evidence: match minutes_to_full {
                     Some(minutes) => format!("{growth}；约 {minutes} 分钟后达到长度上限。"),
                     None => format!("{growth}。"),
@@ -666,7 +589,6 @@ fn explain_zh(finding: &Finding) -> Explained {
                 fix.push_str("确保每个生产者都开启了生产者确认，并在收到 nack 时重试。");
             }
             Explained {
-                title: "接近队列长度上限".into(),
                 evidence: format!("{amount}；队列满时{}。", overflow_zh(overflow, *silent)),
                 why: "到达上限后队列会丢弃消息：要么丢弃最早的（drop-head），要么拒收新消息（reject-publish）。除非这些消息进入死信交换机，或者生产者开启了生产者确认，否则它们就丢失了。",
                 fix,
@@ -682,14 +604,12 @@ fn explain_zh(finding: &Finding) -> Explained {
             }
             fix.push_str("如果丢弃是有意为之（缓存、特意设置的 TTL），请静默这一项并写明原因。");
             Explained {
-                title: "丢弃消息但没有死信交换机".into(),
                 evidence: format!("该队列会因 {} 丢弃消息，且没有死信交换机。", list.join("；")),
                 why: "过期、超出长度上限或超过投递次数上限的消息会被直接丢弃，不留任何痕迹：没人能看到，也无法找回。",
                 fix,
             }
         }
         Check::DlxMissing { exchange } => Explained {
-            title: "死信交换机不存在".into(),
             evidence: format!("它的死信交换机“{exchange}”不存在。"),
             why: "该队列的死信消息（过期、被拒绝、超出上限）会发往一个不存在的交换机，然后被丢弃。",
             fix: format!(
@@ -697,7 +617,6 @@ fn explain_zh(finding: &Finding) -> Explained {
             ),
         },
         Check::DlxRoutesNowhere { exchange } => Explained {
-            title: "死信交换机没有任何绑定".into(),
             evidence: format!("它的死信交换机“{exchange}”既没有绑定，也没有备用交换机。"),
             why: "该队列的死信消息到达这个交换机后匹配不到任何队列，被丢弃。",
             fix: format!(
@@ -705,15 +624,13 @@ fn explain_zh(finding: &Finding) -> Explained {
             ),
         },
         Check::OrderingAtRisk { consumers } => Explained {
-            title: "无法保证消息顺序".into(),
             evidence: format!("{consumers} 个消费者共享这个队列，没有开启单活跃消费者（single active consumer）。"),
             why: "多个消费者并行处理消息，某个消费者重新入队的消息稍后才会再次投递：消息处理的顺序与发布的顺序不一致。",
             fix: "声明队列时加上参数 x-single-active-consumer: true：同一时间只有一个消费者接收消息，它出错时由另一个接替。这个参数只能在声明时设置（策略无法设置）：需要新建队列并把消息移过去。如果只需要保证同一个键内的顺序，可以按键拆分队列（consistent hash 交换机），每个队列一个消费者。".into(),
         },
         Check::Unknown { check } => {
-            let name = unknown_zh(check);
+            let name = Lang::Zh.unknown_check(check);
             Explained {
-                title: format!("未知：{name}"),
                 evidence: format!(
                     "Broker 没有保留消息计数器（management.rates_mode = none），无法检查{name}：结果是未知，而不是正常。"
                 ),
@@ -749,12 +666,68 @@ fn reason_zh(reason: &str) -> &str {
     }
 }
 
-fn unknown_zh(check: &str) -> &str {
-    match check {
-        "confirms" => "未开启生产者确认的发布",
-        "unroutable" => "不可路由的消息",
-        "redeliveries" => "重新投递",
-        "routes-nowhere" => "没有去向的交换机",
-        other => other,
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::problems::tests::{assert_samples_cover, is_chinese};
+    use domain::advisor::Finding;
+
+    /// One finding of each check, with the evidence that changes its words.
+    fn samples() -> Vec<Check> {
+        let reasons = ["message-ttl", "max-length", "max-length-bytes", "delivery-limit"].map(String::from).to_vec();
+        vec![
+            Check::NodeDown,
+            Check::Alarm { memory: true, disk: true },
+            Check::Alarm { memory: true, disk: false },
+            Check::Alarm { memory: false, disk: true },
+            Check::Partition { unreachable: vec!["rabbit@b".into()] },
+            Check::SingleNode,
+            Check::EvenNodes { nodes: 2 },
+            Check::UnroutableDropped { messages: 3 },
+            Check::UnroutableReturned { messages: 3 },
+            Check::RoutesNowhere { published: 3 },
+            Check::TransientExchange,
+            Check::TransientQueue { messages: 3 },
+            Check::TransientMessages { transient: 1, messages: 3 },
+            Check::Unreplicated { messages: 3, mirroring_removed: true },
+            Check::Unreplicated { messages: 3, mirroring_removed: false },
+            Check::UnsyncedMirrors { mirrors: 2, synchronised: 1 },
+            Check::MembersOffline { members: 3, online: 1, minority: true },
+            Check::MembersOffline { members: 3, online: 2, minority: false },
+            Check::FewMembers { members: 1, nodes: 3 },
+            Check::PublishesWithoutConfirms { published: 3 },
+            Check::RejectWithoutConfirms { overflow: "reject-publish".into(), channels: 2 },
+            Check::AutoAck,
+            Check::UnlimitedPrefetch,
+            Check::LargePrefetch { prefetch: 5000 },
+            Check::Redeliveries { redelivered: 30, delivered: 100 },
+            Check::NoConsumers { ready: 3 },
+            Check::Growing { ready: 300, per_minute: 60, minutes_to_full: Some(90) },
+            Check::Growing { ready: 300, per_minute: 60, minutes_to_full: None },
+            Check::NearLimit { ready: 95, limit: 100, bytes: false, overflow: "drop-head".into(), silent: true },
+            Check::NearLimit { ready: 95, limit: 100, bytes: true, overflow: "reject-publish".into(), silent: false },
+            Check::DiscardsWithoutDlx { reasons },
+            Check::DlxMissing { exchange: "dlx".into() },
+            Check::DlxRoutesNowhere { exchange: "dlx".into() },
+            Check::OrderingAtRisk { consumers: 2 },
+            Check::Unknown { check: "confirms".into() },
+        ]
+    }
+
+    #[test]
+    fn every_check_has_its_title_and_words_in_both_languages() {
+        assert_samples_cover(samples());
+        for check in samples() {
+            let finding = Finding { severity: Severity::Amber, subject: Subject::Cluster, check: check.clone() };
+            for (lang, words) in [(Lang::En, &EN), (Lang::Zh, &ZH)] {
+                let title = lang.finding_title(check.headline());
+                assert_ne!(title, lang.finding_title("a headline of a newer server"), "{check:?}: {lang:?} title");
+                let Explained { evidence, why, fix } = (words.explain)(&finding);
+                for text in [title, &evidence, why, &fix] {
+                    assert!(!text.trim().is_empty(), "{check:?}: {lang:?} words");
+                    assert_eq!(is_chinese(text), lang == Lang::Zh, "{check:?}: {lang:?} text {text:?}");
+                }
+            }
+        }
     }
 }

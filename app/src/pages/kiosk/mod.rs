@@ -19,7 +19,6 @@ use crate::urls;
 use domain::dashboard::{Dashboard, TileData, TileKind};
 
 mod address;
-mod risks;
 mod tile;
 
 pub use tile::default_title;

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use super::risks::risk_title;
 use crate::chart::{history_svg, Frame};
 use crate::components::backlog_chart::axis;
 use crate::error::AppError;
@@ -206,7 +205,7 @@ fn tile_body(tile: &Tile, data: TileData, lang: Lang) -> AnyView {
                 .map(|w| {
                     let level = if w.severity == Severity::Red { "red" } else { "amber" };
                     let object = if w.vhost.is_empty() { w.object } else { format!("{} · {}", w.vhost, w.object) };
-                    view! { <li data-level=level><b>{risk_title(lang, &w.kind)}</b>" "<span>{object}</span></li> }
+                    view! { <li data-level=level><b>{lang.finding_title(&w.headline)}</b>" "<span>{object}</span></li> }
                 })
                 .collect_view();
             view! { <ul class="tile-list">{items}</ul> }.into_any()
@@ -305,7 +304,7 @@ mod tests {
         let nodes = |up| TileData::ClusterStatus { nodes_up: up, nodes: 3, alarms: Vec::new() };
         assert_eq!([3, 2].map(|up| tile_level(&t, &nodes(up))), [Level::Ok, Level::Red]);
 
-        let warn = |severity| Warning { severity, kind: "k".into(), vhost: "/".into(), object: "q".into() };
+        let warn = |severity| Warning { severity, headline: "k".into(), vhost: "/".into(), object: "q".into() };
         let t = tile(TileKind::Warnings {}, Vec::new());
         let warnings = |found: Vec<Severity>| TileData::Warnings(found.into_iter().map(warn).collect());
         assert_eq!(tile_level(&t, &warnings(vec![])), Level::Ok);

@@ -38,6 +38,7 @@ pub(super) fn sorted_channels(channels: Vec<json::Channel>, connections: &[Conne
             ack_rate: c.message_stats.ack_details.rate,
             redeliver_rate: c.message_stats.redeliver_details.rate,
             node: c.node,
+            advice: None,
         })
         .collect();
     rows.sort_by(|a, b| super::by_vhost_name(&a.vhost, &a.name, &b.vhost, &b.name));
@@ -62,6 +63,7 @@ pub(super) fn sorted_consumers(consumers: Vec<json::Consumer>, connections: &[Co
             prefetch: c.prefetch_count,
             active: c.active.unwrap_or(true),
             arguments: json_pairs(&c.arguments),
+            advice: None,
         })
         .collect();
     rows.sort_by(by_queue_tag);

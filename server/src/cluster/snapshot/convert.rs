@@ -185,6 +185,7 @@ pub(super) fn exchange_entry(x: json::Exchange) -> ExchangeEntry {
             policy: x.policy,
             publish_in_rate: x.message_stats.publish_in_details.rate,
             publish_out_rate: x.message_stats.publish_out_details.rate,
+            advice: None,
         },
     }
 }

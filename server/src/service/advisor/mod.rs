@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use app::error::AppError;
+use app::model::{ChannelRow, ConsumerRow, ExchangeRow, QueueRow};
 use domain::advisor::{Advice, AdviceCounts, Advised, Finding, Mute, Severity, Subject};
 
 use crate::store::mutes::Mutes;
@@ -39,8 +40,8 @@ struct Slot {
 #[derive(Clone, Default)]
 struct Found {
     findings: Arc<Vec<Finding>>,
-    /// Each queue's findings, by index in `findings`: the queue list marks its rows.
-    by_queue: Arc<HashMap<(String, String), Vec<usize>>>,
+    /// Each object's findings, by index in `findings`: the lists mark their rows.
+    by_subject: Arc<HashMap<Subject, Vec<usize>>>,
     refreshes: u64,
     /// Goes up with every evaluation and every mute change.
     version: u64,
@@ -75,17 +76,15 @@ impl Advisor {
     /// last ones, their numbers aside (those follow with the next refresh's pages).
     pub(super) fn publish(&self, cluster: &str, findings: Vec<Finding>) -> bool {
         let Ok(slot) = self.slot(cluster) else { return false };
-        let mut by_queue: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        let mut by_subject: HashMap<Subject, Vec<usize>> = HashMap::new();
         for (i, finding) in findings.iter().enumerate() {
-            if let Subject::Queue { vhost, name } = &finding.subject {
-                by_queue.entry((vhost.clone(), name.clone())).or_default().push(i);
-            }
+            by_subject.entry(finding.subject.clone()).or_default().push(i);
         }
         let shown = |findings: &[Finding]| findings.iter().map(|f| (key(f), f.severity)).collect::<HashSet<_>>();
         let mut found = slot.found.write().expect("findings lock");
         let changed = found.refreshes < 2 || shown(&found.findings) != shown(&findings);
         found.findings = Arc::new(findings);
-        found.by_queue = Arc::new(by_queue);
+        found.by_subject = Arc::new(by_subject);
         found.refreshes += 1;
         found.version += 1;
         changed
@@ -156,13 +155,17 @@ impl Advisor {
         Ok(removed)
     }
 
-    /// The most serious finding about a queue that is not muted.
-    pub fn worst_about_queue(&self, cluster: &str, vhost: &str, name: &str) -> Option<Severity> {
-        let slot = self.slot(cluster).ok()?;
+    /// Marks each row with the most serious finding about it that is not muted.
+    pub fn mark<R: Marked>(&self, cluster: &str, rows: &mut [R]) {
+        let Ok(slot) = self.slot(cluster) else { return };
         let found = slot.found.read().expect("findings lock").clone();
-        let indices = found.by_queue.get(&(vhost.to_string(), name.to_string()))?;
         let mutes = slot.mutes.read().expect("mutes lock");
-        indices.iter().map(|i| &found.findings[*i]).filter(|f| !mutes.contains_key(&key(f))).map(|f| f.severity).min()
+        for row in rows {
+            *row.advice() = found.by_subject.get(&row.subject()).and_then(|indices| {
+                let open = indices.iter().map(|i| &found.findings[*i]).filter(|f| !mutes.contains_key(&key(f)));
+                open.map(|f| f.severity).min()
+            });
+        }
     }
 
     /// Counts publishes of Warren's own that the broker returned: they are not a publisher
@@ -186,4 +189,51 @@ impl Advisor {
 
 fn key(finding: &Finding) -> Key {
     (finding.subject.clone(), finding.check.kind().to_string())
+}
+
+/// A list row the advisor marks: what it is about, and where its mark goes.
+pub trait Marked {
+    fn subject(&self) -> Subject;
+    fn advice(&mut self) -> &mut Option<Severity>;
+}
+
+impl Marked for QueueRow {
+    fn subject(&self) -> Subject {
+        Subject::Queue { vhost: self.vhost.clone(), name: self.name.clone() }
+    }
+    fn advice(&mut self) -> &mut Option<Severity> {
+        &mut self.advice
+    }
+}
+
+impl Marked for ExchangeRow {
+    fn subject(&self) -> Subject {
+        Subject::Exchange { vhost: self.vhost.clone(), name: self.name.clone() }
+    }
+    fn advice(&mut self) -> &mut Option<Severity> {
+        &mut self.advice
+    }
+}
+
+impl Marked for ChannelRow {
+    fn subject(&self) -> Subject {
+        Subject::Channel { vhost: self.vhost.clone(), name: self.name.clone() }
+    }
+    fn advice(&mut self) -> &mut Option<Severity> {
+        &mut self.advice
+    }
+}
+
+impl Marked for ConsumerRow {
+    fn subject(&self) -> Subject {
+        Subject::Consumer {
+            vhost: self.vhost.clone(),
+            queue: self.queue.clone(),
+            channel: self.channel.clone(),
+            tag: self.tag.clone(),
+        }
+    }
+    fn advice(&mut self) -> &mut Option<Severity> {
+        &mut self.advice
+    }
 }
