@@ -591,7 +591,7 @@ pub struct ExchangeDetail {
     pub bindings_out: Vec<BindingRow>,
     /// Bindings whose destination is this exchange.
     pub bindings_in: Vec<BindingRow>,
-    /// The advisor's findings about it (and its consumers), muted ones last, most serious first.
+    /// The advisor's findings about it, muted ones last, most serious first.
     #[serde(default)]
     pub advice: Vec<domain::advisor::Brief>,
 }

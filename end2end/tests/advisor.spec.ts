@@ -61,7 +61,7 @@ test('the advisor finds a risk, explains it in both languages, links to it, and 
     await expect(page).toHaveURL(/\/c\/local\/queue\?/);
     await expect(page.locator('h1')).toContainText(queue);
     // The queue's page lists its findings by title, in both languages.
-    const listed = page.locator('[data-testid="object-finding"][data-kind="transient-queue"]');
+    const listed = page.locator('[data-testid="object-finding"][data-headline="transient-queue"]');
     await expect(listed).toHaveText('Queue not durable');
     await expect(listed).toHaveClass(/red/);
     await shot(page, 'queue-findings');

@@ -35,7 +35,9 @@ test('channels and consumers are listed live, auto-ack and unconfirmed publishin
     await expect(consumers).toHaveCount(2);
     await expect(page.locator('[data-testid="ack-mode"].flagged')).toHaveText('auto-ack');
     // The advisor marks the auto-ack consumer's row once two refreshes found it; not the other.
-    await expect(consumers.filter({ hasText: 'e2e auto' })).toHaveAttribute('data-advice', 'finding-amber', { timeout: 30_000 });
+    const marked = consumers.filter({ hasText: 'e2e auto' });
+    await expect(marked).toHaveAttribute('data-advice', 'finding-amber', { timeout: 30_000 });
+    await expect(marked).toHaveAttribute('title', 'Advisor: a risk of message loss, duplicates or backlog');
     await expect(consumers.filter({ hasText: 'e2e manual' })).toHaveAttribute('data-advice', '');
     await shot(page, 'consumers');
 
@@ -43,7 +45,7 @@ test('channels and consumers are listed live, auto-ack and unconfirmed publishin
     await hydrated(page);
     await expect(page.getByTestId('consumers').locator('tbody tr')).toHaveCount(2);
     // The queue's page lists its consumers' findings, naming the consumer.
-    await expect(page.locator('[data-testid="object-finding"][data-kind="auto-ack"]')).toHaveText(
+    await expect(page.locator('[data-testid="object-finding"][data-headline="auto-ack"]')).toHaveText(
       'Automatic acknowledgement · Consumer tag e2e auto',
     );
     await shot(page, 'queue-consumer-findings');

@@ -227,6 +227,7 @@ async fn risks_on(version: &str, base: &str) {
     let vhost = admin.vhost("advisor").await;
     let mut config = cluster("it", &[base], "guest", Duration::from_secs(10));
     config.ordered_queues = Some(regex::Regex::new(r"^ordered").unwrap());
+    config.broker_sign_in = true;
     let app = TestApp::new(&[config]).await;
     let version_4 = version.starts_with('4');
 
@@ -369,6 +370,7 @@ async fn risks_on(version: &str, base: &str) {
     }
 
     pages_show_findings(&app, &vhost, &findings).await;
+    a_broker_user_sees_only_their_own_clients_findings(&app, &admin, &vhost).await;
     mutes(&app, &vhost).await;
 
     // The publishers stop before the alarm: it would block them.
@@ -479,6 +481,38 @@ async fn pages_show_findings(app: &TestApp, vhost: &str, findings: &[Finding]) {
     assert_eq!(mark_of(&consumers, "auto-ack"), Some(Severity::Amber), "{consumers:?}");
     assert_eq!(mark_of(&consumers, "big-prefetch"), Some(Severity::Info), "{consumers:?}");
     assert_eq!(mark_of(&consumers, "clean-consumer"), None, "{consumers:?}");
+}
+
+/// A broker user with read access to the vhost sees its queues, exchanges and consumers, but the
+/// advisor's findings only about their own channels and consumers (`advice_scope`): here none, on
+/// the pages as in the lists' marks.
+async fn a_broker_user_sees_only_their_own_clients_findings(app: &TestApp, admin: &Admin, vhost: &str) {
+    let user = common::unique("advisor-reader");
+    let password = "reader password 1";
+    admin.put(&format!("users/{}", enc(&user)), json!({"password": password, "tags": "management"})).await;
+    let read_only = json!({"configure": "", "write": "", "read": ".*"});
+    admin.put(&format!("permissions/{}/{}", enc(vhost), enc(&user)), read_only).await;
+    let session = app.sign_in("broker:it", &user, password, "10.9.9.9").await.expect("the broker accepts them");
+    let query =
+        json!({"vhost": vhost, "filter": "", "regex": false, "sort": "", "desc": false, "page": 1, "page_size": 500});
+    for list in ["list_queues", "list_exchanges", "list_channels", "list_consumers"] {
+        let (status, reply) = app.call_as(Some(&session), list, json!({"cluster": "it", "query": query})).await;
+        assert_eq!(status, StatusCode::OK, "{list}: {reply}");
+        let rows = reply["data"]["items"].as_array().unwrap();
+        assert!(rows.iter().all(|row| row["advice"].is_null()), "{list}: marks beyond their scope: {reply}");
+        if list == "list_queues" {
+            assert!(rows.iter().any(|row| row["name"] == "dlx-missing.q"), "they see the queue: {reply}");
+        }
+    }
+    for (function, name) in
+        [("get_queue", "dlx-missing.q"), ("get_queue", "auto-ack.q"), ("get_exchange", "transient.x")]
+    {
+        let (status, reply) =
+            app.call_as(Some(&session), function, json!({"cluster": "it", "vhost": vhost, "name": name})).await;
+        assert_eq!(status, StatusCode::OK, "{function} {name}: {reply}");
+        assert_eq!(reply["data"]["advice"], json!([]), "{function} {name}: findings beyond their scope");
+    }
+    admin.delete(&format!("users/{}", enc(&user))).await;
 }
 
 /// An admin mutes a finding with a reason: stored, audited, shown as muted and out of the counts;

@@ -1,6 +1,7 @@
-//! The advisor's red and amber counts beside its navigation link and on the cluster cards. Every
-//! live page's data carries the counts for its viewer (`Freshness::advice`): the page that shows
-//! it writes them here, so the link is as current as the page without a request of its own.
+//! The advisor's red and amber counts beside its navigation link and on the cluster cards, and the
+//! severities' classes the findings and the lists' marked rows share. Every live page's data
+//! carries the counts for its viewer (`Freshness::advice`): the page that shows it writes them
+//! here, so the link is as current as the page without a request of its own.
 
 use leptos::prelude::*;
 
@@ -55,8 +56,21 @@ pub fn severity_class(severity: Severity) -> &'static str {
     }
 }
 
-/// A list row's mark: its most serious finding that is not muted (`finding-red`…), or none.
-pub fn row_mark(worst: Option<Severity>) -> &'static str {
+/// A list row marked with its most serious finding not muted: a bar in its first cell, and the
+/// severity in words for whoever hovers it.
+#[component]
+pub fn MarkedRow(advice: Option<Severity>, children: Children) -> impl IntoView {
+    let t = use_texts();
+    let mark = row_mark(advice);
+    view! {
+        <tr class=mark data-advice=mark title=move || advice.map(|severity| (t.get().advice_row)(severity))>
+            {children()}
+        </tr>
+    }
+}
+
+/// `finding-red`, `finding-amber`, `finding-info`, or nothing.
+fn row_mark(worst: Option<Severity>) -> &'static str {
     match worst {
         Some(Severity::Red) => "finding-red",
         Some(Severity::Amber) => "finding-amber",

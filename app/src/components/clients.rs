@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::advice::row_mark;
+use crate::components::advice::MarkedRow;
 use crate::components::list::{text, Column};
 use crate::components::live::use_cluster;
 use crate::format;
@@ -86,7 +86,7 @@ fn ChannelRowView(c: ChannelRow, cluster: String) -> impl IntoView {
     let (confirm, transactional, global) = (c.confirm, c.transactional, c.global_prefetch);
     let prefetch = c.prefetch;
     view! {
-        <tr class=row_mark(c.advice) data-advice=row_mark(c.advice)>
+        <MarkedRow advice=c.advice>
             <td>{c.vhost.clone()}</td>
             <td class="name"><a href=href>{channel_label(&c.client_name, &c.name, c.number)}</a></td>
             <td>{c.user.clone()}</td>
@@ -107,7 +107,7 @@ fn ChannelRowView(c: ChannelRow, cluster: String) -> impl IntoView {
             <td class="num">{format::rate(c.ack_rate)}</td>
             <td class="num">{format::rate(c.redeliver_rate)}</td>
             <td>{c.node.clone()}</td>
-        </tr>
+        </MarkedRow>
     }
 }
 
@@ -163,7 +163,7 @@ fn ConsumerRowView(c: ConsumerRow, cluster: String, of_queue: bool) -> impl Into
     let yes_no = move |on: bool| if on { t.get().yes } else { t.get().no };
     let arguments = c.arguments.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ");
     view! {
-        <tr class=row_mark(c.advice) data-advice=row_mark(c.advice)>
+        <MarkedRow advice=c.advice>
             {(!of_queue).then(|| view! {
                 <td>{c.vhost.clone()}</td>
                 <td class="name"><a href=queue_href>{c.queue.clone()}</a></td>
@@ -180,6 +180,6 @@ fn ConsumerRowView(c: ConsumerRow, cluster: String, of_queue: bool) -> impl Into
             <td>{move || yes_no(exclusive)}</td>
             <td>{move || yes_no(active)}</td>
             <td>{arguments}</td>
-        </tr>
+        </MarkedRow>
     }
 }

@@ -34,9 +34,9 @@ pub fn ObjectAdvice(object: &'static str, vhost: String, name: String, findings:
 fn FindingTitle(brief: Brief) -> impl IntoView {
     let (t, lang) = (use_texts(), use_lang());
     let Brief { severity, headline, consumer, muted_by } = brief;
-    let (kind, is_muted) = (headline.clone(), muted_by.is_some());
+    let (key, is_muted) = (headline.clone(), muted_by.is_some());
     view! {
-        <li class=severity_class(severity) class:muted=is_muted data-testid="object-finding" data-kind=kind>
+        <li class=severity_class(severity) class:muted=is_muted data-testid="object-finding" data-headline=key>
             {move || lang.get().finding_title(&headline)}
             // On a queue's or a channel's page, a consumer's finding says which consumer.
             {consumer.map(|tag| view! { <span class="sub">" · " {move || t.get().consumer_tag} " " <code>{tag}</code></span> })}

@@ -71,6 +71,11 @@ pub const EN: Texts = Texts {
         1 => "The advisor has 1 finding about this".into(),
         n => format!("The advisor has {n} findings about this"),
     },
+    advice_row: |severity| match severity {
+        domain::advisor::Severity::Red => "Advisor: messages are lost here, or about to be",
+        domain::advisor::Severity::Amber => "Advisor: a risk of message loss, duplicates or backlog",
+        domain::advisor::Severity::Info => "Advisor: a note",
+    },
     finding_details: "Evidence, why it matters and how to fix it",
     finding_muted: |who| format!("muted by {who}"),
     deprecated_banner: |features| format!("Uses deprecated features: {}. A future RabbitMQ version will refuse them.", features.join(", ")),

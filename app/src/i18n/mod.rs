@@ -180,6 +180,8 @@ pub struct Texts {
     pub advice_counts: fn(u32, u32) -> String,
     /// On an object's page: how many advisor findings concern it.
     pub object_findings: fn(usize) -> String,
+    /// A list row's mark, in words.
+    pub advice_row: fn(domain::advisor::Severity) -> &'static str,
     /// The link from an object's findings to the advisor page, which explains them.
     pub finding_details: &'static str,
     /// (who muted it)

@@ -38,7 +38,7 @@ pub const ZH: Texts = Texts {
     mode_confirm: "确认模式",
     mode_transactional: "事务",
     mode_neither: "无确认",
-    mode_neither_hint: "该信道的消息没有发布确认：发布者无法得知哪些消息已送达。",
+    mode_neither_hint: "该信道的消息没有开启生产者确认：生产者无法得知哪些消息已送达。",
     unconfirmed: "未确认发布",
     no_channels: "没有打开的信道。",
     exclusive_consumer: "独占",
@@ -48,7 +48,7 @@ pub const ZH: Texts = Texts {
     unlimited: "无限制",
     unlimited_prefetch_hint: "没有预取上限：Broker 会把能发的消息全部推给该消费者，处理慢的消费者会积压大量未确认消息。",
     prefetch_shared: |n| format!("整个信道 {n}"),
-    confirm_rate: "发布确认",
+    confirm_rate: "生产者确认",
     ack_rate: "消费确认",
     redeliver_rate: "重新投递",
     publishes_to: "发布到的交换器",
@@ -68,6 +68,11 @@ pub const ZH: Texts = Texts {
     advisor: "可靠性顾问",
     advice_counts: |red, amber| format!("可靠性顾问：{red} 项严重，{amber} 项风险"),
     object_findings: |n| format!("可靠性顾问对此有 {n} 项发现"),
+    advice_row: |severity| match severity {
+        domain::advisor::Severity::Red => "可靠性顾问：这里的消息正在丢失或即将丢失",
+        domain::advisor::Severity::Amber => "可靠性顾问：有消息丢失、重复消费或消息积压的风险",
+        domain::advisor::Severity::Info => "可靠性顾问：提示",
+    },
     finding_details: "查看依据、影响和修复方法",
     finding_muted: |who| format!("已由 {who} 静默"),
     deprecated_banner: |features| format!("正在使用已弃用特性：{}。RabbitMQ 后续版本会拒绝它们。", features.join(", ")),
@@ -269,7 +274,7 @@ pub const ZH: Texts = Texts {
     route_preview: "消息会被路由到哪里？",
     headers_json: "消息头（JSON 对象）",
     bad_headers: "消息头必须是 JSON 对象，例如 {\"type\": \"order\"}。",
-    unroutable: "无法路由：没有队列会收到这条消息。未设置 mandatory 标志时，broker 会直接丢弃它。",
+    unroutable: "不可路由：没有队列会收到这条消息。未设置 mandatory 标志时，broker 会直接丢弃它。",
     route_steps: "路由过程",
     route_alternate: "没有匹配的绑定，转到备用交换机",
     route_no_match: "没有匹配的绑定",
@@ -359,9 +364,9 @@ pub const ZH: Texts = Texts {
     broker_version: |v| format!("Broker 版本 {v}"),
     confirm_delete: |n| format!("删除 {n:?}？此操作无法撤销。"),
     confirm_purge: |n| format!("清空 {n:?} 中所有就绪消息？此操作无法撤销。"),
-    confirm_close: |n| format!("关闭 {n:?}？客户端将被断开：已投递但未确认的消息会重新入队，尚未得到发布确认的消息可能丢失。"),
+    confirm_close: |n| format!("关闭 {n:?}？客户端将被断开：已投递但未确认的消息会重新入队，尚未得到生产者确认的消息可能丢失。"),
     close_all_of: |u| format!("关闭用户 {u} 的全部连接"),
-    confirm_close_all: |u| format!("关闭用户 {u:?} 的全部连接（你可见的）？客户端将被断开：已投递但未确认的消息会重新入队，尚未得到发布确认的消息可能丢失。"),
+    confirm_close_all: |u| format!("关闭用户 {u:?} 的全部连接（你可见的）？客户端将被断开：已投递但未确认的消息会重新入队，尚未得到生产者确认的消息可能丢失。"),
     connections_closed: |n| format!("已关闭 {n} 个连接。"),
     plugin_off: |plugin| format!("此集群未启用 {plugin} 插件。"),
     confirm_delete_shovel: |n| format!("删除 Shovel {n:?}？它会立即停止；尚未转移的消息留在原处。"),
@@ -396,7 +401,7 @@ pub const ZH: Texts = Texts {
         if r == c {
             format!("已发布 {c} 条；已路由到至少一个队列。")
         } else {
-            format!("已发布 {c} 条；{r} 条已路由，{} 条无法路由（已丢弃）。", c - r)
+            format!("已发布 {c} 条；{r} 条已路由，{} 条不可路由（已丢弃）。", c - r)
         }
     },
     kiosk_reconnecting: "与 Warren 的连接已断开：正在重连…",

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::list_exchanges;
 use crate::auth::Role;
-use crate::components::advice::row_mark;
+use crate::components::advice::MarkedRow;
 use crate::components::create::CreateExchangeForm;
 use crate::components::forms::IfRole;
 use crate::components::list::{text, Features, Pager, SortHeader};
@@ -57,7 +57,7 @@ fn ExchangeTable(page: Page<ExchangeRow>, query: Memo<ListQuery>) -> impl IntoVi
                                 (x.has_arguments, text(|t| t.arguments_short), text(|t| t.arguments)),
                             ];
                             view! {
-                                <tr class=row_mark(x.advice) data-advice=row_mark(x.advice)>
+                                <MarkedRow advice=x.advice>
                                     <td>{x.vhost.clone()}</td>
                                     <td class="name">
                                         <a href=href>
@@ -69,7 +69,7 @@ fn ExchangeTable(page: Page<ExchangeRow>, query: Memo<ListQuery>) -> impl IntoVi
                                     <td>{x.policy.clone()}</td>
                                     <td class="num">{format::rate(x.publish_in_rate)}</td>
                                     <td class="num">{format::rate(x.publish_out_rate)}</td>
-                                </tr>
+                                </MarkedRow>
                             }
                         })
                         .collect_view()}

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::list_queues;
 use crate::auth::Role;
-use crate::components::advice::row_mark;
+use crate::components::advice::MarkedRow;
 use crate::components::backlog_chart::{HistoryChart, TopGrowing};
 use crate::components::create::CreateQueueForm;
 use crate::components::forms::IfRole;
@@ -70,7 +70,7 @@ fn QueueTable(page: Page<QueueRow>, query: Memo<ListQuery>) -> impl IntoView {
                                 (q.has_arguments, text(|t| t.arguments_short), text(|t| t.arguments)),
                             ];
                             view! {
-                                <tr class=row_mark(q.advice) data-advice=row_mark(q.advice)>
+                                <MarkedRow advice=q.advice>
                                     <td>{q.vhost.clone()}</td>
                                     <td class="name"><a href=href>{q.name.clone()}</a></td>
                                     <td>{q.kind.clone()}</td>
@@ -83,7 +83,7 @@ fn QueueTable(page: Page<QueueRow>, query: Memo<ListQuery>) -> impl IntoView {
                                     <td class="num">{format::rate(q.deliver_rate)}</td>
                                     <td class="num">{format::count(q.consumers)}</td>
                                     <td>{q.policy.clone()}</td>
-                                </tr>
+                                </MarkedRow>
                             }
                         })
                         .collect_view()}

@@ -188,9 +188,9 @@ impl Clusters {
         Ok((snapshot, freshness))
     }
 
-    /// One page of a snapshot list: `items` picks the list (one vhost's run of it), `row` the
-    /// row shown for an item, `keep` whether it matches the filter. Rows in vhosts `who` may not
-    /// see are left out before counting.
+    /// One page of a snapshot list, with the snapshot it is of: `items` picks the list (one
+    /// vhost's run of it), `row` the row shown for an item, `keep` whether it matches the filter.
+    /// Rows in vhosts `who` may not see are left out before counting.
     #[allow(clippy::too_many_arguments)]
     pub(super) async fn list<E, T: Clone + InVhost>(
         &self,
@@ -201,7 +201,7 @@ impl Clusters {
         items: for<'a> fn(&'a Snapshot, Option<&str>) -> &'a [E],
         row: fn(&E) -> &T,
         keep: fn(&NameMatcher, &T) -> bool,
-    ) -> Result<Fresh<Page<T>>, AppError> {
+    ) -> Result<(Arc<Snapshot>, Fresh<Page<T>>), AppError> {
         let matcher = NameMatcher::new(query)?;
         let (snapshot, freshness) = self.current(who, cluster).await?;
         if let Some(vhost) = &query.vhost {
@@ -216,7 +216,7 @@ impl Clusters {
                 rows.filter(|r| who.may_see_vhost(cluster, r.vhost()) && r.seen_by(own.as_deref())).collect();
             select(visible.into_iter(), |r| keep(&matcher, r), order, query)
         };
-        Ok(Fresh { data, freshness })
+        Ok((snapshot, Fresh { data, freshness }))
     }
 }
 
@@ -268,11 +268,10 @@ impl Clusters {
         findings.iter().map(Advised::brief).collect()
     }
 
-    /// A page of list rows, each marked with its most serious finding. The rows are of vhosts and
-    /// clients the viewer sees: so are the findings about them.
-    pub(super) fn marked<R: Marked>(&self, cluster: &str, mut page: Fresh<Page<R>>) -> Fresh<Page<R>> {
-        self.advisor.mark(cluster, &mut page.data.items);
-        page
+    /// Marks each row with its most serious finding that `who` may see (`advice_scope`): a broker
+    /// user who sees only their own clients sees no queue's or exchange's, as on the advisor page.
+    pub(super) fn mark<R: Marked>(&self, who: &dyn Access, cluster: &str, snapshot: &Snapshot, rows: &mut [R]) {
+        self.advisor.mark(cluster, rows, advice_scope(who, cluster, snapshot));
     }
 
     /// The findings on `cluster` that `who` may see (see `advice_scope`), as of its last refresh;

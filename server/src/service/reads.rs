@@ -155,10 +155,11 @@ impl app::api::Backend for Clusters {
         query: &ListQuery,
     ) -> Result<Fresh<Page<QueueRow>>, AppError> {
         let order = queue_order(&query.sort)?;
-        let page = self
+        let (snapshot, mut page) = self
             .list(who, cluster, query, order, |s, vhost| s.queues_in(vhost), |q| &q.row, |m, q| m.matches(&q.name))
             .await?;
-        Ok(self.marked(cluster, page))
+        self.mark(who, cluster, &snapshot, &mut page.data.items);
+        Ok(page)
     }
 
     async fn queue(
@@ -181,7 +182,7 @@ impl app::api::Backend for Clusters {
         let own = only_own_rows(who);
         let mut consumers: Vec<_> =
             snapshot.consumers_of_queue(vhost, name).iter().filter(|c| c.seen_by(own.as_deref())).cloned().collect();
-        self.advisor().mark(cluster, &mut consumers);
+        self.mark(who, cluster, &snapshot, &mut consumers);
         let (extras, own_row) = feed.queue_extras(vhost, name).await?;
         let mut data = extras.into_detail(entry, (bindings, consumers), own_row);
         data.advice =
@@ -200,7 +201,7 @@ impl app::api::Backend for Clusters {
         let keep = |m: &NameMatcher, c: &ConnectionRow| {
             [&c.name, &c.client_name, &c.user, &c.peer_host, &c.client].iter().any(|text| m.matches(text))
         };
-        self.list(who, cluster, query, order, |s, vhost| s.connections_in(vhost), |c| c, keep).await
+        Ok(self.list(who, cluster, query, order, |s, vhost| s.connections_in(vhost), |c| c, keep).await?.1)
     }
 
     async fn connection(
@@ -219,7 +220,7 @@ impl app::api::Backend for Clusters {
             .ok_or_else(|| not_found("connection", vhost, name))?;
         let extras = feed.connection_extras(vhost, name).await?;
         let mut channels = snapshot.channels_of(vhost, name);
-        self.advisor().mark(cluster, &mut channels);
+        self.mark(who, cluster, &snapshot, &mut channels);
         Ok(Fresh { data: extras.into_detail(row, channels), freshness })
     }
 
@@ -245,10 +246,10 @@ impl app::api::Backend for Clusters {
         let order = channel_order(&query.sort)?;
         let keep =
             |m: &NameMatcher, c: &ChannelRow| [&c.name, &c.client_name, &c.user].iter().any(|text| m.matches(text));
-        Ok(self.marked(
-            cluster,
-            self.list(who, cluster, query, order, |s, vhost| s.channels_in(vhost), |c| c, keep).await?,
-        ))
+        let (snapshot, mut page) =
+            self.list(who, cluster, query, order, |s, vhost| s.channels_in(vhost), |c| c, keep).await?;
+        self.mark(who, cluster, &snapshot, &mut page.data.items);
+        Ok(page)
     }
 
     async fn channel(
@@ -267,7 +268,7 @@ impl app::api::Backend for Clusters {
             .ok_or_else(|| not_found("channel", vhost, name))?;
         let extras = feed.channel_extras(vhost, name).await?;
         let mut consumers = snapshot.consumers_of_channel(vhost, name);
-        self.advisor().mark(cluster, &mut consumers);
+        self.mark(who, cluster, &snapshot, &mut consumers);
         let advice =
             self.advice_about(who, cluster, &snapshot, &Subject::Channel { vhost: vhost.into(), name: name.into() });
         Ok(Fresh {
@@ -317,10 +318,10 @@ impl app::api::Backend for Clusters {
         let keep = |m: &NameMatcher, c: &ConsumerRow| {
             [&c.queue, &c.tag, &c.client_name, &c.connection, &c.user].iter().any(|text| m.matches(text))
         };
-        Ok(self.marked(
-            cluster,
-            self.list(who, cluster, query, order, |s, vhost| s.consumers_in(vhost), |c| c, keep).await?,
-        ))
+        let (snapshot, mut page) =
+            self.list(who, cluster, query, order, |s, vhost| s.consumers_in(vhost), |c| c, keep).await?;
+        self.mark(who, cluster, &snapshot, &mut page.data.items);
+        Ok(page)
     }
 
     async fn exchanges(
@@ -330,10 +331,11 @@ impl app::api::Backend for Clusters {
         query: &ListQuery,
     ) -> Result<Fresh<Page<ExchangeRow>>, AppError> {
         let order = exchange_order(&query.sort)?;
-        let page = self
+        let (snapshot, mut page) = self
             .list(who, cluster, query, order, |s, vhost| s.exchanges_in(vhost), |x| &x.row, |m, x| m.matches(&x.name))
             .await?;
-        Ok(self.marked(cluster, page))
+        self.mark(who, cluster, &snapshot, &mut page.data.items);
+        Ok(page)
     }
 
     async fn exchange(
@@ -389,7 +391,7 @@ impl app::api::Backend for Clusters {
         let keep = |m: &NameMatcher, b: &BindingRow| {
             m.matches(&b.source) || m.matches(&b.destination) || m.matches(&b.routing_key)
         };
-        self.list(who, cluster, query, order, |s, vhost| s.bindings_in(vhost), |b| b, keep).await
+        Ok(self.list(who, cluster, query, order, |s, vhost| s.bindings_in(vhost), |b| b, keep).await?.1)
     }
 
     async fn policies(

@@ -155,13 +155,15 @@ impl Advisor {
         Ok(removed)
     }
 
-    /// Marks each row with the most serious finding about it that is not muted.
-    pub fn mark<R: Marked>(&self, cluster: &str, rows: &mut [R]) {
+    /// Marks each row with the most serious finding about it that is not muted, if `keep` lets
+    /// its subject through.
+    pub fn mark<R: Marked>(&self, cluster: &str, rows: &mut [R], keep: impl Fn(&Subject) -> bool) {
         let Ok(slot) = self.slot(cluster) else { return };
         let found = slot.found.read().expect("findings lock").clone();
         let mutes = slot.mutes.read().expect("mutes lock");
         for row in rows {
-            *row.advice() = found.by_subject.get(&row.subject()).and_then(|indices| {
+            let subject = row.subject();
+            *row.advice() = found.by_subject.get(&subject).filter(|_| keep(&subject)).and_then(|indices| {
                 let open = indices.iter().map(|i| &found.findings[*i]).filter(|f| !mutes.contains_key(&key(f)));
                 open.map(|f| f.severity).min()
             });
