@@ -45,10 +45,14 @@ test('channels and consumers are listed live, auto-ack and unconfirmed publishin
     await hydrated(page);
     await expect(page.getByTestId('consumers').locator('tbody tr')).toHaveCount(2);
     // The queue's page lists its consumers' findings, naming the consumer.
-    await expect(page.locator('[data-testid="object-finding"][data-headline="auto-ack"]')).toHaveText(
-      'Automatic acknowledgement · Consumer tag e2e auto',
-    );
+    const finding = page.locator('[data-testid="object-finding"][data-headline="auto-ack"]');
+    await expect(finding).toContainText('Automatic acknowledgement · Consumer tag e2e auto · Channel');
+    // A tag is unique on its channel only: the finding links to the consumer's channel.
+    await expect(finding.getByTestId('object-finding-channel')).toHaveAttribute('href', /\/c\/local\/channel\?vhost=/);
     await shot(page, 'queue-consumer-findings');
+    await finding.getByTestId('object-finding-channel').click();
+    await expect(page).toHaveURL(/\/c\/local\/channel\?vhost=/);
+    await expect(page.getByTestId('ack-mode')).toHaveText('auto-ack');
   } finally {
     client.child.kill();
     await api('DELETE', `queues/${enc(VHOST)}/${enc(queue)}`);

@@ -446,7 +446,7 @@ async fn page_lists(app: &TestApp, function: &str, vhost: &str, name: &str) -> V
     let (status, reply) = app.call(function, json!({"cluster": "it", "vhost": vhost, "name": name})).await;
     assert_eq!(status, StatusCode::OK, "{function} {name}: {reply}");
     let listed: Vec<Brief> = serde_json::from_value(reply["data"]["advice"].clone()).unwrap();
-    listed.into_iter().map(|b| (b.headline, b.consumer.unwrap_or_default())).collect()
+    listed.into_iter().map(|b| (b.headline, b.consumer.map(|(tag, _channel)| tag).unwrap_or_default())).collect()
 }
 
 /// The object pages list the findings about their object (a queue's and a channel's with their
@@ -464,6 +464,10 @@ async fn pages_show_findings(app: &TestApp, vhost: &str, findings: &[Finding]) {
     let auto_ack = findings.iter().find(|f| f.check.kind() == "auto-ack").unwrap();
     let Subject::Consumer { channel, .. } = &auto_ack.subject else { panic!("{auto_ack:?}") };
     assert_eq!(page_lists(app, "get_channel", vhost, channel).await, kinds(&[("auto-ack", "auto-ack")]));
+    // A tag is unique on its channel only: the queue's page says which channel.
+    let (_, queue) = app.call("get_queue", json!({"cluster": "it", "vhost": vhost, "name": "auto-ack.q"})).await;
+    let listed: Vec<Brief> = serde_json::from_value(queue["data"]["advice"].clone()).unwrap();
+    assert_eq!(listed[0].consumer, Some(("auto-ack".to_string(), channel.clone())), "{queue}");
 
     let queues = marks(app, "list_queues", vhost, "name").await;
     assert_eq!(mark_of(&queues, "dlx-missing.q"), Some(Severity::Red), "{queues:?}");

@@ -23,23 +23,38 @@ pub fn ObjectAdvice(object: &'static str, vhost: String, name: String, findings:
         view! {
             <section class="object-advice" data-testid="object-advice">
                 <h2>{move || (t.get().object_findings)(n)} " " <AdviceBadge counts/></h2>
-                <ul>{findings.into_iter().map(|brief| view! { <FindingTitle brief/> }).collect_view()}</ul>
+                <ul>
+                    {findings
+                        .into_iter()
+                        .map(|brief| view! { <FindingTitle brief vhost=vhost.clone() on_queue=object == "queue"/> })
+                        .collect_view()}
+                </ul>
                 <a href=href data-testid="object-advice-link">{move || t.get().finding_details}</a>
             </section>
         }
     })
 }
 
+/// `on_queue`: a consumer's finding names its channel too, as its tag is unique only there.
 #[component]
-fn FindingTitle(brief: Brief) -> impl IntoView {
+fn FindingTitle(brief: Brief, vhost: String, on_queue: bool) -> impl IntoView {
     let (t, lang) = (use_texts(), use_lang());
+    let cluster = use_cluster();
     let Brief { severity, headline, consumer, muted_by } = brief;
     let (key, is_muted) = (headline.clone(), muted_by.is_some());
+    let consumer = consumer.map(|(tag, channel)| {
+        let href = urls::object_page(&cluster.get_untracked(), "channel", &vhost, &channel);
+        view! {
+            <span class="sub">" · " {move || t.get().consumer_tag} " " <code>{tag}</code></span>
+            {on_queue.then(|| view! {
+                <span class="sub">" · " {move || t.get().channel} " " <a href=href data-testid="object-finding-channel">{channel}</a></span>
+            })}
+        }
+    });
     view! {
         <li class=severity_class(severity) class:muted=is_muted data-testid="object-finding" data-headline=key>
             {move || lang.get().finding_title(&headline)}
-            // On a queue's or a channel's page, a consumer's finding says which consumer.
-            {consumer.map(|tag| view! { <span class="sub">" · " {move || t.get().consumer_tag} " " <code>{tag}</code></span> })}
+            {consumer}
             {muted_by.map(|by| view! { <span class="sub">" · " {move || (t.get().finding_muted)(&by)}</span> })}
         </li>
     }

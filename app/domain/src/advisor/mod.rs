@@ -297,7 +297,7 @@ impl Advised {
     /// What an object's page lists of it: its title's key, its consumer, who muted it.
     pub fn brief(&self) -> Brief {
         let consumer = match &self.finding.subject {
-            Subject::Consumer { tag, .. } => Some(tag.clone()),
+            Subject::Consumer { tag, channel, .. } => Some((tag.clone(), channel.clone())),
             _ => None,
         };
         Brief {
@@ -316,8 +316,9 @@ pub struct Brief {
     pub severity: Severity,
     /// `Check::headline`.
     pub headline: String,
-    /// The consumer's tag, for a finding about one of the object's consumers.
-    pub consumer: Option<String>,
+    /// The consumer's tag and channel, for a finding about one of the object's consumers (a tag
+    /// is unique on its channel only: client libraries reuse `ctag-1`).
+    pub consumer: Option<(String, String)>,
     pub muted_by: Option<String>,
 }
 
