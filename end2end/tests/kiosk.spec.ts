@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ADMIN, BINARY, ensureUser, signIn } from './accounts';
 import { api, broker, publishTo, VHOST } from './broker';
 import { expect, expectSameDocument, hydrated, markDocument, shot, test } from './helpers';
-import { createDashboard, openScreen, savedId, screenToken } from './screens';
+import { createDashboard, newDashboardAsJson, openScreen, savedId, screenToken } from './screens';
 
 const enc = encodeURIComponent;
 
@@ -374,10 +374,8 @@ test('an admin composes a dashboard in the form, and its kiosk shows it', async 
 });
 
 test('a dashboard with a mistake is refused with the tile named, and nothing is saved', async ({ page }) => {
-  await page.goto('/admin/dashboards?edit=new');
-  await hydrated(page);
+  await newDashboardAsJson(page);
   const rows = await page.getByTestId('dashboard-row').count();
-  await page.getByTestId('edit-as-json').click();
   await page.getByTestId('dashboard-json').fill(JSON.stringify({
     version: 1, name: 'Broken', tiles: [{ cluster: 'local', kind: 'cluster_status' }, { cluster: 'nowhere', kind: 'warnings' }],
   }));

@@ -10,11 +10,24 @@ export async function savedId(page: Page): Promise<number> {
   return Number(new URL(page.url()).searchParams.get('edit'));
 }
 
-/** Saves a new dashboard through the editor's JSON view and returns its id. */
-export async function createDashboard(page: Page, spec: object): Promise<number> {
+/**
+ * Opens the new dashboard editor's JSON view. The editor is a lazy page: `hydrated` sees the main
+ * bundle done, and under load a click can land before the page's own code has hydrated and be
+ * lost (seen once in CI), so the click is repeated until the view opens (pressing it again is a
+ * no-op).
+ */
+export async function newDashboardAsJson(page: Page) {
   await page.goto('/admin/dashboards?edit=new');
   await hydrated(page);
-  await page.getByTestId('edit-as-json').click();
+  await expect(async () => {
+    await page.getByTestId('edit-as-json').click();
+    await expect(page.getByTestId('dashboard-json')).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+}
+
+/** Saves a new dashboard through the editor's JSON view and returns its id. */
+export async function createDashboard(page: Page, spec: object): Promise<number> {
+  await newDashboardAsJson(page);
   const editor = page.getByTestId('dashboard-json');
   await expect(editor).toHaveValue(/"cluster_status"/);
   await editor.fill(JSON.stringify(spec, null, 2));
